@@ -1,0 +1,56 @@
+# Quote Board — the two commands are `make run` and `make test`; each sets up .venv when missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+APP_STAMP := $(VENV)/.app-installed
+DEV_STAMP := $(VENV)/.dev-installed
+export QT_API := pyside6
+
+.PHONY: run test check lint format sim smoke venv clean bench bench-quick
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(APP_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $@ $(APP_STAMP)
+
+venv: $(DEV_STAMP)
+
+## run: set up and start the app (built-in simulator when no API token is configured)
+run: $(APP_STAMP)
+	$(BIN)/quoteboard $(ARGS)
+
+## test: set up and run the test suite (headless)
+test: $(DEV_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## lint: ruff, mypy --strict on desktop/, import-linter layer contracts
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check desktop tests benchmarks
+	$(BIN)/ruff format --check desktop tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## check: everything CI checks
+check: lint test
+
+format: $(DEV_STAMP)
+	$(BIN)/ruff check --fix desktop tests benchmarks
+	$(BIN)/ruff format desktop tests benchmarks
+
+## sim: run the AllTick-compatible market simulator standalone
+sim: $(APP_STAMP)
+	$(BIN)/quoteboard-sim $(ARGS)
+
+## smoke: run the whole app headless for 8 seconds and print its JSON summary
+smoke: $(APP_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/quoteboard --smoke 8
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

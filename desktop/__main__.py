@@ -1,0 +1,64 @@
+"""Command line: `quoteboard` starts the app; `--smoke N` runs it headless-checkable for N seconds."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop import __version__
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface (the token is never an argument: see `quoteboard --help`)."""
+    parser = argparse.ArgumentParser(
+        prog="quoteboard",
+        description="Real-time US and Hong Kong quotes. With no API token it runs on a built-in "
+        "market simulator. The token comes from the OS keyring or QUOTEBOARD_TOKEN, never from "
+        "the command line.",
+    )
+    parser.add_argument("--version", action="version", version=f"Quote Board {__version__}")
+    parser.add_argument(
+        "--smoke",
+        type=float,
+        metavar="SECONDS",
+        help="run the whole app on the built-in simulator for SECONDS, then print a JSON summary "
+        "as the last line of stdout and exit 0 only if every row got a price and nothing failed",
+    )
+    parser.add_argument(
+        "--dump", type=Path, metavar="FILE", help="with --smoke: write the final table as CSV"
+    )
+    parser.add_argument("--data-dir", type=Path, metavar="DIR", help="where to keep app data")
+    parser.add_argument(
+        "--feed-url",
+        metavar="URL",
+        help="use the AllTick provider at this WebSocket URL "
+        "(e.g. ws://127.0.0.1:9000/quote-stock-b-ws-api) instead of the built-in simulator",
+    )
+    parser.add_argument(
+        "--plan",
+        choices=["free", "basic", "premium", "professional"],
+        default=None,
+        help="your AllTick plan (limits connections and symbols); default basic, demo professional",
+    )
+    parser.add_argument("--seed", type=int, default=None, help="simulator seed (demo mode)")
+    parser.add_argument(
+        "--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default), ERROR"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `quoteboard` console script."""
+    args = build_parser().parse_args(argv)
+    if args.dump and args.smoke is None:
+        build_parser().error("--dump only works with --smoke")
+    from desktop.app import run
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

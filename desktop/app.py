@@ -1,0 +1,235 @@
+"""Composition root: the only module that sees every layer. Builds, wires, starts and stops them."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from desktop import __version__
+from desktop.domain.feed_status import FeedStatus
+from desktop.domain.quote_book import QuoteBook
+from desktop.domain.symbols import Symbol
+from desktop.feed.redact import redact
+from desktop.feed.service import FeedService
+from desktop.persistence.credentials import load_token
+from desktop.protocol.plans import PLANS, Plan
+from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.qt.stream_bridge import StreamBridge
+from desktop.simulator.embedded import EmbeddedSimulator
+
+__all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "run"]
+
+log = logging.getLogger("desktop")
+
+DEFAULT_WATCHLIST = [
+    "AAPL.US",
+    "MSFT.US",
+    "NVDA.US",
+    "TSLA.US",
+    "AMZN.US",
+    "GOOGL.US",
+    "META.US",
+    "AMD.US",
+    "NFLX.US",
+    "JPM.US",
+    "BRK.B.US",
+    "V.US",
+    "00700.HK",
+    "09988.HK",
+    "00005.HK",
+    "01299.HK",
+    "00941.HK",
+    "03690.HK",
+    "00388.HK",
+    "02318.HK",
+    "01810.HK",
+    "00939.HK",
+    "01211.HK",
+    "09618.HK",
+]
+DEMO_TOKEN = "demo"
+
+
+class _RedactingFilter(logging.Filter):
+    """Belt and braces: no log record leaves the process with a token in it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(str(record.msg))
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in args)
+        return True
+
+
+def configure_logging(level: str) -> None:
+    """Log to stderr, redacted."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_RedactingFilter())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(getattr(logging, level.upper(), logging.WARNING))
+
+
+class QuoteBoardApp:
+    """One running board: book, feed, models, window; `run()` returns the process exit code."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.smoke: float | None = args.smoke
+        self.errors = 0
+        self.book = QuoteBook()
+        self.simulator: EmbeddedSimulator | None = None
+        self.service: FeedService | None = None
+        self._done = asyncio.Event()
+
+    # -- error accounting ---------------------------------------------------------------------
+    def _excepthook(
+        self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        self.errors += 1
+        log.error("unhandled error", exc_info=(kind, exc, tb))
+
+    def _loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        self.errors += 1
+        log.error(
+            "unhandled error in a task: %s",
+            context.get("message"),
+            exc_info=context.get("exception"),
+        )
+
+    # -- start-up -----------------------------------------------------------------------------
+    def _feed_endpoint(self) -> tuple[str, str, bool, Plan]:
+        """(ws url, token, demo, plan): the real provider when asked for, else the simulator."""
+        if self.args.feed_url and self.smoke is None:
+            lookup = load_token()
+            if not lookup.token:
+                raise SystemExit(
+                    "--feed-url needs an API token: set QUOTEBOARD_TOKEN or store one in the "
+                    "OS keyring (service 'quoteboard', user 'alltick-token')."
+                    + (f" {lookup.problem}" if lookup.problem else "")
+                )
+            return self.args.feed_url, lookup.token, False, Plan(self.args.plan or "basic")
+        self.simulator = EmbeddedSimulator(seed=self.args.seed)
+        self.simulator.start()
+        return self.simulator.ws_url, DEMO_TOKEN, True, Plan(self.args.plan or "professional")
+
+    async def run(self) -> int:
+        """Build everything, show the window, stream until quit (or the smoke time), shut down."""
+        from PySide6.QtWidgets import QApplication
+
+        from desktop.widgets.main_window import MainWindow
+
+        qapp = QApplication.instance()
+        assert isinstance(qapp, QApplication)
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(self._loop_exception)
+        sys.excepthook = self._excepthook
+        qapp.setQuitOnLastWindowClosed(False)
+
+        url, token, demo, plan = self._feed_endpoint()
+        symbols = [Symbol.parse(text) for text in DEFAULT_WATCHLIST]
+        model = QuoteTableModel(self.book)
+        model.set_symbols([str(s) for s in symbols])
+        window = MainWindow(model)
+        bridge = StreamBridge(
+            self.book, model, lambda: self.service.stats().frames if self.service else 0
+        )
+        bridge.statusChanged.connect(window.set_status)
+        bridge.rateChanged.connect(window.set_rate)
+        window.quitRequested.connect(self._done.set)
+        qapp.aboutToQuit.connect(self._done.set)
+
+        self.service = FeedService(
+            self.book, url, token, PLANS[plan], demo=demo, on_status=bridge.publish_status
+        )
+        window.set_status(FeedStatus(self.service.status.state, demo=demo))
+        self.service.set_symbols(symbols, symbols)
+        window.show()
+        bridge.start()
+        await self.service.start()
+        if self.smoke is not None:
+            loop.call_later(self.smoke, self._done.set)
+        await self._done.wait()
+
+        bridge.flush()
+        bridge.stop()
+        report = self._report(model, bridge) if self.smoke is not None else None
+        await self.service.stop()
+        if self.simulator is not None:
+            self.simulator.stop()
+        window.close()
+        if report is None:
+            return 0
+        if self.args.dump:
+            self._dump(model, self.args.dump)
+        print(json.dumps(report), flush=True)
+        ok = (
+            report["ticks"] > 0
+            and report["rows_with_price"] == report["rows"]
+            and report["errors"] == 0
+        )
+        return 0 if ok else 1
+
+    # -- smoke mode ---------------------------------------------------------------------------
+    def _report(self, model: QuoteTableModel, bridge: StreamBridge) -> dict[str, Any]:
+        assert self.service is not None
+        stats = self.service.stats()
+        symbols = model.symbols()
+        priced = sum(1 for s in symbols if (state := self.book.get(s)) and state.last is not None)
+        counters = self.book.counters
+        return {
+            "version": __version__,
+            "seconds": self.smoke,
+            "ticks": counters.ticks,
+            "depth_updates": counters.depth_updates,
+            "rows": len(symbols),
+            "rows_with_price": priced,
+            "model_flushes": bridge.stats.flushes,
+            "cells_updated": bridge.stats.cells,
+            "frames": stats.frames,
+            "errors": self.errors + stats.bad_frames + stats.error_replies + stats.rest_failures,
+            "bad_frames": stats.bad_frames,
+            "error_replies": stats.error_replies,
+            "rest_failures": stats.rest_failures,
+            "reconnects": stats.reconnects,
+            "status": self.service.status.text,
+        }
+
+    @staticmethod
+    def _dump(model: QuoteTableModel, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(model.column_titles())
+            writer.writerows(model.rows_as_displayed())
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start Qt, then asyncio on Qt's loop (qasync), and run the board."""
+    configure_logging(args.log_level)
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.widgets.theme import apply_dark_theme
+
+    started = time.monotonic()
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qapp, QApplication)
+    qapp.setApplicationName("Quote Board")
+    qapp.setOrganizationName("Quote Board")
+    qapp.setApplicationVersion(__version__)
+    qapp.setDesktopFileName("quoteboard")
+    apply_dark_theme(qapp)
+    board = QuoteBoardApp(args)
+    code: int = qasync.run(board.run())
+    log.info("ran for %.1f s", time.monotonic() - started)
+    return code

@@ -1,0 +1,127 @@
+"""Pure text formatting for quotes: prices at tick precision, signed changes, volumes, times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from desktop.domain.symbols import Market
+from desktop.domain.tick_grid import decimals_for
+
+__all__ = [
+    "MINUS",
+    "format_change",
+    "format_change_pct",
+    "format_exact",
+    "format_price",
+    "format_signed",
+    "format_size",
+    "format_time",
+    "format_volume",
+    "market_of",
+    "price_decimals",
+]
+
+MINUS = "\u2212"
+"""The sign of every negative number the board shows (a real minus, as wide as '+' in any font)."""
+
+_ZONES: dict[Market, ZoneInfo] = {market: ZoneInfo(market.timezone) for market in Market}
+# (threshold, suffix, decimals): 345.6K, 12.3M, 2.35B, 1.20T. Exact below 10,000.
+_UNITS: tuple[tuple[int, str, int], ...] = (
+    (1_000_000_000_000, "T", 2),
+    (1_000_000_000, "B", 2),
+    (1_000_000, "M", 1),
+    (1_000, "K", 1),
+)
+_ABBREVIATE_FROM = 10_000
+_EXACT_SIZE_BELOW = 1_000_000
+
+
+def market_of(symbol: str) -> Market:
+    """Market of a canonical symbol by its suffix (`00700.HK` → HK); anything else counts as US."""
+    return Market.HK if symbol.endswith(".HK") else Market.US
+
+
+def price_decimals(market: Market, *prices: Decimal | None) -> int:
+    """Decimals that show every given price at its tick precision (the finest of them)."""
+    best = 0
+    for price in prices:
+        if price is not None and price > 0:
+            best = max(best, decimals_for(market, price))
+    return best
+
+
+def format_price(market: Market, price: Decimal | None) -> str:
+    """A price at its tick precision with thousands separators (`189.23`, `480.2`, `1,234`)."""
+    if price is None:
+        return ""
+    decimals = decimals_for(market, price) if price > 0 else 2
+    return f"{price:,.{decimals}f}"
+
+
+def format_signed(value: Decimal | float | None, decimals: int) -> str:
+    """A signed number (`+1.23`, `−0.45`, `0.00`): zero gets no sign, negatives a real minus."""
+    if value is None:
+        return ""
+    text = f"{abs(value):,.{decimals}f}"
+    if not text.strip("0.,"):
+        return text  # rounds to zero: "0.00", never "+0.00" or "−0.00"
+    return ("+" if value > 0 else MINUS) + text
+
+
+def format_change(market: Market, last: Decimal | None, prev_close: Decimal | None) -> str:
+    """Last minus previous close, signed, at the finer tick precision of the two prices."""
+    if last is None or prev_close is None:
+        return ""
+    return format_signed(last - prev_close, price_decimals(market, last, prev_close))
+
+
+def format_change_pct(pct: Decimal | float | None) -> str:
+    """A signed percentage with two decimals (`+1.23%`, `−0.45%`, `0.00%`)."""
+    if pct is None:
+        return ""
+    return format_signed(pct, 2) + "%"
+
+
+def format_volume(value: int | Decimal | float | None) -> str:
+    """Share volume or turnover, abbreviated from 10,000 up (`345.6K`, `1.2M`, `2.35B`)."""
+    if value is None:
+        return ""
+    magnitude = abs(value)
+    sign = MINUS if value < 0 else ""
+    if magnitude < _ABBREVIATE_FROM:
+        return sign + f"{int(magnitude):,}"
+    for position, (threshold, suffix, decimals) in enumerate(_UNITS):
+        if magnitude >= threshold:
+            scaled = round(float(magnitude) / threshold, decimals)
+            if scaled >= 1000 and position > 0:
+                # 999,960 rounds to 1000.0K: show it as the next unit up (1.0M) instead.
+                bigger, big_suffix, big_decimals = _UNITS[position - 1]
+                return sign + f"{float(magnitude) / bigger:,.{big_decimals}f}{big_suffix}"
+            return sign + f"{scaled:,.{decimals}f}{suffix}"
+    return sign + f"{int(magnitude):,}"  # pragma: no cover - every value ≥ 10,000 has a unit
+
+
+def format_exact(value: int | Decimal | float | None, decimals: int = 0) -> str:
+    """An exact amount with thousands separators for tooltips (`12,345,678`)."""
+    if value is None:
+        return ""
+    text = f"{abs(value):,.{decimals}f}"
+    return (MINUS + text) if value < 0 else text
+
+
+def format_size(value: int | None) -> str:
+    """A book or trade size: exact with separators below a million (`12,300`), else abbreviated."""
+    if value is None:
+        return ""
+    if abs(value) < _EXACT_SIZE_BELOW:
+        return format_exact(value)
+    return format_volume(value)
+
+
+def format_time(ts_ms: int | None, market: Market) -> str:
+    """Exchange time of an epoch-milliseconds timestamp in the market's own zone (`14:03:27`)."""
+    if ts_ms is None:
+        return ""
+    return datetime.fromtimestamp(ts_ms / 1000, _ZONES[market]).strftime("%H:%M:%S")

@@ -1,0 +1,70 @@
+"""Normalised market events: a trade (`Tick`) and a top-N order book (`DepthSnapshot`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import IntEnum
+
+import msgspec
+
+__all__ = ["DepthLevel", "DepthSnapshot", "ReferenceData", "Tick", "TradeSide"]
+
+
+class TradeSide(IntEnum):
+    """Aggressor side of a trade, as AllTick's `trade_direction` (0 neutral, 1 buy, 2 sell)."""
+
+    NEUTRAL = 0
+    BUY = 1
+    SELL = 2
+
+
+class Tick(msgspec.Struct, frozen=True, gc=False):
+    """One trade print: canonical symbol, price, shares, exchange time in epoch milliseconds."""
+
+    symbol: str
+    price: Decimal
+    volume: int
+    turnover: Decimal | None
+    side: TradeSide
+    ts_ms: int
+    seq: int | None = None
+
+
+class DepthLevel(msgspec.Struct, frozen=True, gc=False):
+    """One price level of a book side; `orders` only when the feed gives a count."""
+
+    price: Decimal
+    volume: int
+    orders: int | None = None
+
+
+class DepthSnapshot(msgspec.Struct, frozen=True, gc=False):
+    """A full top-N book, best level first on each side; either side may be empty (limit up/down)."""
+
+    symbol: str
+    bids: tuple[DepthLevel, ...]
+    asks: tuple[DepthLevel, ...]
+    ts_ms: int
+    seq: int | None = None
+
+
+class ReferenceData(msgspec.Struct, frozen=True):
+    """What a REST snapshot tells about a symbol before (or between) ticks: names and the day bar.
+
+    Every field but `symbol` is optional so partial answers (a failed kline request) still apply.
+    `as_of_ms` is the exchange time the day bar covers up to; ticks at or before it are already
+    counted in `volume`.
+    """
+
+    symbol: str
+    name: str | None = None
+    lot_size: int | None = None
+    prev_close: Decimal | None = None
+    open: Decimal | None = None
+    high: Decimal | None = None
+    low: Decimal | None = None
+    volume: int | None = None
+    turnover: Decimal | None = None
+    last: Decimal | None = None
+    last_time_ms: int | None = None
+    as_of_ms: int | None = None

@@ -1,0 +1,210 @@
+"""The latest state of every streamed symbol, built from REST snapshots plus live ticks and books."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
+
+__all__ = ["BookCounters", "QuoteBook", "QuoteState"]
+
+_HUNDRED = Decimal(100)
+
+
+@dataclass(slots=True)
+class QuoteState:
+    """Everything the board shows about one symbol; mutated only by `QuoteBook`."""
+
+    symbol: str
+    name: str = ""
+    lot_size: int | None = None
+    last: Decimal | None = None
+    open: Decimal | None = None
+    high: Decimal | None = None
+    low: Decimal | None = None
+    prev_close: Decimal | None = None
+    volume: int = 0
+    turnover: Decimal = field(default_factory=Decimal)
+    bid: Decimal | None = None
+    ask: Decimal | None = None
+    bid_size: int | None = None
+    ask_size: int | None = None
+    last_time_ms: int | None = None
+    depth: DepthSnapshot | None = None
+    tick_dir: int = 0
+    """+1 if the last price change was up, -1 if down, 0 before any change."""
+    last_seq: int | None = None
+    ref_as_of_ms: int = 0
+    updated_at: float = 0.0
+    """Monotonic time of the last applied event (the feed's clock, passed in)."""
+    ticks: int = 0
+
+    @property
+    def change(self) -> Decimal | None:
+        """Last minus previous close, when both are known."""
+        if self.last is None or self.prev_close is None:
+            return None
+        return self.last - self.prev_close
+
+    @property
+    def change_pct(self) -> Decimal | None:
+        """Change in per cent of the previous close."""
+        if self.last is None or not self.prev_close:
+            return None
+        return (self.last - self.prev_close) * _HUNDRED / self.prev_close
+
+
+@dataclass(slots=True)
+class BookCounters:
+    """What the book did with the events it was given, for the status bar, smoke mode and tests."""
+
+    ticks: int = 0
+    depth_updates: int = 0
+    duplicates: int = 0
+    out_of_order: int = 0
+    unknown_symbol: int = 0
+
+
+class QuoteBook:
+    """Latest `QuoteState` per symbol plus the set of symbols changed since the last flush.
+
+    Feeds call `apply_*` for every event (cheap, no Qt); the UI calls `take_dirty()` once per frame.
+    """
+
+    def __init__(self) -> None:
+        self._states: dict[str, QuoteState] = {}
+        self._dirty: set[str] = set()
+        self.counters = BookCounters()
+
+    # -- membership -------------------------------------------------------------------------
+    def track(self, symbol: str) -> QuoteState:
+        """Start keeping state for `symbol` (idempotent) and return it."""
+        state = self._states.get(symbol)
+        if state is None:
+            state = self._states[symbol] = QuoteState(symbol)
+            self._dirty.add(symbol)
+        return state
+
+    def untrack(self, symbol: str) -> None:
+        """Forget a symbol nobody shows any more."""
+        self._states.pop(symbol, None)
+        self._dirty.discard(symbol)
+
+    def get(self, symbol: str) -> QuoteState | None:
+        """The state of a tracked symbol, or None."""
+        return self._states.get(symbol)
+
+    def symbols(self) -> list[str]:
+        """Tracked symbols, in the order they were first tracked."""
+        return list(self._states)
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    # -- events -------------------------------------------------------------------------------
+    def apply_reference(self, ref: ReferenceData, now: float) -> None:
+        """Seed or refresh a symbol from a REST snapshot: names, previous close, the day bar, last."""
+        state = self._states.get(ref.symbol)
+        if state is None:
+            return
+        if ref.name:
+            state.name = ref.name
+        if ref.lot_size:
+            state.lot_size = ref.lot_size
+        if ref.prev_close is not None:
+            state.prev_close = ref.prev_close
+        if ref.as_of_ms is not None and ref.as_of_ms >= state.ref_as_of_ms:
+            # The day bar is authoritative up to its time; ticks after it are added on top.
+            state.ref_as_of_ms = ref.as_of_ms
+            if ref.open is not None:
+                state.open = ref.open
+            if ref.volume is not None:
+                state.volume = ref.volume
+            if ref.turnover is not None:
+                state.turnover = ref.turnover
+            if ref.high is not None:
+                state.high = ref.high if state.high is None else max(state.high, ref.high)
+            if ref.low is not None:
+                state.low = ref.low if state.low is None else min(state.low, ref.low)
+        if ref.last is not None and (
+            state.last_time_ms is None
+            or (ref.last_time_ms is not None and ref.last_time_ms >= state.last_time_ms)
+        ):
+            self._set_last(state, ref.last)
+            state.last_time_ms = ref.last_time_ms
+        state.updated_at = now
+        self._dirty.add(ref.symbol)
+
+    def apply_tick(self, tick: Tick, now: float) -> None:
+        """Fold one trade into the symbol's state: last, day high/low, volume, turnover."""
+        state = self._states.get(tick.symbol)
+        counters = self.counters
+        if state is None:
+            counters.unknown_symbol += 1
+            return
+        seq = tick.seq
+        if seq is not None and state.last_seq is not None:
+            if seq == state.last_seq:
+                counters.duplicates += 1
+                return
+            if seq < state.last_seq:
+                counters.out_of_order += 1
+        counters.ticks += 1
+        state.ticks += 1
+        state.updated_at = now
+        if tick.ts_ms > state.ref_as_of_ms:
+            state.volume += tick.volume
+            if tick.turnover is not None:
+                state.turnover += tick.turnover
+            else:
+                state.turnover += tick.price * tick.volume
+        price = tick.price
+        if state.high is None or price > state.high:
+            state.high = price
+        if state.low is None or price < state.low:
+            state.low = price
+        if state.open is None:
+            state.open = price
+        if state.last_time_ms is None or tick.ts_ms >= state.last_time_ms:
+            self._set_last(state, price)
+            state.last_time_ms = tick.ts_ms
+            if seq is not None and (state.last_seq is None or seq > state.last_seq):
+                state.last_seq = seq
+        self._dirty.add(tick.symbol)
+
+    def apply_ticks(self, ticks: Iterable[Tick], now: float) -> None:
+        """Apply a batch of trades (one socket read)."""
+        for tick in ticks:
+            self.apply_tick(tick, now)
+
+    def apply_depth(self, book: DepthSnapshot, now: float) -> None:
+        """Replace the symbol's book and its best bid/ask (every push is a full top-N snapshot)."""
+        state = self._states.get(book.symbol)
+        if state is None:
+            self.counters.unknown_symbol += 1
+            return
+        self.counters.depth_updates += 1
+        state.depth = book
+        if book.bids:
+            state.bid, state.bid_size = book.bids[0].price, book.bids[0].volume
+        else:
+            state.bid = state.bid_size = None
+        if book.asks:
+            state.ask, state.ask_size = book.asks[0].price, book.asks[0].volume
+        else:
+            state.ask = state.ask_size = None
+        state.updated_at = now
+        self._dirty.add(book.symbol)
+
+    def take_dirty(self) -> set[str]:
+        """Symbols changed since the previous call; the caller owns the returned set."""
+        dirty, self._dirty = self._dirty, set()
+        return dirty
+
+    @staticmethod
+    def _set_last(state: QuoteState, price: Decimal) -> None:
+        if state.last is not None and price != state.last:
+            state.tick_dir = 1 if price > state.last else -1
+        state.last = price

@@ -1,0 +1,1 @@
+"""Asyncio I/O to the provider: WebSocket connections, REST snapshots, and the service over them."""

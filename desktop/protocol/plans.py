@@ -1,0 +1,44 @@
+"""AllTick plan profiles: how many connections, symbols and depth levels a token may use (§1.7)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import msgspec
+
+__all__ = ["PLANS", "Plan", "PlanProfile"]
+
+
+class Plan(Enum):
+    """The provider's subscription tiers."""
+
+    FREE = "free"
+    BASIC = "basic"
+    PREMIUM = "premium"
+    PROFESSIONAL = "professional"
+
+
+class PlanProfile(msgspec.Struct, frozen=True):
+    """Limits of one plan; the server silently truncates above them, so the client enforces them."""
+
+    plan: Plan
+    connections: int
+    symbols_per_connection: int
+    hk_depth_levels: int
+    us_depth_levels: int
+    reconnect_floor_s: float
+    rest_interval_s: float
+    rest_codes_per_request: int
+
+    @property
+    def label(self) -> str:
+        """Human name of the plan."""
+        return self.plan.value.capitalize()
+
+
+PLANS: dict[Plan, PlanProfile] = {
+    Plan.FREE: PlanProfile(Plan.FREE, 1, 5, 10, 1, 10.0, 10.0, 5),
+    Plan.BASIC: PlanProfile(Plan.BASIC, 1, 100, 10, 1, 3.0, 1.0, 50),
+    Plan.PREMIUM: PlanProfile(Plan.PREMIUM, 3, 200, 10, 1, 3.0, 0.1, 50),
+    Plan.PROFESSIONAL: PlanProfile(Plan.PROFESSIONAL, 10, 3000, 10, 1, 3.0, 0.05, 50),
+}

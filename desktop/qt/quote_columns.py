@@ -1,0 +1,292 @@
+"""The watchlist's columns: title, alignment, width, and how each cell is formatted and sorted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import IntEnum
+
+from PySide6.QtCore import Qt
+
+from desktop.domain.formatting import (
+    format_change,
+    format_change_pct,
+    format_exact,
+    format_price,
+    format_size,
+    format_time,
+    format_volume,
+)
+from desktop.domain.quote_book import QuoteState
+from desktop.domain.symbols import Market
+
+__all__ = ["QUOTE_COLUMNS", "ColumnId", "QuoteColumn", "SortKey", "column_for_key"]
+
+SortKey = float | str | None
+"""A cell's sort value: a float for numbers, a casefolded str for text, None when empty."""
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
+class ColumnId(IntEnum):
+    """Column positions in the model, in display order."""
+
+    SYMBOL = 0
+    NAME = 1
+    LAST = 2
+    CHANGE = 3
+    CHANGE_PCT = 4
+    BID = 5
+    ASK = 6
+    BID_SIZE = 7
+    ASK_SIZE = 8
+    VOLUME = 9
+    OPEN = 10
+    HIGH = 11
+    LOW = 12
+    TIME = 13
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteColumn:
+    """One column: what it is called, how it looks, and how a `QuoteState` becomes its cell."""
+
+    id: ColumnId
+    key: str
+    """Stable name for saved layouts and CSV headers (`last`, `change_pct`)."""
+    title: str
+    tooltip: str
+    numeric: bool
+    width: int
+    format: Callable[[QuoteState, Market], str]
+    sort_key: Callable[[QuoteState], SortKey]
+    flash: bool = False
+    """Flash the cell when its value moves (prices and sizes; not volume or time)."""
+    signed: bool = False
+    """Colour the text by the sign of the value (change columns)."""
+    cell_tooltip: Callable[[QuoteState, Market], str] | None = None
+
+    @property
+    def alignment(self) -> Qt.AlignmentFlag:
+        """Right for numbers (digits line up), left for text."""
+        return _RIGHT if self.numeric else _LEFT
+
+    @property
+    def initial_order(self) -> Qt.SortOrder:
+        """Order of a first header click: biggest first for numbers, A→Z for text."""
+        return Qt.SortOrder.DescendingOrder if self.numeric else Qt.SortOrder.AscendingOrder
+
+
+def _number(value: Decimal | int | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _price(field: str) -> Callable[[QuoteState, Market], str]:
+    def fmt(state: QuoteState, market: Market) -> str:
+        return format_price(market, getattr(state, field))
+
+    return fmt
+
+
+def _price_key(field: str) -> Callable[[QuoteState], SortKey]:
+    def key(state: QuoteState) -> SortKey:
+        return _number(getattr(state, field))
+
+    return key
+
+
+def _size(field: str) -> Callable[[QuoteState, Market], str]:
+    def fmt(state: QuoteState, market: Market) -> str:
+        return format_size(getattr(state, field))
+
+    return fmt
+
+
+def _volume_text(state: QuoteState, market: Market) -> str:
+    return format_volume(state.volume) if state.volume or state.last is not None else ""
+
+
+def _volume_key(state: QuoteState) -> SortKey:
+    return float(state.volume) if state.volume or state.last is not None else None
+
+
+def _volume_tooltip(state: QuoteState, market: Market) -> str:
+    return (
+        f"Volume {format_exact(state.volume)} shares\n"
+        f"Turnover {format_exact(state.turnover)} {market.currency}"
+        f" ({format_volume(state.turnover)})"
+    )
+
+
+def _name_tooltip(state: QuoteState, market: Market) -> str:
+    return state.name
+
+
+def _symbol_tooltip(state: QuoteState, market: Market) -> str:
+    place = "Hong Kong" if market is Market.HK else "United States"
+    return f"{state.name}\n{place} · {market.currency}" if state.name else place
+
+
+QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
+    QuoteColumn(
+        ColumnId.SYMBOL,
+        "symbol",
+        "Symbol",
+        "Symbol (code.market)",
+        False,
+        92,
+        format=lambda s, m: s.symbol,
+        sort_key=lambda s: s.symbol,
+        cell_tooltip=_symbol_tooltip,
+    ),
+    QuoteColumn(
+        ColumnId.NAME,
+        "name",
+        "Name",
+        "Company name",
+        False,
+        190,
+        format=lambda s, m: s.name,
+        sort_key=lambda s: s.name.casefold() or None,
+        cell_tooltip=_name_tooltip,
+    ),
+    QuoteColumn(
+        ColumnId.LAST,
+        "last",
+        "Last",
+        "Last trade price; ▲/▼ shows the direction of the last move",
+        True,
+        104,
+        format=_price("last"),
+        sort_key=_price_key("last"),
+        flash=True,
+    ),
+    QuoteColumn(
+        ColumnId.CHANGE,
+        "change",
+        "Chg",
+        "Change since the previous close",
+        True,
+        78,
+        format=lambda s, m: format_change(m, s.last, s.prev_close),
+        sort_key=lambda s: _number(s.change),
+        signed=True,
+    ),
+    QuoteColumn(
+        ColumnId.CHANGE_PCT,
+        "change_pct",
+        "Chg %",
+        "Change since the previous close, in per cent",
+        True,
+        78,
+        format=lambda s, m: format_change_pct(s.change_pct),
+        sort_key=lambda s: _number(s.change_pct),
+        signed=True,
+    ),
+    QuoteColumn(
+        ColumnId.BID,
+        "bid",
+        "Bid",
+        "Best bid price",
+        True,
+        84,
+        format=_price("bid"),
+        sort_key=_price_key("bid"),
+        flash=True,
+    ),
+    QuoteColumn(
+        ColumnId.ASK,
+        "ask",
+        "Ask",
+        "Best ask price",
+        True,
+        84,
+        format=_price("ask"),
+        sort_key=_price_key("ask"),
+        flash=True,
+    ),
+    QuoteColumn(
+        ColumnId.BID_SIZE,
+        "bid_size",
+        "Bid Size",
+        "Shares at the best bid",
+        True,
+        80,
+        format=_size("bid_size"),
+        sort_key=_price_key("bid_size"),
+        flash=True,
+    ),
+    QuoteColumn(
+        ColumnId.ASK_SIZE,
+        "ask_size",
+        "Ask Size",
+        "Shares at the best ask",
+        True,
+        80,
+        format=_size("ask_size"),
+        sort_key=_price_key("ask_size"),
+        flash=True,
+    ),
+    QuoteColumn(
+        ColumnId.VOLUME,
+        "volume",
+        "Volume",
+        "Shares traded today (hover for turnover)",
+        True,
+        84,
+        format=_volume_text,
+        sort_key=_volume_key,
+        cell_tooltip=_volume_tooltip,
+    ),
+    QuoteColumn(
+        ColumnId.OPEN,
+        "open",
+        "Open",
+        "Today's opening price",
+        True,
+        84,
+        format=_price("open"),
+        sort_key=_price_key("open"),
+    ),
+    QuoteColumn(
+        ColumnId.HIGH,
+        "high",
+        "High",
+        "Today's high",
+        True,
+        84,
+        format=_price("high"),
+        sort_key=_price_key("high"),
+        flash=True,
+    ),
+    QuoteColumn(
+        ColumnId.LOW,
+        "low",
+        "Low",
+        "Today's low",
+        True,
+        84,
+        format=_price("low"),
+        sort_key=_price_key("low"),
+        flash=True,
+    ),
+    QuoteColumn(
+        ColumnId.TIME,
+        "time",
+        "Time",
+        "Time of the last trade, in the market's own time zone",
+        True,
+        76,
+        format=lambda s, m: format_time(s.last_time_ms, m),
+        sort_key=lambda s: _number(s.last_time_ms),
+    ),
+)
+
+_BY_KEY = {column.key: column for column in QUOTE_COLUMNS}
+
+
+def column_for_key(key: str) -> QuoteColumn | None:
+    """The column with a saved-layout key, or None when the key is unknown."""
+    return _BY_KEY.get(key)

@@ -1,0 +1,492 @@
+"""Qt table model over a `QuoteBook`: preformatted cells, per-cell dataChanged, flash, sorting."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from desktop.domain.formatting import market_of
+from desktop.domain.quote_book import QuoteBook, QuoteState
+from desktop.domain.symbols import Market
+from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId, QuoteColumn, SortKey
+
+__all__ = [
+    "CELL_ROLE",
+    "DOWN_GLYPH",
+    "SYMBOL_ROLE",
+    "UP_GLYPH",
+    "QuoteCell",
+    "QuoteTableModel",
+]
+
+_log = logging.getLogger(__name__)
+
+CELL_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+"""Returns the cell's `QuoteCell`: everything the delegate paints, in one `data()` call."""
+SYMBOL_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+"""Returns the row's canonical symbol (any column)."""
+
+UP_GLYPH = "▲"
+DOWN_GLYPH = "▼"
+
+FLASH_STEP_S = 0.2
+"""A flash fades in three steps of this length (0.6 s in all)."""
+_FLASH_STEPS = 3
+
+# Colour-blind-friendlier pair: a blue-ish green for up, an orange-ish red for down.
+UP_COLOR = QColor("#2ec7a6")
+DOWN_COLOR = QColor("#ff7b45")
+_DIM_COLOR = QColor("#7b8491")
+_UP = QBrush(UP_COLOR)
+_DOWN = QBrush(DOWN_COLOR)
+_DIM = QBrush(_DIM_COLOR)
+_FLASH_ALPHAS = (120, 76, 38)
+_FLASH_UP = tuple(QBrush(QColor(46, 199, 166, alpha)) for alpha in _FLASH_ALPHAS)
+_FLASH_DOWN = tuple(QBrush(QColor(255, 123, 69, alpha)) for alpha in _FLASH_ALPHAS)
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FG = int(Qt.ItemDataRole.ForegroundRole)
+_BG = int(Qt.ItemDataRole.BackgroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_INITIAL_SORT = int(Qt.ItemDataRole.InitialSortOrderRole)
+_FLASH_ROLES = [_BG, CELL_ROLE]
+_LAST = int(ColumnId.LAST)
+_DESCENDING = Qt.SortOrder.DescendingOrder
+_ROOT = QModelIndex()
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteCell:
+    """One preformatted cell as the delegate paints it; `text` never carries the ▲▼ glyph."""
+
+    text: str
+    display: str
+    """`text` plus the glyph, for DisplayRole (default delegates, accessibility)."""
+    alignment: Qt.AlignmentFlag
+    numeric: bool
+    """Draw with the monospace digits font."""
+    fg: QBrush | None
+    """Text brush; None means the palette's text colour."""
+    bg: QBrush | None
+    """Flash brush (translucent, painted over the row background); None when not flashing."""
+    glyph: str = ""
+    glyph_fg: QBrush | None = None
+
+
+class _Row:
+    """Per-symbol cache: display strings, sort keys, cell records and flash state per column."""
+
+    __slots__ = (
+        "cells",
+        "flash_at",
+        "flash_dir",
+        "flash_step",
+        "keys",
+        "market",
+        "note",
+        "symbol",
+        "texts",
+        "tick_dir",
+        "tooltips",
+    )
+
+    def __init__(self, symbol: str, ncols: int) -> None:
+        self.symbol = symbol
+        self.market: Market = market_of(symbol)
+        self.texts: list[str] = [""] * ncols
+        self.keys: list[SortKey] = [None] * ncols
+        self.cells: list[QuoteCell] = []
+        self.flash_at: list[float] = [0.0] * ncols
+        self.flash_dir: list[int] = [0] * ncols
+        self.flash_step: list[int] = [-1] * ncols
+        self.tick_dir = 0
+        self.note: str | None = None
+        self.tooltips: dict[int, str] = {}
+
+
+def _flash_step(age: float) -> int:
+    if age >= FLASH_STEP_S * _FLASH_STEPS:
+        return -1
+    return max(0, int(age / FLASH_STEP_S))
+
+
+class QuoteTableModel(QAbstractTableModel):
+    """One row per watched symbol, one column per `QUOTE_COLUMNS` entry, fed by the flush timer.
+
+    Strings are formatted in `refresh` (only for dirty symbols) and cached; `data()` only looks up.
+    """
+
+    def __init__(self, book: QuoteBook, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._book = book
+        self._columns: tuple[QuoteColumn, ...] = QUOTE_COLUMNS
+        self._ncols = len(self._columns)
+        self._aligns = [column.alignment for column in self._columns]
+        self._rows: list[_Row] = []
+        self._row_of: dict[str, int] = {}
+        self._natural: list[str] = []
+        self._flashing: set[tuple[_Row, int]] = set()
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._order_stale = False
+        self._held = False
+        self._resort_interval_s = 0.5
+        self._last_sort_at = -math.inf
+
+    # -- membership ---------------------------------------------------------------------------
+    def set_symbols(self, symbols: Iterable[str]) -> None:
+        """Show exactly these symbols (in this order when unsorted); tracks them in the book."""
+        wanted = list(dict.fromkeys(symbols))
+        self._natural = wanted
+        if not self._rows:
+            if wanted:
+                self.beginResetModel()
+                self._rows = [self._new_row(symbol) for symbol in wanted]
+                self._reindex()
+                self.endResetModel()
+        else:
+            self._remove_missing(set(wanted))
+            present = set(self._row_of)
+            added = [symbol for symbol in wanted if symbol not in present]
+            if added:
+                first = len(self._rows)
+                self.beginInsertRows(_ROOT, first, first + len(added) - 1)
+                self._rows.extend(self._new_row(symbol) for symbol in added)
+                self._reindex()
+                self.endInsertRows()
+        if self._held and self._sort_column >= 0:
+            self._order_stale = True
+        else:
+            self._reorder()
+
+    def _remove_missing(self, keep: set[str]) -> None:
+        doomed = [i for i, row in enumerate(self._rows) if row.symbol not in keep]
+        while doomed:
+            last = doomed.pop()
+            first = last
+            while doomed and doomed[-1] == first - 1:
+                first = doomed.pop()
+            self.beginRemoveRows(_ROOT, first, last)
+            gone = self._rows[first : last + 1]
+            del self._rows[first : last + 1]
+            self._reindex()
+            self.endRemoveRows()
+            self._flashing = {(row, c) for row, c in self._flashing if row not in gone}
+
+    def _new_row(self, symbol: str) -> _Row:
+        row = _Row(symbol, self._ncols)
+        self._update_row(row, self._book.track(symbol), None)
+        row.cells = [self._make_cell(row, c) for c in range(self._ncols)]
+        return row
+
+    def _reindex(self) -> None:
+        self._row_of = {row.symbol: i for i, row in enumerate(self._rows)}
+
+    def symbols(self) -> list[str]:
+        """Symbols in display order."""
+        return [row.symbol for row in self._rows]
+
+    def symbol_at(self, row: int) -> str | None:
+        """The symbol shown in `row`, or None outside the table."""
+        return self._rows[row].symbol if 0 <= row < len(self._rows) else None
+
+    def row_of(self, symbol: str) -> int | None:
+        """The row that shows `symbol`, or None when it is not in the table."""
+        return self._row_of.get(symbol)
+
+    # -- updates ------------------------------------------------------------------------------
+    def flush(self, dirty: Iterable[str], now: float) -> int:
+        """One frame of the flush timer: `refresh`, `tick_flash`, then `resort_if_due`."""
+        changed = self.refresh(dirty, now)
+        self.tick_flash(now)
+        self.resort_if_due(now)
+        return changed
+
+    def refresh(self, symbols: Iterable[str], now: float) -> int:
+        """Reformat the rows of these (dirty) symbols; emit and return the number of changed cells."""
+        total = 0
+        book = self._book
+        ncols = self._ncols
+        for symbol in symbols:
+            r = self._row_of.get(symbol)
+            state = book.get(symbol)
+            if r is None or state is None:
+                continue
+            row = self._rows[r]
+            changed = self._update_row(row, state, now)
+            if not changed:
+                continue
+            total += len(changed)
+            for c in changed:
+                row.cells[c] = self._make_cell(row, c)
+            if len(changed) * 2 > ncols:
+                self.dataChanged.emit(self.index(r, 0), self.index(r, ncols - 1))
+            else:
+                for c in changed:
+                    index = self.index(r, c)
+                    self.dataChanged.emit(index, index)
+        return total
+
+    def _update_row(self, row: _Row, state: QuoteState, now: float | None) -> list[int]:
+        """Format every column of `row` from `state`; start flashes; return the changed columns."""
+        changed: list[int] = []
+        texts, keys, market = row.texts, row.keys, row.market
+        sort_column = self._sort_column
+        for c, column in enumerate(self._columns):
+            key = column.sort_key(state)
+            old_key = keys[c]
+            if key != old_key:
+                keys[c] = key
+                if c == sort_column:
+                    self._order_stale = True
+            if column.cell_tooltip is not None:
+                row.tooltips[c] = column.cell_tooltip(state, market)
+            text = column.format(state, market) if c != _LAST or row.note is None else row.note
+            if text == texts[c]:
+                continue
+            texts[c] = text
+            changed.append(c)
+            if (
+                now is not None
+                and column.flash
+                and row.note is None
+                and isinstance(key, float)
+                and isinstance(old_key, float)
+                and key != old_key
+            ):
+                row.flash_at[c] = now
+                row.flash_dir[c] = 1 if key > old_key else -1
+                row.flash_step[c] = 0
+                self._flashing.add((row, c))
+        if state.tick_dir != row.tick_dir:
+            row.tick_dir = state.tick_dir
+            if _LAST not in changed:
+                changed.append(_LAST)
+        return changed
+
+    def _make_cell(self, row: _Row, c: int) -> QuoteCell:
+        text = row.texts[c]
+        column = self._columns[c]
+        fg: QBrush | None = None
+        glyph, glyph_fg = "", None
+        numeric = column.numeric
+        if c == _LAST:
+            if row.note is not None:
+                fg, numeric = _DIM, False
+            elif row.tick_dir > 0:
+                glyph, glyph_fg = UP_GLYPH, _UP
+            elif row.tick_dir < 0:
+                glyph, glyph_fg = DOWN_GLYPH, _DOWN
+        elif column.signed:
+            key = row.keys[c]
+            if isinstance(key, float) and key != 0.0:
+                fg = _UP if key > 0 else _DOWN
+        step = row.flash_step[c]
+        bg = None if step < 0 else (_FLASH_UP if row.flash_dir[c] > 0 else _FLASH_DOWN)[step]
+        display = f"{text} {glyph}" if glyph and text else text
+        return QuoteCell(text, display, self._aligns[c], numeric, fg, bg, glyph, glyph_fg)
+
+    def tick_flash(self, now: float) -> int:
+        """Advance flash fades; emit dataChanged only for cells whose flash step changed."""
+        if not self._flashing:
+            return 0
+        count = 0
+        finished: list[tuple[_Row, int]] = []
+        for row, c in self._flashing:
+            step = _flash_step(now - row.flash_at[c])
+            if step == row.flash_step[c]:
+                continue
+            row.flash_step[c] = step
+            row.cells[c] = self._make_cell(row, c)
+            if step < 0:
+                finished.append((row, c))
+            r = self._row_of.get(row.symbol)
+            if r is not None:
+                index = self.index(r, c)
+                self.dataChanged.emit(index, index, _FLASH_ROLES)
+                count += 1
+        self._flashing.difference_update(finished)
+        return count
+
+    def set_row_note(self, symbol: str, text: str | None) -> None:
+        """Show `text` dimmed in the row's Last cell (e.g. "not streaming — plan limit"); None clears."""
+        r = self._row_of.get(symbol)
+        if r is None:
+            return
+        row = self._rows[r]
+        if row.note == text:
+            return
+        row.note = text
+        row.flash_step[_LAST] = -1
+        self._flashing.discard((row, _LAST))
+        state = self._book.get(symbol)
+        if text is not None:
+            row.texts[_LAST] = text
+            row.tooltips[_LAST] = text
+        else:
+            row.tooltips.pop(_LAST, None)
+            column = self._columns[_LAST]
+            row.texts[_LAST] = column.format(state, row.market) if state is not None else ""
+        row.cells[_LAST] = self._make_cell(row, _LAST)
+        index = self.index(r, _LAST)
+        self.dataChanged.emit(index, index)
+
+    def row_note(self, symbol: str) -> str | None:
+        """The note shown for `symbol`, if any."""
+        r = self._row_of.get(symbol)
+        return None if r is None else self._rows[r].note
+
+    # -- sorting ------------------------------------------------------------------------------
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort rows by a column (stable; empty values last either way); -1 restores list order."""
+        try:
+            self._sort_column = column if 0 <= column < self._ncols else -1
+            self._sort_order = order
+            self._order_stale = False
+            self._reorder()
+        except Exception:  # called from C++: an escaping exception would take the process down
+            _log.exception("sorting the watchlist by column %s failed", column)
+
+    def sort_column(self) -> int:
+        """The column rows are sorted by, or -1 for the watchlist's own order."""
+        return self._sort_column
+
+    def sort_order(self) -> Qt.SortOrder:
+        """The current sort direction."""
+        return self._sort_order
+
+    def hold_order(self, held: bool) -> None:
+        """Freeze (True) or release (False) automatic re-sorting; a pending re-sort waits."""
+        self._held = held
+
+    def is_order_held(self) -> bool:
+        """Whether automatic re-sorting is frozen."""
+        return self._held
+
+    def is_order_stale(self) -> bool:
+        """Whether values in the sort column moved since rows were last ordered."""
+        return self._order_stale
+
+    def set_resort_interval(self, seconds: float) -> None:
+        """Minimum time between automatic re-sorts (default 0.5 s)."""
+        self._resort_interval_s = max(0.0, seconds)
+
+    def resort_if_due(self, now: float) -> bool:
+        """Re-sort if the order is stale, not held, and the interval has passed; True if rows moved."""
+        if not self._order_stale or self._held or self._sort_column < 0:
+            return False
+        if now - self._last_sort_at < self._resort_interval_s:
+            return False
+        self._last_sort_at = now
+        self._order_stale = False
+        return self._reorder()
+
+    def _ordered_rows(self) -> list[_Row]:
+        c = self._sort_column
+        if c < 0:
+            position = {symbol: i for i, symbol in enumerate(self._natural)}
+            return sorted(self._rows, key=lambda row: position.get(row.symbol, len(position)))
+        present = [row for row in self._rows if row.keys[c] is not None]
+        missing = [row for row in self._rows if row.keys[c] is None]
+        present.sort(key=lambda row: row.keys[c], reverse=self._sort_order == _DESCENDING)  # type: ignore[arg-type,return-value]
+        return present + missing
+
+    def _reorder(self) -> bool:
+        """Apply the current order with a layout change, remapping persistent indexes."""
+        rows = self._ordered_rows()
+        if all(new is old for new, old in zip(rows, self._rows, strict=True)):
+            return False
+        self.layoutAboutToBeChanged.emit()  # PySide6 exposes it with no arguments
+        new_row_of = {row.symbol: i for i, row in enumerate(rows)}
+        old_indexes = self.persistentIndexList()
+        new_indexes = []
+        for index in old_indexes:
+            r = index.row()
+            if 0 <= r < len(self._rows):
+                new_r = new_row_of[self._rows[r].symbol]
+                new_indexes.append(self.createIndex(new_r, index.column()))
+            else:
+                new_indexes.append(QModelIndex())
+        self._rows = rows
+        self._row_of = new_row_of
+        self.changePersistentIndexList(old_indexes, new_indexes)
+        self.layoutChanged.emit()
+        return True
+
+    # -- export -------------------------------------------------------------------------------
+    def column_titles(self) -> list[str]:
+        """Column titles in model order (the CSV header)."""
+        return [column.title for column in self._columns]
+
+    def rows_as_displayed(self) -> list[list[str]]:
+        """Cell texts in display order, without the ▲▼ glyphs (a row's note replaces its Last)."""
+        return [list(row.texts) for row in self._rows]
+
+    # -- QAbstractItemModel -------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        """Number of symbols (0 under any valid parent: this is a flat table)."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        """Number of columns (0 under any valid parent)."""
+        return 0 if parent.isValid() else self._ncols
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        """Cached values only: never formats."""
+        r, c = index.row(), index.column()
+        if r < 0 or c < 0 or r >= len(self._rows) or c >= self._ncols:
+            return None
+        row = self._rows[r]
+        if role == CELL_ROLE:
+            return row.cells[c]
+        if role == _DISPLAY:
+            return row.cells[c].display
+        if role == _ALIGN:
+            return self._aligns[c]
+        if role == _FG:
+            return row.cells[c].fg
+        if role == _BG:
+            return row.cells[c].bg
+        if role == _TOOLTIP:
+            return row.tooltips.get(c)
+        if role == SYMBOL_ROLE:
+            return row.symbol
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        """Titles, tooltips, alignment and the first-click sort order of each column."""
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self._ncols:
+            return None
+        column = self._columns[section]
+        if role == _DISPLAY:
+            return column.title
+        if role == _TOOLTIP:
+            return column.tooltip
+        if role == _ALIGN:
+            return self._aligns[section]
+        if role == _INITIAL_SORT:
+            return int(column.initial_order.value)
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        """Selectable, enabled, never editable."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )

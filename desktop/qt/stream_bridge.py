@@ -1,0 +1,104 @@
+"""The one place where the feed meets Qt: a single flush timer moves dirty symbols into models.
+
+Nothing per tick touches Qt (DESIGN.md "How a tick travels"): the feed writes into the
+`QuoteBook`; this timer, at 20–30 Hz, asks the book what changed and tells the models.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.domain.feed_status import FeedStatus
+from desktop.domain.quote_book import QuoteBook
+from desktop.qt.quote_table_model import QuoteTableModel
+
+__all__ = ["FlushStats", "StreamBridge"]
+
+
+class FlushStats:
+    """Counters of the flush loop, read by smoke mode and the performance display."""
+
+    __slots__ = ("cells", "coalesced", "flushes", "last_flush_ms", "symbols")
+
+    def __init__(self) -> None:
+        self.flushes = 0
+        self.symbols = 0
+        self.cells = 0
+        self.coalesced = 0
+        self.last_flush_ms = 0.0
+
+
+class StreamBridge(QObject):
+    """Drives the flush timer and turns feed callbacks into Qt signals."""
+
+    statusChanged = Signal(object)
+    """A new `FeedStatus`."""
+    rateChanged = Signal(float)
+    """Messages received per second over the last second."""
+
+    def __init__(
+        self,
+        book: QuoteBook,
+        model: QuoteTableModel,
+        frames: Callable[[], int],
+        flush_hz: float = 25.0,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.book = book
+        self.model = model
+        self._frames = frames
+        self.stats = FlushStats()
+        self._last_ticks = book.counters.ticks + book.counters.depth_updates
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setInterval(round(1000 / flush_hz))
+        self._flush_timer.timeout.connect(self.flush)
+        self._rate_timer = QTimer(self)
+        self._rate_timer.setInterval(1000)
+        self._rate_timer.timeout.connect(self._measure_rate)
+        self._rate_window: deque[tuple[float, int]] = deque(maxlen=2)
+
+    def start(self) -> None:
+        """Start flushing and measuring."""
+        self._rate_window.append((time.monotonic(), self._frames()))
+        self._flush_timer.start()
+        self._rate_timer.start()
+
+    def stop(self) -> None:
+        """Stop the timers (at shutdown)."""
+        self._flush_timer.stop()
+        self._rate_timer.stop()
+
+    def flush(self) -> None:
+        """Move everything that changed since the last frame into the model (one frame)."""
+        started = time.perf_counter()
+        now = time.monotonic()
+        dirty = self.book.take_dirty()
+        stats = self.stats
+        if dirty:
+            stats.symbols += len(dirty)
+            stats.cells += self.model.refresh(dirty, now)
+            counters = self.book.counters
+            applied = counters.ticks + counters.depth_updates
+            stats.coalesced += max(0, applied - self._last_ticks - len(dirty))
+            self._last_ticks = applied
+        self.model.tick_flash(now)
+        self.model.resort_if_due(now)
+        stats.flushes += 1
+        stats.last_flush_ms = (time.perf_counter() - started) * 1000
+
+    def publish_status(self, status: FeedStatus) -> None:
+        """Called by the feed (same thread) when its status changes."""
+        self.statusChanged.emit(status)
+
+    def _measure_rate(self) -> None:
+        now, frames = time.monotonic(), self._frames()
+        if self._rate_window:
+            then, before = self._rate_window[-1]
+            if now > then:
+                self.rateChanged.emit((frames - before) / (now - then))
+        self._rate_window.append((now, frames))

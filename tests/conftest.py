@@ -1,0 +1,24 @@
+"""Shared test set-up: headless Qt, one timeout constant, and the system-service switch."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+
+import pytest  # noqa: E402
+
+#: Every wait in the suite scales from this (QB_TEST_TIMEOUT_SCALE=3 on a slow machine).
+TIMEOUT_SCALE = float(os.environ.get("QB_TEST_TIMEOUT_SCALE", "1"))
+TIMEOUT_S = 5.0 * TIMEOUT_SCALE
+REQUIRE_SYSTEM = os.environ.get("QB_REQUIRE_SYSTEM") == "1"
+
+
+def need_system(available: bool, what: str) -> None:
+    """Skip when a system service is missing, or fail instead when CI sets QB_REQUIRE_SYSTEM=1."""
+    if available:
+        return
+    if REQUIRE_SYSTEM:
+        pytest.fail(f"{what} is required here (QB_REQUIRE_SYSTEM=1) but is not available")
+    pytest.skip(f"{what} is not available on this machine")

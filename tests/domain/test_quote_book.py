@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from desktop.domain.market_data import DepthLevel, DepthSnapshot, ReferenceData, Tick, TradeSide
+from desktop.domain.quote_book import QuoteBook
+
+D = Decimal
+
+
+def tick(
+    symbol: str, price: str, volume: int = 100, ts: int = 1_000, seq: int | None = None
+) -> Tick:
+    return Tick(symbol, D(price), volume, None, TradeSide.NEUTRAL, ts, seq)
+
+
+def test_a_tracked_symbol_starts_dirty_and_empty() -> None:
+    book = QuoteBook()
+    state = book.track("AAPL.US")
+    assert state.last is None and state.change is None
+    assert book.take_dirty() == {"AAPL.US"}
+    assert book.take_dirty() == set()
+
+
+def test_ticks_build_last_high_low_volume_and_direction() -> None:
+    book = QuoteBook()
+    book.track("AAPL.US")
+    book.apply_tick(tick("AAPL.US", "100.00", 10, ts=1), 0.0)
+    book.apply_tick(tick("AAPL.US", "101.50", 20, ts=2), 0.0)
+    book.apply_tick(tick("AAPL.US", "99.75", 30, ts=3), 0.0)
+    state = book.get("AAPL.US")
+    assert state is not None
+    assert (state.last, state.high, state.low, state.open) == (
+        D("99.75"),
+        D("101.50"),
+        D("99.75"),
+        D("100.00"),
+    )
+    assert state.volume == 60
+    assert state.turnover == D("100.00") * 10 + D("101.50") * 20 + D("99.75") * 30
+    assert state.tick_dir == -1
+    assert book.counters.ticks == 3
+
+
+def test_the_rest_day_bar_is_carried_forward_by_later_ticks_only() -> None:
+    book = QuoteBook()
+    book.track("00700.HK")
+    ref = ReferenceData(
+        "00700.HK",
+        name="Tencent",
+        prev_close=D("480.0"),
+        open=D("482.0"),
+        high=D("490.0"),
+        low=D("478.0"),
+        volume=1_000_000,
+        turnover=D("480000000"),
+        last=D("485.0"),
+        last_time_ms=5_000,
+        as_of_ms=5_000,
+    )
+    book.apply_reference(ref, 0.0)
+    book.apply_tick(tick("00700.HK", "485.0", 500, ts=4_000), 0.0)  # already in the day bar
+    book.apply_tick(tick("00700.HK", "491.0", 200, ts=6_000), 0.0)
+    state = book.get("00700.HK")
+    assert state is not None
+    assert state.volume == 1_000_200
+    assert state.high == D("491.0") and state.low == D("478.0") and state.open == D("482.0")
+    assert state.change == D("11.0")
+    assert state.change_pct is not None and round(state.change_pct, 4) == D("2.2917")
+    assert state.name == "Tencent"
+
+
+def test_duplicate_seq_is_dropped_and_out_of_order_does_not_rewind_the_last_price() -> None:
+    book = QuoteBook()
+    book.track("AAPL.US")
+    book.apply_tick(tick("AAPL.US", "100.00", ts=10, seq=5), 0.0)
+    book.apply_tick(tick("AAPL.US", "100.00", ts=10, seq=5), 0.0)
+    book.apply_tick(tick("AAPL.US", "90.00", ts=5, seq=3), 0.0)
+    state = book.get("AAPL.US")
+    assert state is not None
+    assert book.counters.duplicates == 1 and book.counters.out_of_order == 1
+    assert state.last == D("100.00") and state.low == D("90.00") and state.volume == 200
+
+
+def test_depth_sets_best_bid_and_ask_and_empty_sides_clear_them() -> None:
+    book = QuoteBook()
+    book.track("00700.HK")
+    levels = (DepthLevel(D("480.0"), 1000), DepthLevel(D("479.8"), 500))
+    book.apply_depth(DepthSnapshot("00700.HK", levels, (DepthLevel(D("480.2"), 300),), 1), 0.0)
+    state = book.get("00700.HK")
+    assert state is not None
+    assert (state.bid, state.bid_size, state.ask, state.ask_size) == (
+        D("480.0"),
+        1000,
+        D("480.2"),
+        300,
+    )
+    book.apply_depth(DepthSnapshot("00700.HK", levels, (), 2), 0.0)  # limit up: no asks
+    assert state.ask is None and state.ask_size is None and state.bid == D("480.0")
+
+
+def test_events_for_untracked_symbols_are_counted_not_stored() -> None:
+    book = QuoteBook()
+    book.apply_tick(tick("MSFT.US", "1.00"), 0.0)
+    assert book.get("MSFT.US") is None and book.counters.unknown_symbol == 1

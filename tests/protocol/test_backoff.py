@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import random
+
+from desktop.protocol.backoff import CloseKind, ReconnectBackoff
+
+
+def test_delays_start_at_the_plan_floor_grow_and_are_capped() -> None:
+    backoff = ReconnectBackoff(floor_s=3.0, cap_s=60.0, rng=random.Random(1))
+    delays = [backoff.next_delay(opened_for_s=10.0) for _ in range(30)]
+    assert all(3.0 <= d <= 60.0 for d in delays)
+    assert max(delays[-10:]) > 20.0  # it does grow
+
+
+def test_free_plan_never_retries_sooner_than_ten_seconds() -> None:
+    backoff = ReconnectBackoff(floor_s=10.0, rng=random.Random(2))
+    assert min(backoff.next_delay(None) for _ in range(50)) >= 10.0
+
+
+def test_a_socket_closed_right_after_opening_is_a_refusal_and_backs_off_long() -> None:
+    backoff = ReconnectBackoff(floor_s=3.0, long_delay_s=60.0, rng=random.Random(3))
+    assert backoff.classify(0.5, CloseKind.DROPPED) is CloseKind.REFUSED
+    assert all(backoff.next_delay(0.5) >= 30.0 for _ in range(20))
+
+
+def test_only_a_healthy_session_resets_the_attempt_count() -> None:
+    backoff = ReconnectBackoff(floor_s=3.0, healthy_reset_s=30.0, rng=random.Random(4))
+    for _ in range(5):
+        backoff.next_delay(10.0)
+    assert backoff.attempt == 5
+    backoff.next_delay(45.0)
+    assert backoff.attempt == 1
