@@ -7,6 +7,7 @@ import asyncio
 import csv
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ from desktop.protocol.plans import PLANS, Plan
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.simulator.embedded import EmbeddedSimulator
+from desktop.simulator.server import SimulatorConfig
 
 __all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "run"]
 
@@ -55,17 +57,14 @@ DEFAULT_WATCHLIST = [
     "01211.HK",
     "09618.HK",
 ]
-DEMO_TOKEN = "demo"
 
 
 class _RedactingFilter(logging.Filter):
     """Belt and braces: no log record leaves the process with a token in it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(str(record.msg))
-        if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(redact(a) if isinstance(a, str) else a for a in args)
+        record.msg = redact(record.getMessage())  # args may be URL objects, not strings
+        record.args = None
         return True
 
 
@@ -118,9 +117,10 @@ class QuoteBoardApp:
                     + (f" {lookup.problem}" if lookup.problem else "")
                 )
             return self.args.feed_url, lookup.token, False, Plan(self.args.plan or "basic")
-        self.simulator = EmbeddedSimulator(seed=self.args.seed)
-        self.simulator.start()
-        return self.simulator.ws_url, DEMO_TOKEN, True, Plan(self.args.plan or "professional")
+        seed = self.args.seed if self.args.seed is not None else int(time.time())
+        self.simulator = EmbeddedSimulator(SimulatorConfig(seed=seed))
+        endpoints = self.simulator.start()
+        return endpoints.ws_url, endpoints.token, True, Plan(self.args.plan or "professional")
 
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
@@ -213,6 +213,13 @@ class QuoteBoardApp:
             writer.writerows(model.rows_as_displayed())
 
 
+def _headless() -> bool:
+    """True on Linux/BSD with no X11 or Wayland display to connect to."""
+    if sys.platform in ("win32", "darwin"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run(args: argparse.Namespace) -> int:
     """Start Qt, then asyncio on Qt's loop (qasync), and run the board."""
     configure_logging(args.log_level)
@@ -222,6 +229,15 @@ def run(args: argparse.Namespace) -> int:
     from desktop.widgets.theme import apply_dark_theme
 
     started = time.monotonic()
+    if _headless() and not os.environ.get("QT_QPA_PLATFORM"):
+        if args.smoke is None:
+            print(
+                "Quote Board needs a display: DISPLAY and WAYLAND_DISPLAY are not set. "
+                "Start it from a desktop session, or use --smoke with QT_QPA_PLATFORM=offscreen.",
+                file=sys.stderr,
+            )
+            return 2
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # smoke mode needs no display
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
     qapp.setApplicationName("Quote Board")

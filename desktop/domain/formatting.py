@@ -35,6 +35,9 @@ _UNITS: tuple[tuple[int, str, int], ...] = (
     (1_000, "K", 1),
 )
 _ABBREVIATE_FROM = 10_000
+_CACHE_LIMIT = 50_000
+_OFFSETS: dict[tuple[Market, int], int] = {}
+_DECIMALS: dict[tuple[Market, Decimal], int] = {}
 _EXACT_SIZE_BELOW = 1_000_000
 
 
@@ -43,12 +46,23 @@ def market_of(symbol: str) -> Market:
     return Market.HK if symbol.endswith(".HK") else Market.US
 
 
+def _decimals(market: Market, price: Decimal) -> int:
+    """`decimals_for`, memoised: the same few prices come back tick after tick."""
+    key = (market, price)
+    decimals = _DECIMALS.get(key)
+    if decimals is None:
+        if len(_DECIMALS) > _CACHE_LIMIT:
+            _DECIMALS.clear()
+        decimals = _DECIMALS[key] = decimals_for(market, price) if price > 0 else 2
+    return decimals
+
+
 def price_decimals(market: Market, *prices: Decimal | None) -> int:
     """Decimals that show every given price at its tick precision (the finest of them)."""
     best = 0
     for price in prices:
         if price is not None and price > 0:
-            best = max(best, decimals_for(market, price))
+            best = max(best, _decimals(market, price))
     return best
 
 
@@ -56,8 +70,7 @@ def format_price(market: Market, price: Decimal | None) -> str:
     """A price at its tick precision with thousands separators (`189.23`, `480.2`, `1,234`)."""
     if price is None:
         return ""
-    decimals = decimals_for(market, price) if price > 0 else 2
-    return f"{price:,.{decimals}f}"
+    return f"{price:,.{_decimals(market, price)}f}"
 
 
 def format_signed(value: Decimal | float | None, decimals: int) -> str:
@@ -88,17 +101,18 @@ def format_volume(value: int | Decimal | float | None) -> str:
     """Share volume or turnover, abbreviated from 10,000 up (`345.6K`, `1.2M`, `2.35B`)."""
     if value is None:
         return ""
-    magnitude = abs(value)
-    sign = MINUS if value < 0 else ""
+    number = float(value)
+    magnitude = abs(number)
+    sign = MINUS if number < 0 else ""
     if magnitude < _ABBREVIATE_FROM:
         return sign + f"{int(magnitude):,}"
     for position, (threshold, suffix, decimals) in enumerate(_UNITS):
         if magnitude >= threshold:
-            scaled = round(float(magnitude) / threshold, decimals)
+            scaled = round(magnitude / threshold, decimals)
             if scaled >= 1000 and position > 0:
                 # 999,960 rounds to 1000.0K: show it as the next unit up (1.0M) instead.
                 bigger, big_suffix, big_decimals = _UNITS[position - 1]
-                return sign + f"{float(magnitude) / bigger:,.{big_decimals}f}{big_suffix}"
+                return sign + f"{magnitude / bigger:,.{big_decimals}f}{big_suffix}"
             return sign + f"{scaled:,.{decimals}f}{suffix}"
     return sign + f"{int(magnitude):,}"  # pragma: no cover - every value ≥ 10,000 has a unit
 
@@ -124,4 +138,18 @@ def format_time(ts_ms: int | None, market: Market) -> str:
     """Exchange time of an epoch-milliseconds timestamp in the market's own zone (`14:03:27`)."""
     if ts_ms is None:
         return ""
-    return datetime.fromtimestamp(ts_ms / 1000, _ZONES[market]).strftime("%H:%M:%S")
+    seconds = ts_ms // 1000
+    local = seconds + _utc_offset(market, seconds // 3600)
+    return f"{local // 3600 % 24:02d}:{local // 60 % 60:02d}:{local % 60:02d}"
+
+
+def _utc_offset(market: Market, hour: int) -> int:
+    """UTC offset in seconds during one epoch hour (zone rules change only on whole hours)."""
+    key = (market, hour)
+    offset = _OFFSETS.get(key)
+    if offset is None:
+        if len(_OFFSETS) > _CACHE_LIMIT:
+            _OFFSETS.clear()
+        delta = datetime.fromtimestamp(hour * 3600, _ZONES[market]).utcoffset()
+        offset = _OFFSETS[key] = int(delta.total_seconds()) if delta is not None else 0
+    return offset

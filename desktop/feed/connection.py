@@ -254,13 +254,18 @@ class FeedConnection:
             await self._plan_changed.wait()
             self._plan_changed.clear()
             plan = self.plan
-            if plan.trades != self._sent_trades and (plan.trades or self._sent_trades):
+            if plan.trades != self._sent_trades:
+                # An empty set on a fresh socket needs no request: the server starts empty.
+                needs_request = bool(plan.trades) or bool(self._sent_trades)
                 self._sent_trades = plan.trades
-                await self._send(ws, self.codec.subscribe_trades(list(plan.trades)))
+                if needs_request:
+                    await self._send(ws, self.codec.subscribe_trades(list(plan.trades)))
             plan = self.plan  # may have changed while we waited for spacing
-            if plan.depth != self._sent_depth and (plan.depth or self._sent_depth):
+            if plan.depth != self._sent_depth:
+                needs_request = bool(plan.depth) or bool(self._sent_depth)
                 self._sent_depth = plan.depth
-                await self._send(ws, self.codec.subscribe_depth(list(plan.depth)))
+                if needs_request:
+                    await self._send(ws, self.codec.subscribe_depth(list(plan.depth)))
             if self.plan.trades != self._sent_trades or self.plan.depth != self._sent_depth:
                 self._plan_changed.set()
 

@@ -25,6 +25,8 @@ from desktop.protocol.plans import PlanProfile
 __all__ = ["AllTickRestClient", "rest_base_from_ws"]
 
 log = logging.getLogger(__name__)
+# httpx logs every request URL at INFO, and AllTick puts the token in the URL (§1.1).
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def rest_base_from_ws(ws_url: str) -> str:

@@ -10,6 +10,7 @@ import itertools
 import secrets
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -21,11 +22,13 @@ from desktop.protocol.alltick_wire import DepthData, Number, TradeData
 
 __all__ = ["Bar", "RestError", "RestQueries", "StaticInfo", "reference_from"]
 
+_T = TypeVar("_T")
+
 KLINE_1M = 1
 KLINE_DAY = 8
 
 
-class RestError(Exception):
+class RestError(ValueError):
     """The server answered with a non-200 `ret` or an unreadable body."""
 
     def __init__(self, ret: int, msg: str) -> None:
@@ -99,7 +102,7 @@ class _Answer(msgspec.Struct):
     ret: int | str
     msg: str = ""
     trace: str | None = None
-    data: msgspec.Raw | None = None
+    data: msgspec.Raw = msgspec.Raw(b"{}")
 
 
 def _bar(row: _KlineRow) -> Bar:
@@ -119,6 +122,17 @@ def _bar(row: _KlineRow) -> Bar:
         int(num(row.volume)),
         turnover,
     )
+
+
+def _bars(rows: list[_KlineRow]) -> list[Bar]:
+    """Bars oldest first; a row with unreadable numbers is skipped, not fatal."""
+    out = []
+    for row in rows:
+        try:
+            out.append(_bar(row))
+        except (ArithmeticError, ValueError):
+            continue
+    return sorted(out, key=lambda b: b.timestamp)
 
 
 class RestQueries:
@@ -174,20 +188,24 @@ class RestQueries:
 
     # -- answers -------------------------------------------------------------------------------
     @staticmethod
-    def _data(body: bytes) -> msgspec.Raw:
+    def _data(body: bytes, shape: type[_T]) -> _T:
+        """The `data` of a successful answer as `shape`; RestError for errors and garbage."""
         try:
             answer = msgspec.json.decode(body, type=_Answer)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            ret = int(answer.ret)
+            if ret != 200:
+                raise RestError(ret, answer.msg or "error")
+            raw = answer.data if bytes(answer.data) != b"null" else msgspec.Raw(b"{}")
+            return msgspec.json.decode(raw, type=shape)
+        except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
+            if isinstance(exc, RestError):
+                raise
             raise RestError(0, f"unreadable answer: {str(exc)[:80]}") from exc
-        ret = int(answer.ret)
-        if ret != 200:
-            raise RestError(ret, answer.msg or "error")
-        return answer.data or msgspec.Raw(b"{}")
 
     def parse_trade_ticks(self, body: bytes) -> list[Tick]:
         """Trades from a `/trade-tick` answer; malformed entries are skipped."""
         out: list[Tick] = []
-        for raw in msgspec.json.decode(self._data(body), type=_TickList).tick_list:
+        for raw in self._data(body, _TickList).tick_list:
             try:
                 out.append(self._codec.decode_trade(msgspec.json.decode(raw, type=TradeData)))
             except (ValueError, msgspec.ValidationError, msgspec.DecodeError):
@@ -197,7 +215,7 @@ class RestQueries:
     def parse_depth_ticks(self, body: bytes) -> list[DepthSnapshot]:
         """Books from a `/depth-tick` answer; malformed entries are skipped."""
         out: list[DepthSnapshot] = []
-        for raw in msgspec.json.decode(self._data(body), type=_TickList).tick_list:
+        for raw in self._data(body, _TickList).tick_list:
             try:
                 out.append(self._codec.decode_depth(msgspec.json.decode(raw, type=DepthData)))
             except (ValueError, msgspec.ValidationError, msgspec.DecodeError):
@@ -206,24 +224,23 @@ class RestQueries:
 
     def parse_kline(self, body: bytes) -> list[Bar]:
         """Bars of a `/kline` answer, oldest first."""
-        rows = msgspec.json.decode(self._data(body), type=_KlineData).kline_list
-        return sorted((_bar(r) for r in rows), key=lambda b: b.timestamp)
+        return _bars(self._data(body, _KlineData).kline_list)
 
     def parse_batch_kline(self, body: bytes) -> dict[str, list[Bar]]:
         """Bars per canonical symbol of a `/batch-kline` answer, oldest first."""
         out: dict[str, list[Bar]] = {}
-        for entry in msgspec.json.decode(self._data(body), type=_BatchData).kline_list:
+        for entry in self._data(body, _BatchData).kline_list:
             try:
                 symbol = self._codec.canonical(entry.code)
             except ValueError:
                 continue
-            out[symbol] = sorted((_bar(r) for r in entry.kline_data), key=lambda b: b.timestamp)
+            out[symbol] = _bars(entry.kline_data)
         return out
 
     def parse_static_info(self, body: bytes) -> list[StaticInfo]:
         """Names (English first) and lot sizes of a `/static_info` answer."""
         out: list[StaticInfo] = []
-        for row in msgspec.json.decode(self._data(body), type=_StaticData).static_info_list:
+        for row in self._data(body, _StaticData).static_info_list:
             try:
                 symbol = self._codec.canonical(row.symbol)
             except ValueError:

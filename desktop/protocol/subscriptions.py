@@ -40,7 +40,7 @@ class SubscriptionPlan(msgspec.Struct, frozen=True):
 def _assign(
     wanted: Sequence[Symbol], slots: int, capacity: int, previous: list[tuple[Symbol, ...]]
 ) -> tuple[list[list[Symbol]], list[Symbol]]:
-    """Sticky bin packing: a symbol stays on the connection it was on, new ones fill the emptiest."""
+    """Sticky packing: a symbol stays on its connection; new ones go to the first with room."""
     bins: list[list[Symbol]] = [[] for _ in range(slots)]
     wanted_set = set(wanted)
     placed: set[Symbol] = set()
@@ -53,8 +53,9 @@ def _assign(
     for symbol in wanted:
         if symbol in placed:
             continue
-        target = min(range(slots), key=lambda i: len(bins[i]), default=None)
-        if target is None or len(bins[target]) >= capacity:
+        # Fill connections in order: open as few sockets as the plan needs (they count per token).
+        target = next((i for i in range(slots) if len(bins[i]) < capacity), None)
+        if target is None:
             over.append(symbol)
             continue
         bins[target].append(symbol)

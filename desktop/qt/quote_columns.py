@@ -1,4 +1,4 @@
-"""The watchlist's columns: title, alignment, width, and how each cell is formatted and sorted."""
+"""The watchlist's columns (title, width, format, sort key) and how a cell looks (colours, glyphs)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import IntEnum
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 
 from desktop.domain.formatting import (
     format_change,
@@ -21,10 +22,46 @@ from desktop.domain.formatting import (
 from desktop.domain.quote_book import QuoteState
 from desktop.domain.symbols import Market
 
-__all__ = ["QUOTE_COLUMNS", "ColumnId", "QuoteColumn", "SortKey", "column_for_key"]
+__all__ = [
+    "DIM_BRUSH",
+    "DOWN_BRUSH",
+    "DOWN_COLOR",
+    "DOWN_GLYPH",
+    "FLASH_DOWN_BRUSHES",
+    "FLASH_STEP_S",
+    "FLASH_UP_BRUSHES",
+    "QUOTE_COLUMNS",
+    "UP_BRUSH",
+    "UP_COLOR",
+    "UP_GLYPH",
+    "ColumnId",
+    "QuoteCell",
+    "QuoteColumn",
+    "SortKey",
+    "column_for_key",
+    "flash_step",
+]
 
 SortKey = float | str | None
 """A cell's sort value: a float for numbers, a casefolded str for text, None when empty."""
+
+UP_GLYPH = "▲"
+DOWN_GLYPH = "▼"
+
+FLASH_STEP_S = 0.2
+"""A flash fades in three steps of this length (0.6 s in all)."""
+_FLASH_STEPS = 3
+
+# Colour-blind-friendlier pair: a blue-ish green for up, an orange-ish red for down.
+UP_COLOR = QColor("#2ec7a6")
+DOWN_COLOR = QColor("#ff7b45")
+_DIM_COLOR = QColor("#7b8491")
+UP_BRUSH = QBrush(UP_COLOR)
+DOWN_BRUSH = QBrush(DOWN_COLOR)
+DIM_BRUSH = QBrush(_DIM_COLOR)
+_FLASH_ALPHAS = (115, 70, 32)
+FLASH_UP_BRUSHES = tuple(QBrush(QColor(46, 199, 166, alpha)) for alpha in _FLASH_ALPHAS)
+FLASH_DOWN_BRUSHES = tuple(QBrush(QColor(255, 123, 69, alpha)) for alpha in _FLASH_ALPHAS)
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -63,7 +100,7 @@ class QuoteColumn:
     format: Callable[[QuoteState, Market], str]
     sort_key: Callable[[QuoteState], SortKey]
     flash: bool = False
-    """Flash the cell when its value moves (prices and sizes; not volume or time)."""
+    """Flash the cell when its value moves: prices only (sizes, volume and time move too often)."""
     signed: bool = False
     """Colour the text by the sign of the value (change columns)."""
     cell_tooltip: Callable[[QuoteState, Market], str] | None = None
@@ -77,6 +114,32 @@ class QuoteColumn:
     def initial_order(self) -> Qt.SortOrder:
         """Order of a first header click: biggest first for numbers, A→Z for text."""
         return Qt.SortOrder.DescendingOrder if self.numeric else Qt.SortOrder.AscendingOrder
+
+
+@dataclass(slots=True, eq=False)
+class QuoteCell:  # not frozen: frozen dataclasses construct twice as slowly
+    """One preformatted cell as the delegate paints it; read-only by convention, no ▲▼ in `text`."""
+
+    text: str
+    display: str
+    """`text` plus the glyph, for DisplayRole (default delegates, accessibility)."""
+    alignment: Qt.AlignmentFlag
+    align_right: bool
+    numeric: bool
+    """Draw with the monospace digits font."""
+    fg: QBrush | None
+    """Text brush; None means the palette's text colour."""
+    bg: QBrush | None
+    """Flash brush (translucent, painted over the row background); None when not flashing."""
+    glyph: str = ""
+    glyph_fg: QBrush | None = None
+
+
+def flash_step(age: float) -> int:
+    """Fade step of a flash `age` seconds old: 0, 1, 2, or -1 once it has expired."""
+    if age >= FLASH_STEP_S * _FLASH_STEPS:
+        return -1
+    return max(0, int(age / FLASH_STEP_S))
 
 
 def _number(value: Decimal | int | None) -> float | None:
@@ -216,7 +279,6 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         80,
         format=_size("bid_size"),
         sort_key=_price_key("bid_size"),
-        flash=True,
     ),
     QuoteColumn(
         ColumnId.ASK_SIZE,
@@ -227,7 +289,6 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         80,
         format=_size("ask_size"),
         sort_key=_price_key("ask_size"),
-        flash=True,
     ),
     QuoteColumn(
         ColumnId.VOLUME,

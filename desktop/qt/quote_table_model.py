@@ -5,31 +5,31 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush
 
 from desktop.domain.formatting import market_of
 from desktop.domain.quote_book import QuoteBook, QuoteState
 from desktop.domain.symbols import Market
-from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId, QuoteColumn, SortKey
+from desktop.qt.quote_columns import (
+    DIM_BRUSH,
+    DOWN_BRUSH,
+    DOWN_GLYPH,
+    FLASH_DOWN_BRUSHES,
+    FLASH_UP_BRUSHES,
+    QUOTE_COLUMNS,
+    UP_BRUSH,
+    UP_GLYPH,
+    ColumnId,
+    QuoteCell,
+    QuoteColumn,
+    SortKey,
+    flash_step,
+)
 
-__all__ = [
-    "CELL_ROLE",
-    "DOWN_GLYPH",
-    "SYMBOL_ROLE",
-    "UP_GLYPH",
-    "QuoteCell",
-    "QuoteTableModel",
-]
+__all__ = ["CELL_ROLE", "SYMBOL_ROLE", "QuoteTableModel"]
 
 _log = logging.getLogger(__name__)
 
@@ -37,24 +37,6 @@ CELL_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 """Returns the cell's `QuoteCell`: everything the delegate paints, in one `data()` call."""
 SYMBOL_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 """Returns the row's canonical symbol (any column)."""
-
-UP_GLYPH = "▲"
-DOWN_GLYPH = "▼"
-
-FLASH_STEP_S = 0.2
-"""A flash fades in three steps of this length (0.6 s in all)."""
-_FLASH_STEPS = 3
-
-# Colour-blind-friendlier pair: a blue-ish green for up, an orange-ish red for down.
-UP_COLOR = QColor("#2ec7a6")
-DOWN_COLOR = QColor("#ff7b45")
-_DIM_COLOR = QColor("#7b8491")
-_UP = QBrush(UP_COLOR)
-_DOWN = QBrush(DOWN_COLOR)
-_DIM = QBrush(_DIM_COLOR)
-_FLASH_ALPHAS = (120, 76, 38)
-_FLASH_UP = tuple(QBrush(QColor(46, 199, 166, alpha)) for alpha in _FLASH_ALPHAS)
-_FLASH_DOWN = tuple(QBrush(QColor(255, 123, 69, alpha)) for alpha in _FLASH_ALPHAS)
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
@@ -64,26 +46,15 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _INITIAL_SORT = int(Qt.ItemDataRole.InitialSortOrderRole)
 _FLASH_ROLES = [_BG, CELL_ROLE]
 _LAST = int(ColumnId.LAST)
+_NAME = int(ColumnId.NAME)
+_VOLUME = int(ColumnId.VOLUME)
 _DESCENDING = Qt.SortOrder.DescendingOrder
 _ROOT = QModelIndex()
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteCell:
-    """One preformatted cell as the delegate paints it; `text` never carries the ▲▼ glyph."""
-
-    text: str
-    display: str
-    """`text` plus the glyph, for DisplayRole (default delegates, accessibility)."""
-    alignment: Qt.AlignmentFlag
-    numeric: bool
-    """Draw with the monospace digits font."""
-    fg: QBrush | None
-    """Text brush; None means the palette's text colour."""
-    bg: QBrush | None
-    """Flash brush (translucent, painted over the row background); None when not flashing."""
-    glyph: str = ""
-    glyph_fg: QBrush | None = None
+# Precomputed: the view asks for flags once per painted cell, and OR-ing enums costs microseconds.
+_CELL_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 
 class _Row:
@@ -117,12 +88,6 @@ class _Row:
         self.tooltips: dict[int, str] = {}
 
 
-def _flash_step(age: float) -> int:
-    if age >= FLASH_STEP_S * _FLASH_STEPS:
-        return -1
-    return max(0, int(age / FLASH_STEP_S))
-
-
 class QuoteTableModel(QAbstractTableModel):
     """One row per watched symbol, one column per `QUOTE_COLUMNS` entry, fed by the flush timer.
 
@@ -135,6 +100,16 @@ class QuoteTableModel(QAbstractTableModel):
         self._columns: tuple[QuoteColumn, ...] = QUOTE_COLUMNS
         self._ncols = len(self._columns)
         self._aligns = [column.alignment for column in self._columns]
+        # (column, sort key, formatter, numeric, flashes): attribute lookups hoisted out of the loop.
+        self._plan = [
+            (c, col.sort_key, col.format, col.numeric, col.flash)
+            for c, col in enumerate(self._columns)
+        ]
+        self._tooltips = [
+            (c, col.cell_tooltip)
+            for c, col in enumerate(self._columns)
+            if col.cell_tooltip is not None
+        ]
         self._rows: list[_Row] = []
         self._row_of: dict[str, int] = {}
         self._natural: list[str] = []
@@ -233,39 +208,50 @@ class QuoteTableModel(QAbstractTableModel):
             for c in changed:
                 row.cells[c] = self._make_cell(row, c)
             if len(changed) * 2 > ncols:
-                self.dataChanged.emit(self.index(r, 0), self.index(r, ncols - 1))
-            else:
-                for c in changed:
-                    index = self.index(r, c)
-                    self.dataChanged.emit(index, index)
+                self.dataChanged.emit(self.createIndex(r, 0), self.createIndex(r, ncols - 1))
+                continue
+            # One emit per run of adjacent changed cells (Last, Chg, Chg % move together): the
+            # view repaints exactly the same cells as with one emit each, for fewer calls.
+            changed.sort()
+            start = end = changed[0]
+            for c in changed[1:]:
+                if c != end + 1:
+                    self.dataChanged.emit(self.createIndex(r, start), self.createIndex(r, end))
+                    start = c
+                end = c
+            self.dataChanged.emit(self.createIndex(r, start), self.createIndex(r, end))
         return total
 
     def _update_row(self, row: _Row, state: QuoteState, now: float | None) -> list[int]:
-        """Format every column of `row` from `state`; start flashes; return the changed columns."""
+        """Reformat what moved in `row` from `state`; start flashes; return the changed columns.
+
+        A numeric cell's text is a function of its sort key, so it is formatted only when the key
+        moved (or on the first fill); text cells are cheap and always re-read.
+        """
         changed: list[int] = []
-        texts, keys, market = row.texts, row.keys, row.market
-        sort_column = self._sort_column
-        for c, column in enumerate(self._columns):
-            key = column.sort_key(state)
+        texts, keys, market, note = row.texts, row.keys, row.market, row.note
+        first = now is None
+        for c, sort_key, format_cell, numeric, flash in self._plan:
+            key = sort_key(state)
             old_key = keys[c]
-            if key != old_key:
+            if key == old_key:
+                if numeric and not first:
+                    continue
+            else:
                 keys[c] = key
-                if c == sort_column:
+                if c == self._sort_column:
                     self._order_stale = True
-            if column.cell_tooltip is not None:
-                row.tooltips[c] = column.cell_tooltip(state, market)
-            text = column.format(state, market) if c != _LAST or row.note is None else row.note
+            text = note if c == _LAST and note is not None else format_cell(state, market)
             if text == texts[c]:
                 continue
             texts[c] = text
             changed.append(c)
             if (
-                now is not None
-                and column.flash
-                and row.note is None
+                flash
+                and now is not None
+                and note is None
                 and isinstance(key, float)
                 and isinstance(old_key, float)
-                and key != old_key
             ):
                 row.flash_at[c] = now
                 row.flash_dir[c] = 1 if key > old_key else -1
@@ -275,6 +261,11 @@ class QuoteTableModel(QAbstractTableModel):
             row.tick_dir = state.tick_dir
             if _LAST not in changed:
                 changed.append(_LAST)
+        if changed or first:
+            name_changed = first or _NAME in changed
+            for c, tooltip in self._tooltips:
+                if name_changed or c in changed:  # Symbol's and Name's tooltips show the name
+                    row.tooltips[c] = tooltip(state, market)
         return changed
 
     def _make_cell(self, row: _Row, c: int) -> QuoteCell:
@@ -285,19 +276,27 @@ class QuoteTableModel(QAbstractTableModel):
         numeric = column.numeric
         if c == _LAST:
             if row.note is not None:
-                fg, numeric = _DIM, False
+                fg, numeric = DIM_BRUSH, False
             elif row.tick_dir > 0:
-                glyph, glyph_fg = UP_GLYPH, _UP
+                glyph, glyph_fg = UP_GLYPH, UP_BRUSH
             elif row.tick_dir < 0:
-                glyph, glyph_fg = DOWN_GLYPH, _DOWN
+                glyph, glyph_fg = DOWN_GLYPH, DOWN_BRUSH
         elif column.signed:
             key = row.keys[c]
             if isinstance(key, float) and key != 0.0:
-                fg = _UP if key > 0 else _DOWN
+                fg = UP_BRUSH if key > 0 else DOWN_BRUSH
         step = row.flash_step[c]
-        bg = None if step < 0 else (_FLASH_UP if row.flash_dir[c] > 0 else _FLASH_DOWN)[step]
+        bg = (
+            None
+            if step < 0
+            else (FLASH_UP_BRUSHES if row.flash_dir[c] > 0 else FLASH_DOWN_BRUSHES)[step]
+        )
+        if bg is not None:
+            glyph_fg = None  # on a flash the glyph would vanish in its own colour: use the text's
         display = f"{text} {glyph}" if glyph and text else text
-        return QuoteCell(text, display, self._aligns[c], numeric, fg, bg, glyph, glyph_fg)
+        return QuoteCell(
+            text, display, self._aligns[c], column.numeric, numeric, fg, bg, glyph, glyph_fg
+        )
 
     def tick_flash(self, now: float) -> int:
         """Advance flash fades; emit dataChanged only for cells whose flash step changed."""
@@ -306,7 +305,7 @@ class QuoteTableModel(QAbstractTableModel):
         count = 0
         finished: list[tuple[_Row, int]] = []
         for row, c in self._flashing:
-            step = _flash_step(now - row.flash_at[c])
+            step = flash_step(now - row.flash_at[c])
             if step == row.flash_step[c]:
                 continue
             row.flash_step[c] = step
@@ -315,7 +314,7 @@ class QuoteTableModel(QAbstractTableModel):
                 finished.append((row, c))
             r = self._row_of.get(row.symbol)
             if r is not None:
-                index = self.index(r, c)
+                index = self.createIndex(r, c)
                 self.dataChanged.emit(index, index, _FLASH_ROLES)
                 count += 1
         self._flashing.difference_update(finished)
@@ -341,7 +340,7 @@ class QuoteTableModel(QAbstractTableModel):
             column = self._columns[_LAST]
             row.texts[_LAST] = column.format(state, row.market) if state is not None else ""
         row.cells[_LAST] = self._make_cell(row, _LAST)
-        index = self.index(r, _LAST)
+        index = self.createIndex(r, _LAST)
         self.dataChanged.emit(index, index)
 
     def row_note(self, symbol: str) -> str | None:
@@ -353,10 +352,13 @@ class QuoteTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort rows by a column (stable; empty values last either way); -1 restores list order."""
         try:
+            previous = self._sort_column
             self._sort_column = column if 0 <= column < self._ncols else -1
             self._sort_order = order
             self._order_stale = False
             self._reorder()
+            for section in {previous, self._sort_column} - {-1}:
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, section, section)
         except Exception:  # called from C++: an escaping exception would take the process down
             _log.exception("sorting the watchlist by column %s failed", column)
 
@@ -401,7 +403,11 @@ class QuoteTableModel(QAbstractTableModel):
             return sorted(self._rows, key=lambda row: position.get(row.symbol, len(position)))
         present = [row for row in self._rows if row.keys[c] is not None]
         missing = [row for row in self._rows if row.keys[c] is None]
-        present.sort(key=lambda row: row.keys[c], reverse=self._sort_order == _DESCENDING)  # type: ignore[arg-type,return-value]
+
+        def key(row: _Row) -> Any:  # floats or strs within one column; None was split off above
+            return row.keys[c]
+
+        present.sort(key=key, reverse=self._sort_order == _DESCENDING)
         return present + missing
 
     def _reorder(self) -> bool:
@@ -472,7 +478,11 @@ class QuoteTableModel(QAbstractTableModel):
             return None
         column = self._columns[section]
         if role == _DISPLAY:
-            return column.title
+            if section != self._sort_column:
+                return column.title
+            arrow = "▾" if self._sort_order == _DESCENDING else "▴"
+            # Arrow on the inner side: right-aligned titles keep their right edge over the digits.
+            return f"{arrow} {column.title}" if column.numeric else f"{column.title} {arrow}"
         if role == _TOOLTIP:
             return column.tooltip
         if role == _ALIGN:
@@ -483,10 +493,4 @@ class QuoteTableModel(QAbstractTableModel):
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         """Selectable, enabled, never editable."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _CELL_FLAGS if index.isValid() else _NO_FLAGS

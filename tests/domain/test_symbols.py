@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from desktop.domain.symbols import Market, Symbol, SymbolError, parse_symbols
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from desktop.domain.symbols import Market
 from desktop.domain.tick_grid import decimals_for, round_to_tick, tick_size
 

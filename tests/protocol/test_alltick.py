@@ -3,12 +3,13 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from desktop.domain.market_data import DepthSnapshot, Tick, TradeSide
 from desktop.domain.symbols import Symbol
 from desktop.protocol.alltick import AllTickCodec, Reply, normalise_time_ms
 from desktop.protocol.alltick_wire import CancelType, Cmd
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 TRADE_PUSH = (
     '{"cmd_id":22998,"data":{"code":"700.HK","seq":"1605509068000001","tick_time":"1677831545217",'
@@ -181,5 +182,7 @@ def test_mutated_valid_frames_never_raise(field: str, value: object) -> None:
 
 def test_absurd_exponents_are_rejected_instead_of_building_huge_numbers() -> None:
     codec = AllTickCodec()
-    frame = '{"cmd_id":22998,"data":{"code":"700.HK","tick_time":1,"price":"1","volume":"1e999999999"}}'
+    frame = (
+        '{"cmd_id":22998,"data":{"code":"700.HK","tick_time":1,"price":"1","volume":"1e999999999"}}'
+    )
     assert codec.decode(frame) is None and codec.stats.last_error == "volume is out of range"

@@ -1,0 +1,172 @@
+"""Lean painting of watchlist cells: one `data()` call per cell, no allocation per paint."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QPen,
+    QStaticText,
+    QTransform,
+)
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop.qt.quote_columns import UP_GLYPH, ColumnId, QuoteCell
+from desktop.qt.quote_table_model import CELL_ROLE
+
+__all__ = ["QuoteCellDelegate", "monospace_font"]
+
+# Plain ints: testing enum flags in Python costs microseconds per cell.
+_SELECTED = QStyle.StateFlag.State_Selected.value
+_ACTIVE = QStyle.StateFlag.State_Active.value
+_ELIDE = Qt.TextElideMode.ElideRight
+_TEXT_CACHE_LIMIT = 8_000
+_PREFERRED_MONO = ("DejaVu Sans Mono", "Menlo", "Consolas", "Cascadia Mono", "Noto Sans Mono")
+
+
+def monospace_font(like: QFont) -> QFont:
+    """A fixed-pitch font the size of `like`, for digits that line up from row to row."""
+    families = set(QFontDatabase.families())
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    for family in _PREFERRED_MONO:
+        if family in families:
+            font = QFont(family)
+            break
+    font.setStyleHint(QFont.StyleHint.Monospace)
+    if like.pointSizeF() > 0:
+        font.setPointSizeF(like.pointSizeF())
+    elif like.pixelSize() > 0:
+        font.setPixelSize(like.pixelSize())
+    return font
+
+
+class QuoteCellDelegate(QStyledItemDelegate):
+    """Paints a `QuoteCell`: selection, flash, text and the ▲▼ glyph; never `super().paint()`.
+
+    Fonts, pens, brushes and laid-out texts (`QStaticText`) are cached, so a repaint of an unchanged
+    cell shapes no text. The owning view calls `set_fonts`/`set_palette` when its own change.
+    """
+
+    PADDING = 6
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pens: dict[int, QPen] = {}
+        self._glyph_columns = frozenset({int(ColumnId.LAST)})
+        self._font = QFont()
+        self._mono = monospace_font(self._font)
+        self._fm = QFontMetrics(self._font)
+        self._mono_fm = QFontMetrics(self._mono)
+        self._texts: dict[str, tuple[QStaticText, int]] = {}
+        self._mono_texts: dict[str, tuple[QStaticText, int]] = {}
+        self._glyph_width = 0
+        self._glyph_advance = 0
+        self._text_pen = QPen()
+        self._selection = QBrush()
+        self._selection_inactive = QBrush()
+        self.set_fonts(self._font)
+        self.set_palette(QPalette())
+
+    def set_fonts(self, font: QFont) -> None:
+        """Use `font` for text cells and a monospace font of the same size for numbers."""
+        self._font = QFont(font)
+        self._mono = monospace_font(font)
+        self._fm = QFontMetrics(self._font)
+        self._mono_fm = QFontMetrics(self._mono)
+        self._texts.clear()
+        self._mono_texts.clear()
+        self._glyph_advance = self._mono_fm.horizontalAdvance(UP_GLYPH)
+        self._glyph_width = self._glyph_advance + self._mono_fm.horizontalAdvance(" ")
+
+    def set_palette(self, palette: QPalette) -> None:
+        """Cache the default text pen and selection brushes from the view's palette."""
+        group = QPalette.ColorGroup
+        role = QPalette.ColorRole
+        self._text_pen = QPen(palette.color(group.Active, role.Text))
+        self._selection = QBrush(palette.brush(group.Active, role.Highlight))
+        self._selection_inactive = QBrush(palette.brush(group.Inactive, role.Highlight))
+
+    def monospace(self) -> QFont:
+        """The font numeric cells are drawn with."""
+        return QFont(self._mono)
+
+    def _pen(self, brush: QBrush | None) -> QPen:
+        if brush is None:
+            return self._text_pen
+        pen = self._pens.get(id(brush))
+        if pen is None:  # brushes are shared constants of the model, so this fills once
+            pen = self._pens[id(brush)] = QPen(brush.color())
+        return pen
+
+    def _static(self, text: str, numeric: bool) -> tuple[QStaticText, int]:
+        """A laid-out text and its width, cached: `drawText` would shape the string every paint."""
+        cache = self._mono_texts if numeric else self._texts
+        entry = cache.get(text)
+        if entry is None:
+            if len(cache) > _TEXT_CACHE_LIMIT:
+                cache.clear()
+            font = self._mono if numeric else self._font
+            static = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)  # names come from the network
+            static.prepare(QTransform(), font)
+            metrics = self._mono_fm if numeric else self._fm
+            entry = cache[text] = (static, metrics.horizontalAdvance(text))
+        return entry
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        """Selection, flash background, then text (and glyph) with padding; nothing else."""
+        cell = index.data(CELL_ROLE)
+        if not isinstance(cell, QuoteCell):
+            return
+        rect = option.rect
+        state = option.state.value
+        if state & _SELECTED:
+            painter.fillRect(rect, self._selection if state & _ACTIVE else self._selection_inactive)
+        if cell.bg is not None:
+            painter.fillRect(rect, cell.bg)
+        x, y, height = rect.x(), rect.y(), rect.height()
+        left = x + self.PADDING
+        right = x + rect.width() - self.PADDING
+        numeric = cell.numeric
+        if index.column() in self._glyph_columns:
+            right -= self._glyph_width
+            if cell.glyph:
+                glyph, _ = self._static(cell.glyph, True)
+                painter.setFont(self._mono)
+                painter.setPen(self._pen(cell.glyph_fg))
+                top = y + (height - self._mono_fm.height()) // 2
+                painter.drawStaticText(right + self._glyph_width - self._glyph_advance, top, glyph)
+        metrics = self._mono_fm if numeric else self._fm
+        static, width = self._static(cell.text, numeric)
+        room = right - left
+        if width > room:
+            static, width = self._static(metrics.elidedText(cell.text, _ELIDE, room), numeric)
+        painter.setFont(self._mono if numeric else self._font)
+        painter.setPen(self._pen(cell.fg))
+        top = y + (height - metrics.height()) // 2
+        painter.drawStaticText(right - width if cell.align_right else left, top, static)
+
+    def sizeHint(
+        self,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QSize:
+        """Width of the text in its font plus padding (used only when a user auto-fits a column)."""
+        cell = index.data(CELL_ROLE)
+        if not isinstance(cell, QuoteCell):
+            return QSize(0, 0)
+        width = self._static(cell.text, cell.numeric)[1] + 2 * self.PADDING
+        if index.column() in self._glyph_columns:
+            width += self._glyph_width
+        metrics = self._mono_fm if cell.numeric else self._fm
+        return QSize(width, metrics.height() + 6)

@@ -1,0 +1,138 @@
+"""The main window: the watchlist in the middle, the feed status bar below, and the menus."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+
+import desktop
+from desktop.domain.feed_status import FeedStatus
+from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.widgets.status_bar import FeedStatusBar
+from desktop.widgets.watchlist_view import WatchlistView
+
+__all__ = ["MainWindow"]
+
+_ABOUT_TEXT = (
+    "Real-time US and Hong Kong stock quotes and order-book depth.\n\n"
+    "With no API token configured, Quote Board runs against its built-in market simulator "
+    "and shows a DEMO DATA badge in the status bar."
+)
+
+
+class MainWindow(QMainWindow):
+    """Hosts the `WatchlistView` and `FeedStatusBar`; emits intents, owns no feed or storage."""
+
+    quitRequested = Signal()
+    """The user quit (File → Quit, Ctrl+Q, or closing this window): app.py shuts down."""
+
+    def __init__(self, model: QuoteTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Quote Board")
+        self.resize(1280, 760)
+        self._view = WatchlistView(model, self)
+        self._view.setObjectName("watchlistView")
+        self.setCentralWidget(self._view)
+        self._status_bar = FeedStatusBar(self)
+        self.setStatusBar(self._status_bar)
+        self._about: QMessageBox | None = None
+        self._build_menus()
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = bar.addMenu("&View")
+        self.freeze_action = QAction("&Freeze Row Order", self)
+        self.freeze_action.setCheckable(True)
+        self.freeze_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self.freeze_action.setToolTip("Stop rows from re-sorting while prices move")
+        self.freeze_action.toggled.connect(self._view.set_order_frozen)
+        view_menu.addAction(self.freeze_action)
+        restore_order = QAction("&Restore Watchlist Order", self)
+        restore_order.setShortcut(QKeySequence("Ctrl+Shift+R"))
+        restore_order.triggered.connect(self._view.clear_sort)
+        view_menu.addAction(restore_order)
+        view_menu.addSeparator()
+        self.full_screen_action = QAction("F&ull Screen", self)
+        self.full_screen_action.setCheckable(True)
+        self.full_screen_action.setShortcut(QKeySequence.StandardKey.FullScreen)
+        self.full_screen_action.toggled.connect(self._set_full_screen)
+        view_menu.addAction(self.full_screen_action)
+
+        help_menu = bar.addMenu("&Help")
+        about = QAction("&About Quote Board", self)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    # -- accessors ----------------------------------------------------------------------------
+    def watchlist_view(self) -> WatchlistView:
+        """The central watchlist table."""
+        return self._view
+
+    def feed_status_bar(self) -> FeedStatusBar:
+        """The status bar with the connection indicator, msg/s and DEMO badge."""
+        return self._status_bar
+
+    # -- slots --------------------------------------------------------------------------------
+    @Slot(FeedStatus)
+    def set_status(self, status: FeedStatus) -> None:
+        """Show the feed's state (and the DEMO badge when `status.demo`)."""
+        self._status_bar.set_status(status)
+
+    @Slot(float)
+    def set_rate(self, msgs_per_s: float) -> None:
+        """Show the feed's message rate."""
+        self._status_bar.set_rate(msgs_per_s)
+
+    @Slot(bool)
+    def set_demo(self, demo: bool) -> None:
+        """Force the DEMO DATA badge on or off (it also follows `FeedStatus.demo`)."""
+        self._status_bar.set_demo(demo)
+
+    @Slot()
+    def show_about(self) -> None:
+        """Open the About box without blocking (`open()`, never `exec()`: qasync must keep running)."""
+        if self._about is not None and self._about.isVisible():
+            self._about.raise_()
+            self._about.activateWindow()
+            return
+        box = QMessageBox(self)
+        box.setObjectName("aboutBox")
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle("About Quote Board")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(f"Quote Board {desktop.__version__}")
+        box.setInformativeText(_ABOUT_TEXT)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(self._on_about_finished)
+        self._about = box
+        box.open()
+
+    def about_box(self) -> QMessageBox | None:
+        """The About box while it is open."""
+        return self._about
+
+    def _on_about_finished(self, result: int) -> None:
+        self._about = None
+
+    def _set_full_screen(self, on: bool) -> None:
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the main window quits the app: tell app.py, which owns the shutdown order."""
+        self.quitRequested.emit()
+        event.accept()

@@ -1,0 +1,141 @@
+"""The window's status bar: feed connection state, message rate, and the DEMO DATA badge."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
+
+from desktop.domain.feed_status import FeedState, FeedStatus
+
+__all__ = ["FeedStatusBar", "state_color"]
+
+_GREEN = QColor("#3fb950")
+_AMBER = QColor("#e3a008")
+_RED = QColor("#f85149")
+_COLORS: dict[FeedState, QColor] = {
+    FeedState.LIVE: _GREEN,
+    FeedState.DEGRADED: _AMBER,
+    FeedState.CONNECTING: _AMBER,
+    FeedState.RECONNECTING: _AMBER,
+    FeedState.OFFLINE: _RED,
+    FeedState.TOKEN_REJECTED: _RED,
+}
+_DEMO_TOOLTIP = (
+    "Prices come from the built-in market simulator. They are NOT real market data.\n"
+    "Add an API token in Settings to stream real quotes."
+)
+_DEMO_STYLE = (
+    "QLabel#demoBadge { background: #c2185b; color: #ffffff; font-weight: 700;"
+    " letter-spacing: 1px; padding: 1px 10px; border-radius: 3px; }"
+)
+
+
+def state_color(state: FeedState) -> QColor:
+    """Indicator colour of a feed state: green live, amber in between, red down."""
+    return QColor(_COLORS[state])
+
+
+def _rich_tooltip(text: str) -> str:
+    """Show network-provided text literally: escape it and force rich-text mode with <qt>."""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+
+
+class FeedStatusBar(QStatusBar):
+    """A coloured dot plus a word for the feed state (colour is never the only cue), msg/s, DEMO."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("feedStatusBar")
+        self._status: FeedStatus | None = None
+        self._demo_forced = False
+
+        self._demo = QLabel("DEMO DATA")
+        self._demo.setObjectName("demoBadge")
+        self._demo.setStyleSheet(_DEMO_STYLE)
+        self._demo.setToolTip(_DEMO_TOOLTIP)
+        self._demo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._demo.hide()
+
+        self._rate = QLabel("— msg/s")
+        self._rate.setObjectName("feedRateLabel")
+        self._rate.setTextFormat(Qt.TextFormat.PlainText)
+        self._rate.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._rate.setMinimumWidth(self._rate.fontMetrics().horizontalAdvance("000,000 msg/s") + 8)
+        self._rate.setToolTip("Messages received from the feed per second")
+
+        self._indicator = QWidget()
+        self._indicator.setObjectName("feedIndicator")
+        layout = QHBoxLayout(self._indicator)
+        layout.setContentsMargins(6, 0, 6, 0)
+        layout.setSpacing(5)
+        self._dot = QLabel("●")
+        self._dot.setObjectName("feedStateDot")
+        self._dot.setTextFormat(Qt.TextFormat.PlainText)
+        self._state = QLabel()
+        self._state.setObjectName("feedStateLabel")
+        self._state.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self._dot)
+        layout.addWidget(self._state)
+
+        self.addPermanentWidget(self._demo)
+        self.addPermanentWidget(self._rate)
+        self.addPermanentWidget(self._indicator)
+        self.set_status(FeedStatus(FeedState.CONNECTING))
+
+    def set_status(self, status: FeedStatus) -> None:
+        """Show a feed status: dot colour, its text, the reason in the tooltip, and DEMO if set."""
+        self._status = status
+        color = _COLORS[status.state]
+        self._dot.setStyleSheet(f"color: {color.name()};")
+        self._state.setText(status.text)
+        details = [f"Feed: {status.text}"]
+        if status.reason and status.reason not in status.text:
+            details.append(status.reason)
+        if status.stale:
+            details.append(f"{status.stale} symbols have not updated recently")
+        if status.demo:
+            details.append("Demo data from the built-in simulator")
+        self._indicator.setToolTip(_rich_tooltip("\n".join(details)))
+        self._update_demo()
+
+    def set_rate(self, msgs_per_s: float) -> None:
+        """Show the feed's message rate."""
+        rate = max(0.0, msgs_per_s)
+        self._rate.setText(f"{rate:,.1f} msg/s" if rate < 10 else f"{rate:,.0f} msg/s")
+
+    def set_demo(self, demo: bool) -> None:
+        """Force the DEMO DATA badge on (it also shows whenever the last status says demo)."""
+        self._demo_forced = demo
+        self._update_demo()
+
+    def _update_demo(self) -> None:
+        demo = self._demo_forced or (self._status is not None and self._status.demo)
+        self._demo.setVisible(demo)
+
+    # -- read-back for tests and the window ---------------------------------------------------
+    def status(self) -> FeedStatus | None:
+        """The last status shown."""
+        return self._status
+
+    def is_demo_shown(self) -> bool:
+        """Whether the DEMO DATA badge is on."""
+        return not self._demo.isHidden()
+
+    def state_text(self) -> str:
+        """The state text next to the dot."""
+        return self._state.text()
+
+    def rate_text(self) -> str:
+        """The message-rate text."""
+        return self._rate.text()
+
+    def indicator_color(self) -> QColor:
+        """The colour of the connection dot."""
+        return state_color(self._status.state) if self._status else QColor(_AMBER)
+
+    def indicator_tooltip(self) -> str:
+        """The connection indicator's tooltip (rich text with the reason escaped)."""
+        return self._indicator.toolTip()

@@ -1,0 +1,206 @@
+"""The watchlist table: fixed rows, set-once widths, header sorting, selection kept by symbol."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QEnterEvent, QMouseEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId
+from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.widgets.delegates import QuoteCellDelegate
+
+__all__ = ["WatchlistView"]
+
+_NO_NATIVE_SORT_ARROW = (
+    "QHeaderView::up-arrow, QHeaderView::down-arrow { image: none; width: 0px; height: 0px; }"
+)
+
+
+class WatchlistView(QTableView):
+    """Shows a `QuoteTableModel`; emits intent signals and never talks to the feed.
+
+    Row order is held while a mouse button is down on the table (so a click never lands on a row
+    that just moved), while the user froze it, and optionally while the pointer hovers.
+    """
+
+    ROW_HEIGHT = 22
+
+    symbolActivated = Signal(str)
+    """Double-click or Enter on a row (e.g. open its depth ladder)."""
+    currentSymbolChanged = Signal(str)
+    """The current row now shows another symbol ("" when none): link charts and ladders to it."""
+
+    def __init__(self, model: QuoteTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._quote_model = model
+        self._delegate = QuoteCellDelegate(self)
+        self._pressed = False
+        self._hovered = False
+        self._frozen = False
+        self._hold_on_hover = False
+        self._current_symbol = ""
+        self.setItemDelegate(self._delegate)
+        self.setModel(model)
+        self._delegate.set_fonts(self.font())
+        self._delegate.set_palette(self.palette())
+        self._configure()
+        self.activated.connect(self._on_activated)
+        self.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        model.layoutChanged.connect(self._emit_current_symbol)
+        model.modelReset.connect(self._emit_current_symbol)
+        model.rowsRemoved.connect(self._on_rows_removed)
+
+    def _configure(self) -> None:
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setMinimumSectionSize(16)
+        rows.setDefaultSectionSize(self.ROW_HEIGHT)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        header.setMinimumSectionSize(36)
+        header.setStretchLastSection(False)
+        for column in QUOTE_COLUMNS:
+            header.resizeSection(int(column.id), column.width)
+        header.setSectionResizeMode(int(ColumnId.NAME), QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicatorClearable(True)  # third click: back to the watchlist's own order
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSortIndicatorShown(True)
+        # The model writes ▴/▾ into the sorted column's title, on the side away from the
+        # alignment edge; Qt's own arrow would sit on top of right-aligned titles, so hide it.
+        header.setStyleSheet(_NO_NATIVE_SORT_ARROW)
+        self.setSortingEnabled(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+        self.setTabKeyNavigation(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    # -- public API ---------------------------------------------------------------------------
+    def quote_model(self) -> QuoteTableModel:
+        """The model this view shows."""
+        return self._quote_model
+
+    def cell_delegate(self) -> QuoteCellDelegate:
+        """The delegate painting every cell."""
+        return self._delegate
+
+    def current_symbol(self) -> str | None:
+        """Symbol of the current row, if any."""
+        return self._quote_model.symbol_at(self.currentIndex().row())
+
+    def selected_symbols(self) -> list[str]:
+        """Symbols of the selected rows, top to bottom."""
+        rows = sorted(index.row() for index in self.selectionModel().selectedRows())
+        symbols = (self._quote_model.symbol_at(row) for row in rows)
+        return [symbol for symbol in symbols if symbol is not None]
+
+    def select_symbol(self, symbol: str) -> bool:
+        """Make `symbol`'s row current and the only selection; False when it is not shown."""
+        row = self._quote_model.row_of(symbol)
+        if row is None:
+            return False
+        index = self._quote_model.index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.selectionModel().setCurrentIndex(index, flags)
+        self.scrollTo(index)
+        return True
+
+    def clear_sort(self) -> None:
+        """Back to the watchlist's own order (like the third click on a header)."""
+        self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+
+    def set_order_frozen(self, frozen: bool) -> None:
+        """Freeze automatic re-sorting until unfrozen (a user toggle)."""
+        self._frozen = frozen
+        self._update_hold()
+
+    def is_order_frozen(self) -> bool:
+        """Whether the user froze the row order."""
+        return self._frozen
+
+    def set_hold_on_hover(self, enabled: bool) -> None:
+        """Also hold the row order while the pointer is over the table (off by default)."""
+        self._hold_on_hover = enabled
+        self._update_hold()
+
+    # -- events -------------------------------------------------------------------------------
+    def _update_hold(self) -> None:
+        hovering = self._hold_on_hover and self._hovered
+        self._quote_model.hold_order(self._pressed or self._frozen or hovering)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """Hold the order while a button is down so a click or drag stays on its row."""
+        self._pressed = True
+        self._update_hold()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """Release the press hold."""
+        super().mouseReleaseEvent(event)
+        self._pressed = event.buttons() != Qt.MouseButton.NoButton
+        self._update_hold()
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        """Track hovering for the optional hover hold."""
+        self._hovered = True
+        self._update_hold()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        """Track hovering for the optional hover hold."""
+        self._hovered = False
+        self._update_hold()
+        super().leaveEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Keep the delegate's cached fonts and brushes in step with the view's."""
+        kind = event.type()
+        if kind == QEvent.Type.FontChange:
+            self._delegate.set_fonts(self.font())
+        elif kind == QEvent.Type.PaletteChange:
+            self._delegate.set_palette(self.palette())
+        super().changeEvent(event)
+
+    def _on_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        symbol = self._quote_model.symbol_at(index.row())
+        if symbol is not None:
+            self.symbolActivated.emit(symbol)
+
+    def _on_current_row_changed(
+        self,
+        current: QModelIndex | QPersistentModelIndex,
+        previous: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        self._emit_current_symbol()
+
+    def _on_rows_removed(
+        self, parent: QModelIndex | QPersistentModelIndex, first: int, last: int
+    ) -> None:
+        self._emit_current_symbol()
+
+    def _emit_current_symbol(self) -> None:
+        symbol = self._quote_model.symbol_at(self.currentIndex().row()) or ""
+        if symbol != self._current_symbol:
+            self._current_symbol = symbol
+            self.currentSymbolChanged.emit(symbol)

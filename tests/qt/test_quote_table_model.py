@@ -1,0 +1,446 @@
+"""QuoteTableModel: cached cells, minimal dataChanged, flash, in-model sorting and its throttle."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from pytestqt.modeltest import ModelTester
+
+from desktop.domain.market_data import DepthLevel, DepthSnapshot, ReferenceData, Tick, TradeSide
+from desktop.domain.quote_book import QuoteBook
+from desktop.qt.quote_columns import (
+    DIM_BRUSH,
+    DOWN_BRUSH,
+    FLASH_DOWN_BRUSHES,
+    FLASH_UP_BRUSHES,
+    UP_BRUSH,
+    ColumnId,
+    QuoteCell,
+)
+from desktop.qt.quote_table_model import CELL_ROLE, SYMBOL_ROLE, QuoteTableModel
+
+D = Decimal
+T0_MS = 1_732_286_400_000  # 2024-11-22 14:40 UTC
+LAST = int(ColumnId.LAST)
+DISPLAY = Qt.ItemDataRole.DisplayRole
+
+
+class Market:
+    """A QuoteBook and a model over it, with helpers that feed real domain events."""
+
+    def __init__(self, symbols: list[str]) -> None:
+        self.book = QuoteBook()
+        self.model = QuoteTableModel(self.book)
+        self.model.set_symbols(symbols)
+        self.seq = 0
+
+    def reference(self, symbol: str, last: str, prev_close: str, name: str = "") -> None:
+        ref = ReferenceData(
+            symbol,
+            name=name or f"{symbol} Corp.",
+            prev_close=D(prev_close),
+            open=D(prev_close),
+            high=D(last),
+            low=D(last),
+            volume=1_000,
+            turnover=D(last) * 1_000,
+            last=D(last),
+            last_time_ms=T0_MS,
+            as_of_ms=T0_MS,
+        )
+        self.book.apply_reference(ref, 0.0)
+
+    def tick(self, symbol: str, price: str, volume: int = 100) -> None:
+        self.seq += 1
+        tick = Tick(
+            symbol, D(price), volume, None, TradeSide.BUY, T0_MS + self.seq * 1000, self.seq
+        )
+        self.book.apply_tick(tick, 0.0)
+
+    def depth(self, symbol: str, bid: str, ask: str, bid_size: int = 100) -> None:
+        book = DepthSnapshot(
+            symbol, (DepthLevel(D(bid), bid_size),), (DepthLevel(D(ask), 200),), T0_MS
+        )
+        self.book.apply_depth(book, 0.0)
+
+    def flush(self, now: float) -> int:
+        return self.model.refresh(self.book.take_dirty(), now)
+
+    def text(self, symbol: str, column: ColumnId) -> str:
+        row = self.model.row_of(symbol)
+        assert row is not None
+        value = self.model.index(row, int(column)).data(DISPLAY)
+        assert isinstance(value, str)
+        return value
+
+    def cell(self, symbol: str, column: ColumnId) -> QuoteCell:
+        row = self.model.row_of(symbol)
+        assert row is not None
+        value = self.model.index(row, int(column)).data(CELL_ROLE)
+        assert isinstance(value, QuoteCell)
+        return value
+
+
+class Spy:
+    """Collects every dataChanged emission as the set of (row, column) cells it covers."""
+
+    def __init__(self, model: QuoteTableModel) -> None:
+        self.emits = 0
+        self.cells: set[tuple[int, int]] = set()
+        model.dataChanged.connect(self._on_changed)
+
+    def _on_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Any) -> None:
+        self.emits += 1
+        for row in range(top_left.row(), bottom_right.row() + 1):
+            for column in range(top_left.column(), bottom_right.column() + 1):
+                self.cells.add((row, column))
+
+
+@pytest.fixture
+def market() -> Market:
+    m = Market(["AAPL.US", "00700.HK", "MSFT.US", "SIRI.US"])
+    m.reference("AAPL.US", "189.84", "187.00", "Apple Inc.")
+    m.reference("00700.HK", "480.2", "470.0", "Tencent Holdings Ltd.")
+    m.reference("MSFT.US", "415.26", "420.00", "Microsoft Corporation")
+    m.reference("SIRI.US", "0.8712", "0.8600", "Sirius XM Holdings Inc.")
+    m.flush(0.0)
+    return m
+
+
+def test_the_model_passes_the_model_tester_after_fill_refresh_and_sort(
+    market: Market, qtmodeltester: ModelTester
+) -> None:
+    qtmodeltester.check(market.model)
+    market.tick("AAPL.US", "190.01")
+    market.depth("MSFT.US", "415.20", "415.30")
+    market.flush(1.0)
+    market.model.tick_flash(1.3)
+    qtmodeltester.check(market.model)
+    market.model.sort(LAST, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(market.model)
+    market.model.set_symbols(["MSFT.US", "NVDA.US", "AAPL.US"])
+    qtmodeltester.check(market.model)
+    market.model.set_symbols([])
+    qtmodeltester.check(market.model)
+
+
+def test_the_python_model_tester_watches_every_signal_through_a_session(
+    market: Market, qtmodeltester: ModelTester
+) -> None:
+    # The Python tester stays connected after one check() and asserts on each begin/end pair.
+    qtmodeltester.check(market.model, force_py=True)
+    market.tick("AAPL.US", "190.01")
+    market.flush(1.0)
+    market.model.tick_flash(1.3)
+    market.model.sort(LAST, Qt.SortOrder.DescendingOrder)
+    market.model.set_row_note("SIRI.US", "stale")
+    market.model.set_symbols(["SIRI.US", "NVDA.US", "AAPL.US", "09988.HK"])
+    market.model.sort(-1, Qt.SortOrder.AscendingOrder)
+    market.model.set_symbols([])
+    market.model.set_symbols(["AAPL.US"])
+    assert market.model.rowCount() == 1
+
+
+def test_cells_show_prices_at_tick_precision_with_signed_changes(market: Market) -> None:
+    assert market.text("AAPL.US", ColumnId.LAST) == "189.84"
+    assert market.text("AAPL.US", ColumnId.CHANGE) == "+2.84"
+    assert market.text("00700.HK", ColumnId.LAST) == "480.2"
+    assert market.text("00700.HK", ColumnId.CHANGE_PCT) == "+2.17%"
+    assert market.text("MSFT.US", ColumnId.CHANGE) == "\u22124.74"
+    assert market.text("SIRI.US", ColumnId.LAST) == "0.8712"
+    assert market.text("AAPL.US", ColumnId.NAME) == "Apple Inc."
+    assert market.text("AAPL.US", ColumnId.TIME) == "09:40:00"
+    assert market.text("00700.HK", ColumnId.TIME) == "22:40:00"
+
+
+def test_refresh_emits_only_the_cells_that_changed(market: Market) -> None:
+    spy = Spy(market.model)
+    market.tick("AAPL.US", "190.00")  # Last, Chg, Chg %, High, Volume, Time move
+    changed = market.flush(1.0)
+    row = market.model.row_of("AAPL.US")
+    moved = {ColumnId.LAST, ColumnId.CHANGE, ColumnId.CHANGE_PCT, ColumnId.HIGH, ColumnId.VOLUME}
+    moved |= {ColumnId.TIME}
+    assert changed == len(moved)
+    assert spy.cells == {(row, int(c)) for c in moved}
+    assert spy.emits <= changed
+
+    spy.cells.clear()
+    market.depth("MSFT.US", "415.20", "415.30")
+    assert market.flush(1.1) == 4  # bid, ask and both sizes
+    row = market.model.row_of("MSFT.US")
+    expected = {ColumnId.BID, ColumnId.ASK, ColumnId.BID_SIZE, ColumnId.ASK_SIZE}
+    assert spy.cells == {(row, int(c)) for c in expected}
+
+
+def test_a_dirty_symbol_whose_text_did_not_change_emits_nothing(market: Market) -> None:
+    spy = Spy(market.model)
+    assert market.model.refresh(["AAPL.US", "NOT.US"], 1.0) == 0
+    assert spy.emits == 0
+
+
+def test_a_row_where_most_cells_changed_is_emitted_as_one_range(market: Market) -> None:
+    market.model.set_symbols([*market.model.symbols(), "NVDA.US"])
+    spy = Spy(market.model)
+    market.reference("NVDA.US", "121.44", "118.00")
+    market.depth("NVDA.US", "121.40", "121.45")
+    assert market.flush(1.0) > 7
+    row = market.model.row_of("NVDA.US")
+    assert spy.emits == 1
+    assert spy.cells == {(row, c) for c in range(market.model.columnCount())}
+
+
+def test_data_only_reads_cached_strings_and_never_formats(
+    market: Market, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object) -> str:
+        raise AssertionError("data() formatted a value")
+
+    for name in ("format_price", "format_change", "format_change_pct", "format_volume"):
+        monkeypatch.setattr(f"desktop.qt.quote_columns.{name}", refuse)
+    model = market.model
+    roles = [int(role) for role in Qt.ItemDataRole] + [CELL_ROLE, SYMBOL_ROLE]
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            for role in roles:
+                model.index(row, column).data(role)
+
+
+def test_a_price_move_flashes_its_cell_and_the_flash_fades_then_expires(market: Market) -> None:
+    market.tick("AAPL.US", "190.00")
+    market.flush(10.0)
+    assert market.cell("AAPL.US", ColumnId.LAST).bg is FLASH_UP_BRUSHES[0]
+    spy = Spy(market.model)
+    assert market.model.tick_flash(10.1) == 0  # same step: nothing to repaint
+    assert market.model.tick_flash(10.25) >= 1
+    assert market.cell("AAPL.US", ColumnId.LAST).bg is FLASH_UP_BRUSHES[1]
+    market.model.tick_flash(10.45)
+    assert market.cell("AAPL.US", ColumnId.LAST).bg is FLASH_UP_BRUSHES[2]
+    market.model.tick_flash(10.7)
+    assert market.cell("AAPL.US", ColumnId.LAST).bg is None
+    row = market.model.row_of("AAPL.US")
+    assert (row, LAST) in spy.cells
+    assert market.model.tick_flash(11.0) == 0
+
+
+def test_a_down_move_flashes_in_the_down_colour_and_values_arriving_do_not_flash(
+    market: Market,
+) -> None:
+    market.tick("MSFT.US", "415.00")
+    market.depth("MSFT.US", "414.90", "415.10")  # first book: no previous value, no flash
+    market.flush(5.0)
+    assert market.cell("MSFT.US", ColumnId.LAST).bg is FLASH_DOWN_BRUSHES[0]
+    assert market.cell("MSFT.US", ColumnId.BID).bg is None
+    assert market.cell("MSFT.US", ColumnId.VOLUME).bg is None  # volume never flashes
+
+
+def test_the_last_cell_carries_a_direction_glyph_so_colour_is_not_the_only_cue(
+    market: Market,
+) -> None:
+    market.tick("AAPL.US", "190.00")
+    market.tick("MSFT.US", "415.00")
+    market.flush(1.0)
+    up = market.cell("AAPL.US", ColumnId.LAST)
+    assert (up.text, up.glyph, up.display) == ("190.00", "▲", "190.00 ▲")
+    assert market.cell("MSFT.US", ColumnId.LAST).glyph == "▼"
+    assert market.cell("00700.HK", ColumnId.LAST).glyph == ""
+
+
+def test_change_columns_are_coloured_by_sign(market: Market) -> None:
+    assert market.cell("AAPL.US", ColumnId.CHANGE).fg is UP_BRUSH
+    assert market.cell("AAPL.US", ColumnId.CHANGE_PCT).fg is UP_BRUSH
+    assert market.cell("MSFT.US", ColumnId.CHANGE).fg is DOWN_BRUSH
+    row = market.model.row_of("MSFT.US")
+    fg = market.model.index(row, int(ColumnId.CHANGE)).data(Qt.ItemDataRole.ForegroundRole)
+    assert fg.color() == DOWN_BRUSH.color()
+
+
+def test_sorting_is_numeric_not_lexicographic(market: Market) -> None:
+    market.model.sort(LAST, Qt.SortOrder.AscendingOrder)
+    assert market.model.symbols() == ["SIRI.US", "AAPL.US", "MSFT.US", "00700.HK"]
+    market.model.sort(LAST, Qt.SortOrder.DescendingOrder)
+    assert market.model.symbols() == ["00700.HK", "MSFT.US", "AAPL.US", "SIRI.US"]
+
+
+def test_sorting_is_stable_and_keeps_empty_values_last_in_both_orders() -> None:
+    m = Market(["A.US", "B.US", "C.US", "D.US", "E.US"])
+    for symbol in ("B.US", "D.US"):
+        m.reference(symbol, "10.00", "9.00")
+    m.reference("E.US", "5.00", "5.50")
+    m.flush(0.0)
+    m.model.sort(LAST, Qt.SortOrder.AscendingOrder)
+    assert m.model.symbols() == ["E.US", "B.US", "D.US", "A.US", "C.US"]
+    m.model.sort(LAST, Qt.SortOrder.DescendingOrder)
+    assert m.model.symbols() == ["B.US", "D.US", "E.US", "A.US", "C.US"]
+    m.model.sort(-1, Qt.SortOrder.AscendingOrder)
+    assert m.model.symbols() == ["A.US", "B.US", "C.US", "D.US", "E.US"]
+
+
+def test_sorting_keeps_persistent_indexes_on_their_symbols(market: Market) -> None:
+    model = market.model
+    keep = {s: QPersistentModelIndex(model.index(model.row_of(s) or 0, LAST)) for s in ("AAPL.US",)}
+    keep["SIRI.US"] = QPersistentModelIndex(model.index(model.row_of("SIRI.US") or 0, 0))
+    model.sort(LAST, Qt.SortOrder.DescendingOrder)
+    for symbol, index in keep.items():
+        assert index.isValid()
+        assert index.row() == model.row_of(symbol)
+        assert index.data(SYMBOL_ROLE) == symbol
+    assert keep["AAPL.US"].column() == LAST
+
+
+def test_layout_signals_surround_a_reorder_and_are_skipped_when_nothing_moves(
+    market: Market,
+) -> None:
+    seen: list[str] = []
+    market.model.layoutAboutToBeChanged.connect(lambda *a: seen.append("about"))
+    market.model.layoutChanged.connect(lambda *a: seen.append("changed"))
+    market.model.sort(LAST, Qt.SortOrder.DescendingOrder)
+    assert seen == ["about", "changed"]
+    market.model.sort(LAST, Qt.SortOrder.DescendingOrder)
+    assert seen == ["about", "changed"]
+
+
+def test_an_error_inside_sort_is_logged_and_never_escapes_to_qt(
+    market: Market, caplog: pytest.LogCaptureFixture
+) -> None:
+    row = market.model._rows[0]  # white-box: force an incomparable key
+    row.keys[LAST] = "not a number"
+    with caplog.at_level(logging.ERROR):
+        market.model.sort(LAST, Qt.SortOrder.AscendingOrder)
+    assert "sorting the watchlist" in caplog.text
+
+
+def test_a_moving_sort_column_resorts_at_most_every_interval(market: Market) -> None:
+    model = market.model
+    model.sort(LAST, Qt.SortOrder.DescendingOrder)
+    model.resort_if_due(0.0)
+    market.tick("SIRI.US", "999.00")
+    market.flush(1.0)
+    assert model.is_order_stale()
+    assert model.resort_if_due(1.0)
+    assert model.symbols()[0] == "SIRI.US"
+    market.tick("AAPL.US", "1999.00")
+    market.flush(1.2)
+    assert not model.resort_if_due(1.2)  # 0.2 s after the last re-sort
+    assert model.symbols()[0] == "SIRI.US"
+    assert model.resort_if_due(1.6)
+    assert model.symbols()[0] == "AAPL.US"
+
+
+def test_changes_outside_the_sort_column_do_not_mark_the_order_stale(market: Market) -> None:
+    market.model.sort(LAST, Qt.SortOrder.DescendingOrder)
+    market.depth("AAPL.US", "189.80", "189.90")
+    market.flush(1.0)
+    assert not market.model.is_order_stale()
+
+
+def test_hold_order_prevents_resorts_until_released(market: Market) -> None:
+    model = market.model
+    model.sort(LAST, Qt.SortOrder.DescendingOrder)
+    before = model.symbols()
+    model.hold_order(True)
+    market.tick("SIRI.US", "999.00")
+    market.flush(1.0)
+    assert not model.resort_if_due(5.0)
+    assert model.symbols() == before
+    model.hold_order(False)
+    assert model.resort_if_due(5.1)
+    assert model.symbols()[0] == "SIRI.US"
+
+
+def test_flush_refreshes_fades_and_resorts_in_one_call(market: Market) -> None:
+    model = market.model
+    model.set_resort_interval(0.0)
+    model.sort(LAST, Qt.SortOrder.AscendingOrder)
+    market.tick("00700.HK", "0.5")
+    assert model.flush(market.book.take_dirty(), 2.0) > 0
+    assert model.symbols()[0] == "00700.HK"
+
+
+def test_set_symbols_inserts_and_removes_rows_and_tracks_new_symbols(
+    market: Market, qtmodeltester: ModelTester
+) -> None:
+    model = market.model
+    qtmodeltester.check(model)
+    inserted: list[tuple[int, int]] = []
+    removed: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda parent, first, last: inserted.append((first, last)))
+    model.rowsRemoved.connect(lambda parent, first, last: removed.append((first, last)))
+    model.set_symbols(["AAPL.US", "NVDA.US", "00700.HK", "09988.HK"])
+    assert removed == [(2, 3)]  # MSFT and SIRI sat next to each other: one block
+    assert inserted == [(2, 3)]
+    assert model.symbols() == ["AAPL.US", "NVDA.US", "00700.HK", "09988.HK"]
+    assert market.book.get("NVDA.US") is not None
+    assert model.symbol_at(1) == "NVDA.US"
+    assert model.symbol_at(9) is None
+    assert model.row_of("MSFT.US") is None
+    removed.clear()
+    model.set_symbols(["NVDA.US", "09988.HK"])  # rows 0 and 2 go: two blocks, bottom first
+    assert removed == [(2, 2), (0, 0)]
+    assert model.symbols() == ["NVDA.US", "09988.HK"]
+
+
+def test_new_symbols_join_a_sorted_table_in_order(market: Market) -> None:
+    market.model.sort(LAST, Qt.SortOrder.DescendingOrder)
+    market.book.track("BIG.US")
+    market.reference("BIG.US", "5000.00", "4900.00")
+    market.model.set_symbols([*market.model.symbols(), "BIG.US"])
+    assert market.model.symbols()[0] == "BIG.US"
+
+
+def test_rows_as_displayed_follow_display_order_without_glyphs(market: Market) -> None:
+    market.tick("AAPL.US", "190.00")
+    market.flush(1.0)
+    market.model.sort(LAST, Qt.SortOrder.AscendingOrder)
+    titles = market.model.column_titles()
+    rows = market.model.rows_as_displayed()
+    assert titles[:5] == ["Symbol", "Name", "Last", "Chg", "Chg %"]
+    assert [row[0] for row in rows] == market.model.symbols()
+    aapl = rows[market.model.symbols().index("AAPL.US")]
+    assert aapl[LAST] == "190.00"
+    assert len(aapl) == len(titles)
+
+
+def test_a_row_note_replaces_the_last_price_dimmed_until_cleared(market: Market) -> None:
+    spy = Spy(market.model)
+    market.model.set_row_note("AAPL.US", "not streaming — plan limit")
+    cell = market.cell("AAPL.US", ColumnId.LAST)
+    assert (cell.text, cell.fg, cell.glyph) == ("not streaming — plan limit", DIM_BRUSH, "")
+    row = market.model.row_of("AAPL.US")
+    assert spy.cells == {(row, LAST)}
+    assert market.model.row_note("AAPL.US") == "not streaming — plan limit"
+    market.tick("AAPL.US", "191.00")
+    market.flush(1.0)
+    assert market.text("AAPL.US", ColumnId.LAST) == "not streaming — plan limit"
+    assert market.text("AAPL.US", ColumnId.CHANGE) == "+4.00"
+    market.model.set_row_note("AAPL.US", None)
+    assert market.text("AAPL.US", ColumnId.LAST) == "191.00 ▲"
+
+
+def test_tooltips_give_exact_volume_and_turnover_and_the_full_name(market: Market) -> None:
+    model = market.model
+    row = model.row_of("AAPL.US")
+    tooltip = Qt.ItemDataRole.ToolTipRole
+    volume = model.index(row, int(ColumnId.VOLUME)).data(tooltip)
+    assert "Volume 1,000 shares" in volume
+    assert "Turnover 189,840 USD" in volume
+    assert model.index(row, int(ColumnId.NAME)).data(tooltip) == "Apple Inc."
+    assert "Apple Inc." in model.index(row, int(ColumnId.SYMBOL)).data(tooltip)
+
+
+def test_headers_give_titles_first_click_order_and_the_sort_arrow(market: Market) -> None:
+    model = market.model
+    horizontal = Qt.Orientation.Horizontal
+    initial = Qt.ItemDataRole.InitialSortOrderRole
+    assert model.headerData(LAST, horizontal) == "Last"
+    assert model.headerData(LAST, horizontal, initial) == Qt.SortOrder.DescendingOrder.value
+    assert model.headerData(0, horizontal, initial) == Qt.SortOrder.AscendingOrder.value
+    model.sort(LAST, Qt.SortOrder.DescendingOrder)
+    assert model.headerData(LAST, horizontal) == "▾ Last"
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert model.headerData(0, horizontal) == "Symbol ▴"
+    assert model.headerData(LAST, horizontal) == "Last"
+    assert model.headerData(0, Qt.Orientation.Vertical) is None

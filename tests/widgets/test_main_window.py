@@ -1,0 +1,81 @@
+"""MainWindow: title and size, menus with working actions only, a non-modal About, quit intent."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+import desktop
+from desktop.domain.feed_status import FeedState, FeedStatus
+from desktop.domain.quote_book import QuoteBook
+from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.widgets.main_window import MainWindow
+from tests.conftest import TIMEOUT_S
+
+WAIT_MS = int(TIMEOUT_S * 1000)
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> MainWindow:
+    model = QuoteTableModel(QuoteBook())
+    model.set_symbols(["AAPL.US", "00700.HK"])
+    win = MainWindow(model)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_the_window_hosts_the_watchlist_and_the_status_bar(window: MainWindow) -> None:
+    assert window.windowTitle() == "Quote Board"
+    assert window.width() >= 1000 and window.height() >= 600
+    assert window.centralWidget() is window.watchlist_view()
+    assert window.statusBar() is window.feed_status_bar()
+    menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
+    assert menus == ["File", "View", "Help"]
+
+
+def test_status_and_rate_slots_reach_the_status_bar(window: MainWindow) -> None:
+    window.set_status(FeedStatus(FeedState.LIVE, demo=True))
+    window.set_rate(120.0)
+    bar = window.feed_status_bar()
+    assert bar.state_text() == "Live"
+    assert bar.is_demo_shown()
+    assert bar.rate_text() == "120 msg/s"
+
+
+def test_about_opens_without_blocking_and_shows_the_version(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    window.show_about()  # would block here if it used exec()
+    box = window.about_box()
+    assert isinstance(box, QMessageBox)
+    qtbot.waitUntil(box.isVisible, timeout=WAIT_MS)
+    assert desktop.__version__ in box.text()
+    window.show_about()
+    assert window.about_box() is box  # a second request raises the same box
+    box.button(QMessageBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: window.about_box() is None, timeout=WAIT_MS)
+
+
+def test_quit_and_closing_the_window_ask_the_app_to_quit(window: MainWindow, qtbot: QtBot) -> None:
+    with qtbot.waitSignal(window.quitRequested, timeout=WAIT_MS):
+        window.close()
+
+
+def test_view_menu_actions_freeze_order_and_restore_watchlist_order(window: MainWindow) -> None:
+    view = window.watchlist_view()
+    window.freeze_action.setChecked(True)
+    assert view.is_order_frozen() and view.quote_model().is_order_held()
+    window.freeze_action.setChecked(False)
+    assert not view.quote_model().is_order_held()
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert view.quote_model().symbols() == ["00700.HK", "AAPL.US"]
+    actions = {
+        a.text().replace("&", ""): a for a in window.findChildren(type(window.freeze_action))
+    }
+    actions["Restore Watchlist Order"].trigger()
+    assert view.quote_model().sort_column() == -1
+    assert view.quote_model().symbols() == ["AAPL.US", "00700.HK"]
