@@ -59,7 +59,7 @@ _DIM_COLOR = QColor("#7b8491")
 UP_BRUSH = QBrush(UP_COLOR)
 DOWN_BRUSH = QBrush(DOWN_COLOR)
 DIM_BRUSH = QBrush(_DIM_COLOR)
-_FLASH_ALPHAS = (115, 70, 32)
+_FLASH_ALPHAS = (80, 46, 20)
 FLASH_UP_BRUSHES = tuple(QBrush(QColor(46, 199, 166, alpha)) for alpha in _FLASH_ALPHAS)
 FLASH_DOWN_BRUSHES = tuple(QBrush(QColor(255, 123, 69, alpha)) for alpha in _FLASH_ALPHAS)
 
