@@ -1,0 +1,251 @@
+"""The SQLite file behind watchlists, layouts and alerts: WAL, foreign keys, versioned migrations.
+
+Schema changes are forward-only functions in `MIGRATIONS`; `PRAGMA user_version` says how many ran.
+Each runs in its own `BEGIN IMMEDIATE` transaction after a backup of the file. An unreadable file is
+moved aside (never deleted) and a fresh one is created; `recovery_message` tells the user where it went.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+__all__ = ["MIGRATIONS", "Database", "DatabaseTooNew", "SCHEMA_VERSION"]
+
+log = logging.getLogger(__name__)
+
+
+def _script(db: sqlite3.Connection, sql: str) -> None:
+    """Run DDL statements inside the caller's transaction (`executescript` would COMMIT first)."""
+    for statement in sql.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _v1_watchlists(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE watchlists (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            position INTEGER NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE watchlist_items (
+            watchlist_id INTEGER NOT NULL REFERENCES watchlists(id) ON DELETE CASCADE,
+            symbol TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (watchlist_id, symbol)
+        );
+        CREATE INDEX watchlist_items_order ON watchlist_items (watchlist_id, position);
+        CREATE TABLE app_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    )
+
+
+def _v2_view_state(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE watchlist_view (
+            watchlist_id INTEGER PRIMARY KEY REFERENCES watchlists(id) ON DELETE CASCADE,
+            columns TEXT NOT NULL DEFAULT '[]',
+            sort_column TEXT,
+            sort_descending INTEGER NOT NULL DEFAULT 0
+        );
+        """,
+    )
+
+
+def _v3_windows(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE windows (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            symbol TEXT NOT NULL,
+            pinned INTEGER NOT NULL DEFAULT 1,
+            link_group TEXT,
+            screen TEXT,
+            x INTEGER, y INTEGER, width INTEGER, height INTEGER,
+            dpr REAL,
+            on_top INTEGER NOT NULL DEFAULT 0,
+            extra TEXT NOT NULL DEFAULT '{}',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        """,
+    )
+
+
+def _v4_alerts(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            symbol TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            threshold TEXT NOT NULL,
+            params TEXT NOT NULL DEFAULT '{}',
+            cooldown_s REAL NOT NULL DEFAULT 300,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            armed INTEGER NOT NULL DEFAULT 1,
+            last_fired_at REAL,
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE alert_log (
+            id INTEGER PRIMARY KEY,
+            alert_id INTEGER REFERENCES alerts(id) ON DELETE SET NULL,
+            symbol TEXT NOT NULL,
+            fired_at REAL NOT NULL,
+            message TEXT NOT NULL
+        );
+        CREATE INDEX alert_log_time ON alert_log (fired_at);
+        """,
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _v1_watchlists,
+    _v2_view_state,
+    _v3_windows,
+    _v4_alerts,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class DatabaseTooNew(RuntimeError):
+    """The file was written by a newer Quote Board; opening it could lose data."""
+
+
+class Database:
+    """One connection to the app's SQLite file, migrated to `SCHEMA_VERSION` on open."""
+
+    def __init__(
+        self, path: Path, migrations: tuple[Callable[[sqlite3.Connection], None], ...] = MIGRATIONS
+    ):
+        self.path = path
+        self.recovery_message: str | None = None
+        self._migrations = migrations
+        self.conn = self._open_or_recover()
+
+    # -- opening ------------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+        try:
+            self._configure(conn)
+        except sqlite3.Error:
+            conn.close()
+            raise
+        return conn
+
+    @staticmethod
+    def _configure(conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=5000")
+        try:
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        except sqlite3.OperationalError:
+            mode = "delete"
+        if str(mode).lower() != "wal":  # network shares cannot do WAL; stay correct without it
+            conn.execute("PRAGMA journal_mode=DELETE")
+        conn.execute("PRAGMA synchronous=NORMAL")
+
+    def _open_or_recover(self) -> sqlite3.Connection:
+        try:
+            conn = self._connect()
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if ok != "ok":
+                conn.close()
+                raise sqlite3.DatabaseError(f"integrity check failed: {ok}")
+            self._migrate(conn)
+            return conn
+        except DatabaseTooNew:
+            raise
+        except sqlite3.DatabaseError as exc:
+            moved = self._move_aside()
+            self.recovery_message = (
+                f"The saved data could not be read ({exc}). It was moved to {moved} and a fresh "
+                "database was created; nothing was deleted."
+            )
+            log.error("%s", self.recovery_message)
+            conn = self._connect()
+            self._migrate(conn)
+            return conn
+
+    def _move_aside(self) -> Path:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(str(self.path) + suffix)
+            if source.exists():
+                source.replace(Path(str(target) + suffix))
+        return target
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        target = len(self._migrations)
+        if version > target:
+            raise DatabaseTooNew(
+                f"{self.path} was written by a newer Quote Board (schema {version}, this version "
+                f"knows {target}). Update Quote Board, or start it with another --data-dir."
+            )
+        if version == target:
+            return
+        if version > 0:
+            backup = self.path.with_name(f"{self.path.name}.pre-v{target}.bak")
+            with contextlib.closing(sqlite3.connect(backup)) as copy:
+                conn.backup(copy)
+        for index in range(version, target):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._migrations[index](conn)
+                conn.execute(f"PRAGMA user_version={index + 1}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            log.info("database migrated to version %d", index + 1)
+
+    # -- use ----------------------------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        """The schema version of the open file."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """`with db.transaction() as c:` — all of it commits, or none of it."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def get_state(self, key: str, default: str | None = None) -> str | None:
+        """A small app-state value (never a secret)."""
+        row = self.conn.execute("SELECT value FROM app_state WHERE key=?", (key,)).fetchone()
+        return str(row[0]) if row else default
+
+    def set_state(self, key: str, value: str) -> None:
+        """Store a small app-state value (never a secret)."""
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO app_state(key, value) VALUES(?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (key, value),
+            )
+
+    def close(self) -> None:
+        """Checkpoint and close."""
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
