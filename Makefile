@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 APP_STAMP := $(VENV)/.app-installed
 DEV_STAMP := $(VENV)/.dev-installed
+LINT_DIRS := desktop tests $(wildcard benchmarks)
 export QT_API := pyside6
 
 .PHONY: run test check lint format sim smoke venv clean bench bench-quick
@@ -32,8 +33,8 @@ test: $(DEV_STAMP)
 
 ## lint: ruff, mypy --strict on desktop/, import-linter layer contracts
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check desktop tests benchmarks
-	$(BIN)/ruff format --check desktop tests benchmarks
+	$(BIN)/ruff check $(LINT_DIRS)
+	$(BIN)/ruff format --check $(LINT_DIRS)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -41,8 +42,8 @@ lint: $(DEV_STAMP)
 check: lint test
 
 format: $(DEV_STAMP)
-	$(BIN)/ruff check --fix desktop tests benchmarks
-	$(BIN)/ruff format desktop tests benchmarks
+	$(BIN)/ruff check --fix $(LINT_DIRS)
+	$(BIN)/ruff format $(LINT_DIRS)
 
 ## sim: run the AllTick-compatible market simulator standalone
 sim: $(APP_STAMP)
