@@ -24,8 +24,8 @@ from desktop.persistence.credentials import load_token
 from desktop.protocol.plans import PLANS, Plan
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
+from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
-from desktop.simulator.server import SimulatorConfig
 
 __all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "run"]
 

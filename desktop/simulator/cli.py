@@ -8,7 +8,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from desktop.simulator.server import PLANS, SimulatorConfig, SimulatorServer
+from desktop.simulator.config import PLANS, SimulatorConfig
+from desktop.simulator.server import SimulatorServer
 
 __all__ = ["build_config", "main", "parse_args"]
 
