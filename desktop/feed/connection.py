@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -85,6 +86,8 @@ class FeedConnection:
         self.max_backlog = 0
         self.mute_reconnects = 0
         self.failed_opens = 0
+        self.attempts: deque[float] = deque(maxlen=256)
+        """Clock time of each connection attempt (tests check the reconnect spacing)."""
         """Consecutive attempts that did not even open a socket (server down, no network)."""
         self.dead_reconnects = 0
         self._last_data_at = 0.0
@@ -138,6 +141,7 @@ class FeedConnection:
             kind = CloseKind.DROPPED
             reason = ""
             state = "reconnecting" if self.connects else "connecting"
+            self.attempts.append(self.clock())
             self.events.on_state(self.index, state, "", None)
             try:
                 async with connect(
@@ -329,7 +333,9 @@ class FeedConnection:
             await asyncio.sleep(step)
             now = self.clock()
             outstanding = self._heartbeat_outstanding
-            if outstanding is not None and now - outstanding > settings.dead_after_s:
+            # Frames still queued unread may hold the reply: judge the server only once caught up.
+            caught_up = not ws.recv_messages.frames
+            if outstanding is not None and now - outstanding > settings.dead_after_s and caught_up:
                 log.warning("connection %d: no heartbeat reply, declaring it dead", self.index)
                 self.dead_reconnects += 1
                 self._abort_reason = f"no heartbeat reply for {settings.dead_after_s:g} s"
