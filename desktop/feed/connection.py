@@ -86,6 +86,8 @@ class FeedConnection:
         self.max_backlog = 0
         self.mute_reconnects = 0
         self.failed_opens = 0
+        self.sent_log: deque[tuple[float, int]] = deque(maxlen=512)
+        """(clock time, cmd_id) of each request sent (tests check spacing at the source)."""
         self.attempts: deque[float] = deque(maxlen=256)
         """Clock time of each connection attempt (tests check the reconnect spacing)."""
         """Consecutive attempts that did not even open a socket (server down, no network)."""
@@ -297,6 +299,7 @@ class FeedConnection:
             if len(self._pending) > 64:
                 self._pending.pop(next(iter(self._pending)))
             self._last_request_at = self.clock()
+            self.sent_log.append((self._last_request_at, request.cmd_id))
             await ws.send(request.text)
 
     async def _subscriber(self, ws: ClientConnection) -> None:

@@ -6,9 +6,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from desktop.domain.sessions import MarketSessions, SessionPhase, load_exchange_sessions
 from desktop.domain.symbols import Market
 
-__all__ = ["DEMO_TOKEN", "PLANS", "Plan", "SimulatorConfig", "always_open"]
+__all__ = ["DEMO_TOKEN", "PLANS", "ExchangeHours", "Plan", "SimulatorConfig", "always_open"]
 
 DEMO_TOKEN = "demo"
 
@@ -35,6 +36,23 @@ PLANS: dict[str, Plan] = {
 def always_open(market: Market, now_ms: int) -> bool:
     """The default session rule: every market trades at every hour, so the demo always moves."""
     return True
+
+
+class ExchangeHours:
+    """A session rule following real XNYS / XHKG hours (lunch break, half days, holidays).
+
+    `quoteboard-sim --sessions exchange`: closed markets push nothing, so the board's freshness
+    logic ("Closed", "Lunch break", no false stale alarm) can be tested end to end.
+    """
+
+    def __init__(self) -> None:
+        self._sessions: MarketSessions | None = None
+
+    def __call__(self, market: Market, now_ms: int) -> bool:
+        """Whether `market` trades at epoch ms `now_ms` (loads the calendars on first use)."""
+        if self._sessions is None or not self._sessions.covers(now_ms):
+            self._sessions = load_exchange_sessions(now_ms)
+        return self._sessions.phase(market, now_ms) is SessionPhase.OPEN
 
 
 @dataclass(frozen=True)
