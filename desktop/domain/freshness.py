@@ -98,8 +98,9 @@ class FreshnessJudge:
                 rows[symbol] = LUNCH
                 continue
             state = book.get(symbol)
-            seen = self._first_seen.setdefault(symbol, now)
-            since = max(state.updated_at if state is not None else 0.0, seen)
+            updated_at = state.updated_at if state is not None else 0.0
+            # Never updated: count from when this judge first saw the row.
+            since = updated_at or self._first_seen.setdefault(symbol, now)
             if started is not None:
                 since = max(since, started)
             age = now - since

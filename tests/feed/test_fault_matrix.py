@@ -10,6 +10,7 @@ import pytest
 
 from benchmarks.fault_matrix import BOUND_S, FaultRig, run_case, until
 from desktop.domain.feed_status import FeedState
+from desktop.domain.sessions import AlwaysOpen, SessionPhase
 from desktop.simulator.faults import FaultKind
 from tests.conftest import TIMEOUT_SCALE
 
@@ -86,3 +87,22 @@ async def test_a_soak_of_random_faults_ends_with_every_subscription_back_and_bou
         server_records = sum(len(r.received) for r in rig.server.connections)
         growth = len(gc.get_objects()) - objects_before
         assert growth < 20_000 + server_records * 4, growth
+
+
+class _AllClosed:
+    def phase(self, market: object, epoch_ms: int) -> SessionPhase:
+        return SessionPhase.CLOSED
+
+    def phase_start(self, market: object, epoch_ms: int) -> int | None:
+        return None
+
+
+async def test_a_mute_feed_is_not_reconnected_while_the_markets_are_closed() -> None:
+    async with FaultRig() as rig:
+        await rig.warm_up()
+        rig.feed.set_sessions(_AllClosed())  # type: ignore[arg-type]
+        rig.injector.inject(FaultKind.MUTE, duration=60)
+        await asyncio.sleep(rig.settings.mute_after_s * 2.5)
+        assert rig.feed.stats().mute_reconnects == 0
+        rig.feed.set_sessions(AlwaysOpen())
+        assert await until(lambda: rig.feed.stats().mute_reconnects > 0, BOUND_S)
