@@ -16,16 +16,19 @@ from typing import Any
 
 from desktop import __version__
 from desktop.domain.feed_status import FeedStatus
+from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.sessions import AlwaysOpen, SessionSource, load_exchange_sessions
 from desktop.domain.symbols import Symbol
 from desktop.feed.redact import redact
 from desktop.feed.service import FeedService
 from desktop.persistence.credentials import load_token
 from desktop.protocol.plans import PLANS, Plan
+from desktop.qt.freshness_monitor import FreshnessMonitor
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
+from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
-from desktop.simulator.server import SimulatorConfig
 
 __all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "run"]
 
@@ -124,6 +127,7 @@ class QuoteBoardApp:
 
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
+        from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
         from desktop.widgets.main_window import MainWindow
@@ -148,20 +152,46 @@ class QuoteBoardApp:
         window.quitRequested.connect(self._done.set)
         qapp.aboutToQuit.connect(self._done.set)
 
-        self.service = FeedService(
-            self.book, url, token, PLANS[plan], demo=demo, on_status=bridge.publish_status
+        # -- reliability (issue 3): row notes, reconnect banner, freshness, market hours -------
+        # The demo simulator trades around the clock, so demo mode judges by its clock.
+        sessions: SessionSource | None = AlwaysOpen() if demo else None
+        self.service = service = FeedService(
+            self.book,
+            url,
+            token,
+            PLANS[plan],
+            demo=demo,
+            on_status=bridge.publish_status,
+            sessions=sessions,
+            on_notes=lambda notes: _show_notes(model, notes),
+            on_reconnected=lambda notice: window.show_banner(notice.text),
+        )
+        monitor = FreshnessMonitor(
+            self.book, model, FreshnessJudge(sessions), not_streaming=lambda: set(service.notes())
+        )
+        monitor.staleCountChanged.connect(service.set_stale)
+        backlog = QTimer(window)
+        backlog.setInterval(1000)
+        backlog.timeout.connect(
+            lambda: window.feed_status_bar().set_backlog(service.stats().backlog)
         )
         window.set_status(FeedStatus(self.service.status.state, demo=demo))
         self.service.set_symbols(symbols, symbols)
         window.show()
         bridge.start()
+        monitor.start()
+        backlog.start()
         await self.service.start()
+        if sessions is None:  # after the first paint: ≈ 0.75 s, off the GUI thread
+            self._load_sessions(service, monitor)
         if self.smoke is not None:
             loop.call_later(self.smoke, self._done.set)
         await self._done.wait()
 
         bridge.flush()
         bridge.stop()
+        monitor.stop()
+        backlog.stop()
         report = self._report(model, bridge) if self.smoke is not None else None
         await self.service.stop()
         if self.simulator is not None:
@@ -178,6 +208,20 @@ class QuoteBoardApp:
             and report["errors"] == 0
         )
         return 0 if ok else 1
+
+    def _load_sessions(self, service: FeedService, monitor: FreshnessMonitor) -> None:
+        """Load XNYS/XHKG hours in a worker thread, then judge freshness and mute by them."""
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(None, load_exchange_sessions, time.time_ns() // 1_000_000)
+
+        def loaded(done: asyncio.Future[Any]) -> None:
+            if done.cancelled() or done.exception() is not None:
+                log.warning("market hours unavailable: %s", done.exception())
+                return
+            service.set_sessions(done.result())
+            monitor.set_sessions(done.result())
+
+        future.add_done_callback(loaded)
 
     # -- smoke mode ---------------------------------------------------------------------------
     def _report(self, model: QuoteTableModel, bridge: StreamBridge) -> dict[str, Any]:
@@ -211,6 +255,12 @@ class QuoteBoardApp:
             writer = csv.writer(handle)
             writer.writerow(model.column_titles())
             writer.writerows(model.rows_as_displayed())
+
+
+def _show_notes(model: QuoteTableModel, notes: dict[str, str]) -> None:
+    """Rows the feed cannot stream say why ("not streaming — plan limit"); others are cleared."""
+    for symbol in model.symbols():
+        model.set_row_note(symbol, notes.get(symbol))
 
 
 def _headless() -> bool:
