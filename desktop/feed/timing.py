@@ -25,7 +25,8 @@ class ConnectionSettings:
     """22000 every this many seconds (§1.6)."""
     dead_after_s: float = 20.0
     """No 22001 for this long: the connection is dead (well before the server's 30 s)."""
-    request_spacing_s: float = 1.05
+    request_spacing_s: float = 1.2
+    """Requests on one connection at least this far apart: the rule is 1 s (§1.7), plus margin."""
     stagger_s: float = 3.0
     """Subscribe requests of different connections are this far apart (§1.7)."""
     open_timeout_s: float = 10.0

@@ -57,6 +57,12 @@ class ConnectionRecord:
     trade_pushes: int = 0
     depth_pushes: int = 0
     last_request: float | None = None
+    answers: list[tuple[int, int]] = field(default_factory=list)
+    """(request cmd_id, ret) of every request answered, in order."""
+
+    def accepted(self, cmd_id: int) -> int:
+        """How many requests with `cmd_id` the server answered with success."""
+        return sum(1 for cmd, ret in self.answers if cmd == cmd_id and ret == 200)
 
     @property
     def trade_codes(self) -> list[str]:

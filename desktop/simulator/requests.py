@@ -57,6 +57,8 @@ class RequestHandler:
         def reply(ret: int, msg: str, close: bool = False) -> tuple[dict[str, Any], bool]:
             if ret != ErrorCode.OK:
                 self.stats.requests_rejected += 1
+            if cmd_id is not None:
+                record.answers.append((cmd_id, ret))
             answer_cmd = cmd_id + 1 if cmd_id is not None else 0
             answer = {"ret": ret, "msg": msg, "cmd_id": answer_cmd, "seq_id": seq_id}
             answer.update(trace=trace, data={})
