@@ -119,6 +119,8 @@ class _Stream:
     """Where one connection is in its ring, and how many of its trades are due or sent."""
 
     ring: TradeRing
+    source: object
+    """The connection's trade dict the ring was built from (a subscribe replaces the dict)."""
     position: int = 0
     epoch: int = 0
     owed: float = 0.0
@@ -172,18 +174,24 @@ class FirehoseServer(SimulatorServer):
             self.rounds += 1
             if not self.pushing:
                 continue
-            self._push_trades(elapsed)
+            if self._push_trades(elapsed):
+                last = loop.time()  # building a ring took a while: owe nothing for that time
             if now >= depth_due:
                 depth_due = now + self.config.push_interval
                 await self._push_depth(self.config.push_interval)
 
-    def _push_trades(self, elapsed: float) -> None:
+    def _push_trades(self, elapsed: float) -> bool:
+        """Write what each connection is owed; True when a new ring had to be built."""
+        built = False
         live = [(ws, rec) for ws, rec in self._live.values() if rec.trades]
         total = sum(len(rec.trades) for _, rec in live)
         self._streams = {i: s for i, s in self._streams.items() if i in self._live}
         now_ms = self.clock()
         for ws, rec in live:
-            stream = self._stream(rec)
+            stream = self._streams.get(rec.id)
+            if stream is None or stream.source is not rec.trades:
+                stream, built = self._new_stream(rec, stream), True
+                continue
             stream.owed += self.config.trades_per_second * elapsed * len(rec.trades) / total
             count = int(stream.owed)
             if count <= 0:
@@ -197,13 +205,13 @@ class FirehoseServer(SimulatorServer):
             self.pushed += count
             rec.trade_pushes += count
             self.stats.trade_pushes += count
+        return built
 
-    def _stream(self, rec: ConnectionRecord) -> _Stream:
-        symbols = frozenset(rec.trades)
-        stream = self._streams.get(rec.id)
-        if stream is None or stream.ring.symbols != symbols:
-            previous = stream.epoch + 1 if stream is not None else 0
-            stream = self._streams[rec.id] = _Stream(self.ring_for(symbols), epoch=previous)
+    def _new_stream(self, rec: ConnectionRecord, old: _Stream | None) -> _Stream:
+        """A stream over the connection's current set; a new epoch keeps its seqs rising."""
+        epoch = old.epoch + 1 if old is not None else 0
+        ring = self.ring_for(frozenset(rec.trades))
+        stream = self._streams[rec.id] = _Stream(ring, rec.trades, epoch=epoch)
         return stream
 
     @staticmethod
