@@ -32,12 +32,17 @@ __all__ = [
     "wire_code",
 ]
 
-_SLOTS = ("pushed", "throttled", "stop", "pushing_since_ms")
+_SLOTS = ("pushed", "throttled", "go", "stop", "pushing_since_ms")
 _SIZE = 8 * len(_SLOTS)
 
 
 class ControlBlock:
-    """Eight-byte integer slots in a shared file: `pushed`, `throttled`, `stop`, `pushing_since_ms`."""
+    """Eight-byte integer slots in a shared file (see `_SLOTS`), one writer per slot.
+
+    The simulator writes `pushed`, `throttled` and `pushing_since_ms`; a client sets `go` once it
+    is subscribed and has its REST snapshot (pushes start then) and `stop` (1: stop pushing,
+    2: exit).
+    """
 
     def __init__(self, path: Path, *, create: bool = False) -> None:
         if create:

@@ -108,6 +108,7 @@ def check(rate: float, symbols: int, seconds: float) -> dict[str, Any]:
         )
         assert sim.stdout is not None and sim.stdin is not None
         port = int(sim.stdout.readline().split()[1])
+        control.set("go", 1)
         received = sink(port, benchmark_symbols(symbols), seconds)
         control.set("stop", 2)
         out, _ = sim.communicate(timeout=30)

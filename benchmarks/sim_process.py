@@ -1,6 +1,6 @@
 """The simulator under benchmark load, in its own process so it never shares a GIL with a client.
 
-Prints `PORT <n>` when listening, publishes its trade count to the control block every 2 ms,
+Prints `PORT <n>` when listening, starts pushing when a client sets `go`, publishes its trade count to the control block every 2 ms,
 stops pushing when a client sets `stop` to 1 and exits at 2 (or when stdin closes), printing a
 `RESULT {json}` line: trades pushed and throttled, and its own CPU use while pushing.
 """
@@ -29,11 +29,14 @@ async def _serve(args: argparse.Namespace) -> None:
         history_minutes=5,
     )
     server = FirehoseServer(config)
+    server.stop_pushing()  # until a client says go
     await server.start()
     print(f"PORT {server.port}", flush=True)
     loop = asyncio.get_running_loop()
     stdin_closed = asyncio.Event()
-    loop.add_reader(sys.stdin.fileno(), lambda: stdin_closed.set() if not sys.stdin.read(1) else None)
+    loop.add_reader(
+        sys.stdin.fileno(), lambda: stdin_closed.set() if not sys.stdin.read(1) else None
+    )
     cpu = CpuClock()
     first_push: float | None = None
     stopped_at: float | None = None
@@ -42,6 +45,8 @@ async def _serve(args: argparse.Namespace) -> None:
         await asyncio.sleep(0.002)
         control.set("pushed", server.pushed)
         control.set("throttled", server.throttled)
+        if not server.pushing and stopped_at is None and control.get("go"):
+            server.pushing = True
         if first_push is None and server.pushed:
             first_push = time.monotonic()
             cpu.start()
