@@ -111,9 +111,10 @@ class RunMeasurement(QObject):
         elif self._phase == "stopping" and since >= 0.2:
             self._marks["pushed_final"] = self.control.get("pushed")
             self._enter("draining")
-        elif self._phase == "draining":
-            if self._applied() >= self._marks["pushed_final"] or since > _DRAIN_TIMEOUT_S:
-                self._finish()
+        elif self._phase == "draining" and (
+            self._applied() >= self._marks["pushed_final"] or since > _DRAIN_TIMEOUT_S
+        ):
+            self._finish()
 
     def _open_window(self) -> None:
         self.probe.samples.clear()

@@ -20,7 +20,6 @@ __all__ = ["draw_plot"]
 _SIZE = (1500, 620)
 _BG, _PANEL, _GRID, _TEXT = "#14161a", "#1b1e24", "#2c313a", "#c9d1d9"
 _COLOURS = ["#4fa3ff", "#f0b429", "#3ecf8e", "#e5534b", "#b48ead"]
-_BUDGET_MS = 50.0
 
 
 def _log_axis(lo: float, hi: float) -> tuple[float, float]:
@@ -34,6 +33,7 @@ def _panel(
     key: str,
     report: dict[str, Any],
     universes: list[int],
+    budget_ms: float,
 ) -> None:
     painter.fillRect(rect, QColor(_PANEL))
     runs = [r for s in ("ours", "baseline") for r in report.get(s, []) if r.get(key) is not None]
@@ -74,8 +74,8 @@ def _panel(
         Qt.AlignmentFlag.AlignCenter,
         "offered rate (ticks/s, log)",
     )
-    if y0 <= math.log10(_BUDGET_MS) <= y1:
-        y = point(10**x0, _BUDGET_MS).y()
+    if y0 <= math.log10(budget_ms) <= y1:
+        y = point(10**x0, budget_ms).y()
         painter.setPen(QPen(QColor("#e5534b"), 1, Qt.PenStyle.DotLine))
         painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         painter.drawText(

@@ -1,8 +1,9 @@
 """The simulator under benchmark load, in its own process so it never shares a GIL with a client.
 
-Prints `PORT <n>` when listening, starts pushing when a client sets `go`, publishes its trade count to the control block every 2 ms,
-stops pushing when a client sets `stop` to 1 and exits at 2 (or when stdin closes), printing a
-`RESULT {json}` line: trades pushed and throttled, and its own CPU use while pushing.
+Prints `PORT <n>` when listening, starts pushing when a client sets `go`, publishes its trade
+count to the control block every 2 ms, stops pushing when a client sets `stop` to 1 and exits
+at 2 (or when stdin closes), printing a `RESULT {json}` line: trades pushed and throttled, and
+its own CPU use while pushing.
 """
 
 from __future__ import annotations
