@@ -121,6 +121,7 @@ def draw_plot(report: dict[str, Any], path: Path) -> Path:
         "latency_p99_ms",
         report,
         universes,
+        100.0,
     )
     _panel(
         painter,
@@ -129,6 +130,7 @@ def draw_plot(report: dict[str, Any], path: Path) -> Path:
         "loop_lag_p99_ms",
         report,
         universes,
+        50.0,
     )
     painter.setPen(QColor(_TEXT))
     painter.setFont(QFont(painter.font().family(), 10))
