@@ -24,8 +24,10 @@ from decimal import Decimal
 
 from desktop.domain.symbols import Market, Symbol
 from desktop.protocol.alltick_wire import Cmd
+from desktop.simulator.config import SimulatorConfig
+from desktop.simulator.connections import ConnectionRecord
 from desktop.simulator.market import tick_down, tick_up
-from desktop.simulator.server import ConnectionRecord, SimulatorConfig, SimulatorServer
+from desktop.simulator.server import SimulatorServer
 
 __all__ = ["FirehoseServer", "TradeRing", "build_trade_ring"]
 
