@@ -25,6 +25,7 @@ from desktop.feed.service import FeedService
 from desktop.persistence.credentials import load_token
 from desktop.protocol.plans import PLANS, Plan
 from desktop.qt.freshness_monitor import FreshnessMonitor
+from desktop.qt.perf_monitor import PerfMonitor
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.simulator.config import SimulatorConfig
@@ -149,6 +150,15 @@ class QuoteBoardApp:
         )
         bridge.statusChanged.connect(window.set_status)
         bridge.rateChanged.connect(window.set_rate)
+        # -- View → Performance (issue 9): measures only while the panel is shown.
+        perf = PerfMonitor(
+            bridge,
+            frames=lambda: self.service.stats().frames if self.service else 0,
+            backlog=lambda: self.service.stats().backlog if self.service else 0,
+            parent=bridge,
+        )
+        perf.sampled.connect(window.performance_panel().show_sample)
+        window.performance_panel().visibilityChanged.connect(perf.set_active)
         window.quitRequested.connect(self._done.set)
         qapp.aboutToQuit.connect(self._done.set)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 import desktop
 from desktop.domain.feed_status import FeedStatus
 from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.widgets.performance_panel import PerformancePanel
 from desktop.widgets.reconnect_banner import ReconnectBanner
 from desktop.widgets.status_bar import FeedStatusBar
 from desktop.widgets.watchlist_view import WatchlistView
@@ -75,12 +76,30 @@ class MainWindow(QMainWindow):
         self.full_screen_action.setShortcut(QKeySequence.StandardKey.FullScreen)
         self.full_screen_action.toggled.connect(self._set_full_screen)
         view_menu.addAction(self.full_screen_action)
+        self._add_performance_action(view_menu)
 
         help_menu = bar.addMenu("&Help")
         about = QAction("&About Quote Board", self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    # -- performance panel (issue 9) -----------------------------------------------------------
+    def _add_performance_action(self, view_menu: QMenu) -> None:
+        """View → Performance toggles the non-modal `PerformancePanel`; app.py feeds it."""
+        self._performance = PerformancePanel(self)
+        self.performance_action = QAction("&Performance", self)
+        self.performance_action.setCheckable(True)
+        self.performance_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.performance_action.setToolTip("Messages/s, flushes, loop lag and decode backlog")
+        self.performance_action.toggled.connect(self._performance.setVisible)
+        self._performance.visibilityChanged.connect(self.performance_action.setChecked)
+        view_menu.addSeparator()
+        view_menu.addAction(self.performance_action)
+
+    def performance_panel(self) -> PerformancePanel:
+        """The Performance tool window (hidden until View → Performance)."""
+        return self._performance
 
     # -- accessors ----------------------------------------------------------------------------
     def watchlist_view(self) -> WatchlistView:
