@@ -12,7 +12,8 @@ from desktop.domain.symbols import Symbol
 from desktop.feed.service import FeedService
 from desktop.protocol.plans import PLANS, Plan
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
-from tests.feed.test_service_e2e import FAST, until
+from tests.conftest import wait_until
+from tests.feed.test_service_e2e import FAST
 
 WATCHLIST = [Symbol.parse(s) for s in ("AAPL", "700", "9988")]
 
@@ -55,20 +56,20 @@ async def test_only_the_laddered_symbol_is_subscribed_at_full_depth(
     await service.start()
     try:
         wanted = {"AAPL.US": 1, "00700.HK": 10, "09988.HK": 1}
-        await until(lambda: depth_levels(server) == wanted)
+        await wait_until(lambda: depth_levels(server) == wanted)
 
         def pushed_levels(symbol: str) -> int:
             state = book.get(symbol)
             return len(state.depth.bids) if state and state.depth else -1
 
-        await until(lambda: pushed_levels("09988.HK") == 1 and pushed_levels("00700.HK") == 10)
+        await wait_until(lambda: pushed_levels("09988.HK") == 1 and pushed_levels("00700.HK") == 10)
         # The ladder moves to 09988.HK: its full book is fetched at once, not at the next push.
-        await until(lambda: len(books) == 1)  # the first snapshot: every watchlist symbol
+        await wait_until(lambda: len(books) == 1)  # the first snapshot: every watchlist symbol
         service.set_symbols(WATCHLIST, WATCHLIST, full_depth=[Symbol.parse("9988")])
-        await until(lambda: len(books) == 2)
+        await wait_until(lambda: len(books) == 2)
         assert '"9988.HK"' in books[1] and "700.HK" not in books[1]
-        await until(lambda: depth_levels(server) == {**wanted, "00700.HK": 1, "09988.HK": 10})
-        await until(lambda: pushed_levels("09988.HK") == 10)
+        await wait_until(lambda: depth_levels(server) == {**wanted, "00700.HK": 1, "09988.HK": 10})
+        await wait_until(lambda: pushed_levels("09988.HK") == 10)
     finally:
         await service.stop()
 
@@ -83,7 +84,7 @@ async def test_at_the_plans_limit_the_ladder_keeps_depth_and_a_watchlist_symbol_
     service.set_symbols(watchlist, [*watchlist, ladder], full_depth=[ladder])
     await service.start()
     try:
-        await until(lambda: "00700.HK" in depth_levels(server))
+        await wait_until(lambda: "00700.HK" in depth_levels(server))
         assert depth_levels(server)["00700.HK"] == 10
         assert service.over_limit_depth == {"AMZN.US"}
     finally:
