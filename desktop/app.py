@@ -8,11 +8,12 @@ import csv
 import json
 import logging
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
 from desktop.domain.feed_status import FeedStatus
@@ -23,6 +24,9 @@ from desktop.domain.symbols import Symbol
 from desktop.feed.redact import redact
 from desktop.feed.service import FeedService
 from desktop.persistence.credentials import load_token
+from desktop.persistence.database import Database, DatabaseTooNew
+from desktop.persistence.layouts import LayoutRepository
+from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
 from desktop.protocol.plans import PLANS, Plan
 from desktop.qt.freshness_monitor import FreshnessMonitor
 from desktop.qt.perf_monitor import PerfMonitor
@@ -30,6 +34,9 @@ from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
+
+if TYPE_CHECKING:
+    from desktop.widgets.depth_windows import DepthWindowManager
 
 __all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "run"]
 
@@ -92,6 +99,8 @@ class QuoteBoardApp:
         self.book = QuoteBook()
         self.simulator: EmbeddedSimulator | None = None
         self.service: FeedService | None = None
+        self.db: Database | None = None
+        self._watchlist: list[Symbol] = []
         self._done = asyncio.Event()
 
     # -- error accounting ---------------------------------------------------------------------
@@ -131,6 +140,7 @@ class QuoteBoardApp:
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
+        from desktop.widgets.depth_windows import DEPTH_KIND, DepthWindowManager
         from desktop.widgets.main_window import MainWindow
 
         qapp = QApplication.instance()
@@ -186,8 +196,23 @@ class QuoteBoardApp:
             lambda: window.feed_status_bar().set_backlog(service.stats().backlog)
         )
         window.set_status(FeedStatus(self.service.status.state, demo=demo))
-        self.service.set_symbols(symbols, symbols)
+        self._watchlist = symbols
+        # Depth ladders (issue 5): the dock follows the watchlist, pop-outs are saved and restored.
+        ladders = DepthWindowManager(self.book, bridge, main_window=window)
+        window.install_depth_dock(ladders.dock(), ladders.watchlist_group_menu(window))
+        window.watchlist_view().currentSymbolChanged.connect(ladders.follow_selection)
+        window.popOutRequested.connect(ladders.pop_out)
+        ladders.ladderSymbolsChanged.connect(lambda names: self._subscribe(ladders, names))
+        self._subscribe(ladders, [])
+        self.db = self._open_database()
+        layouts = LayoutRepository(self.db) if self.db is not None else None
+        if layouts is not None:
+            ladders.layoutChanged.connect(lambda: self._save_layouts(layouts, ladders))
         window.show()
+        if symbols:
+            window.watchlist_view().select_symbol(str(symbols[0]))
+        if layouts is not None:  # after the main window, so it is placed first (AetherSDR #3324)
+            ladders.restore(layouts.load(DEPTH_KIND))
         bridge.start()
         monitor.start()
         backlog.start()
@@ -206,7 +231,12 @@ class QuoteBoardApp:
         await self.service.stop()
         if self.simulator is not None:
             self.simulator.stop()
+        if layouts is not None:
+            self._save_layouts(layouts, ladders)
+        ladders.shutdown()
         window.close()
+        if self.db is not None:
+            self.db.close()
         if report is None:
             return 0
         if self.args.dump:
@@ -232,6 +262,42 @@ class QuoteBoardApp:
             monitor.set_sessions(done.result())
 
         future.add_done_callback(loaded)
+
+    def _subscribe(self, ladders: DepthWindowManager, ladder_symbols: list[str]) -> None:
+        """Trades for the watchlist and every ladder; 1 depth level for the watchlist's bid/ask,
+        the plan's full depth only for symbols with a ladder open (issue 5's budget)."""
+        assert self.service is not None
+        full = [Symbol.parse(text) for text in ladder_symbols]
+        wanted = list(dict.fromkeys([*self._watchlist, *full]))
+        self.service.set_symbols(wanted, wanted, full_depth=full)
+        profile = self.service.profile
+        blocked = self.service.over_limit_depth
+        note = (
+            f"Depth not streaming: the {profile.label} plan streams depth for "
+            f"{profile.symbols_per_connection * profile.connections} symbols and ladders come "
+            "first. Close another ladder to free a slot."
+        )
+        ladders.set_depth_notes({s: note for s in ladder_symbols if s in blocked})
+
+    @staticmethod
+    def _save_layouts(layouts: LayoutRepository, ladders: DepthWindowManager) -> None:
+        """Save the open pop-outs; a failing disk costs the saved layout, never the session."""
+        from desktop.widgets.depth_windows import DEPTH_KIND
+
+        try:
+            layouts.save(DEPTH_KIND, ladders.layouts())
+        except sqlite3.Error as exc:
+            log.error("could not save the window layout: %s", exc)
+
+    def _open_database(self) -> Database | None:
+        """The app's SQLite file (saved layouts); None in smoke mode without --data-dir."""
+        if self.smoke is not None and self.args.data_dir is None:
+            return None
+        try:
+            return Database(resolve_data_dir(self.args.data_dir) / DB_FILENAME)
+        except (DatabaseTooNew, OSError) as exc:
+            log.error("saved layouts are unavailable: %s", exc)
+            return None
 
     # -- smoke mode ---------------------------------------------------------------------------
     def _report(self, model: QuoteTableModel, bridge: StreamBridge) -> dict[str, Any]:
