@@ -12,11 +12,12 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from desktop.domain.market_data import DepthSnapshot, Tick
+from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteBook
 from desktop.feed.redact import redact
 from desktop.protocol.alltick import AllTickCodec, OutgoingRequest, Reply
@@ -24,9 +25,12 @@ from desktop.protocol.alltick_wire import Cmd, ErrorCode
 from desktop.protocol.backoff import CloseKind, ReconnectBackoff
 from desktop.protocol.subscriptions import ConnectionPlan
 
-__all__ = ["ConnectionEvents", "ConnectionSettings", "FeedConnection"]
+__all__ = ["ConnectionEvents", "ConnectionSettings", "FeedConnection", "FeedTap"]
 
 log = logging.getLogger(__name__)
+
+FeedTap: TypeAlias = Callable[[Tick | DepthSnapshot | ReferenceData], None]
+"""Sees every event the book accepted (the tick recorder); must be a cheap, non-blocking call."""
 
 
 @dataclass(slots=True)
@@ -67,8 +71,10 @@ class FeedConnection:
         events: ConnectionEvents,
         settings: ConnectionSettings | None = None,
         clock: Callable[[], float] = time.monotonic,
+        tap: FeedTap | None = None,
     ) -> None:
         self.index = index
+        self.tap = tap
         self.url = url
         self.book = book
         self.events = events
@@ -196,6 +202,8 @@ class FeedConnection:
         decode = self.codec.decode
         book = self.book
         clock = self.clock
+        counters = book.counters
+        tap = self.tap
         while True:
             try:
                 frame = await ws.recv(decode=False)
@@ -205,9 +213,14 @@ class FeedConnection:
             event = decode(frame)
             kind = type(event)
             if kind is Tick:
+                applied = counters.ticks
                 book.apply_tick(event, clock())  # type: ignore[arg-type]
+                if tap is not None and counters.ticks != applied:  # recorder: no duplicates
+                    tap(event)  # type: ignore[arg-type]
             elif kind is DepthSnapshot:
                 book.apply_depth(event, clock())  # type: ignore[arg-type]
+                if tap is not None:
+                    tap(event)  # type: ignore[arg-type]
             elif kind is Reply:
                 verdict = self._on_reply(event)  # type: ignore[arg-type]
                 if verdict is not None:

@@ -17,7 +17,7 @@ import msgspec
 from desktop.domain.feed_status import FeedState, FeedStatus
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Symbol
-from desktop.feed.connection import ConnectionEvents, ConnectionSettings, FeedConnection
+from desktop.feed.connection import ConnectionEvents, ConnectionSettings, FeedConnection, FeedTap
 from desktop.feed.redact import redact
 from desktop.feed.rest import AllTickRestClient, rest_base_from_ws
 from desktop.protocol.alltick import OutgoingRequest, Reply
@@ -57,8 +57,11 @@ class FeedService:
         settings: ConnectionSettings | None = None,
         on_status: Callable[[FeedStatus], None] | None = None,
         rest: AllTickRestClient | None = None,
+        tap: FeedTap | None = None,
     ) -> None:
         self.book = book
+        self.tap = tap
+        """Sees every accepted tick, book and REST reference (the tick recorder)."""
         self.profile = profile
         self.demo = demo
         self._ws_url = f"{ws_url}{'&' if '?' in ws_url else '?'}{urlencode({'token': token})}"
@@ -121,7 +124,7 @@ class FeedService:
 
     def _new_connection(self, index: int) -> FeedConnection:
         events = ConnectionEvents(self._on_conn_state, self._on_opened, self._on_error_reply)
-        return FeedConnection(index, self._ws_url, self.book, events, self.settings)
+        return FeedConnection(index, self._ws_url, self.book, events, self.settings, tap=self.tap)
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -153,6 +156,8 @@ class FeedService:
         now = time.monotonic()
         for ref in refs:
             self.book.apply_reference(ref, now)
+            if self.tap is not None:
+                self.tap(ref)
         depth = [s for s in symbols if s in self._depth]
         if depth:
             try:
