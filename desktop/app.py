@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from desktop import __version__
+from desktop.app_recording import AppRecording, FeedTarget, replay_target
 from desktop.domain.feed_status import FeedStatus
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Symbol
@@ -25,6 +26,7 @@ from desktop.protocol.plans import PLANS, Plan
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.simulator.embedded import EmbeddedSimulator
+from desktop.simulator.replay import RecordingError
 from desktop.simulator.server import SimulatorConfig
 
 __all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "run"]
@@ -88,6 +90,7 @@ class QuoteBoardApp:
         self.book = QuoteBook()
         self.simulator: EmbeddedSimulator | None = None
         self.service: FeedService | None = None
+        self.recording: AppRecording | None = None
         self._done = asyncio.Event()
 
     # -- error accounting ---------------------------------------------------------------------
@@ -106,8 +109,14 @@ class QuoteBoardApp:
         )
 
     # -- start-up -----------------------------------------------------------------------------
-    def _feed_endpoint(self) -> tuple[str, str, bool, Plan]:
-        """(ws url, token, demo, plan): the real provider when asked for, else the simulator."""
+    def _feed_endpoint(self) -> FeedTarget:
+        """The real provider when asked for, a replay with --replay, else the demo simulator."""
+        symbols = [Symbol.parse(text) for text in DEFAULT_WATCHLIST]
+        if self.args.replay is not None:
+            try:
+                return replay_target(self.args.replay, None, None, self.args.speed)
+            except RecordingError as exc:
+                raise SystemExit(f"--replay: {exc}") from None
         if self.args.feed_url and self.smoke is None:
             lookup = load_token()
             if not lookup.token:
@@ -116,11 +125,13 @@ class QuoteBoardApp:
                     "OS keyring (service 'quoteboard', user 'alltick-token')."
                     + (f" {lookup.problem}" if lookup.problem else "")
                 )
-            return self.args.feed_url, lookup.token, False, Plan(self.args.plan or "basic")
+            plan = Plan(self.args.plan or "basic")
+            return FeedTarget(self.args.feed_url, lookup.token, False, plan, symbols)
         seed = self.args.seed if self.args.seed is not None else int(time.time())
-        self.simulator = EmbeddedSimulator(SimulatorConfig(seed=seed))
-        endpoints = self.simulator.start()
-        return endpoints.ws_url, endpoints.token, True, Plan(self.args.plan or "professional")
+        simulator = EmbeddedSimulator(SimulatorConfig(seed=seed))
+        endpoints = simulator.start()
+        plan = Plan(self.args.plan or "professional")
+        return FeedTarget(endpoints.ws_url, endpoints.token, True, plan, symbols, simulator)
 
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
@@ -135,40 +146,36 @@ class QuoteBoardApp:
         sys.excepthook = self._excepthook
         qapp.setQuitOnLastWindowClosed(False)
 
-        url, token, demo, plan = self._feed_endpoint()
-        symbols = [Symbol.parse(text) for text in DEFAULT_WATCHLIST]
-        model = QuoteTableModel(self.book)
-        model.set_symbols([str(s) for s in symbols])
-        window = MainWindow(model)
-        bridge = StreamBridge(
+        target = self._feed_endpoint()
+        self.model = model = QuoteTableModel(self.book)
+        self.window = window = MainWindow(model)
+        self.bridge = bridge = StreamBridge(
             self.book, model, lambda: self.service.stats().frames if self.service else 0
         )
         bridge.statusChanged.connect(window.set_status)
         bridge.rateChanged.connect(window.set_rate)
         window.quitRequested.connect(self._done.set)
         qapp.aboutToQuit.connect(self._done.set)
+        self.recording = AppRecording(self.args, window, self.switch_feed)
+        self.recording.start()
 
-        self.service = FeedService(
-            self.book, url, token, PLANS[plan], demo=demo, on_status=bridge.publish_status
-        )
-        window.set_status(FeedStatus(self.service.status.state, demo=demo))
-        self.service.set_symbols(symbols, symbols)
         window.show()
         bridge.start()
-        await self.service.start()
+        await self.switch_feed(target)
         if self.smoke is not None:
             loop.call_later(self.smoke, self._done.set)
         await self._done.wait()
 
         bridge.flush()
         bridge.stop()
+        await self._stop_feed()  # nothing arrives after this: the report and recording agree
         report = self._report(model, bridge) if self.smoke is not None else None
-        await self.service.stop()
-        if self.simulator is not None:
-            self.simulator.stop()
+        recorded = await self.recording.close()
         window.close()
         if report is None:
             return 0
+        if recorded is not None:
+            report["recorded"] = recorded
         if self.args.dump:
             self._dump(model, self.args.dump)
         print(json.dumps(report), flush=True)
@@ -176,8 +183,42 @@ class QuoteBoardApp:
             report["ticks"] > 0
             and report["rows_with_price"] == report["rows"]
             and report["errors"] == 0
+            and report.get("recorded", report["ticks"]) == report["ticks"]
         )
         return 0 if ok else 1
+
+    # -- switching feeds (replay, issue 10) ---------------------------------------------------
+    async def switch_feed(self, target: FeedTarget | None) -> None:
+        """Stream from `target` (None: the normal feed): the old feed stops, the rows reset."""
+        await self._stop_feed()
+        if target is None:
+            target = await asyncio.to_thread(self._feed_endpoint)
+        self.simulator = target.simulator
+        self.model.set_symbols([])
+        for symbol in self.book.symbols():
+            self.book.untrack(symbol)
+        self.model.set_symbols([str(s) for s in target.symbols])
+        assert self.recording is not None
+        self.recording.show_target(target)
+        self.service = FeedService(
+            self.book,
+            target.url,
+            target.token,
+            PLANS[target.plan],
+            demo=target.demo,
+            on_status=self.bridge.publish_status,
+            tap=self.recording.offer,
+        )
+        self.window.set_status(FeedStatus(self.service.status.state, demo=target.demo))
+        self.service.set_symbols(target.symbols, target.symbols)
+        await self.service.start()
+
+    async def _stop_feed(self) -> None:
+        if self.service is not None:
+            await self.service.stop()
+        if self.simulator is not None:
+            simulator, self.simulator = self.simulator, None
+            await asyncio.to_thread(simulator.stop)
 
     # -- smoke mode ---------------------------------------------------------------------------
     def _report(self, model: QuoteTableModel, bridge: StreamBridge) -> dict[str, Any]:

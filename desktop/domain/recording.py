@@ -11,6 +11,8 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from enum import IntEnum
 
+import re
+
 import msgspec
 
 from desktop.domain.market_data import DepthLevel, DepthSnapshot, ReferenceData, Tick
@@ -27,6 +29,8 @@ __all__ = [
     "encode_levels",
     "format_levels",
     "parse_time_bound",
+    "redact_dsn",
+    "split_dsn_password",
 ]
 
 RECORDING_FORMAT = 1
@@ -35,6 +39,8 @@ RECORDING_FORMAT = 1
 MarketEvent = Tick | DepthSnapshot | ReferenceData
 """What the feed hands the recorder: a trade, a full book, or a REST reference snapshot."""
 
+_PASSWORD_KV = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+_PASSWORD_URL = re.compile(r"(postgres(?:ql)?://[^:/@\s]*:)(\S*)(@)", re.IGNORECASE)
 _LEVELS = msgspec.json.Encoder()
 _LEVELS_DECODER = msgspec.json.Decoder(list[list[str | int]])
 
@@ -140,3 +146,28 @@ def parse_time_bound(text: str, tz: tzinfo | None = None) -> int:
     if moment.tzinfo is None:
         moment = moment.astimezone() if tz is None else moment.replace(tzinfo=tz)
     return int(moment.timestamp() * 1000)
+
+
+def redact_dsn(dsn: str) -> str:
+    """A PostgreSQL connection string with any password replaced by `***` (safe to show, log)."""
+    return _PASSWORD_URL.sub(r"\1***\3", _PASSWORD_KV.sub(r"\1***", dsn))
+
+
+def split_dsn_password(dsn: str) -> tuple[str, str | None]:
+    """(the connection string without its password, the password or None) — URL or key=value."""
+    found: list[str] = []
+
+    def take_url(match: re.Match[str]) -> str:
+        found.append(match.group(2))
+        return match.group(1)[:-1] + match.group(3)
+
+    def take_kv(match: re.Match[str]) -> str:
+        value = match.group(2)
+        if value.startswith("'") and value.endswith("'"):
+            value = value[1:-1].replace("\\'", "'").replace("\\\\", "\\")
+        found.append(value)
+        return ""
+
+    stripped = _PASSWORD_URL.sub(take_url, dsn)
+    stripped = " ".join(_PASSWORD_KV.sub(take_kv, stripped).split())
+    return stripped, (found[0] if found else None)

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
-from desktop.domain.recording import RECORDING_FORMAT, EventKind, Retention, encode_levels
+from desktop.domain.recording import (
+    RECORDING_FORMAT,
+    EventKind,
+    Retention,
+    encode_levels,
+    redact_dsn,
+)
 from desktop.persistence.tick_sink import (
     BatchCounts,
     ExportRow,
@@ -79,13 +84,6 @@ _COPY_REFS = (
     "COPY qb_refs (recv_ms, symbol, name, lot_size, prev_close, open, high, low, volume,"
     " turnover, last, last_time_ms, as_of_ms) FROM STDIN"
 )
-_PASSWORD_KV = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
-_PASSWORD_URL = re.compile(r"(postgres(?:ql)?://[^:/@\s]*:)([^@\s]*)(@)", re.IGNORECASE)
-
-
-def redact_dsn(dsn: str) -> str:
-    """The connection string with any password replaced by `***` (safe to show and log)."""
-    return _PASSWORD_URL.sub(r"\1***\3", _PASSWORD_KV.sub(r"\1***", dsn))
 
 
 def postgres_available() -> bool:

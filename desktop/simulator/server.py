@@ -39,9 +39,9 @@ from desktop.simulator.market import (
     Bar,
     BookRecord,
     SimulatedMarket,
-    TradeRecord,
     wall_clock_ms,
 )
+from desktop.simulator.source import MarketSource, Push
 
 __all__ = [
     "DEMO_TOKEN",
@@ -234,13 +234,13 @@ class SimulatorServer:
         self,
         config: SimulatorConfig | None = None,
         *,
-        market: SimulatedMarket | None = None,
+        market: MarketSource | None = None,
         clock: Callable[[], int] | None = None,
         faults: Faults | None = None,
     ) -> None:
         self.config = cfg = config or SimulatorConfig()
         self.clock = clock or wall_clock_ms
-        self.market = market or SimulatedMarket(
+        self.market: MarketSource = market or SimulatedMarket(
             seed=cfg.seed,
             clock=self.clock,
             history_minutes=cfg.history_minutes,
@@ -538,8 +538,7 @@ class SimulatorServer:
                 cap = max(1, int(self.config.max_depth_per_second * elapsed))
                 if len(due) > cap:
                     due = sorted(self._rng.sample(due, cap))
-                trades, books = self.market.step(now_ms, count, trade_symbols, due)
-                await self._fan_out(trades, books)
+                await self._fan_out(self.market.pushes(now_ms, count, trade_symbols, due))
             except Exception:  # the loop must outlive any bug in one step
                 _log.exception("simulator push step failed")
 
@@ -560,27 +559,30 @@ class SimulatorServer:
             [s for s in depth if s.market not in shut],
         )
 
-    async def _fan_out(self, trades: list[TradeRecord], books: list[BookRecord]) -> None:
-        if not trades and not books:
+    async def _fan_out(self, pushes: list[Push]) -> None:
+        """Send each connection what it subscribed to, in the order the market produced it."""
+        if not pushes:
             return
-        trade_frames = [(t.symbol, _push(Cmd.PUSH_TRADE, t.to_wire())) for t in trades]
-        depth_frames: dict[tuple[Symbol, int], str] = {}
+        frames: dict[tuple[int, int], str] = {}
 
-        def depth_frame(book: BookRecord, levels: int) -> str:
-            key = (book.symbol, levels)
-            if key not in depth_frames:
-                depth_frames[key] = _push(Cmd.PUSH_DEPTH, book.to_wire(levels))
-            return depth_frames[key]
+        def frame(push: Push, levels: int) -> str:
+            key = (id(push), levels)  # encoded once per push and depth, whoever receives it
+            if key not in frames:
+                if isinstance(push, BookRecord):
+                    frames[key] = _push(Cmd.PUSH_DEPTH, push.to_wire(levels))
+                else:
+                    frames[key] = _push(Cmd.PUSH_TRADE, push.to_wire())
+            return frames[key]
 
         async def send_to(ws: ServerConnection, rec: ConnectionRecord) -> None:
             try:
-                for symbol, text in trade_frames:
-                    if symbol in rec.trades:  # checked right before each send: replace semantics
-                        await self._send_push(ws, rec, text, depth=False)
-                for book in books:
-                    levels = rec.depth.get(book.symbol)
-                    if levels:
-                        await self._send_push(ws, rec, depth_frame(book, levels), depth=True)
+                for push in pushes:  # subscriptions checked right before each send: replace
+                    if isinstance(push, BookRecord):
+                        levels = rec.depth.get(push.symbol)
+                        if levels:
+                            await self._send_push(ws, rec, frame(push, levels), depth=True)
+                    elif push.symbol in rec.trades:
+                        await self._send_push(ws, rec, frame(push, 0), depth=False)
             except ConnectionClosed:
                 pass
 
