@@ -126,7 +126,11 @@ class AppRecording:
         settings = load_settings(self.data_dir) if not self.smoke else RecordingSettings()
         if args.record:
             settings = msgspec.structs.replace(settings, enabled=True)
-        password = load_postgres_password(redact_dsn(settings.postgres_dsn)) if settings.postgres_dsn else None
+        password = (
+            load_postgres_password(redact_dsn(settings.postgres_dsn))
+            if settings.postgres_dsn
+            else None
+        )
         self.controller = RecordingController(self.data_dir, settings, password, parent=window)
         self.offer = self.controller.offer
         """The feed's tap."""
@@ -194,7 +198,9 @@ class AppRecording:
         try:
             symbols, span = await self.controller.recorded()
         except Exception as exc:
-            self.window.recording_menu.show_export_result(f"The recording cannot be read: {exc}", False)
+            self.window.recording_menu.show_export_result(
+                f"The recording cannot be read: {exc}", False
+            )
             return
         self.window.recording_menu.set_export_choices(symbols, span)
 

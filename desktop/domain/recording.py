@@ -6,12 +6,11 @@ so a price written by one is read back exactly — as decimal text, never a floa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from decimal import Decimal
 from enum import IntEnum
-
-import re
 
 import msgspec
 

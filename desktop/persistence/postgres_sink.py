@@ -160,7 +160,7 @@ class PostgresTickSink:
             exists = conn.execute("SELECT to_regclass('qb_events') IS NOT NULL").fetchone()
             fresh = not (exists and exists[0])
             for statement in _SCHEMA:
-                conn.execute(statement)  # type: ignore[arg-type]
+                conn.execute(statement)
             row = conn.execute("SELECT value FROM qb_meta WHERE key='format'").fetchone()
             if row is not None and int(row[0]) > RECORDING_FORMAT:
                 raise SinkUnavailable(
@@ -174,7 +174,7 @@ class PostgresTickSink:
                 self._make_hypertable(conn)
             self.hypertable = self._is_hypertable(conn)
             for statement in _INDEXES:
-                conn.execute(statement)  # type: ignore[arg-type]
+                conn.execute(statement)
         log.info(
             "recording into %s (%s)",
             self.target,
@@ -203,9 +203,7 @@ class PostgresTickSink:
 
     @staticmethod
     def _is_hypertable(conn: psycopg.Connection[Any]) -> bool:
-        known = conn.execute(
-            "SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'"
-        ).fetchone()
+        known = conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'").fetchone()
         if not known:
             return False
         row = conn.execute(
@@ -246,7 +244,7 @@ class PostgresTickSink:
         try:
             with conn.transaction(), conn.cursor() as cur:
                 refs: list[tuple[object, ...]] = []
-                with cur.copy(_COPY_EVENTS) as copy:  # type: ignore[arg-type]
+                with cur.copy(_COPY_EVENTS) as copy:
                     for recv_ms, event in items:
                         kind = type(event)
                         if kind is Tick:
@@ -305,9 +303,9 @@ class PostgresTickSink:
                                 )
                             )
                 if refs:
-                    with cur.copy(_COPY_REFS) as copy:  # type: ignore[arg-type]
-                        for row in refs:
-                            copy.write_row(row)
+                    with cur.copy(_COPY_REFS) as copy:
+                        for values in refs:
+                            copy.write_row(values)
                     counts.references = len(refs)
                 if counts.ticks or counts.depth:
                     row = cur.execute("SELECT currval('qb_events_id_seq')").fetchone()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -51,12 +51,14 @@ class ExportResult(msgspec.Struct, frozen=True):
         return f"Wrote {self.trades:,} trades and {self.books:,} books to {self.path}."
 
 
-def export_csv(reader: TickReader, symbol: str, start_ms: int, end_ms: int, path: Path) -> ExportResult:
+def export_csv(
+    reader: TickReader, symbol: str, start_ms: int, end_ms: int, path: Path
+) -> ExportResult:
     """Write `symbol`'s events with exchange time in [start_ms, end_ms] to `path` as CSV."""
     try:
         zone: ZoneInfo | timezone = ZoneInfo(Symbol.parse(symbol).market.timezone)
     except (SymbolError, KeyError, ValueError):
-        zone = timezone.utc
+        zone = UTC
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")

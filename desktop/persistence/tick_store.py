@@ -280,7 +280,11 @@ class SqliteTickStore:
                 ).rowcount
                 conn.execute("DELETE FROM refs WHERE recv_ms < ?", (cutoff,))
                 more = deleted >= chunk
-            if retention.gigabytes > 0 and not more and self.used_bytes() > retention.gigabytes * 1e9:
+            if (
+                retention.gigabytes > 0
+                and not more
+                and self.used_bytes() > retention.gigabytes * 1e9
+            ):
                 deleted += conn.execute(
                     "DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id LIMIT ?)",
                     (chunk,),

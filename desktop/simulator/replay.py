@@ -117,9 +117,13 @@ class ReplaySource:
                 symbol = Symbol.parse(name)
             except SymbolError:
                 continue
-            trade = None if at_start else reader.nearest(name, EventKind.TRADE, start_ts, before=True)
+            trade = (
+                None if at_start else reader.nearest(name, EventKind.TRADE, start_ts, before=True)
+            )
             trade = trade or reader.nearest(name, EventKind.TRADE, start_ts, before=False)
-            book = None if at_start else reader.nearest(name, EventKind.DEPTH, start_ts, before=True)
+            book = (
+                None if at_start else reader.nearest(name, EventKind.DEPTH, start_ts, before=True)
+            )
             book = book or reader.nearest(name, EventKind.DEPTH, start_ts, before=False)
             if trade is None and book is None:
                 continue
@@ -170,9 +174,7 @@ class ReplaySource:
             high = ref.high if ref.high is not None else ref.open
             low = ref.low if ref.low is not None else ref.open
             close = ref.last if ref.last is not None else ref.open
-            day = Bar(
-                day_start, ref.open, high, low, close, ref.volume or 0, ref.turnover or _ZERO
-            )
+            day = Bar(day_start, ref.open, high, low, close, ref.volume or 0, ref.turnover or _ZERO)
             if not at_start:  # trades between the snapshot and the replay start count today
                 for tick in self.reader.trades_between(str(symbol), ref.as_of_ms, start_ts):
                     day = day.merged(_bar(day_start, tick.price, tick.volume, _turnover(tick)))

@@ -563,26 +563,31 @@ class SimulatorServer:
         """Send each connection what it subscribed to, in the order the market produced it."""
         if not pushes:
             return
-        frames: dict[tuple[int, int], str] = {}
+        # (symbol, book or None, trade frame or ""): trades are encoded once for everyone.
+        items = [
+            (p.symbol, p, "")
+            if isinstance(p, BookRecord)
+            else (p.symbol, None, _push(Cmd.PUSH_TRADE, p.to_wire()))
+            for p in pushes
+        ]
+        depth_frames: dict[tuple[int, int], str] = {}
 
-        def frame(push: Push, levels: int) -> str:
-            key = (id(push), levels)  # encoded once per push and depth, whoever receives it
-            if key not in frames:
-                if isinstance(push, BookRecord):
-                    frames[key] = _push(Cmd.PUSH_DEPTH, push.to_wire(levels))
-                else:
-                    frames[key] = _push(Cmd.PUSH_TRADE, push.to_wire())
-            return frames[key]
+        def depth_frame(book: BookRecord, levels: int) -> str:
+            key = (id(book), levels)
+            if key not in depth_frames:
+                depth_frames[key] = _push(Cmd.PUSH_DEPTH, book.to_wire(levels))
+            return depth_frames[key]
 
         async def send_to(ws: ServerConnection, rec: ConnectionRecord) -> None:
             try:
-                for push in pushes:  # subscriptions checked right before each send: replace
-                    if isinstance(push, BookRecord):
-                        levels = rec.depth.get(push.symbol)
+                for symbol, book, text in items:  # subscriptions checked before each send
+                    if book is None:
+                        if symbol in rec.trades:
+                            await self._send_push(ws, rec, text, depth=False)
+                    else:
+                        levels = rec.depth.get(symbol)
                         if levels:
-                            await self._send_push(ws, rec, frame(push, levels), depth=True)
-                    elif push.symbol in rec.trades:
-                        await self._send_push(ws, rec, frame(push, 0), depth=False)
+                            await self._send_push(ws, rec, depth_frame(book, levels), depth=True)
             except ConnectionClosed:
                 pass
 

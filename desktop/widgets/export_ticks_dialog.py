@@ -54,11 +54,11 @@ class ExportTicksDialog(QDialog):
         file_row = QHBoxLayout()
         file_row.addWidget(self.path, 1)
         file_row.addWidget(browse)
-        self.result = QLabel("Times are this computer's local time.")
-        self.result.setObjectName("exportResult")
-        self.result.setTextFormat(Qt.TextFormat.PlainText)
-        self.result.setWordWrap(True)
-        self.result.setStyleSheet("color: #8b95a3;")
+        self.message = QLabel("Times are this computer's local time.")
+        self.message.setObjectName("exportResult")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #8b95a3;")
         form = QFormLayout()
         form.addRow("Symbol", self.symbol)
         form.addRow("From", self.start)
@@ -71,7 +71,7 @@ class ExportTicksDialog(QDialog):
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.result)
+        layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.setMinimumWidth(480)
         self._file_dialog: QFileDialog | None = None
@@ -124,6 +124,6 @@ class ExportTicksDialog(QDialog):
 
     def show_result(self, text: str, ok: bool = True) -> None:
         """Say how the export went (plain text; red when it failed)."""
-        self.result.setText(text)
-        self.result.setStyleSheet("color: #8b95a3;" if ok else "color: #f85149;")
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #8b95a3;" if ok else "color: #f85149;")
         self.export_button.setEnabled(self.symbol.count() > 0)

@@ -30,7 +30,7 @@ def _tooltip(lines: list[str]) -> str:
 
 
 class RecordingIndicator(QWidget):
-    """"● REC 12,345" while recording, "● REC paused" when storage fails; hidden when off."""
+    """ "● REC 12,345" while recording, "● REC paused" when storage fails; hidden when off."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,7 +77,7 @@ class RecordingIndicator(QWidget):
 
 
 class ReplayBadge(QLabel):
-    """"REPLAY 10×" while the board shows a recorded session; hidden otherwise."""
+    """ "REPLAY 10×" while the board shows a recorded session; hidden otherwise."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
