@@ -221,23 +221,26 @@ class Recorder:
         return True
 
     def _gather(self, batch: list[RecordedItem]) -> bool:
-        """Wait for the first event, then take more until the batch is full or its time is up.
+        """Wait for the first event, let a batch build up for `batch_interval_s`, take it.
 
-        Returns True when the stop marker was seen.
+        The window is a plain wait (close() cuts it short), not a get() per event: waking this
+        thread for every tick would fight the feed's thread for the GIL. Returns True when the
+        stop marker was seen.
         """
-        timing, get = self.timing, self._queue.get
+        timing = self.timing
         try:
-            first = get(timeout=timing.batch_interval_s)
+            first = self._queue.get(timeout=timing.batch_interval_s)
         except queue.Empty:
             return False
         if first is _STOP:
             return True
         batch.append(first)  # type: ignore[arg-type]
-        deadline = time.monotonic() + timing.batch_interval_s
+        if self._queue.qsize() < timing.batch_max:
+            self._closing.wait(timing.batch_interval_s)
+        get = self._queue.get_nowait
         while len(batch) < timing.batch_max:
-            left = deadline - time.monotonic()
             try:
-                item = get(timeout=left) if left > 0 else self._queue.get_nowait()
+                item = get()
             except queue.Empty:
                 break
             if item is _STOP:

@@ -27,7 +27,11 @@ def test_book_sides_round_trip_exactly_including_trailing_zeros_and_order_counts
     )
     text = encode_levels(side)
     assert decode_levels(text) == side
-    assert [str(level.price) for level in decode_levels(text)] == ["189.5300", "0.001", "12345.6789"]
+    assert [str(level.price) for level in decode_levels(text)] == [
+        "189.5300",
+        "0.001",
+        "12345.6789",
+    ]
 
 
 def test_an_empty_or_missing_side_decodes_to_nothing() -> None:
@@ -55,7 +59,10 @@ def test_a_time_bound_that_is_not_a_time_says_what_to_type() -> None:
 
 
 def test_a_connection_string_is_shown_without_its_password() -> None:
-    assert redact_dsn("postgresql://desk:s3cret@db:5432/ticks") == "postgresql://desk:***@db:5432/ticks"
+    assert (
+        redact_dsn("postgresql://desk:s3cret@db:5432/ticks")
+        == "postgresql://desk:***@db:5432/ticks"
+    )
     assert redact_dsn("host=db password='a b' dbname=t") == "host=db password=*** dbname=t"
     assert redact_dsn("postgresql://desk@db/ticks") == "postgresql://desk@db/ticks"
 

@@ -60,7 +60,9 @@ def trade_digest(ticks: Iterable[Tick]) -> dict[str, tuple[int, str]]:
     out: dict[str, tuple[int, hashlib._Hash]] = {}
     for t in ticks:
         count, digest = out.get(t.symbol, (0, hashlib.sha256()))
-        digest.update(f"{t.price}|{t.volume}|{t.turnover}|{int(t.side)}|{t.ts_ms}|{t.seq}\n".encode())
+        digest.update(
+            f"{t.price}|{t.volume}|{t.turnover}|{int(t.side)}|{t.ts_ms}|{t.seq}\n".encode()
+        )
         out[t.symbol] = (count + 1, digest)
     return {symbol: (count, digest.hexdigest()) for symbol, (count, digest) in out.items()}
 
