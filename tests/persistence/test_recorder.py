@@ -8,8 +8,6 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import pytest
-
 from desktop.domain.recording import RecordingState, Retention
 from desktop.persistence.recorder import Recorder, RecorderTiming
 from desktop.persistence.tick_sink import BatchCounts, PruneResult, RecordedItem, SinkUnavailable
