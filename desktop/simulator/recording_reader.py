@@ -109,11 +109,11 @@ class RecordingReader:
     def nearest(
         self, symbol: str, kind: EventKind, ts_ms: int, *, before: bool
     ) -> Tick | DepthSnapshot | None:
-        """The symbol's latest event of `kind` at or before `ts_ms`, or its first one after."""
+        """The symbol's latest event of `kind` before `ts_ms`, or its first one at or after."""
         key = self._ids.get(symbol)
         if key is None:
             return None
-        op, order = ("<=", "DESC") if before else (">=", "ASC")
+        op, order = ("<", "DESC") if before else (">=", "ASC")
         row = self._conn.execute(
             f"SELECT {_COLUMNS} FROM events WHERE symbol_id = ? AND kind = ? AND ts_ms {op} ? "
             f"ORDER BY ts_ms {order}, id {order} LIMIT 1",

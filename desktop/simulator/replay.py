@@ -4,7 +4,8 @@ Events go out in the order the client received them, paced by the time they were
 `speed` times faster; their timestamps are shifted so that the first one is "now" and the rest
 follow at the replay's pace. Gaps longer than `max_gap_ms` (the app was closed, a lunch break)
 are skipped. REST snapshots (last trade, book, day bar) follow the replay position. The clock
-starts when the first client subscribes, so a client connecting late misses nothing.
+starts `start_delay_ms` after the first client subscribes — a client connecting late misses
+nothing, and one that sends its depth subscription a second after its trades (§1.7) gets both.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class ReplaySource:
         end_ms: int | None = None,
         speed: float = 1.0,
         max_gap_ms: int = 5_000,
+        start_delay_ms: int = 1_500,
         chunk: int = 5_000,
         clock: Callable[[], int] = wall_clock_ms,
     ) -> None:
@@ -83,6 +85,8 @@ class ReplaySource:
         self.path = Path(path)
         self.speed = speed
         self.max_gap_ms = max_gap_ms
+        self.start_delay_ms = start_delay_ms
+        self._armed_at: int | None = None
         self._clock = clock
         self._symbols: dict[str, Symbol] = {}
         self._chunk = chunk
@@ -253,7 +257,9 @@ class ReplaySource:
     ) -> list[Push]:
         """Every recorded event due by `now_ms`, in recorded order (rates are ignored)."""
         if self._t0 is None:
-            if not trade_symbols and not depth_symbols:
+            if self._armed_at is None and (trade_symbols or depth_symbols):
+                self._armed_at = now_ms
+            if self._armed_at is None or now_ms < self._armed_at + self.start_delay_ms:
                 return []
             self._t0 = now_ms
         due = self._base + (now_ms - self._t0) * self.speed
