@@ -318,18 +318,29 @@ class SqliteTickStore:
         return [str(row[0]) for row in rows]
 
     def time_span(self, symbol: str | None = None) -> tuple[int, int] | None:
-        """(first, last) exchange time of recorded events (of one symbol, if given)."""
+        """(first, last) exchange time of recorded events (of one symbol, if given).
+
+        Per symbol through the (symbol, time) index, so it stays fast on a huge file.
+        """
         conn = self._connection()
         if symbol is None:
-            first = conn.execute("SELECT ts_ms FROM events ORDER BY id LIMIT 1").fetchone()
-            last = conn.execute("SELECT ts_ms FROM events ORDER BY id DESC LIMIT 1").fetchone()
-            return None if first is None else (int(first[0]), int(last[0]))
-        row = conn.execute(
-            "SELECT min(ts_ms), max(ts_ms) FROM events e JOIN symbols s ON s.id = e.symbol_id "
-            "WHERE s.symbol = ?",
-            (symbol,),
-        ).fetchone()
-        return None if row is None or row[0] is None else (int(row[0]), int(row[1]))
+            keys = [row[0] for row in conn.execute("SELECT id FROM symbols")]
+        else:
+            found = conn.execute("SELECT id FROM symbols WHERE symbol = ?", (symbol,)).fetchone()
+            keys = [found[0]] if found else []
+        spans = [
+            row
+            for key in keys
+            if (
+                row := conn.execute(
+                    "SELECT min(ts_ms), max(ts_ms) FROM events WHERE symbol_id = ?", (key,)
+                ).fetchone()
+            )[0]
+            is not None
+        ]
+        if not spans:
+            return None
+        return min(int(r[0]) for r in spans), max(int(r[1]) for r in spans)
 
     def rows(self, symbol: str, start_ms: int, end_ms: int) -> Iterator[ExportRow]:
         """Events of `symbol` with exchange time in [start_ms, end_ms], in recorded order."""
