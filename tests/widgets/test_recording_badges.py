@@ -11,7 +11,6 @@ from desktop.widgets.recording_badges import RecordingIndicator, ReplayBadge
 def test_the_rec_indicator_shows_the_count_and_hides_when_recording_is_off(qtbot: QtBot) -> None:
     indicator = RecordingIndicator()
     qtbot.addWidget(indicator)
-    indicator.show()
     assert indicator.isHidden()  # off until told otherwise
     indicator.set_status(
         RecordingStatus(RecordingState.RECORDING, written=12_345, queue_depth=7, target="/t.db")
