@@ -17,17 +17,21 @@ from typing import Any
 from desktop import __version__
 from desktop.app_recording import AppRecording, FeedTarget, replay_target
 from desktop.domain.feed_status import FeedStatus
+from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.sessions import AlwaysOpen, SessionSource, load_exchange_sessions
 from desktop.domain.symbols import Symbol
 from desktop.feed.redact import redact
 from desktop.feed.service import FeedService
 from desktop.persistence.credentials import load_token
 from desktop.protocol.plans import PLANS, Plan
+from desktop.qt.freshness_monitor import FreshnessMonitor
+from desktop.qt.perf_monitor import PerfMonitor
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
+from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.simulator.replay import RecordingError
-from desktop.simulator.server import SimulatorConfig
 
 __all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "run"]
 
@@ -91,6 +95,7 @@ class QuoteBoardApp:
         self.simulator: EmbeddedSimulator | None = None
         self.service: FeedService | None = None
         self.recording: AppRecording | None = None
+        self.exchange_sessions: SessionSource | None = None
         self._done = asyncio.Event()
 
     # -- error accounting ---------------------------------------------------------------------
@@ -135,6 +140,7 @@ class QuoteBoardApp:
 
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
+        from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
         from desktop.widgets.main_window import MainWindow
@@ -154,23 +160,59 @@ class QuoteBoardApp:
         )
         bridge.statusChanged.connect(window.set_status)
         bridge.rateChanged.connect(window.set_rate)
+        # -- recording and replay (issue 10): the recorder taps every FeedService we build ----
+        self.recording = recording = AppRecording(self.args, window, self.switch_feed)
+        recording.start()
+        # -- View → Performance (issue 9): measures only while the panel is shown.
+        perf = PerfMonitor(
+            bridge,
+            frames=lambda: self.service.stats().frames if self.service else 0,
+            backlog=lambda: self.service.stats().backlog if self.service else 0,
+            recorder_queue=lambda: recording.controller.queue_depth,
+            parent=bridge,
+        )
+        perf.sampled.connect(window.performance_panel().show_sample)
+        window.performance_panel().visibilityChanged.connect(perf.set_active)
         window.quitRequested.connect(self._done.set)
         qapp.aboutToQuit.connect(self._done.set)
-        self.recording = AppRecording(self.args, window, self.switch_feed)
-        self.recording.start()
 
+        # -- reliability (issue 3): row notes, reconnect banner, freshness, market hours -------
+        # The demo simulator and a replay trade around the clock: they are judged by its clock.
+        sessions: SessionSource | None = AlwaysOpen() if target.demo else None
+        self.monitor = monitor = FreshnessMonitor(
+            self.book,
+            model,
+            FreshnessJudge(sessions),
+            not_streaming=lambda: set(self.service.notes()) if self.service else set(),
+        )
+        monitor.staleCountChanged.connect(
+            lambda count: self.service.set_stale(count) if self.service else None
+        )
+        backlog = QTimer(window)
+        backlog.setInterval(1000)
+        backlog.timeout.connect(
+            lambda: window.feed_status_bar().set_backlog(
+                self.service.stats().backlog if self.service else 0
+            )
+        )
         window.show()
         bridge.start()
+        monitor.start()
+        backlog.start()
         await self.switch_feed(target)
+        if sessions is None:  # after the first paint: ≈ 0.75 s, off the GUI thread
+            self._load_sessions(monitor)
         if self.smoke is not None:
             loop.call_later(self.smoke, self._done.set)
         await self._done.wait()
 
         bridge.flush()
         bridge.stop()
+        monitor.stop()
+        backlog.stop()
         await self._stop_feed()  # nothing arrives after this: the report and recording agree
         report = self._report(model, bridge) if self.smoke is not None else None
-        recorded = await self.recording.close()
+        recorded = await recording.close()
         window.close()
         if report is None:
             return 0
@@ -194,24 +236,32 @@ class QuoteBoardApp:
         if target is None:
             target = await asyncio.to_thread(self._feed_endpoint)
         self.simulator = target.simulator
-        self.model.set_symbols([])
+        model, window = self.model, self.window
+        model.set_symbols([])
         for symbol in self.book.symbols():
             self.book.untrack(symbol)
-        self.model.set_symbols([str(s) for s in target.symbols])
+        model.set_symbols([str(s) for s in target.symbols])
         assert self.recording is not None
         self.recording.show_target(target)
-        self.service = FeedService(
+        around_the_clock = target.demo or target.replay_label is not None
+        sessions = AlwaysOpen() if around_the_clock else self.exchange_sessions
+        self.service = service = FeedService(
             self.book,
             target.url,
             target.token,
             PLANS[target.plan],
             demo=target.demo,
             on_status=self.bridge.publish_status,
+            sessions=sessions,
+            on_notes=lambda notes: _show_notes(model, notes),
+            on_reconnected=lambda notice: window.show_banner(notice.text),
             tap=self.recording.offer,
         )
-        self.window.set_status(FeedStatus(self.service.status.state, demo=target.demo))
-        self.service.set_symbols(target.symbols, target.symbols)
-        await self.service.start()
+        if sessions is not None:
+            self.monitor.set_sessions(sessions)
+        window.set_status(FeedStatus(service.status.state, demo=target.demo))
+        service.set_symbols(target.symbols, target.symbols)
+        await service.start()
 
     async def _stop_feed(self) -> None:
         if self.service is not None:
@@ -219,6 +269,23 @@ class QuoteBoardApp:
         if self.simulator is not None:
             simulator, self.simulator = self.simulator, None
             await asyncio.to_thread(simulator.stop)
+
+    def _load_sessions(self, monitor: FreshnessMonitor) -> None:
+        """Load XNYS/XHKG hours in a worker thread, then judge freshness and mute by them."""
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(None, load_exchange_sessions, time.time_ns() // 1_000_000)
+
+        def loaded(done: asyncio.Future[Any]) -> None:
+            if done.cancelled() or done.exception() is not None:
+                log.warning("market hours unavailable: %s", done.exception())
+                return
+            self.exchange_sessions = done.result()
+            service = self.service
+            if service is not None and not service.demo and self.simulator is None:
+                service.set_sessions(done.result())  # a live feed, not the demo or a replay
+                monitor.set_sessions(done.result())
+
+        future.add_done_callback(loaded)
 
     # -- smoke mode ---------------------------------------------------------------------------
     def _report(self, model: QuoteTableModel, bridge: StreamBridge) -> dict[str, Any]:
@@ -252,6 +319,12 @@ class QuoteBoardApp:
             writer = csv.writer(handle)
             writer.writerow(model.column_titles())
             writer.writerows(model.rows_as_displayed())
+
+
+def _show_notes(model: QuoteTableModel, notes: dict[str, str]) -> None:
+    """Rows the feed cannot stream say why ("not streaming — plan limit"); others are cleared."""
+    for symbol in model.symbols():
+        model.set_row_note(symbol, notes.get(symbol))
 
 
 def _headless() -> bool:

@@ -39,6 +39,8 @@ class StreamBridge(QObject):
     """A new `FeedStatus`."""
     rateChanged = Signal(float)
     """Messages received per second over the last second."""
+    flushed = Signal(float)
+    """After every flush, with its duration in ms (the performance monitor and benchmarks)."""
 
     def __init__(
         self,
@@ -90,6 +92,7 @@ class StreamBridge(QObject):
         self.model.resort_if_due(now)
         stats.flushes += 1
         stats.last_flush_ms = (time.perf_counter() - started) * 1000
+        self.flushed.emit(stats.last_flush_ms)
 
     def publish_status(self, status: FeedStatus) -> None:
         """Called by the feed (same thread) when its status changes."""

@@ -11,8 +11,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from desktop.domain.recording import parse_time_bound
+from desktop.simulator.config import PLANS, ExchangeHours, SimulatorConfig, always_open
+from desktop.simulator.faults import FaultInjector, FaultKind, run_fault_schedule
 from desktop.simulator.replay import RecordingError, ReplaySource
-from desktop.simulator.server import PLANS, SimulatorConfig, SimulatorServer
+from desktop.simulator.server import SimulatorServer
 
 __all__ = ["build_config", "build_replay", "main", "parse_args"]
 
@@ -51,6 +53,25 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="unknown codes: ignore them, reject the request (ret 600), or invent the instrument",
     )
     parser.add_argument("--us-depth-levels", type=int, default=1, help="depth levels for US")
+    parser.add_argument(
+        "--sessions",
+        choices=["always", "exchange"],
+        default="always",
+        help="when markets trade: around the clock (demo), or real XNYS/XHKG hours",
+    )
+    parser.add_argument(
+        "--faults",
+        default="",
+        metavar="LIST",
+        help="inject these faults at random, comma-separated, or 'all': "
+        + ", ".join(kind.value for kind in FaultKind),
+    )
+    parser.add_argument(
+        "--fault-interval", type=float, default=20.0, help="seconds between injected faults"
+    )
+    parser.add_argument(
+        "--fault-duration", type=float, default=15.0, help="how long timed faults last (s)"
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log connections")
     # -- replay of a recording (issue 10) --------------------------------------------------
     replay = parser.add_argument_group("replay a recording instead of simulating")
@@ -104,11 +125,16 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
         synthesise_unknown=args.unknown_codes == "synthesise",
         trades_per_second=args.rate,
         us_depth_levels=args.us_depth_levels,
+        session=ExchangeHours() if args.sessions == "exchange" else always_open,
     )
 
 
-async def _serve(config: SimulatorConfig, replay: ReplaySource | None = None) -> None:
-    async with SimulatorServer(config, market=replay) as server:
+async def _serve(
+    config: SimulatorConfig, args: argparse.Namespace, replay: ReplaySource | None = None
+) -> None:
+    kinds = FaultKind.parse_list(args.faults) if args.faults else []
+    injector = FaultInjector()
+    async with SimulatorServer(config, faults=injector, market=replay) as server:
         if replay is None:
             print(f"Quote Board simulator (seed {config.seed})", flush=True)
         else:
@@ -118,7 +144,14 @@ async def _serve(config: SimulatorConfig, replay: ReplaySource | None = None) ->
             print("  The replay starts when the first client subscribes.", flush=True)
         print(f"  WebSocket: {server.ws_url}?token=<any token>", flush=True)
         print(f"  REST:      {server.rest_url}", flush=True)
+        if kinds:
+            names = ", ".join(kind.value for kind in kinds)
+            print(f"  Faults:    every {args.fault_interval:g} s one of: {names}", flush=True)
         print("Press Ctrl+C to stop.", flush=True)
+        if kinds:
+            await run_fault_schedule(
+                injector, kinds, args.fault_interval, duration=args.fault_duration, seed=config.seed
+            )
         await asyncio.Event().wait()
 
 
@@ -127,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         config = build_config(args)
+        if args.faults:
+            FaultKind.parse_list(args.faults)
         replay = build_replay(args)
     except (ValueError, RecordingError) as exc:
         print(f"quoteboard-sim: {exc}", file=sys.stderr)
@@ -138,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        asyncio.run(_serve(config, replay))
+        asyncio.run(_serve(config, args, replay))
     except KeyboardInterrupt:
         print("stopped", flush=True)
     except OSError as exc:

@@ -7,7 +7,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from desktop.simulator.server import DEMO_TOKEN, SimulatorConfig, SimulatorServer
+from desktop.simulator.config import DEMO_TOKEN, SimulatorConfig
+from desktop.simulator.server import SimulatorServer
 from desktop.simulator.source import MarketSource
 
 __all__ = ["EmbeddedSimulator", "SimulatorEndpoints"]

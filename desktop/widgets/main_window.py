@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 import desktop
 from desktop.domain.feed_status import FeedStatus
 from desktop.domain.recording import RecordingSettings
 from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.widgets.performance_panel import PerformancePanel
+from desktop.widgets.reconnect_banner import ReconnectBanner
 from desktop.widgets.recording_badges import RecordingIndicator, ReplayBadge
 from desktop.widgets.recording_menu import RecordingMenu
 from desktop.widgets.status_bar import FeedStatusBar
@@ -35,9 +37,16 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("Quote Board")
         self.resize(1280, 760)
-        self._view = WatchlistView(model, self)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self._banner = ReconnectBanner(central)
+        self._view = WatchlistView(model, central)
         self._view.setObjectName("watchlistView")
-        self.setCentralWidget(self._view)
+        column.addWidget(self._banner)
+        column.addWidget(self._view, 1)
+        self.setCentralWidget(central)
         self._status_bar = FeedStatusBar(self)
         self.setStatusBar(self._status_bar)
         self._about: QMessageBox | None = None
@@ -77,12 +86,30 @@ class MainWindow(QMainWindow):
         self.full_screen_action.setShortcut(QKeySequence.StandardKey.FullScreen)
         self.full_screen_action.toggled.connect(self._set_full_screen)
         view_menu.addAction(self.full_screen_action)
+        self._add_performance_action(view_menu)
 
         help_menu = bar.addMenu("&Help")
         about = QAction("&About Quote Board", self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    # -- performance panel (issue 9) -----------------------------------------------------------
+    def _add_performance_action(self, view_menu: QMenu) -> None:
+        """View → Performance toggles the non-modal `PerformancePanel`; app.py feeds it."""
+        self._performance = PerformancePanel(self)
+        self.performance_action = QAction("&Performance", self)
+        self.performance_action.setCheckable(True)
+        self.performance_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.performance_action.setToolTip("Messages/s, flushes, loop lag and decode backlog")
+        self.performance_action.toggled.connect(self._performance.setVisible)
+        self._performance.visibilityChanged.connect(self.performance_action.setChecked)
+        view_menu.addSeparator()
+        view_menu.addAction(self.performance_action)
+
+    def performance_panel(self) -> PerformancePanel:
+        """The Performance tool window (hidden until View → Performance)."""
+        return self._performance
 
     # -- accessors ----------------------------------------------------------------------------
     def watchlist_view(self) -> WatchlistView:
@@ -98,6 +125,15 @@ class MainWindow(QMainWindow):
     def set_status(self, status: FeedStatus) -> None:
         """Show the feed's state (and the DEMO badge when `status.demo`)."""
         self._status_bar.set_status(status)
+
+    @Slot(str)
+    def show_banner(self, text: str) -> None:
+        """Show a non-modal one-line notice above the table (e.g. after a reconnect)."""
+        self._banner.show_message(text)
+
+    def banner(self) -> ReconnectBanner:
+        """The notice strip above the table."""
+        return self._banner
 
     @Slot(float)
     def set_rate(self, msgs_per_s: float) -> None:

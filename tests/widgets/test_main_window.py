@@ -31,7 +31,7 @@ def window(qtbot: QtBot) -> MainWindow:
 def test_the_window_hosts_the_watchlist_and_the_status_bar(window: MainWindow) -> None:
     assert window.windowTitle() == "Quote Board"
     assert window.width() >= 1000 and window.height() >= 600
-    assert window.centralWidget() is window.watchlist_view()
+    assert window.centralWidget().isAncestorOf(window.watchlist_view())
     assert window.statusBar() is window.feed_status_bar()
     menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
     assert menus == ["File", "View", "Help"]
