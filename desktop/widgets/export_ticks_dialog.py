@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 __all__ = ["ExportTicksDialog"]
 
 _FORMAT = "yyyy-MM-dd HH:mm:ss"
+_HINT = "Times are this computer's local time; prices are written exactly as recorded."
 
 
 class ExportTicksDialog(QDialog):
@@ -54,7 +55,7 @@ class ExportTicksDialog(QDialog):
         file_row = QHBoxLayout()
         file_row.addWidget(self.path, 1)
         file_row.addWidget(browse)
-        self.message = QLabel("Times are this computer's local time.")
+        self.message = QLabel(_HINT)
         self.message.setObjectName("exportResult")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
@@ -86,8 +87,9 @@ class ExportTicksDialog(QDialog):
         if current in symbols:
             self.symbol.setCurrentText(current)
         has = bool(symbols)
-        self.export_button.setEnabled(has)
-        if not has:
+        if has:
+            self.show_result(_HINT)
+        else:
             self.show_result("Nothing has been recorded yet.", ok=False)
         if span is not None:
             self.start.setDateTime(QDateTime.fromMSecsSinceEpoch(span[0]))
