@@ -13,9 +13,11 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import msgspec
+from PySide6.QtCore import QTimer
 
 from desktop.domain.recording import RecordingSettings, RecordingStatus, redact_dsn
 from desktop.domain.symbols import Symbol
@@ -48,6 +50,7 @@ class FeedTarget:
     simulator: EmbeddedSimulator | None = None
     replay_label: str | None = None
     replay_details: str = ""
+    replay: ReplaySource | None = None
 
 
 def replay_target(path: Path, start_ms: int | None, end_ms: int | None, speed: float) -> FeedTarget:
@@ -77,6 +80,7 @@ def replay_target(path: Path, start_ms: int | None, end_ms: int | None, speed: f
         simulator=simulator,
         replay_label=f"REPLAY {speed:g}×",
         replay_details=f"{path} at {speed:g}× speed",
+        replay=market,
     )
 
 
@@ -148,6 +152,10 @@ class AppRecording:
         )
         menu.stopReplayRequested.connect(lambda: self._spawn(self.stop_replay()))
         self.controller.statusChanged.connect(self._show_status)
+        self._target: FeedTarget | None = None
+        self._progress = QTimer(window)
+        self._progress.setInterval(1000)
+        self._progress.timeout.connect(self._show_progress)
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
@@ -166,15 +174,37 @@ class AppRecording:
         """Write what is queued and stop; returns the trades recorded in this run (None: off)."""
         for task in list(self._tasks):
             task.cancel()
+        self._progress.stop()
         recorder = await self.controller.close()
         return None if recorder is None else recorder.stats.ticks
 
     def show_target(self, target: FeedTarget) -> None:
         """Replay badge and menu state for the feed the board now shows."""
         replaying = target.replay_label is not None
+        self._target = target
         self.window.replay_badge.set_replay(target.replay_label, target.replay_details)
         self.window.recording_menu.set_replaying(replaying)
         self.controller.set_suspended(replaying)  # never record a replay into the recording
+        if target.replay is not None:
+            self._progress.start()
+        else:
+            self._progress.stop()
+
+    def _show_progress(self) -> None:
+        """The REPLAY badge follows the replay: how far it is, the recorded time, or the end."""
+        target = self._target
+        if target is None or target.replay is None or target.replay_label is None:
+            return
+        progress = target.replay.progress  # plain values written by the simulator's thread
+        if progress.finished:
+            label = f"{target.replay_label} · ended"
+        elif progress.started:
+            label = f"{target.replay_label} · {progress.fraction:.0%}"
+        else:
+            label = target.replay_label
+        at = datetime.fromtimestamp(progress.position_ms / 1000).strftime("%Y-%m-%d %H:%M:%S")
+        details = f"{target.replay_details}\nRecorded at {at}; {progress.replayed:,} events so far"
+        self.window.replay_badge.set_replay(label, details)
 
     # -- intents from the window --------------------------------------------------------------
     async def apply_settings(self, settings: RecordingSettings, password: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sqlite3
@@ -10,8 +11,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
+from desktop.app_recording import AppRecording, FeedTarget
+from desktop.domain.quote_book import QuoteBook
+from desktop.domain.recording import RecordingState
+from desktop.protocol.plans import Plan
+from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.simulator.replay import ReplaySource
+from desktop.widgets.main_window import MainWindow
 from tests.conftest import TIMEOUT_S
+from tests.simulator.test_replay import BASE, record
 
 
 def smoke(*args: str) -> dict[str, object]:
@@ -65,3 +75,42 @@ def test_record_and_replay_together_are_refused(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 2 and "would record the replay" in done.stderr
+
+
+def test_the_replay_badge_follows_a_replay_to_its_end_and_recording_waits(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "ticks.db"
+    record(path, [BASE + 100 * n for n in range(20)])
+    window = MainWindow(QuoteTableModel(QuoteBook()))
+    qtbot.addWidget(window)
+    args = argparse.Namespace(smoke=1.0, record=True, data_dir=tmp_path / "data")
+
+    async def switch(target: FeedTarget | None) -> None:
+        raise AssertionError("not used here")
+
+    recording = AppRecording(args, window, switch)
+    recording.start()
+    replay = ReplaySource(path, speed=1_000, start_delay_ms=0)
+    target = FeedTarget(
+        "ws://127.0.0.1:1/x",
+        "t",
+        False,
+        Plan.PROFESSIONAL,
+        replay.symbols(),
+        replay_label="REPLAY 1000×",
+        replay=replay,
+    )
+    recording.show_target(target)
+    assert window.replay_badge.text() == "REPLAY 1000×" and not window.replay_badge.isHidden()
+    assert window.recording_menu.stop_replay_action.isEnabled()
+    assert recording.controller.status().state is RecordingState.OFF  # suspended
+    replay.pushes(0, 0, set(replay.symbols()), ())
+    replay.pushes(10_000, 0, set(replay.symbols()), ())
+    qtbot.waitUntil(lambda: window.replay_badge.text() == "REPLAY 1000× · ended", timeout=5000)
+    assert "20 events" in window.replay_badge.toolTip()
+    recording.show_target(FeedTarget("ws://x", "t", True, Plan.PROFESSIONAL, []))
+    assert window.replay_badge.isHidden()
+    assert recording.controller.status().state is RecordingState.RECORDING
+    recorder = recording.controller.recorder
+    assert recorder is not None and recorder.close()

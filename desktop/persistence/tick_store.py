@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -361,8 +360,3 @@ class SqliteTickStore:
         rows = self._connection().execute("SELECT kind, count(*) FROM events GROUP BY kind")
         named = {int(EventKind.TRADE): "ticks", int(EventKind.DEPTH): "depth"}
         return {named.get(int(kind), str(kind)): int(n) for kind, n in rows}
-
-
-def wall_ms() -> int:
-    """Local wall-clock time in epoch milliseconds (when an event was received)."""
-    return time.time_ns() // 1_000_000
