@@ -114,10 +114,10 @@ class QuoteBoardApp:
         )
 
     # -- start-up -----------------------------------------------------------------------------
-    def _feed_endpoint(self) -> FeedTarget:
-        """The real provider when asked for, a replay with --replay, else the demo simulator."""
+    def _feed_endpoint(self, first: bool = True) -> FeedTarget:
+        """The real provider when asked for, a replay with --replay (at start), else the demo."""
         symbols = [Symbol.parse(text) for text in DEFAULT_WATCHLIST]
-        if self.args.replay is not None:
+        if self.args.replay is not None and first:
             try:
                 return replay_target(self.args.replay, None, None, self.args.speed)
             except RecordingError as exc:
@@ -234,7 +234,7 @@ class QuoteBoardApp:
         """Stream from `target` (None: the normal feed): the old feed stops, the rows reset."""
         await self._stop_feed()
         if target is None:
-            target = await asyncio.to_thread(self._feed_endpoint)
+            target = await asyncio.to_thread(self._feed_endpoint, False)  # Stop Replay
         self.simulator = target.simulator
         model, window = self.model, self.window
         model.set_symbols([])
