@@ -19,6 +19,7 @@ __all__ = [
     "format_size",
     "format_time",
     "format_volume",
+    "local_day",
     "market_of",
     "price_decimals",
 ]
@@ -141,6 +142,12 @@ def format_time(ts_ms: int | None, market: Market) -> str:
     seconds = ts_ms // 1000
     local = seconds + _utc_offset(market, seconds // 3600)
     return f"{local // 3600 % 24:02d}:{local // 60 % 60:02d}:{local % 60:02d}"
+
+
+def local_day(market: Market, epoch_s: float) -> int:
+    """Days since 1970-01-01 on the market's own calendar: a new number at each local midnight."""
+    seconds = int(epoch_s)
+    return (seconds + _utc_offset(market, seconds // 3600)) // 86_400
 
 
 def _utc_offset(market: Market, hour: int) -> int:
