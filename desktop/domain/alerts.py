@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Protocol
+from typing import Literal, Protocol
 
 from desktop.domain.formatting import (
     format_change_pct,
@@ -30,6 +30,7 @@ __all__ = [
     "AlertEngine",
     "AlertFiring",
     "AlertKind",
+    "AlertLogEntry",
     "AlertRule",
     "AlertRuleError",
     "AlwaysOpen",
@@ -108,6 +109,17 @@ class AlertFiring:
     rule_id: int | None
     symbol: str
     kind: AlertKind
+    fired_at: float
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlertLogEntry:
+    """One line of the alert log; `rule_id` is None once its rule was deleted."""
+
+    id: int
+    rule_id: int | None
+    symbol: str
     fired_at: float
     message: str
 
@@ -246,7 +258,7 @@ class AlertEngine:
 
 def _check(
     rule: AlertRule, state: QuoteState, bars: MinuteBarStore, now_s: float
-) -> str | bool | None:
+) -> str | Literal[False] | None:
     """None: cannot tell yet; False: the condition does not hold; a message: it holds."""
     market = market_of(rule.symbol)
     kind = rule.kind
@@ -282,7 +294,9 @@ def _check(
     return _volume_check(rule, bars, now_s)
 
 
-def _volume_check(rule: AlertRule, bars: MinuteBarStore, now_s: float) -> str | bool | None:
+def _volume_check(
+    rule: AlertRule, bars: MinuteBarStore, now_s: float
+) -> str | Literal[False] | None:
     """Volume of the last `window_min` minutes against the session's average per traded minute."""
     window_start = (int(now_s) // 60 - rule.window_min + 1) * 60
     recent, recent_minutes = bars.volume_since(rule.symbol, window_start)

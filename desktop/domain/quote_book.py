@@ -205,6 +205,11 @@ class QuoteBook:
         state.updated_at = now
         self._dirty.add(book.symbol)
 
+    def mark_dirty(self, symbol: str) -> None:
+        """Have the next flush look at a tracked symbol again (its history changed off the tick path)."""
+        if symbol in self._states:
+            self._dirty.add(symbol)
+
     def take_dirty(self) -> set[str]:
         """Symbols changed since the previous call; the caller owns the returned set."""
         dirty, self._dirty = self._dirty, set()

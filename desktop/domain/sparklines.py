@@ -122,8 +122,10 @@ class SparklineStore:
         line = self._lines.get(tick.symbol) or self._line(tick.symbol)
         bucket = tick.ts_ms // self._bucket_ms
         if bucket == line.bucket:
-            line.price = float(tick.price)
-            line.version += 1
+            price = float(tick.price)
+            if price != line.price:
+                line.price = price
+                line.version += 1
         elif bucket > line.bucket:
             self._open(line, bucket, float(tick.price))
         # else: a late trade for a bucket already written; the line keeps its shape

@@ -39,6 +39,8 @@ class StreamBridge(QObject):
     """A new `FeedStatus`."""
     rateChanged = Signal(float)
     """Messages received per second over the last second."""
+    flushed = Signal(object)
+    """After a frame that changed something: the `set[str]` of symbols it changed (read-only)."""
 
     def __init__(
         self,
@@ -88,6 +90,8 @@ class StreamBridge(QObject):
             self._last_ticks = applied
         self.model.tick_flash(now)
         self.model.resort_if_due(now)
+        if dirty:
+            self.flushed.emit(dirty)  # charts, alerts: per frame, never per tick
         stats.flushes += 1
         stats.last_flush_ms = (time.perf_counter() - started) * 1000
 

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QEnterEvent, QMouseEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import QAction, QEnterEvent, QMouseEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.widgets.delegates import QuoteCellDelegate
+from desktop.widgets.sparkline_delegate import SparklineDelegate
 
 __all__ = ["WatchlistView"]
 
@@ -47,10 +51,17 @@ class WatchlistView(QTableView):
         self._frozen = False
         self._hold_on_hover = False
         self._current_symbol = ""
+        self._spark_delegate = SparklineDelegate(self)
+        self._row_actions: list[tuple[str, Callable[[str], None]]] = []
+        self._row_menu: QMenu | None = None
         self.setItemDelegate(self._delegate)
+        self.setItemDelegateForColumn(int(ColumnId.TREND), self._spark_delegate)
         self.setModel(model)
         self._delegate.set_fonts(self.font())
         self._delegate.set_palette(self.palette())
+        self._spark_delegate.set_palette(self.palette())
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._on_context_menu)
         self._configure()
         self.activated.connect(self._on_activated)
         self.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
@@ -101,6 +112,25 @@ class WatchlistView(QTableView):
     def cell_delegate(self) -> QuoteCellDelegate:
         """The delegate painting every cell."""
         return self._delegate
+
+    def sparkline_delegate(self) -> SparklineDelegate:
+        """The delegate painting the Trend column."""
+        return self._spark_delegate
+
+    def add_row_action(self, text: str, handler: Callable[[str], None]) -> None:
+        """Offer `text` in a row's context menu; choosing it calls `handler(symbol)`."""
+        self._row_actions.append((text, handler))
+
+    def row_menu(self, symbol: str) -> QMenu:
+        """The context menu for `symbol`'s row (also what a right-click pops up)."""
+        menu = QMenu(self)
+        menu.setObjectName("rowMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for text, handler in self._row_actions:
+            action = QAction(text, menu)
+            action.triggered.connect(lambda checked=False, h=handler: h(symbol))
+            menu.addAction(action)
+        return menu
 
     def current_symbol(self) -> str | None:
         """Symbol of the current row, if any."""
@@ -180,7 +210,17 @@ class WatchlistView(QTableView):
             self._delegate.set_fonts(self.font())
         elif kind == QEvent.Type.PaletteChange:
             self._delegate.set_palette(self.palette())
+            self._spark_delegate.set_palette(self.palette())
         super().changeEvent(event)
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.indexAt(pos)
+        symbol = self._quote_model.symbol_at(index.row()) if index.isValid() else None
+        if symbol is None or not self._row_actions:
+            return
+        self.select_symbol(symbol)
+        self._row_menu = self.row_menu(symbol)
+        self._row_menu.popup(self.viewport().mapToGlobal(pos))  # popup, never exec: qasync
 
     def _on_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
         symbol = self._quote_model.symbol_at(index.row())

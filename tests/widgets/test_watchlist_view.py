@@ -197,7 +197,7 @@ def test_a_down_flash_is_orange_ish_not_green(board: Board, qtbot: QtBot) -> Non
 
     def orange_ish() -> bool:
         pixel = _pixel_in_cell(board, "MSFT.US", LAST)
-        return pixel.red() > pixel.green() + 30 and pixel.red() > pixel.blue() + 60
+        return pixel.red() > pixel.green() + 30 and pixel.red() > pixel.blue() + 40
 
     qtbot.waitUntil(orange_ish, timeout=WAIT_MS)
 
