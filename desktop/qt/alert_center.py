@@ -173,10 +173,7 @@ class AlertCenter(QObject):
             badge, note = badges.get(rule.symbol, (BADGE_ARMED, "Alerts on"))
             fired = rule.last_fired_at
             if fired is not None and now - fired < BADGE_HOLD_S:
-                badge, note = (
-                    BADGE_FIRED,
-                    f"Alert fired at {time.strftime('%H:%M:%S', time.localtime(fired))}",
-                )
+                badge, note = BADGE_FIRED, f"Alert fired at {clock_text(fired)}"
             badges[rule.symbol] = (badge, note)
         for symbol in self._badged - set(badges):
             self._quotes.set_badge(symbol, 0)
