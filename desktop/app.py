@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
@@ -21,6 +22,8 @@ from desktop.domain.symbols import Symbol
 from desktop.feed.redact import redact
 from desktop.feed.service import FeedService
 from desktop.persistence.credentials import load_token
+from desktop.persistence.database import Database, DatabaseTooNew
+from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
 from desktop.protocol.plans import PLANS, Plan
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
@@ -89,6 +92,7 @@ class QuoteBoardApp:
         self.simulator: EmbeddedSimulator | None = None
         self.service: FeedService | None = None
         self._done = asyncio.Event()
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
 
     # -- error accounting ---------------------------------------------------------------------
     def _excepthook(
@@ -122,6 +126,23 @@ class QuoteBoardApp:
         endpoints = self.simulator.start()
         return endpoints.ws_url, endpoints.token, True, Plan(self.args.plan or "professional")
 
+    def _open_database(self) -> tuple[Database, str | None]:
+        """The app's SQLite file (a throwaway one in smoke mode without --data-dir).
+
+        A file this version cannot use leaves the app running on an in-memory database, with a
+        sentence saying that nothing will be saved.
+        """
+        folder: Path | None = self.args.data_dir
+        if folder is None and self.smoke is not None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="quoteboard-smoke-")
+            folder = Path(self._scratch.name)
+        try:
+            db = Database(resolve_data_dir(folder) / DB_FILENAME)
+        except (DatabaseTooNew, OSError) as exc:
+            log.error("database unavailable: %s", exc)
+            return Database(Path(":memory:")), f"{exc} Alerts and chart windows will not be saved."
+        return db, db.recovery_message
+
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
         from PySide6.QtWidgets import QApplication
@@ -153,9 +174,17 @@ class QuoteBoardApp:
         )
         window.set_status(FeedStatus(self.service.status.state, demo=demo))
         self.service.set_symbols(symbols, symbols)
+        # -- issue 6: sparklines, charts, heatmap, alerts (pass issue 3's session clock here) --
+        from desktop.app_insights import Insights
+
+        db, db_problem = self._open_database()
+        insights = Insights(self.book, model, window, bridge, db, self.service.rest)
         window.show()
         bridge.start()
         await self.service.start()
+        insights.start(model.symbols())
+        if db_problem:
+            insights.ui.show_problem(db_problem)
         if self.smoke is not None:
             loop.call_later(self.smoke, self._done.set)
         await self._done.wait()
@@ -163,10 +192,17 @@ class QuoteBoardApp:
         bridge.flush()
         bridge.stop()
         report = self._report(model, bridge) if self.smoke is not None else None
+        if report is not None:
+            report["sparklines"] = sum(1 for s in model.symbols() if insights.sparklines.version(s))
+            report["history_seeded"] = insights.history.seeded
+        await insights.stop()
+        db.close()
         await self.service.stop()
         if self.simulator is not None:
             self.simulator.stop()
         window.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
         if report is None:
             return 0
         if self.args.dump:

@@ -279,7 +279,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         "Today's price path (10-second points) against the previous close (dotted); "
         "sorts by change %",
         False,
-        120,
+        104,
         format=lambda s, m: "",
         sort_key=lambda s: _number(s.change_pct),
     ),

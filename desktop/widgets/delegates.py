@@ -107,7 +107,7 @@ class QuoteCellDelegate(QStyledItemDelegate):
         self._mono_texts.clear()
         self._glyph_advance = self._mono_fm.horizontalAdvance(UP_GLYPH)
         self._glyph_width = self._glyph_advance + self._mono_fm.horizontalAdvance(" ")
-        size = max(8.0, self._fm.ascent() * 0.95)
+        size = max(8.0, self._fm.ascent() * 1.05)
         self._bell = bell_path(size)
         self._bell_width = int(self._bell.boundingRect().width()) + 6
 

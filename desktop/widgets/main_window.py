@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
 
 import desktop
 from desktop.domain.feed_status import FeedStatus
@@ -31,7 +31,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Quote Board")
-        self.resize(1280, 760)
+        self.resize(self._default_width(), 760)
         self._view = WatchlistView(model, self)
         self._view.setObjectName("watchlistView")
         self.setCentralWidget(self._view)
@@ -39,6 +39,12 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self._status_bar)
         self._about: QMessageBox | None = None
         self._build_menus()
+
+    def _default_width(self) -> int:
+        """Room for every column with readable names (1440 px), but never wider than the screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry().width() if screen is not None else 1440
+        return max(1000, min(1440, available - 40))
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -50,7 +56,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        view_menu = bar.addMenu("&View")
+        view_menu = self._view_menu = bar.addMenu("&View")
         self.freeze_action = QAction("&Freeze Row Order", self)
         self.freeze_action.setCheckable(True)
         self.freeze_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
@@ -78,6 +84,10 @@ class MainWindow(QMainWindow):
     def watchlist_view(self) -> WatchlistView:
         """The central watchlist table."""
         return self._view
+
+    def view_menu(self) -> QMenu:
+        """The View menu (features add their panels' toggles here)."""
+        return self._view_menu
 
     def feed_status_bar(self) -> FeedStatusBar:
         """The status bar with the connection indicator, msg/s and DEMO badge."""

@@ -52,7 +52,7 @@ class WatchlistView(QTableView):
         self._hold_on_hover = False
         self._current_symbol = ""
         self._spark_delegate = SparklineDelegate(self)
-        self._row_actions: list[tuple[str, Callable[[str], None]]] = []
+        self._row_actions: list[tuple[str, Callable[[str], object]]] = []
         self._row_menu: QMenu | None = None
         self.setItemDelegate(self._delegate)
         self.setItemDelegateForColumn(int(ColumnId.TREND), self._spark_delegate)
@@ -117,7 +117,7 @@ class WatchlistView(QTableView):
         """The delegate painting the Trend column."""
         return self._spark_delegate
 
-    def add_row_action(self, text: str, handler: Callable[[str], None]) -> None:
+    def add_row_action(self, text: str, handler: Callable[[str], object]) -> None:
         """Offer `text` in a row's context menu; choosing it calls `handler(symbol)`."""
         self._row_actions.append((text, handler))
 
