@@ -163,25 +163,26 @@ class AlertLogModel(QAbstractTableModel):
     TITLES = ("Time", "Symbol", "Message")
     LIMIT = 500
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, limit: int = LIMIT) -> None:
         super().__init__(parent)
+        self.limit = limit
         self._entries: list[AlertLogEntry] = []
 
     def set_entries(self, entries: Sequence[AlertLogEntry]) -> None:
         """Show these entries (newest first)."""
         self.beginResetModel()
-        self._entries = list(entries[: self.LIMIT])
+        self._entries = list(entries[: self.limit])
         self.endResetModel()
 
     def prepend(self, entry: AlertLogEntry) -> None:
-        """Add the newest entry on top, dropping the oldest past `LIMIT`."""
+        """Add the newest entry on top, dropping the oldest past `limit`."""
         self.beginInsertRows(_ROOT, 0, 0)
         self._entries.insert(0, entry)
         self.endInsertRows()
-        if len(self._entries) > self.LIMIT:
+        if len(self._entries) > self.limit:
             last = len(self._entries) - 1
-            self.beginRemoveRows(_ROOT, self.LIMIT, last)
-            del self._entries[self.LIMIT :]
+            self.beginRemoveRows(_ROOT, self.limit, last)
+            del self._entries[self.limit :]
             self.endRemoveRows()
 
     def entry_at(self, row: int) -> AlertLogEntry | None:

@@ -294,11 +294,17 @@ class ChartWindow(QWidget):
         name = state.name if state is not None else ""
         self._title.setText(f"{self.symbol}  {name}".strip())
         self.setWindowTitle(f"{self.symbol} — Chart")
+        market = self._market
+        if state is not None and state.prev_close is not None:
+            self._prev_close_line.setPos(float(state.prev_close))
+            self._prev_label.setFormat(f"Prev close {format_price(market, state.prev_close)}")
+            self._prev_close_line.show()
+        else:
+            self._prev_close_line.hide()
         if state is None or state.last is None:
             self._quote.setText("")
-            self._prev_close_line.hide()
+            self._last_line.hide()
             return
-        market = self._market
         self._decimals = price_decimals(market, state.last, state.prev_close)
         change = state.change
         glyph = "" if not change else (UP_GLYPH if change > 0 else DOWN_GLYPH)
@@ -315,10 +321,7 @@ class ChartWindow(QWidget):
         self._last_line.setPos(float(state.last))
         self._last_label.fill = pg.mkBrush(color_line)
         self._last_label.setFormat(format_price(market, state.last))
-        if state.prev_close is not None:
-            self._prev_close_line.setPos(float(state.prev_close))
-            self._prev_label.setFormat(f"Prev close {format_price(market, state.prev_close)}")
-            self._prev_close_line.show()
+        self._last_line.show()
 
     # -- view range ---------------------------------------------------------------------------
     def _show_latest(self) -> None:

@@ -6,6 +6,7 @@ dismisses one; at most four are shown, the oldest giving way.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEasingCurve, QEvent, QObject, QPropertyAnimation, Qt, QTimer
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QGraphicsOpacityEffect, QLabel, QVBoxLayout, QWidget
@@ -106,6 +107,8 @@ class ToastHost(QObject):
         return list(self._toasts)
 
     def _forget(self, toast: Toast) -> None:
+        if not shiboken6.isValid(self._window):
+            return  # the window is going away and takes its toasts with it
         if toast in self._toasts:
             self._toasts.remove(toast)
             self._arrange()

@@ -83,14 +83,14 @@ def board(qtbot: QtBot) -> Board:
 def test_a_line_above_the_previous_close_is_painted_in_the_up_colour(board: Board) -> None:
     board.walk("UP.US", [100.0, 100.5, 101.0, 100.8, 101.6, 102.0])
     image = board.cell_image("UP.US")
-    assert count_near(image, UP_COLOR) >= 20
+    assert count_near(image, UP_COLOR) >= 10
     assert count_near(image, DOWN_COLOR) == 0
 
 
 def test_a_line_below_the_previous_close_is_painted_in_the_down_colour(board: Board) -> None:
     board.walk("DOWN.US", [100.0, 99.5, 99.2, 99.4, 98.6, 98.1])
     image = board.cell_image("DOWN.US")
-    assert count_near(image, DOWN_COLOR) >= 20
+    assert count_near(image, DOWN_COLOR) >= 10
     assert count_near(image, UP_COLOR) == 0
 
 
