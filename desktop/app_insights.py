@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from desktop.domain.alerts import AlertEngine, AlertRule, AlertRuleError, AlwaysOpen, SessionClock
+from desktop.domain.market_data import Tick
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sparklines import SparklineStore
@@ -48,8 +49,7 @@ class Insights:
         self._book = book
         self.sparklines = SparklineStore()
         self.bars = MinuteBarStore()
-        book.add_trade_listener(self.sparklines.add_trade)
-        book.add_trade_listener(self.bars.add_trade)
+        book.add_trade_listener(self._on_trade)
         model.set_sparklines(self.sparklines)
         self.ui = InsightsUi(window, book, self.bars, tray_available)
         self.alerts = AlertCenter(
@@ -68,6 +68,12 @@ class Insights:
         bridge.flushed.connect(ui.charts.on_flush)
         ui.charts.opened.connect(self._on_chart_opened)
         ui.charts.layoutChanged.connect(self.save_charts)
+
+    def _on_trade(self, tick: Tick) -> None:
+        """Per trade: one float conversion shared by both stores."""
+        price = float(tick.price)
+        self.sparklines.add(tick.symbol, price, tick.ts_ms)
+        self.bars.add(tick.symbol, price, tick.volume, tick.ts_ms)
 
     def set_session_clock(self, sessions: SessionClock) -> None:
         """Gate alerts by real exchange sessions (issue 3's calendars) once they are loaded."""

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from desktop.domain.formatting import local_day, market_of
+from desktop.domain.formatting import local_day, local_day_end, market_of
 from desktop.domain.market_data import Tick
 from desktop.domain.symbols import Market
 
@@ -55,12 +55,14 @@ class BarArrays(NamedTuple):
 
 
 class _Series:
-    __slots__ = ("bars", "day", "market", "version", "volume")
+    __slots__ = ("bars", "day", "day_end", "market", "version", "volume")
 
     def __init__(self, market: Market) -> None:
         self.market = market
         self.bars: list[list[float]] = []
         self.day = -1
+        self.day_end = 0
+        """Epoch second today's session ends on the market's calendar (local midnight)."""
         self.volume = 0
         """Shares in `bars` (the session so far, as far as the app has seen it)."""
         self.version = 0
@@ -88,11 +90,13 @@ class MinuteBarStore:
 
     # -- writing ------------------------------------------------------------------------------
     def add_trade(self, tick: Tick) -> None:
+        """Fold one trade into its minute (see `add`)."""
+        self.add(tick.symbol, float(tick.price), tick.volume, tick.ts_ms)
+
+    def add(self, symbol: str, price: float, volume: int, ts_ms: int) -> None:
         """Fold one trade into its minute (called per tick: keep it short)."""
-        series = self._series.get(tick.symbol) or self._get(tick.symbol)
-        minute = tick.ts_ms // 60_000
-        price = float(tick.price)
-        volume = tick.volume
+        series = self._series.get(symbol) or self._get(symbol)
+        minute = ts_ms // 60_000
         bars = series.bars
         if bars and bars[-1][_M] == minute:
             bar = bars[-1]
@@ -103,10 +107,10 @@ class MinuteBarStore:
             bar[_C] = price
             bar[_V] += volume
         elif not bars or minute > bars[-1][_M]:
-            day = local_day(series.market, minute * 60)
-            if day != series.day:
+            if minute * 60 >= series.day_end:  # a new exchange day: a new session
                 bars.clear()
-                series.day = day
+                series.day = local_day(series.market, minute * 60)
+                series.day_end = local_day_end(series.market, minute * 60)
                 series.volume = 0
             bars.append([minute, price, price, price, price, volume])
             if len(bars) > self.max_bars:
@@ -140,6 +144,7 @@ class MinuteBarStore:
         if series.day != day:
             series.bars.clear()
             series.day = day
+            series.day_end = local_day_end(series.market, rest[-1].start_s)
         by_minute = {int(bar[_M]): bar for bar in series.bars}
         newest = rest[-1].start_s // 60
         used = 0

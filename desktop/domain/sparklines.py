@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from desktop.domain.formatting import local_day, market_of
+from desktop.domain.formatting import local_day, local_day_end, market_of
 from desktop.domain.market_data import Tick
 from desktop.domain.symbols import Market
 
@@ -51,7 +51,7 @@ class SparkPoints(NamedTuple):
 class _Line:
     """Bookkeeping of one symbol's row: ring position, the open bucket, and a change counter."""
 
-    __slots__ = ("bucket", "count", "day", "head", "market", "price", "row", "version")
+    __slots__ = ("bucket", "count", "day", "day_end", "head", "market", "price", "row", "version")
 
     def __init__(self, row: int, market: Market) -> None:
         self.row = row
@@ -63,6 +63,8 @@ class _Line:
         self.price = 0.0
         """Last price seen in the open bucket."""
         self.day = -1
+        self.day_end = 0
+        """Epoch second the line's exchange day ends: a bucket from then on starts a new line."""
         self.version = 0
 
 
@@ -118,26 +120,30 @@ class SparklineStore:
 
     # -- writing ------------------------------------------------------------------------------
     def add_trade(self, tick: Tick) -> None:
+        """Fold one trade in (see `add`)."""
+        self.add(tick.symbol, float(tick.price), tick.ts_ms)
+
+    def add(self, symbol: str, price: float, ts_ms: int) -> None:
         """Fold one trade in (called per tick: only the first trade of a bucket does real work)."""
-        line = self._lines.get(tick.symbol) or self._line(tick.symbol)
-        bucket = tick.ts_ms // self._bucket_ms
+        line = self._lines.get(symbol) or self._line(symbol)
+        bucket = ts_ms // self._bucket_ms
         if bucket == line.bucket:
-            price = float(tick.price)
             if price != line.price:
                 line.price = price
                 line.version += 1
         elif bucket > line.bucket:
-            self._open(line, bucket, float(tick.price))
+            self._open(line, bucket, price)
         # else: a late trade for a bucket already written; the line keeps its shape
 
     def _open(self, line: _Line, bucket: int, price: float) -> None:
         """Start a new bucket: commit the open one, or start afresh on a new exchange day."""
-        day = local_day(line.market, bucket * self.bucket_s)
-        if line.bucket >= 0 and day == line.day:
+        start_s = bucket * self.bucket_s
+        if line.bucket >= 0 and start_s < line.day_end:
             self._commit(line)
         else:
             line.head = line.count = 0
-            line.day = day
+            line.day = local_day(line.market, start_s)
+            line.day_end = local_day_end(line.market, start_s)
         line.bucket = bucket
         line.price = price
         line.version += 1
@@ -189,6 +195,7 @@ class SparklineStore:
         line.count = count
         line.head = count % self.capacity
         line.bucket, line.price, line.day = open_bucket, open_price, day
+        line.day_end = local_day_end(line.market, open_bucket * self.bucket_s)
         line.version += 1
         return added
 
@@ -204,18 +211,23 @@ class SparklineStore:
         return None if line is None or line.bucket < 0 else line.price
 
     def _ordered(self, line: _Line) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-        """Buckets and prices oldest first, the open bucket included."""
+        """Buckets and prices oldest first, the open bucket included (fresh arrays)."""
         if line.bucket < 0:
             return np.empty(0, np.int64), np.empty(0, np.float64)
         row, head, count = line.row, line.head, line.count
+        buckets = np.empty(count + 1, dtype=np.int64)
+        prices = np.empty(count + 1, dtype=np.float64)
         if count < self.capacity:
-            b = self._buckets[row, :count]
-            y = self._prices[row, :count]
-        else:
-            b = np.concatenate((self._buckets[row, head:], self._buckets[row, :head]))
-            y = np.concatenate((self._prices[row, head:], self._prices[row, :head]))
-        buckets = np.append(b.astype(np.int64), line.bucket)
-        prices = np.append(y.astype(np.float64), line.price)
+            buckets[:count] = self._buckets[row, :count]
+            prices[:count] = self._prices[row, :count]
+        else:  # a full ring: the oldest point sits at `head`
+            tail = self.capacity - head
+            buckets[:tail] = self._buckets[row, head:]
+            buckets[tail:count] = self._buckets[row, :head]
+            prices[:tail] = self._prices[row, head:]
+            prices[tail:count] = self._prices[row, :head]
+        buckets[count] = line.bucket
+        prices[count] = line.price
         return buckets, prices
 
     def buckets(self, symbol: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
@@ -235,16 +247,23 @@ class SparklineStore:
         n = b.size
         if n == 0:
             return None
-        gaps = np.diff(b) > self._max_fill
-        steps = np.where(gaps, BREAK_BUCKETS, np.diff(b)).astype(np.float64)
-        x = np.zeros(n, dtype=np.float64)
-        np.cumsum(steps, out=x[1:])
+        steps = np.diff(b)
+        gaps = steps > self._max_fill
+        steps[gaps] = BREAK_BUCKETS
+        x = np.empty(n, dtype=np.float64)
+        x[0] = 0.0
+        np.cumsum(steps, out=x[1:], dtype=np.float64)
         connect = np.ones(n, dtype=np.int32)
         connect[:-1][gaps] = 0
         connect[-1] = 0
-        if max_points is not None and n > max(2, max_points):
-            step = -(-n // max(2, max_points))
+        limit = None if max_points is None else max(2, max_points)
+        if limit is not None and n > limit:
+            every = -(-n // limit)  # ceil(n / limit)
+            keep = np.zeros(n, dtype=np.bool_)
+            keep[n - 1 :: -every] = True  # every k-th point, counted from the newest
             starts = np.flatnonzero(gaps)
-            keep = np.unique(np.concatenate((np.arange(n - 1, -1, -step), starts, starts + 1, [0])))
+            keep[starts] = True
+            keep[starts + 1] = True
+            keep[0] = True
             return SparkPoints(x[keep], y[keep], connect[keep])
         return SparkPoints(x, y, connect)
