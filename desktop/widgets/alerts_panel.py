@@ -87,7 +87,7 @@ class AlertsPanel(QWidget):
         """Show the alert center's models."""
         self.rules.setModel(rules)
         self.log.setModel(log)
-        for column, width in enumerate((36, 84, 190, 70)):
+        for column, width in enumerate((36, 84, 190, 84)):
             self.rules.horizontalHeader().resizeSection(column, width)
         for column, width in enumerate((70, 84)):
             self.log.horizontalHeader().resizeSection(column, width)

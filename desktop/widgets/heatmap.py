@@ -144,7 +144,7 @@ class HeatmapWidget(QWidget):
             mean = sum(values) / len(values) if values else 0.0
             floor = mean * _MIN_SHARE if mean > 0 else 1.0
             weights[name] = [max(v, floor) for v in values]
-        names = sorted(groups, key=lambda n: (-len(groups[n]), n))
+        names = sorted(groups, key=lambda n: -len(groups[n]))  # ties: watchlist order
         outer = squarify(
             [len(groups[n]) for n in names], Rect(area.x(), area.y(), area.width(), area.height())
         )
@@ -204,7 +204,7 @@ class HeatmapWidget(QWidget):
             return False
         symbol = tile.symbol
         if metrics.horizontalAdvance(symbol) > rect.width():
-            symbol = symbol.split(".")[0]  # 00700.HK → 00700 where the tile is narrow
+            symbol = symbol.rsplit(".", 1)[0]  # 00700.HK → 00700 where the tile is narrow
         pct = format_change_pct(tile.pct) if tile.pct is not None else "—"
         two_lines = rect.height() >= 2 * line + 2
         text = f"{symbol}\n{pct}" if two_lines else f"{symbol} {pct}"
@@ -241,7 +241,11 @@ class HeatmapWidget(QWidget):
         painter.drawText(
             note,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            "Area: turnover within each market · colour: change since previous close",
+            QFontMetrics(self.font()).elidedText(
+                "Area: turnover · colour: change since previous close",
+                Qt.TextElideMode.ElideRight,
+                int(note.width()),
+            ),
         )
 
     # -- events -------------------------------------------------------------------------------
