@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 LINT_DIRS := desktop tests $(wildcard benchmarks)
 export QT_API := pyside6
 
-.PHONY: run test check lint format sim smoke venv clean bench bench-quick
+.PHONY: run test check lint format sim smoke venv clean bench bench-quick reliability
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,23 @@ sim: $(APP_STAMP)
 ## smoke: run the whole app headless for 8 seconds and print its JSON summary
 smoke: $(APP_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/quoteboard --smoke 8
+
+## reliability: inject every simulator fault into the feed client and print the fault matrix
+reliability: $(DEV_STAMP)
+	$(BIN)/python -m benchmarks.fault_matrix
+
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@ $(APP_STAMP)
+
+## bench: the full benchmark ladder, ours vs the naive baseline (≈ 10 min; see README "Performance")
+bench: $(BENCH_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks $(ARGS)
+
+## bench-quick: a small ladder in under a minute (CI runs it to prove the harness works)
+bench-quick: $(BENCH_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks --quick $(ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -8,27 +8,36 @@ import csv
 import json
 import logging
 import os
+import sqlite3
 import sys
-import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
 from desktop.domain.feed_status import FeedStatus
+from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.sessions import AlwaysOpen, SessionSource, load_exchange_sessions
 from desktop.domain.symbols import Symbol
 from desktop.feed.redact import redact
 from desktop.feed.service import FeedService
 from desktop.persistence.credentials import load_token
 from desktop.persistence.database import Database, DatabaseTooNew
+from desktop.persistence.layouts import LayoutRepository
 from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
 from desktop.protocol.plans import PLANS, Plan
+from desktop.qt.freshness_monitor import FreshnessMonitor
+from desktop.qt.perf_monitor import PerfMonitor
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
+from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
-from desktop.simulator.server import SimulatorConfig
+
+if TYPE_CHECKING:
+    from desktop.app_insights import Insights
+    from desktop.widgets.depth_windows import DepthWindowManager
 
 __all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "run"]
 
@@ -91,8 +100,9 @@ class QuoteBoardApp:
         self.book = QuoteBook()
         self.simulator: EmbeddedSimulator | None = None
         self.service: FeedService | None = None
+        self.db: Database | None = None
+        self._watchlist: list[Symbol] = []
         self._done = asyncio.Event()
-        self._scratch: tempfile.TemporaryDirectory[str] | None = None
 
     # -- error accounting ---------------------------------------------------------------------
     def _excepthook(
@@ -126,27 +136,12 @@ class QuoteBoardApp:
         endpoints = self.simulator.start()
         return endpoints.ws_url, endpoints.token, True, Plan(self.args.plan or "professional")
 
-    def _open_database(self) -> tuple[Database, str | None]:
-        """The app's SQLite file (a throwaway one in smoke mode without --data-dir).
-
-        A file this version cannot use leaves the app running on an in-memory database, with a
-        sentence saying that nothing will be saved.
-        """
-        folder: Path | None = self.args.data_dir
-        if folder is None and self.smoke is not None:
-            self._scratch = tempfile.TemporaryDirectory(prefix="quoteboard-smoke-")
-            folder = Path(self._scratch.name)
-        try:
-            db = Database(resolve_data_dir(folder) / DB_FILENAME)
-        except (DatabaseTooNew, OSError) as exc:
-            log.error("database unavailable: %s", exc)
-            return Database(Path(":memory:")), f"{exc} Alerts and chart windows will not be saved."
-        return db, db.recovery_message
-
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
+        from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
+        from desktop.widgets.depth_windows import DEPTH_KIND, DepthWindowManager
         from desktop.widgets.main_window import MainWindow
 
         qapp = QApplication.instance()
@@ -166,43 +161,100 @@ class QuoteBoardApp:
         )
         bridge.statusChanged.connect(window.set_status)
         bridge.rateChanged.connect(window.set_rate)
+        # -- View → Performance (issue 9): measures only while the panel is shown.
+        perf = PerfMonitor(
+            bridge,
+            frames=lambda: self.service.stats().frames if self.service else 0,
+            backlog=lambda: self.service.stats().backlog if self.service else 0,
+            parent=bridge,
+        )
+        perf.sampled.connect(window.performance_panel().show_sample)
+        window.performance_panel().visibilityChanged.connect(perf.set_active)
         window.quitRequested.connect(self._done.set)
         qapp.aboutToQuit.connect(self._done.set)
 
-        self.service = FeedService(
-            self.book, url, token, PLANS[plan], demo=demo, on_status=bridge.publish_status
+        # -- reliability (issue 3): row notes, reconnect banner, freshness, market hours -------
+        # The demo simulator trades around the clock, so demo mode judges by its clock.
+        sessions: SessionSource | None = AlwaysOpen() if demo else None
+        self.service = service = FeedService(
+            self.book,
+            url,
+            token,
+            PLANS[plan],
+            demo=demo,
+            on_status=bridge.publish_status,
+            sessions=sessions,
+            on_notes=lambda notes: _show_notes(model, notes),
+            on_reconnected=lambda notice: window.show_banner(notice.text),
+        )
+        monitor = FreshnessMonitor(
+            self.book, model, FreshnessJudge(sessions), not_streaming=lambda: set(service.notes())
+        )
+        monitor.staleCountChanged.connect(service.set_stale)
+        backlog = QTimer(window)
+        backlog.setInterval(1000)
+        backlog.timeout.connect(
+            lambda: window.feed_status_bar().set_backlog(service.stats().backlog)
         )
         window.set_status(FeedStatus(self.service.status.state, demo=demo))
-        self.service.set_symbols(symbols, symbols)
-        # -- issue 6: sparklines, charts, heatmap, alerts (pass issue 3's session clock here) --
+        self._watchlist = symbols
+        # Depth ladders (issue 5): the dock follows the watchlist, pop-outs are saved and restored.
+        ladders = DepthWindowManager(self.book, bridge, main_window=window)
+        window.install_depth_dock(ladders.dock(), ladders.watchlist_group_menu(window))
+        window.watchlist_view().currentSymbolChanged.connect(ladders.follow_selection)
+        window.popOutRequested.connect(ladders.pop_out)
+        ladders.ladderSymbolsChanged.connect(lambda names: self._subscribe(ladders, names))
+        self._subscribe(ladders, [])
+        self.db = self._open_database()
+        layouts = LayoutRepository(self.db) if self.db is not None else None
+        if layouts is not None:
+            ladders.layoutChanged.connect(lambda: self._save_layouts(layouts, ladders))
+        # -- issue 6: sparklines, charts, heatmap, alerts (alerts gated by the same sessions) --
         from desktop.app_insights import Insights
 
-        db, db_problem = self._open_database()
-        insights = Insights(self.book, model, window, bridge, db, self.service.rest)
+        insights_db = self.db if self.db is not None else Database(Path(":memory:"))
+        insights = Insights(self.book, model, window, bridge, insights_db, service.rest, sessions)
         window.show()
+        if symbols:
+            window.watchlist_view().select_symbol(str(symbols[0]))
+        if layouts is not None:  # after the main window, so it is placed first (AetherSDR #3324)
+            ladders.restore(layouts.load(DEPTH_KIND))
         bridge.start()
+        monitor.start()
+        backlog.start()
         await self.service.start()
         insights.start(model.symbols())
-        if db_problem:
-            insights.ui.show_problem(db_problem)
+        if self.db is None and self.smoke is None:
+            insights.ui.show_problem(
+                "The data folder is unavailable: alerts and chart windows "
+                "work but will not be saved."
+            )
+        if sessions is None:  # after the first paint: ≈ 0.75 s, off the GUI thread
+            self._load_sessions(service, monitor, insights)
         if self.smoke is not None:
             loop.call_later(self.smoke, self._done.set)
         await self._done.wait()
 
         bridge.flush()
         bridge.stop()
+        monitor.stop()
+        backlog.stop()
         report = self._report(model, bridge) if self.smoke is not None else None
         if report is not None:
             report["sparklines"] = sum(1 for s in model.symbols() if insights.sparklines.version(s))
             report["history_seeded"] = insights.history.seeded
         await insights.stop()
-        db.close()
+        if insights_db is not self.db:
+            insights_db.close()
         await self.service.stop()
         if self.simulator is not None:
             self.simulator.stop()
+        if layouts is not None:
+            self._save_layouts(layouts, ladders)
+        ladders.shutdown()
         window.close()
-        if self._scratch is not None:
-            self._scratch.cleanup()
+        if self.db is not None:
+            self.db.close()
         if report is None:
             return 0
         if self.args.dump:
@@ -214,6 +266,59 @@ class QuoteBoardApp:
             and report["errors"] == 0
         )
         return 0 if ok else 1
+
+    def _load_sessions(
+        self, service: FeedService, monitor: FreshnessMonitor, insights: Insights
+    ) -> None:
+        """Load XNYS/XHKG hours in a worker thread, then judge freshness and mute by them."""
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(None, load_exchange_sessions, time.time_ns() // 1_000_000)
+
+        def loaded(done: asyncio.Future[Any]) -> None:
+            if done.cancelled() or done.exception() is not None:
+                log.warning("market hours unavailable: %s", done.exception())
+                return
+            service.set_sessions(done.result())
+            monitor.set_sessions(done.result())
+            insights.set_sessions(done.result())
+
+        future.add_done_callback(loaded)
+
+    def _subscribe(self, ladders: DepthWindowManager, ladder_symbols: list[str]) -> None:
+        """Trades for the watchlist and every ladder; 1 depth level for the watchlist's bid/ask,
+        the plan's full depth only for symbols with a ladder open (issue 5's budget)."""
+        assert self.service is not None
+        full = [Symbol.parse(text) for text in ladder_symbols]
+        wanted = list(dict.fromkeys([*self._watchlist, *full]))
+        self.service.set_symbols(wanted, wanted, full_depth=full)
+        profile = self.service.profile
+        blocked = self.service.over_limit_depth
+        note = (
+            f"Depth not streaming: the {profile.label} plan streams depth for "
+            f"{profile.symbols_per_connection * profile.connections} symbols and ladders come "
+            "first. Close another ladder to free a slot."
+        )
+        ladders.set_depth_notes({s: note for s in ladder_symbols if s in blocked})
+
+    @staticmethod
+    def _save_layouts(layouts: LayoutRepository, ladders: DepthWindowManager) -> None:
+        """Save the open pop-outs; a failing disk costs the saved layout, never the session."""
+        from desktop.widgets.depth_windows import DEPTH_KIND
+
+        try:
+            layouts.save(DEPTH_KIND, ladders.layouts())
+        except sqlite3.Error as exc:
+            log.error("could not save the window layout: %s", exc)
+
+    def _open_database(self) -> Database | None:
+        """The app's SQLite file (saved layouts); None in smoke mode without --data-dir."""
+        if self.smoke is not None and self.args.data_dir is None:
+            return None
+        try:
+            return Database(resolve_data_dir(self.args.data_dir) / DB_FILENAME)
+        except (DatabaseTooNew, OSError) as exc:
+            log.error("saved layouts are unavailable: %s", exc)
+            return None
 
     # -- smoke mode ---------------------------------------------------------------------------
     def _report(self, model: QuoteTableModel, bridge: StreamBridge) -> dict[str, Any]:
@@ -247,6 +352,12 @@ class QuoteBoardApp:
             writer = csv.writer(handle)
             writer.writerow(model.column_titles())
             writer.writerows(model.rows_as_displayed())
+
+
+def _show_notes(model: QuoteTableModel, notes: dict[str, str]) -> None:
+    """Rows the feed cannot stream say why ("not streaming — plan limit"); others are cleared."""
+    for symbol in model.symbols():
+        model.set_row_note(symbol, notes.get(symbol))
 
 
 def _headless() -> bool:

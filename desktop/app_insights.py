@@ -11,19 +11,21 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 
-from desktop.domain.alerts import AlertEngine, AlertRule, AlertRuleError, AlwaysOpen, SessionClock
+from desktop.domain.alerts import AlertEngine, AlertRule, AlertRuleError
 from desktop.domain.market_data import Tick
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.sessions import AlwaysOpen, SessionSource
 from desktop.domain.sparklines import SparklineStore
 from desktop.feed.history import IntradayHistory
 from desktop.feed.rest import AllTickRestClient
 from desktop.persistence.alerts import AlertRepository
-from desktop.persistence.chart_windows import ChartWindowRepository
 from desktop.persistence.database import Database
+from desktop.persistence.layouts import LayoutRepository
 from desktop.qt.alert_center import AlertCenter
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
+from desktop.widgets.chart_window import CHART_KIND
 from desktop.widgets.insights import InsightsUi
 from desktop.widgets.main_window import MainWindow
 
@@ -43,7 +45,7 @@ class Insights:
         bridge: StreamBridge,
         db: Database,
         rest: AllTickRestClient,
-        sessions: SessionClock | None = None,
+        sessions: SessionSource | None = None,
         tray_available: bool | None = None,
     ) -> None:
         self._book = book
@@ -56,7 +58,7 @@ class Insights:
             AlertEngine(sessions or AlwaysOpen()), AlertRepository(db), book, self.bars, model
         )
         self.history = IntradayHistory(rest, self.sparklines, self.bars, on_seeded=self._on_seeded)
-        self._charts = ChartWindowRepository(db)
+        self._layouts = LayoutRepository(db)
         ui, alerts = self.ui, self.alerts
         ui.set_alert_models(alerts.rules_model, alerts.log_model)
         ui.alertRuleSubmitted.connect(self._add_rule)
@@ -64,8 +66,8 @@ class Insights:
         ui.alertLogClearRequested.connect(alerts.clear_log)
         alerts.fired.connect(ui.show_firing)
         alerts.problem.connect(ui.show_problem)
-        bridge.flushed.connect(alerts.on_flush)
-        bridge.flushed.connect(ui.charts.on_flush)
+        bridge.add_frame_listener(alerts.on_frame)
+        bridge.add_frame_listener(ui.charts.on_frame)
         ui.charts.opened.connect(self._on_chart_opened)
         ui.charts.layoutChanged.connect(self.save_charts)
 
@@ -75,9 +77,9 @@ class Insights:
         self.sparklines.add(tick.symbol, price, tick.ts_ms)
         self.bars.add(tick.symbol, price, tick.volume, tick.ts_ms)
 
-    def set_session_clock(self, sessions: SessionClock) -> None:
-        """Gate alerts by real exchange sessions (issue 3's calendars) once they are loaded."""
-        self.alerts.engine.set_clock(sessions)
+    def set_sessions(self, sessions: SessionSource) -> None:
+        """Gate alerts by the exchange calendars (issue 3) once they are loaded."""
+        self.alerts.engine.set_sessions(sessions)
 
     def start(self, symbols: Sequence[str]) -> None:
         """Load alerts, seed today's history for `symbols`, and reopen the saved charts."""
@@ -85,11 +87,11 @@ class Insights:
         self.history.request(symbols)
         self.history.start()
         try:
-            placements = self._charts.load()
+            layouts = self._layouts.load(CHART_KIND)
         except sqlite3.Error as exc:
             log.error("chart windows not restored: %s", exc)
-            placements = []
-        self.ui.charts.restore(placements)
+            layouts = []
+        self.ui.charts.restore(layouts)
 
     async def stop(self) -> None:
         """Save the chart windows, stop fetching history, close the windows and the tray icon."""
@@ -100,7 +102,7 @@ class Insights:
     def save_charts(self) -> None:
         """Store the open chart windows (called when one opens or closes, and at quit)."""
         try:
-            self._charts.save(self.ui.charts.placements())
+            self._layouts.save(CHART_KIND, self.ui.charts.layouts())
         except sqlite3.Error as exc:
             log.error("chart windows not saved: %s", exc)
             self.ui.show_problem(f"Chart windows could not be saved: {exc}.")

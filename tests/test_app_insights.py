@@ -102,37 +102,3 @@ async def test_history_alerts_and_chart_windows_work_together_and_survive_a_rest
     assert rule.symbol == "AAPL.US" and rule.armed is False
     assert again.insights.alerts.log_model.rowCount() == 1
     await again.close()
-
-
-def test_the_app_keeps_running_on_a_memory_database_when_its_file_is_too_new(
-    tmp_path: Path,
-) -> None:
-    import argparse
-    import sqlite3
-
-    from desktop.app import QuoteBoardApp
-    from desktop.persistence.database import SCHEMA_VERSION
-    from desktop.persistence.paths import DB_FILENAME
-
-    newer = sqlite3.connect(tmp_path / DB_FILENAME)
-    newer.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
-    newer.close()
-    args = argparse.Namespace(smoke=None, data_dir=tmp_path)
-    db, problem = QuoteBoardApp(args)._open_database()
-    assert problem is not None and "newer Quote Board" in problem
-    assert problem.endswith("Alerts and chart windows will not be saved.")
-    assert db.version == SCHEMA_VERSION  # a working, empty, in-memory database
-    db.close()
-
-
-def test_smoke_mode_without_a_data_dir_uses_a_throwaway_database() -> None:
-    import argparse
-
-    from desktop.app import QuoteBoardApp
-
-    app = QuoteBoardApp(argparse.Namespace(smoke=1.0, data_dir=None))
-    db, problem = app._open_database()
-    assert problem is None and app._scratch is not None
-    assert str(db.path).startswith(app._scratch.name)
-    db.close()
-    app._scratch.cleanup()

@@ -2,8 +2,9 @@
 
 Pure: the caller passes the time and the symbols that changed since the last frame (never called
 per tick). A rule fires when its condition holds, it is armed and its cooldown has passed; firing
-disarms it, and it re-arms once the condition no longer holds. Nothing is evaluated while the
-symbol's market is closed (the `SessionClock` decides), so a stale print never fires overnight.
+disarms it, and it re-arms once the condition no longer holds. Nothing is evaluated unless the
+symbol's market is OPEN (a `SessionSource` decides: the exchange calendars, or `AlwaysOpen` for
+the simulator), so a stale print never fires overnight or in the lunch break.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Literal, Protocol
+from typing import Literal
 
 from desktop.domain.formatting import (
     format_change_pct,
@@ -23,7 +24,7 @@ from desktop.domain.formatting import (
 )
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook, QuoteState
-from desktop.domain.symbols import Market
+from desktop.domain.sessions import AlwaysOpen, SessionPhase, SessionSource
 
 __all__ = [
     "MIN_BASELINE_MINUTES",
@@ -33,31 +34,13 @@ __all__ = [
     "AlertLogEntry",
     "AlertRule",
     "AlertRuleError",
-    "AlwaysOpen",
     "ChangeDirection",
-    "SessionClock",
     "describe",
     "validate",
 ]
 
 MIN_BASELINE_MINUTES = 10
 """Traded minutes the session needs outside the window before a volume anomaly can be judged."""
-
-
-class SessionClock(Protocol):
-    """Answers "is this market trading at this moment?" (issue 3's exchange calendars fit this)."""
-
-    def is_open(self, market: Market, epoch_s: float) -> bool:
-        """True while `market` is in a trading session at `epoch_s`."""
-        ...
-
-
-class AlwaysOpen:
-    """A `SessionClock` for the simulator and tests: every market trades around the clock."""
-
-    def is_open(self, market: Market, epoch_s: float) -> bool:
-        """Always True."""
-        return True
 
 
 class AlertKind(StrEnum):
@@ -161,16 +144,16 @@ def describe(rule: AlertRule) -> str:
 class AlertEngine:
     """Holds the rules and decides, frame by frame, which of them fire."""
 
-    def __init__(self, clock: SessionClock | None = None) -> None:
-        self._clock: SessionClock = clock or AlwaysOpen()
+    def __init__(self, sessions: SessionSource | None = None) -> None:
+        self._sessions: SessionSource = sessions or AlwaysOpen()
         self._rules: dict[int, AlertRule] = {}
         self._by_symbol: dict[str, list[int]] = {}
         self._changed: set[int] = set()
 
     # -- rules --------------------------------------------------------------------------------
-    def set_clock(self, clock: SessionClock) -> None:
-        """Use another session clock (the real exchange calendars once they are loaded)."""
-        self._clock = clock
+    def set_sessions(self, sessions: SessionSource) -> None:
+        """Judge market hours by these sessions (the exchange calendars once they are loaded)."""
+        self._sessions = sessions
 
     def load(self, rules: Iterable[AlertRule]) -> None:
         """Replace every rule (at start-up, from the database); each must have an id."""
@@ -229,7 +212,10 @@ class AlertEngine:
             if not ids:
                 continue
             state = book.get(symbol)
-            if state is None or not self._clock.is_open(market_of(symbol), now_s):
+            if state is None:
+                continue
+            phase = self._sessions.phase(market_of(symbol), int(now_s * 1000))
+            if phase is not SessionPhase.OPEN:
                 continue
             for rule_id in ids:
                 rule = self._rules[rule_id]

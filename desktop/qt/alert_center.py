@@ -1,6 +1,6 @@
 """Alerts at run time: the engine fed once per flush, rules and log saved, badges and signals out.
 
-The flush timer hands over the symbols that changed in the frame (`on_flush`); only those with
+The flush timer hands over the symbols that changed in the frame (`on_frame`); only those with
 rules are evaluated. Firings are logged in SQLite and announced with `fired`, which app.py
 connects to the toast and the tray. Storage errors become a sentence on `problem`, never a crash.
 """
@@ -128,8 +128,15 @@ class AlertCenter(QObject):
         self.refresh_badges()
 
     # -- per frame ----------------------------------------------------------------------------
-    def on_flush(self, dirty: Iterable[str]) -> list[AlertFiring]:
-        """Evaluate the rules of the symbols that changed in this frame."""
+    def on_frame(self, dirty: set[str], now: float) -> None:
+        """A flush (a `StreamBridge` frame listener): evaluate the rules of changed symbols.
+
+        `now` is the flush's monotonic clock; rules run on this center's wall clock instead.
+        """
+        self.evaluate(dirty)
+
+    def evaluate(self, dirty: Iterable[str]) -> list[AlertFiring]:
+        """Evaluate the rules of these (changed) symbols now; return what fired."""
         watched = self.engine.symbols()
         if not watched:
             return []

@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QFont, QGuiApplication, QKeyEvent, QPen
+from PySide6.QtCore import QPointF, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QKeyEvent,
+    QMoveEvent,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from desktop.domain.chart_layout import ChartMode, ChartPlacement, ScreenArea, fit_to_screens
 from desktop.domain.formatting import (
     format_change,
     format_change_pct,
@@ -29,11 +38,24 @@ from desktop.domain.formatting import (
 )
 from desktop.domain.minute_bars import BarArrays, MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.window_placement import Rect, WindowLayout, place_window
 from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
 from desktop.widgets.chart_items import BarsItem, TimeAxis, VolumeAxis
 from desktop.widgets.delegates import monospace_font
+from desktop.widgets.depth_windows import screen_areas
 
-__all__ = ["ChartWindow"]
+__all__ = ["CHART_KIND", "ChartMode", "ChartWindow"]
+
+CHART_KIND = "chart"
+"""`windows.kind` of a chart window (the depth ladders' table and placement rules, issue 5)."""
+
+
+class ChartMode(StrEnum):
+    """How price is drawn; the value is what a saved layout keeps."""
+
+    CANDLES = "candles"
+    LINE = "line"
+
 
 _BACKGROUND = "#12151a"
 _AXIS = QColor("#8b95a3")
@@ -59,6 +81,8 @@ class ChartWindow(QWidget):
 
     closed = Signal(str)
     """The user closed the window (its symbol)."""
+    placementChanged = Signal()
+    """Moved, resized, or its view settings changed: the layout is worth saving again."""
 
     def __init__(
         self,
@@ -229,6 +253,7 @@ class ChartWindow(QWidget):
             button.setChecked(True)
         self._candles.setVisible(mode is ChartMode.CANDLES)
         self._line.setVisible(mode is ChartMode.LINE)
+        self.placementChanged.emit()
 
     def is_following(self) -> bool:
         """Whether the view keeps the newest bar in sight."""
@@ -419,32 +444,35 @@ class ChartWindow(QWidget):
         return format_price(self._market, Decimal(f"{value:.{self._decimals}f}"))
 
     # -- placement ----------------------------------------------------------------------------
-    def placement(self) -> ChartPlacement:
-        """Where the window is and how it looks, to save."""
-        geometry = self.geometry()
+    def placement(self) -> WindowLayout:
+        """Where the window is and how it looks, as a `WindowLayout` for the `windows` table."""
+        geometry = self.normalGeometry() if self.isMaximized() else self.geometry()
         screen = self.screen()
-        return ChartPlacement(
-            self.symbol,
-            geometry.x(),
-            geometry.y(),
-            geometry.width(),
-            geometry.height(),
-            screen.name() if screen is not None else None,
-            self._mode,
-            self._follow,
+        screen_rect = screen.geometry() if screen is not None else None
+        return WindowLayout(
+            kind=CHART_KIND,
+            symbol=self.symbol,
+            geometry=Rect(geometry.x(), geometry.y(), geometry.width(), geometry.height()),
+            screen=screen.name() if screen is not None else None,
+            screen_geometry=None
+            if screen_rect is None
+            else Rect(screen_rect.x(), screen_rect.y(), screen_rect.width(), screen_rect.height()),
+            dpr=screen.devicePixelRatio() if screen is not None else 1.0,
+            extra={"mode": self._mode.value, "follow": self._follow},
         )
 
-    def restore(self, placement: ChartPlacement) -> None:
-        """Apply a saved placement, moved onto a screen that exists now."""
-        screens = [
-            ScreenArea(s.name(), g.x(), g.y(), g.width(), g.height())
-            for s in QGuiApplication.screens()
-            for g in (s.availableGeometry(),)
-        ]
-        x, y, w, h = fit_to_screens(placement, screens)
-        self.setGeometry(x, y, w, h)
-        self.set_mode(placement.mode)
-        self.set_follow(placement.follow)
+    def restore(self, layout: WindowLayout) -> None:
+        """Apply a saved layout, on its screen if it still exists, else the nearest, fully visible."""
+        placed = place_window(layout, screen_areas())
+        screen = next((s for s in QGuiApplication.screens() if s.name() == placed.screen), None)
+        if screen is not None:
+            self.setScreen(screen)
+        g = placed.geometry
+        self.setGeometry(QRect(g.x, g.y, g.width, g.height))
+        mode = layout.extra.get("mode")
+        known = isinstance(mode, str) and mode in {m.value for m in ChartMode}
+        self.set_mode(ChartMode(str(mode)) if known else ChartMode.CANDLES)
+        self.set_follow(layout.extra.get("follow") is not False)
 
     # -- events -------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -455,6 +483,16 @@ class ChartWindow(QWidget):
             self.close()
         else:
             super().keyPressEvent(event)
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        """A moved window is a changed layout."""
+        super().moveEvent(event)
+        self.placementChanged.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A resized window is a changed layout."""
+        super().resizeEvent(event)
+        self.placementChanged.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Tell the owner, which forgets the window and saves the layout."""

@@ -62,7 +62,15 @@ class InsightsUi(QObject):
         self.charts = ChartWindowManager(bars, book, self)
         self.heatmap = HeatmapWidget(view.quote_model(), book)
         self.heatmap_dock = _dock("Heatmap", "heatmapDock", self.heatmap, window)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.heatmap_dock)
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        beside = [
+            dock
+            for dock in window.findChildren(QDockWidget)
+            if window.dockWidgetArea(dock) == right and not dock.isFloating()
+        ]
+        window.addDockWidget(right, self.heatmap_dock)
+        if beside:  # share the right edge with the depth ladder as a tab, not half its height
+            window.tabifyDockWidget(beside[0], self.heatmap_dock)
         self.heatmap_dock.hide()
         self.alerts_panel = AlertsPanel()
         self.alerts_dock = _dock("Alerts", "alertsDock", self.alerts_panel, window)

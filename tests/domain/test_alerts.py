@@ -12,7 +12,6 @@ from desktop.domain.alerts import (
     AlertKind,
     AlertRule,
     AlertRuleError,
-    AlwaysOpen,
     ChangeDirection,
     describe,
     validate,
@@ -20,6 +19,7 @@ from desktop.domain.alerts import (
 from desktop.domain.market_data import ReferenceData, Tick, TradeSide
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.sessions import AlwaysOpen, SessionPhase
 from desktop.domain.symbols import Market
 
 D = Decimal
@@ -30,14 +30,17 @@ HK = "00700.HK"
 
 @dataclass
 class FakeSessions:
-    """A session clock the test opens and closes by hand."""
+    """Market hours the test opens and closes by hand (a `SessionSource`)."""
 
-    closed: set[Market] = field(default_factory=set)
-    asked: list[tuple[Market, float]] = field(default_factory=list)
+    closed: dict[Market, SessionPhase] = field(default_factory=dict)
+    asked: list[tuple[Market, int]] = field(default_factory=list)
 
-    def is_open(self, market: Market, epoch_s: float) -> bool:
-        self.asked.append((market, epoch_s))
-        return market not in self.closed
+    def phase(self, market: Market, epoch_ms: int) -> SessionPhase:
+        self.asked.append((market, epoch_ms))
+        return self.closed.get(market, SessionPhase.OPEN)
+
+    def phase_start(self, market: Market, epoch_ms: int) -> int | None:
+        return None
 
 
 class Market_:
@@ -160,23 +163,25 @@ def test_a_volume_rule_waits_for_enough_session_to_compare_with() -> None:
     assert m.engine.take_changed() == []  # no verdict: neither fired nor re-armed
 
 
-def test_nothing_fires_or_re_arms_while_the_market_is_closed() -> None:
-    clock = FakeSessions(closed={Market.US})
+def test_nothing_fires_or_re_arms_while_the_market_is_closed_or_at_lunch() -> None:
+    clock = FakeSessions(closed={Market.US: SessionPhase.CLOSED})
     m = Market_(clock)
     m.rule(AlertKind.PRICE_ABOVE, "101", cooldown_s=0)
     m.trade(US, "102", US_OPEN_S)
     assert m.check(US_OPEN_S, US) == []
-    assert clock.asked == [(Market.US, US_OPEN_S)]
+    assert clock.asked == [(Market.US, US_OPEN_S * 1000)]
+    clock.closed[Market.US] = SessionPhase.LUNCH
+    assert m.check(US_OPEN_S + 1, US) == []
     clock.closed.clear()
-    assert len(m.check(US_OPEN_S + 1, US)) == 1
-    clock.closed.add(Market.US)
-    m.trade(US, "100", US_OPEN_S + 2)
-    m.check(US_OPEN_S + 2, US)
+    assert len(m.check(US_OPEN_S + 2, US)) == 1
+    clock.closed[Market.US] = SessionPhase.CLOSED
+    m.trade(US, "100", US_OPEN_S + 3)
+    m.check(US_OPEN_S + 3, US)
     assert m.engine.rules()[0].armed is False  # a closed market does not re-arm either
 
 
 def test_each_market_is_gated_by_its_own_session() -> None:
-    m = Market_(FakeSessions(closed={Market.HK}))
+    m = Market_(FakeSessions(closed={Market.HK: SessionPhase.LUNCH}))
     m.rule(AlertKind.PRICE_ABOVE, "101")
     m.rule(AlertKind.PRICE_ABOVE, "401", symbol=HK)
     m.trade(US, "102", US_OPEN_S)

@@ -48,7 +48,7 @@ class Desk:
         self.seq += 1
         tick = Tick(symbol, D(price), 100, None, TradeSide.BUY, int(self.now * 1000), self.seq)
         self.book.apply_tick(tick, 0.0)
-        return [f.message for f in self.center.on_flush(self.book.take_dirty())]
+        return [f.message for f in self.center.evaluate(self.book.take_dirty())]
 
 
 @pytest.fixture

@@ -11,13 +11,13 @@ import shiboken6
 from PySide6.QtCore import QPointF, Qt
 from pytestqt.qtbot import QtBot
 
-from desktop.domain.chart_layout import ChartMode, ChartPlacement
 from desktop.domain.market_data import ReferenceData, Tick, TradeSide
 from desktop.domain.minute_bars import MinuteBar, MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Market
+from desktop.domain.window_placement import Rect, WindowLayout
 from desktop.widgets.chart_items import TimeAxis
-from desktop.widgets.chart_window import ChartWindow
+from desktop.widgets.chart_window import CHART_KIND, ChartMode, ChartWindow
 from tests.conftest import TIMEOUT_S
 
 WAIT_MS = int(TIMEOUT_S * 1000)
@@ -154,7 +154,9 @@ def test_placement_round_trips_and_escape_closes(chart: Chart, qtbot: QtBot) -> 
     window.set_follow(False)
     window.setGeometry(40, 30, 700, 450)
     placement = window.placement()
-    assert (placement.symbol, placement.mode, placement.follow) == (SYMBOL, ChartMode.LINE, False)
+    assert (placement.kind, placement.symbol) == (CHART_KIND, SYMBOL)
+    assert placement.extra == {"mode": "line", "follow": False}
+    assert placement.geometry == Rect(40, 30, 700, 450)
     again = ChartWindow(SYMBOL, chart.bars, chart.book)
     qtbot.addWidget(again)
     again.restore(placement)
@@ -171,8 +173,8 @@ def test_a_chart_with_no_bars_says_it_is_waiting(qtbot: QtBot) -> None:
     qtbot.addWidget(window)
     window.show()
     assert window.bar_count() == 0 and window._empty.isVisible()
-    restored = ChartPlacement("MSFT.US", 10, 10, 600, 400)
-    window.restore(restored)
+    window.restore(WindowLayout(CHART_KIND, "MSFT.US", Rect(10, 10, 600, 400), extra={"mode": "?"}))
+    assert window.mode() is ChartMode.CANDLES and window.is_following()
     assert window.readout() == ""
 
 

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.domain.chart_layout import ChartMode, ChartPlacement
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.window_placement import Rect, WindowLayout
+from desktop.widgets.chart_window import CHART_KIND, ChartMode
 from desktop.widgets.chart_windows import ChartWindowManager
 from tests.conftest import TIMEOUT_S
 
@@ -44,7 +45,7 @@ def test_a_flush_refreshes_only_the_charts_of_changed_symbols(
         monkeypatch.setattr(
             window, "refresh", lambda force=False, w=window: refreshed.append(w.symbol)
         )
-    manager.on_flush({"MSFT.US", "NVDA.US"})
+    manager.on_frame({"MSFT.US", "NVDA.US"}, 0.0)
     assert refreshed == ["MSFT.US"]
 
 
@@ -65,14 +66,28 @@ def test_closing_a_chart_is_a_layout_change_but_closing_all_at_quit_is_not(
 
 def test_saved_charts_come_back_with_their_settings(manager: ChartWindowManager) -> None:
     saved = [
-        ChartPlacement("AAPL.US", 20, 30, 640, 420, None, ChartMode.LINE, False),
-        ChartPlacement("00700.HK", 60, 70, 600, 400),
+        WindowLayout(
+            CHART_KIND, "AAPL.US", Rect(20, 30, 640, 420), extra={"mode": "line", "follow": False}
+        ),
+        WindowLayout(CHART_KIND, "00700.HK", Rect(60, 70, 600, 400)),
+        WindowLayout("depth", "MSFT.US", Rect(60, 70, 600, 400)),  # not a chart: left alone
     ]
+    changes: list[None] = []
+    manager.layoutChanged.connect(lambda: changes.append(None))
     manager.restore(saved)
     assert manager.symbols() == ["AAPL.US", "00700.HK"]
-    placements = manager.placements()
-    assert [(p.symbol, p.mode, p.follow) for p in placements] == [
-        ("AAPL.US", ChartMode.LINE, False),
-        ("00700.HK", ChartMode.CANDLES, True),
+    layouts = manager.layouts()
+    assert [(w.kind, w.symbol, w.extra) for w in layouts] == [
+        (CHART_KIND, "AAPL.US", {"mode": ChartMode.LINE.value, "follow": False}),
+        (CHART_KIND, "00700.HK", {"mode": ChartMode.CANDLES.value, "follow": True}),
     ]
-    assert (placements[0].x, placements[0].y) == (20, 30)
+    assert layouts[0].geometry == Rect(20, 30, 640, 420)
+    assert changes == []  # reopening what was saved is not a change to save
+
+
+def test_moving_a_chart_saves_the_layout_a_moment_later(
+    manager: ChartWindowManager, qtbot: QtBot
+) -> None:
+    window = manager.open("AAPL.US")
+    with qtbot.waitSignal(manager.layoutChanged, timeout=WAIT_MS):
+        window.move(window.x() + 40, window.y() + 30)
