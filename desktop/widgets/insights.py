@@ -84,6 +84,10 @@ class InsightsUi(QObject):
             menu.addAction(action)
         self.heatmap_action = self.heatmap_dock.toggleViewAction()
         self.alerts_action = self.alerts_dock.toggleViewAction()
+        for dock in (self.heatmap_dock, self.alerts_dock):  # shown from the menu: the front tab
+            dock.toggleViewAction().triggered.connect(
+                lambda checked, d=dock: d.raise_() if checked else None
+            )
         view.add_row_action("Open Chart", self.charts.open)
         view.add_row_action("New Alert…", self.new_alert)
         view.symbolActivated.connect(self.charts.open)

@@ -95,3 +95,27 @@ def test_a_firing_shows_a_toast_and_skips_a_missing_tray(ui: InsightsUi) -> None
     assert not ui.tray.available and ui.tray.sent == 0
     ui.show_problem("The alert could not be saved: disk full.")
     assert ui.toasts.toasts()[-1].title.text() == "Alerts"
+
+
+def test_the_heatmap_shares_the_right_edge_with_a_docked_ladder_and_comes_to_the_front(
+    qtbot: QtBot,
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDockWidget, QLabel
+
+    book = QuoteBook()
+    model = QuoteTableModel(book)
+    model.set_symbols(SYMBOLS)
+    window = MainWindow(model)
+    qtbot.addWidget(window)
+    ladder = QDockWidget("Depth Ladder", window)
+    ladder.setWidget(QLabel("ladder"))
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, ladder)
+    ui = InsightsUi(window, book, MinuteBarStore(), tray_available=False)
+    window.show()
+    qtbot.waitExposed(window)
+    ui.heatmap_action.trigger()
+    qtbot.waitUntil(lambda: not ui.heatmap.visibleRegion().isEmpty(), timeout=WAIT_MS)
+    assert window.tabifiedDockWidgets(ladder) == [ui.heatmap_dock]
+    assert ladder.widget().visibleRegion().isEmpty()  # the heatmap tab is in front
+    ui.shutdown()
