@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
+from desktop.app_recording import AppRecording, FeedTarget, replay_target
 from desktop.domain.feed_status import FeedStatus
 from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.quote_book import QuoteBook
@@ -34,6 +35,7 @@ from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
+from desktop.simulator.replay import RecordingError
 
 if TYPE_CHECKING:
     from desktop.app_insights import Insights
@@ -102,6 +104,11 @@ class QuoteBoardApp:
         self.service: FeedService | None = None
         self.db: Database | None = None
         self._watchlist: list[Symbol] = []
+        self._ladder_symbols: list[str] = []
+        self.ladders: DepthWindowManager | None = None
+        self.recording: AppRecording | None = None
+        self.exchange_sessions: SessionSource | None = None
+        self.insights: Insights | None = None
         self._done = asyncio.Event()
 
     # -- error accounting ---------------------------------------------------------------------
@@ -120,8 +127,14 @@ class QuoteBoardApp:
         )
 
     # -- start-up -----------------------------------------------------------------------------
-    def _feed_endpoint(self) -> tuple[str, str, bool, Plan]:
-        """(ws url, token, demo, plan): the real provider when asked for, else the simulator."""
+    def _feed_endpoint(self, first: bool = True) -> FeedTarget:
+        """The real provider when asked for, a replay with --replay (at start), else the demo."""
+        symbols = [Symbol.parse(text) for text in DEFAULT_WATCHLIST]
+        if self.args.replay is not None and first:
+            try:
+                return replay_target(self.args.replay, None, None, self.args.speed)
+            except RecordingError as exc:
+                raise SystemExit(f"--replay: {exc}") from None
         if self.args.feed_url and self.smoke is None:
             lookup = load_token()
             if not lookup.token:
@@ -130,11 +143,13 @@ class QuoteBoardApp:
                     "OS keyring (service 'quoteboard', user 'alltick-token')."
                     + (f" {lookup.problem}" if lookup.problem else "")
                 )
-            return self.args.feed_url, lookup.token, False, Plan(self.args.plan or "basic")
+            plan = Plan(self.args.plan or "basic")
+            return FeedTarget(self.args.feed_url, lookup.token, False, plan, symbols)
         seed = self.args.seed if self.args.seed is not None else int(time.time())
-        self.simulator = EmbeddedSimulator(SimulatorConfig(seed=seed))
-        endpoints = self.simulator.start()
-        return endpoints.ws_url, endpoints.token, True, Plan(self.args.plan or "professional")
+        simulator = EmbeddedSimulator(SimulatorConfig(seed=seed))
+        endpoints = simulator.start()
+        plan = Plan(self.args.plan or "professional")
+        return FeedTarget(endpoints.ws_url, endpoints.token, True, plan, symbols, simulator)
 
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
@@ -151,21 +166,23 @@ class QuoteBoardApp:
         sys.excepthook = self._excepthook
         qapp.setQuitOnLastWindowClosed(False)
 
-        url, token, demo, plan = self._feed_endpoint()
-        symbols = [Symbol.parse(text) for text in DEFAULT_WATCHLIST]
-        model = QuoteTableModel(self.book)
-        model.set_symbols([str(s) for s in symbols])
-        window = MainWindow(model)
-        bridge = StreamBridge(
+        target = self._feed_endpoint()
+        self.model = model = QuoteTableModel(self.book)
+        self.window = window = MainWindow(model)
+        self.bridge = bridge = StreamBridge(
             self.book, model, lambda: self.service.stats().frames if self.service else 0
         )
         bridge.statusChanged.connect(window.set_status)
         bridge.rateChanged.connect(window.set_rate)
+        # -- recording and replay (issue 10): the recorder taps every FeedService we build ----
+        self.recording = recording = AppRecording(self.args, window, self.switch_feed)
+        recording.start()
         # -- View → Performance (issue 9): measures only while the panel is shown.
         perf = PerfMonitor(
             bridge,
             frames=lambda: self.service.stats().frames if self.service else 0,
             backlog=lambda: self.service.stats().backlog if self.service else 0,
+            recorder_queue=lambda: recording.controller.queue_depth,
             parent=bridge,
         )
         perf.sampled.connect(window.performance_panel().show_sample)
@@ -174,63 +191,56 @@ class QuoteBoardApp:
         qapp.aboutToQuit.connect(self._done.set)
 
         # -- reliability (issue 3): row notes, reconnect banner, freshness, market hours -------
-        # The demo simulator trades around the clock, so demo mode judges by its clock.
-        sessions: SessionSource | None = AlwaysOpen() if demo else None
-        self.service = service = FeedService(
+        # The demo simulator and a replay trade around the clock: they are judged by its clock.
+        sessions: SessionSource | None = AlwaysOpen() if target.demo else None
+        self.monitor = monitor = FreshnessMonitor(
             self.book,
-            url,
-            token,
-            PLANS[plan],
-            demo=demo,
-            on_status=bridge.publish_status,
-            sessions=sessions,
-            on_notes=lambda notes: _show_notes(model, notes),
-            on_reconnected=lambda notice: window.show_banner(notice.text),
+            model,
+            FreshnessJudge(sessions),
+            not_streaming=lambda: set(self.service.notes()) if self.service else set(),
         )
-        monitor = FreshnessMonitor(
-            self.book, model, FreshnessJudge(sessions), not_streaming=lambda: set(service.notes())
+        monitor.staleCountChanged.connect(
+            lambda count: self.service.set_stale(count) if self.service else None
         )
-        monitor.staleCountChanged.connect(service.set_stale)
         backlog = QTimer(window)
         backlog.setInterval(1000)
         backlog.timeout.connect(
-            lambda: window.feed_status_bar().set_backlog(service.stats().backlog)
+            lambda: window.feed_status_bar().set_backlog(
+                self.service.stats().backlog if self.service else 0
+            )
         )
-        window.set_status(FeedStatus(self.service.status.state, demo=demo))
-        self._watchlist = symbols
         # Depth ladders (issue 5): the dock follows the watchlist, pop-outs are saved and restored.
-        ladders = DepthWindowManager(self.book, bridge, main_window=window)
+        self.ladders = ladders = DepthWindowManager(self.book, bridge, main_window=window)
         window.install_depth_dock(ladders.dock(), ladders.watchlist_group_menu(window))
         window.watchlist_view().currentSymbolChanged.connect(ladders.follow_selection)
         window.popOutRequested.connect(ladders.pop_out)
-        ladders.ladderSymbolsChanged.connect(lambda names: self._subscribe(ladders, names))
-        self._subscribe(ladders, [])
+        ladders.ladderSymbolsChanged.connect(self._subscribe)
         self.db = self._open_database()
         layouts = LayoutRepository(self.db) if self.db is not None else None
         if layouts is not None:
             ladders.layoutChanged.connect(lambda: self._save_layouts(layouts, ladders))
-        # -- issue 6: sparklines, charts, heatmap, alerts (alerts gated by the same sessions) --
+        # -- issue 6: sparklines, charts, heatmap, alerts; `switch_feed` attaches each feed ----
         from desktop.app_insights import Insights
 
         insights_db = self.db if self.db is not None else Database(Path(":memory:"))
-        insights = Insights(self.book, model, window, bridge, insights_db, service.rest, sessions)
+        self.insights = insights = Insights(self.book, model, window, bridge, insights_db)
         window.show()
-        if symbols:
-            window.watchlist_view().select_symbol(str(symbols[0]))
         if layouts is not None:  # after the main window, so it is placed first (AetherSDR #3324)
             ladders.restore(layouts.load(DEPTH_KIND))
+        insights.start()  # alerts, and the chart windows (after the main window, like ladders)
+        if self.db is None and self.smoke is None:
+            insights.ui.show_problem(
+                "The data folder is unavailable: alerts and chart windows work but will not be "
+                "saved."
+            )
         bridge.start()
         monitor.start()
         backlog.start()
-        await self.service.start()
-        insights.start(model.symbols())
-        if self.db is None and self.smoke is None:
-            insights.ui.show_problem(
-                "The data folder is unavailable: alerts and chart windows "
-                "work but will not be saved."
-            )
+        await self.switch_feed(target)
+        if target.symbols:
+            window.watchlist_view().select_symbol(str(target.symbols[0]))
         if sessions is None:  # after the first paint: ≈ 0.75 s, off the GUI thread
-            self._load_sessions(service, monitor, insights)
+            self._load_sessions(monitor)
         if self.smoke is not None:
             loop.call_later(self.smoke, self._done.set)
         await self._done.wait()
@@ -239,24 +249,25 @@ class QuoteBoardApp:
         bridge.stop()
         monitor.stop()
         backlog.stop()
+        await insights.stop()  # before the feed: its history requests use the feed's REST client
+        await self._stop_feed()  # nothing arrives after this: the report and recording agree
         report = self._report(model, bridge) if self.smoke is not None else None
         if report is not None:
             report["sparklines"] = sum(1 for s in model.symbols() if insights.sparklines.version(s))
             report["history_seeded"] = insights.history.seeded
-        await insights.stop()
-        if insights_db is not self.db:
-            insights_db.close()
-        await self.service.stop()
-        if self.simulator is not None:
-            self.simulator.stop()
+        recorded = await recording.close()
         if layouts is not None:
             self._save_layouts(layouts, ladders)
         ladders.shutdown()
         window.close()
+        if insights_db is not self.db:
+            insights_db.close()
         if self.db is not None:
             self.db.close()
         if report is None:
             return 0
+        if recorded is not None:
+            report["recorded"] = recorded
         if self.args.dump:
             self._dump(model, self.args.dump)
         print(json.dumps(report), flush=True)
@@ -264,12 +275,57 @@ class QuoteBoardApp:
             report["ticks"] > 0
             and report["rows_with_price"] == report["rows"]
             and report["errors"] == 0
+            and report.get("recorded", report["ticks"]) == report["ticks"]
         )
         return 0 if ok else 1
 
-    def _load_sessions(
-        self, service: FeedService, monitor: FreshnessMonitor, insights: Insights
-    ) -> None:
+    # -- switching feeds (replay, issue 10) ---------------------------------------------------
+    async def switch_feed(self, target: FeedTarget | None) -> None:
+        """Stream from `target` (None: the normal feed): the old feed stops, the rows reset."""
+        if self.insights is not None:
+            await self.insights.detach_feed()
+        await self._stop_feed()
+        if target is None:
+            target = await asyncio.to_thread(self._feed_endpoint, False)  # Stop Replay
+        self.simulator = target.simulator
+        model, window = self.model, self.window
+        model.set_symbols([])
+        for symbol in self.book.symbols():
+            self.book.untrack(symbol)
+        model.set_symbols([str(s) for s in target.symbols])
+        assert self.recording is not None
+        self.recording.show_target(target)
+        around_the_clock = target.demo or target.replay_label is not None
+        sessions = AlwaysOpen() if around_the_clock else self.exchange_sessions
+        self.service = service = FeedService(
+            self.book,
+            target.url,
+            target.token,
+            PLANS[target.plan],
+            demo=target.demo,
+            on_status=self.bridge.publish_status,
+            sessions=sessions,
+            on_notes=lambda notes: _show_notes(model, notes),
+            on_reconnected=lambda notice: window.show_banner(notice.text),
+            tap=self.recording.offer,
+        )
+        if sessions is not None:
+            self.monitor.set_sessions(sessions)
+        window.set_status(FeedStatus(service.status.state, demo=target.demo))
+        self._watchlist = list(target.symbols)
+        self._subscribe(self._ladder_symbols)
+        await service.start()
+        if self.insights is not None:  # today's lines start afresh, from this feed's history
+            self.insights.attach_feed(service.rest, model.symbols(), sessions)
+
+    async def _stop_feed(self) -> None:
+        if self.service is not None:
+            await self.service.stop()
+        if self.simulator is not None:
+            simulator, self.simulator = self.simulator, None
+            await asyncio.to_thread(simulator.stop)
+
+    def _load_sessions(self, monitor: FreshnessMonitor) -> None:
         """Load XNYS/XHKG hours in a worker thread, then judge freshness and mute by them."""
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(None, load_exchange_sessions, time.time_ns() // 1_000_000)
@@ -278,16 +334,23 @@ class QuoteBoardApp:
             if done.cancelled() or done.exception() is not None:
                 log.warning("market hours unavailable: %s", done.exception())
                 return
-            service.set_sessions(done.result())
-            monitor.set_sessions(done.result())
-            insights.set_sessions(done.result())
+            self.exchange_sessions = done.result()
+            service = self.service
+            if service is not None and not service.demo and self.simulator is None:
+                service.set_sessions(done.result())  # a live feed, not the demo or a replay
+                monitor.set_sessions(done.result())
+                if self.insights is not None:
+                    self.insights.set_sessions(done.result())
 
         future.add_done_callback(loaded)
 
-    def _subscribe(self, ladders: DepthWindowManager, ladder_symbols: list[str]) -> None:
+    def _subscribe(self, ladder_symbols: list[str]) -> None:
         """Trades for the watchlist and every ladder; 1 depth level for the watchlist's bid/ask,
         the plan's full depth only for symbols with a ladder open (issue 5's budget)."""
-        assert self.service is not None
+        self._ladder_symbols = list(ladder_symbols)
+        ladders = self.ladders
+        if self.service is None or ladders is None:
+            return
         full = [Symbol.parse(text) for text in ladder_symbols]
         wanted = list(dict.fromkeys([*self._watchlist, *full]))
         self.service.set_symbols(wanted, wanted, full_depth=full)

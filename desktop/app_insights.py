@@ -11,11 +11,11 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 
-from desktop.domain.alerts import AlertEngine, AlertRule, AlertRuleError
+from desktop.domain.alerts import AlertEngine, AlertRule, AlertRuleError, SessionsUnknown
 from desktop.domain.market_data import Tick
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
-from desktop.domain.sessions import AlwaysOpen, SessionSource
+from desktop.domain.sessions import SessionSource
 from desktop.domain.sparklines import SparklineStore
 from desktop.feed.history import IntradayHistory
 from desktop.feed.rest import AllTickRestClient
@@ -44,8 +44,6 @@ class Insights:
         window: MainWindow,
         bridge: StreamBridge,
         db: Database,
-        rest: AllTickRestClient,
-        sessions: SessionSource | None = None,
         tray_available: bool | None = None,
     ) -> None:
         self._book = book
@@ -55,9 +53,9 @@ class Insights:
         model.set_sparklines(self.sparklines)
         self.ui = InsightsUi(window, book, self.bars, tray_available)
         self.alerts = AlertCenter(
-            AlertEngine(sessions or AlwaysOpen()), AlertRepository(db), book, self.bars, model
+            AlertEngine(SessionsUnknown()), AlertRepository(db), book, self.bars, model
         )
-        self.history = IntradayHistory(rest, self.sparklines, self.bars, on_seeded=self._on_seeded)
+        self.history = IntradayHistory(None, self.sparklines, self.bars, on_seeded=self._on_seeded)
         self._layouts = LayoutRepository(db)
         ui, alerts = self.ui, self.alerts
         ui.set_alert_models(alerts.rules_model, alerts.log_model)
@@ -77,21 +75,38 @@ class Insights:
         self.sparklines.add(tick.symbol, price, tick.ts_ms)
         self.bars.add(tick.symbol, price, tick.volume, tick.ts_ms)
 
-    def set_sessions(self, sessions: SessionSource) -> None:
-        """Gate alerts by the exchange calendars (issue 3) once they are loaded."""
-        self.alerts.engine.set_sessions(sessions)
+    def set_sessions(self, sessions: SessionSource | None) -> None:
+        """Gate alerts by these market hours; None (not loaded yet) evaluates no alert at all."""
+        self.alerts.engine.set_sessions(sessions or SessionsUnknown())
 
-    def start(self, symbols: Sequence[str]) -> None:
-        """Load alerts, seed today's history for `symbols`, and reopen the saved charts."""
+    def start(self) -> None:
+        """Load alerts and reopen the saved charts (after the main window is shown)."""
         self.alerts.load()
-        self.history.request(symbols)
-        self.history.start()
         try:
             layouts = self._layouts.load(CHART_KIND)
         except sqlite3.Error as exc:
             log.error("chart windows not restored: %s", exc)
             layouts = []
         self.ui.charts.restore(layouts)
+
+    async def detach_feed(self) -> None:
+        """The feed is about to stop: stop fetching history through its REST client."""
+        await self.history.stop()
+
+    def attach_feed(
+        self, rest: AllTickRestClient, symbols: Sequence[str], sessions: SessionSource | None
+    ) -> None:
+        """A feed now streams `symbols` (live, demo or a replay): today's lines and bars start
+        afresh, its REST serves their history, and its market hours gate the alerts."""
+        self.sparklines.clear()
+        self.bars.clear()
+        self.history.set_rest(rest)
+        self.history.request(symbols)
+        self.history.request(self.ui.charts.symbols(), urgent=True)
+        self.history.start()
+        self.set_sessions(sessions)
+        for symbol in self.ui.charts.symbols():
+            self.ui.charts.refresh_symbol(symbol)
 
     async def stop(self) -> None:
         """Save the chart windows, stop fetching history, close the windows and the tray icon."""

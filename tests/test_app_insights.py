@@ -14,6 +14,7 @@ from desktop.app_insights import Insights
 from desktop.domain.alerts import AlertKind, AlertRule
 from desktop.domain.market_data import Tick, TradeSide
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.sessions import AlwaysOpen
 from desktop.feed.rest import AllTickRestClient
 from desktop.persistence.database import Database
 from desktop.protocol.plans import Plan, PlanProfile
@@ -62,9 +63,12 @@ class Board:
             self.window,
             self.bridge,
             self.db,
-            self.rest,
             tray_available=False,
         )
+
+    def attach(self) -> None:
+        """What `QuoteBoardApp.switch_feed` does once the feed streams."""
+        self.insights.attach_feed(self.rest, self.model.symbols(), AlwaysOpen())
 
     async def close(self) -> None:
         await self.insights.stop()
@@ -78,7 +82,8 @@ async def test_history_alerts_and_chart_windows_work_together_and_survive_a_rest
 ) -> None:
     board = Board(server, tmp_path / "q.db")
     insights = board.insights
-    insights.start(board.model.symbols())
+    insights.start()
+    board.attach()
     await until(lambda: insights.history.seeded == 2)
     assert len(insights.bars.bars("AAPL.US")) == 30
     assert insights.sparklines.points("00700.HK") is not None
@@ -96,9 +101,48 @@ async def test_history_alerts_and_chart_windows_work_together_and_survive_a_rest
     await board.close()
 
     again = Board(server, tmp_path / "q.db")
-    again.insights.start(again.model.symbols())
+    again.insights.start()
     assert again.insights.ui.charts.symbols() == ["AAPL.US"]
     (rule,) = again.insights.alerts.engine.rules()
     assert rule.symbol == "AAPL.US" and rule.armed is False
     assert again.insights.alerts.log_model.rowCount() == 1
     await again.close()
+
+
+async def test_switching_feeds_rebuilds_todays_lines_from_the_new_feed(
+    qapp: QApplication, server: SimulatorServer, tmp_path: Path
+) -> None:
+    board = Board(server, tmp_path / "q.db")
+    insights = board.insights
+    insights.start()
+    board.attach()
+    await until(lambda: insights.history.seeded == 2)
+    tick = Tick("AAPL.US", Decimal("999"), 100, None, TradeSide.BUY, NOW_S * 1000 + 5, 1)
+    board.book.apply_tick(tick, 0.0)
+    assert insights.sparklines.last_price("AAPL.US") == 999.0
+    await insights.detach_feed()  # as switch_feed does before stopping the old feed
+    board.attach()  # a replay, say: its history, not the old feed's trades
+    assert insights.sparklines.last_price("AAPL.US") is None
+    await until(lambda: insights.history.seeded == 4)
+    assert insights.sparklines.last_price("AAPL.US") != 999.0
+    assert len(insights.bars.bars("AAPL.US")) == 30
+    await board.close()
+
+
+async def test_alerts_wait_for_market_hours_before_the_first_feed(
+    qapp: QApplication, server: SimulatorServer, tmp_path: Path
+) -> None:
+    board = Board(server, tmp_path / "q.db")
+    board.insights.start()
+    board.insights.ui.alertRuleSubmitted.emit(
+        AlertRule("AAPL.US", AlertKind.PRICE_ABOVE, Decimal("1"))
+    )
+    tick = Tick("AAPL.US", Decimal("150"), 100, None, TradeSide.BUY, NOW_S * 1000 + 5, 1)
+    board.book.apply_tick(tick, 0.0)
+    board.bridge.flush()
+    assert board.insights.alerts.log_model.rowCount() == 0  # hours unknown: nothing judged
+    board.attach()
+    board.book.mark_dirty("AAPL.US")
+    board.bridge.flush()
+    assert board.insights.alerts.log_model.rowCount() == 1
+    await board.close()

@@ -25,6 +25,7 @@ from desktop.domain.formatting import (
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook, QuoteState
 from desktop.domain.sessions import AlwaysOpen, SessionPhase, SessionSource
+from desktop.domain.symbols import Market
 
 __all__ = [
     "MIN_BASELINE_MINUTES",
@@ -35,12 +36,26 @@ __all__ = [
     "AlertRule",
     "AlertRuleError",
     "ChangeDirection",
+    "SessionsUnknown",
     "describe",
     "validate",
 ]
 
 MIN_BASELINE_MINUTES = 10
 """Traded minutes the session needs outside the window before a volume anomaly can be judged."""
+
+
+class SessionsUnknown:
+    """Market hours not known yet (the calendars still loading): every market counts as closed,
+    so no alert fires on a stale price before the board knows whether anything trades."""
+
+    def phase(self, market: Market, epoch_ms: int) -> SessionPhase:
+        """Always CLOSED."""
+        return SessionPhase.CLOSED
+
+    def phase_start(self, market: Market, epoch_ms: int) -> int | None:
+        """Unknown."""
+        return None
 
 
 class AlertKind(StrEnum):

@@ -74,18 +74,28 @@ class MinuteBarStore:
     def __init__(self, max_bars: int = MAX_BARS) -> None:
         self.max_bars = max_bars
         self._series: dict[str, _Series] = {}
+        self._retired: dict[str, int] = {}
+        """Versions of forgotten series, so a symbol's next series never reuses a version."""
 
     def __contains__(self, symbol: object) -> bool:
         return symbol in self._series
 
     def forget(self, symbol: str) -> None:
         """Drop a symbol nobody shows any more."""
-        self._series.pop(symbol, None)
+        series = self._series.pop(symbol, None)
+        if series is not None:
+            self._retired[symbol] = series.version + 1  # "no bars" is a new version
+
+    def clear(self) -> None:
+        """Forget every symbol's bars (another feed starts)."""
+        for symbol in list(self._series):
+            self.forget(symbol)
 
     def _get(self, symbol: str) -> _Series:
         series = self._series.get(symbol)
         if series is None:
             series = self._series[symbol] = _Series(market_of(symbol))
+            series.version = self._retired.pop(symbol, 0)
         return series
 
     # -- writing ------------------------------------------------------------------------------
@@ -170,7 +180,7 @@ class MinuteBarStore:
     def version(self, symbol: str) -> int:
         """Changes so far to `symbol`'s bars (0 when unknown)."""
         series = self._series.get(symbol)
-        return 0 if series is None else series.version
+        return self._retired.get(symbol, 0) if series is None else series.version
 
     def bars(self, symbol: str) -> list[MinuteBar]:
         """Today's bars oldest first (the last may still be running)."""

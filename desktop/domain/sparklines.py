@@ -87,6 +87,8 @@ class SparklineStore:
         self._prices = np.zeros((_FIRST_ROWS, capacity), dtype=np.float32)
         self._lines: dict[str, _Line] = {}
         self._free_rows: list[int] = []
+        self._retired: dict[str, int] = {}
+        """Versions of forgotten lines, so a symbol's next line never reuses a version number."""
 
     # -- membership ---------------------------------------------------------------------------
     def __contains__(self, symbol: object) -> bool:
@@ -97,6 +99,12 @@ class SparklineStore:
         line = self._lines.pop(symbol, None)
         if line is not None:
             self._free_rows.append(line.row)
+            self._retired[symbol] = line.version + 1  # "empty" is a new version of the line
+
+    def clear(self) -> None:
+        """Forget every line (another feed starts: today's lines are rebuilt from it)."""
+        for symbol in list(self._lines):
+            self.forget(symbol)
 
     def _line(self, symbol: str) -> _Line:
         line = self._lines.get(symbol)
@@ -108,6 +116,7 @@ class SparklineStore:
                 if row >= self._buckets.shape[0]:
                     self._grow()
             line = self._lines[symbol] = _Line(row, market_of(symbol))
+            line.version = self._retired.pop(symbol, 0)
         return line
 
     def _grow(self) -> None:
@@ -203,7 +212,7 @@ class SparklineStore:
     def version(self, symbol: str) -> int:
         """Changes so far to `symbol`'s line (0 when unknown): redraw when it moves."""
         line = self._lines.get(symbol)
-        return 0 if line is None else line.version
+        return self._retired.get(symbol, 0) if line is None else line.version
 
     def last_price(self, symbol: str) -> float | None:
         """The newest point's price, or None before any."""

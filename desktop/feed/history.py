@@ -33,7 +33,7 @@ class IntradayHistory:
 
     def __init__(
         self,
-        rest: AllTickRestClient,
+        rest: AllTickRestClient | None,
         sparklines: SparklineStore,
         bars: MinuteBarStore,
         *,
@@ -54,6 +54,13 @@ class IntradayHistory:
         self.seeded = 0
         self.failures = 0
         self.last_error = ""
+
+    def set_rest(self, rest: AllTickRestClient | None) -> None:
+        """Fetch through another feed's REST client from now on; forget what was seeded before
+        (stop the worker first: requests in flight use the old client)."""
+        self._rest = rest
+        self._queue.clear()
+        self._done.clear()
 
     def request(self, symbols: Iterable[str], *, urgent: bool = False) -> None:
         """Queue symbols not seeded yet; `urgent` puts them first (a chart is waiting)."""
@@ -90,7 +97,7 @@ class IntradayHistory:
 
     async def _run(self) -> None:
         while True:
-            if not self._queue:
+            if not self._queue or self._rest is None:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
@@ -102,6 +109,8 @@ class IntradayHistory:
             parsed = Symbol.parse(symbol)
         except SymbolError as exc:
             log.warning("no history for %s: %s", symbol, exc)
+            return False
+        if self._rest is None:
             return False
         asked_at = self._clock()
         try:

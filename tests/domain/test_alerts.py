@@ -13,6 +13,7 @@ from desktop.domain.alerts import (
     AlertRule,
     AlertRuleError,
     ChangeDirection,
+    SessionsUnknown,
     describe,
     validate,
 )
@@ -246,3 +247,13 @@ def test_conditions_read_like_the_panel_shows_them() -> None:
     assert describe(down) == "Chg % beyond −2.00%"
     volume = AlertRule(US, AlertKind.VOLUME_ANOMALY, D("3"), window_min=5)
     assert describe(volume) == "Volume 5 min ≥ 3× session rate"
+
+
+def test_while_market_hours_are_unknown_nothing_is_judged() -> None:
+    m = Market_()
+    m.engine.set_sessions(SessionsUnknown())  # the calendars are still loading
+    m.rule(AlertKind.PRICE_ABOVE, "101")
+    m.trade(US, "102", US_OPEN_S)
+    assert m.check(US_OPEN_S) == []
+    m.engine.set_sessions(AlwaysOpen())
+    assert len(m.check(US_OPEN_S + 1)) == 1

@@ -87,3 +87,14 @@ def test_the_oldest_bar_drops_out_past_the_limit_and_leaves_the_session_volume()
         trade(store, US_OPEN_S + 60 * minute, "10", 10**minute)
     assert [bar.volume for bar in store.bars(US)] == [100, 1_000, 10_000]
     assert store.session_volume(US) == (11_100, 3)
+
+
+def test_cleared_bars_come_back_with_new_version_numbers_never_old_ones() -> None:
+    store = MinuteBarStore()
+    trade(store, US_OPEN_S, "10")
+    before = store.version(US)
+    store.clear()
+    assert store.bars(US) == [] and store.version(US) > before
+    emptied = store.version(US)
+    trade(store, US_OPEN_S + 60, "11")
+    assert store.version(US) > emptied and len(store.bars(US)) == 1

@@ -147,3 +147,17 @@ def test_many_symbols_grow_the_array_and_forgotten_rows_are_reused() -> None:
     trade(store, "NEW.US", US_OPEN_S, "1")
     assert store.buckets("NEW.US")[1].tolist() == [1.0]
     assert store.buckets(symbols[1])[1].tolist() == [11.0, 21.0]
+
+
+def test_a_cleared_line_comes_back_with_new_version_numbers_never_old_ones() -> None:
+    store = SparklineStore()
+    trade(store, US, US_OPEN_S, "10")
+    trade(store, US, US_OPEN_S + 10, "11")
+    before = store.version(US)
+    store.clear()
+    assert store.points(US) is None
+    emptied = store.version(US)
+    assert emptied > before  # "no line" is itself a change to redraw
+    trade(store, US, US_OPEN_S + 20, "12")
+    assert store.version(US) > emptied
+    assert store.buckets(US)[1].tolist() == [12.0]

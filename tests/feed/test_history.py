@@ -79,3 +79,20 @@ async def test_a_failed_request_is_counted_and_the_worker_goes_on() -> None:
     assert await history.seed("not a symbol!") is False
     assert history.failures == 1 and "AAPL.US" in history.last_error
     await rest.aclose()
+
+
+async def test_without_a_feed_nothing_is_fetched_and_a_new_feed_starts_from_scratch(
+    server: SimulatorServer,
+) -> None:
+    sparks, bars = SparklineStore(), MinuteBarStore()
+    history = IntradayHistory(None, sparks, bars, clock=lambda: NOW_S)
+    assert await history.seed("AAPL.US") is False  # no feed attached yet
+    rest = AllTickRestClient(server.rest_url, "demo", FAST)
+    history.set_rest(rest)
+    assert await history.seed("AAPL.US") is True
+    history.request(["AAPL.US"])
+    assert history.pending() == []  # seeded already
+    history.set_rest(rest)  # another feed: what was seeded before counts no more
+    history.request(["AAPL.US"])
+    assert history.pending() == ["AAPL.US"]
+    await rest.aclose()
