@@ -38,6 +38,7 @@ from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.simulator.replay import RecordingError
 
 if TYPE_CHECKING:
+    from desktop.app_insights import Insights
     from desktop.widgets.depth_windows import DepthWindowManager
 
 __all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "run"]
@@ -107,6 +108,7 @@ class QuoteBoardApp:
         self.ladders: DepthWindowManager | None = None
         self.recording: AppRecording | None = None
         self.exchange_sessions: SessionSource | None = None
+        self.insights: Insights | None = None
         self._done = asyncio.Event()
 
     # -- error accounting ---------------------------------------------------------------------
@@ -217,9 +219,20 @@ class QuoteBoardApp:
         layouts = LayoutRepository(self.db) if self.db is not None else None
         if layouts is not None:
             ladders.layoutChanged.connect(lambda: self._save_layouts(layouts, ladders))
+        # -- issue 6: sparklines, charts, heatmap, alerts; `switch_feed` attaches each feed ----
+        from desktop.app_insights import Insights
+
+        insights_db = self.db if self.db is not None else Database(Path(":memory:"))
+        self.insights = insights = Insights(self.book, model, window, bridge, insights_db)
         window.show()
         if layouts is not None:  # after the main window, so it is placed first (AetherSDR #3324)
             ladders.restore(layouts.load(DEPTH_KIND))
+        insights.start()  # alerts, and the chart windows (after the main window, like ladders)
+        if self.db is None and self.smoke is None:
+            insights.ui.show_problem(
+                "The data folder is unavailable: alerts and chart windows work but will not be "
+                "saved."
+            )
         bridge.start()
         monitor.start()
         backlog.start()
@@ -236,13 +249,19 @@ class QuoteBoardApp:
         bridge.stop()
         monitor.stop()
         backlog.stop()
+        await insights.stop()  # before the feed: its history requests use the feed's REST client
         await self._stop_feed()  # nothing arrives after this: the report and recording agree
         report = self._report(model, bridge) if self.smoke is not None else None
+        if report is not None:
+            report["sparklines"] = sum(1 for s in model.symbols() if insights.sparklines.version(s))
+            report["history_seeded"] = insights.history.seeded
         recorded = await recording.close()
         if layouts is not None:
             self._save_layouts(layouts, ladders)
         ladders.shutdown()
         window.close()
+        if insights_db is not self.db:
+            insights_db.close()
         if self.db is not None:
             self.db.close()
         if report is None:
@@ -263,6 +282,8 @@ class QuoteBoardApp:
     # -- switching feeds (replay, issue 10) ---------------------------------------------------
     async def switch_feed(self, target: FeedTarget | None) -> None:
         """Stream from `target` (None: the normal feed): the old feed stops, the rows reset."""
+        if self.insights is not None:
+            await self.insights.detach_feed()
         await self._stop_feed()
         if target is None:
             target = await asyncio.to_thread(self._feed_endpoint, False)  # Stop Replay
@@ -294,6 +315,8 @@ class QuoteBoardApp:
         self._watchlist = list(target.symbols)
         self._subscribe(self._ladder_symbols)
         await service.start()
+        if self.insights is not None:  # today's lines start afresh, from this feed's history
+            self.insights.attach_feed(service.rest, model.symbols(), sessions)
 
     async def _stop_feed(self) -> None:
         if self.service is not None:
@@ -316,6 +339,8 @@ class QuoteBoardApp:
             if service is not None and not service.demo and self.simulator is None:
                 service.set_sessions(done.result())  # a live feed, not the demo or a replay
                 monitor.set_sessions(done.result())
+                if self.insights is not None:
+                    self.insights.set_sessions(done.result())
 
         future.add_done_callback(loaded)
 

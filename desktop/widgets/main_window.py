@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 import desktop
@@ -38,7 +38,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Quote Board")
-        self.resize(1280, 760)
+        self.resize(self._default_width(), 760)
         central = QWidget(self)
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -53,6 +53,12 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self._status_bar)
         self._about: QMessageBox | None = None
         self._build_menus()
+
+    def _default_width(self) -> int:
+        """Room for every column with readable names (1440 px), but never wider than the screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry().width() if screen is not None else 1440
+        return max(1000, min(1440, available - 40))
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -127,6 +133,10 @@ class MainWindow(QMainWindow):
     def watchlist_view(self) -> WatchlistView:
         """The central watchlist table."""
         return self._view
+
+    def view_menu(self) -> QMenu:
+        """The View menu (features add their panels' toggles here)."""
+        return self._view_menu
 
     def feed_status_bar(self) -> FeedStatusBar:
         """The status bar with the connection indicator, msg/s and DEMO badge."""
