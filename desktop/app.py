@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
@@ -17,46 +18,49 @@ from typing import Any
 from desktop import __version__
 from desktop.domain.feed_status import FeedStatus
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.symbol_search import SymbolMatcher
+from desktop.domain.symbol_universe import SymbolUniverse
 from desktop.domain.symbols import Symbol
 from desktop.feed.redact import redact
 from desktop.feed.service import FeedService
 from desktop.persistence.credentials import load_token
+from desktop.persistence.database import Database, DatabaseTooNew
+from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
+from desktop.persistence.watchlists import WatchlistRepository
 from desktop.protocol.plans import PLANS, Plan
-from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
+from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.simulator.server import SimulatorConfig
 
-__all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "run"]
+__all__ = ["DEFAULT_WATCHLISTS", "QuoteBoardApp", "follow_lists", "run"]
 
 log = logging.getLogger("desktop")
 
-DEFAULT_WATCHLIST = [
-    "AAPL.US",
-    "MSFT.US",
-    "NVDA.US",
-    "TSLA.US",
-    "AMZN.US",
-    "GOOGL.US",
-    "META.US",
-    "AMD.US",
-    "NFLX.US",
-    "JPM.US",
-    "BRK.B.US",
-    "V.US",
-    "00700.HK",
-    "09988.HK",
-    "00005.HK",
-    "01299.HK",
-    "00941.HK",
-    "03690.HK",
-    "00388.HK",
-    "02318.HK",
-    "01810.HK",
-    "00939.HK",
-    "01211.HK",
-    "09618.HK",
-]
+DEFAULT_WATCHLISTS: dict[str, list[str]] = {
+    "US": [
+        "AAPL.US", "MSFT.US", "NVDA.US", "TSLA.US", "AMZN.US", "GOOGL.US",
+        "META.US", "AMD.US", "NFLX.US", "JPM.US", "BRK.B.US", "V.US",
+    ],
+    "Hong Kong": [
+        "00700.HK", "09988.HK", "00005.HK", "01299.HK", "00941.HK", "03690.HK",
+        "00388.HK", "02318.HK", "01810.HK", "00939.HK", "01211.HK", "09618.HK",
+    ],
+}  # fmt: skip
+"""The lists a first run starts with (an empty data folder only)."""
+GEOMETRY_ENV = "QB_TEST_GEOMETRY_FILE"
+"""When set, the app writes its widgets' screen rectangles there (the real-window drag test)."""
+
+
+def follow_lists(session: WatchlistSession, service: FeedService) -> None:
+    """Stream the union of every watchlist (trades and depth); one feed update per list edit."""
+
+    def subscribe(codes: list[str]) -> None:
+        symbols = [Symbol.parse(code) for code in codes]
+        service.set_symbols(symbols, symbols)
+
+    session.symbolsChanged.connect(subscribe)
+    subscribe(session.all_symbols())
 
 
 class _RedactingFilter(logging.Filter):
@@ -89,6 +93,8 @@ class QuoteBoardApp:
         self.simulator: EmbeddedSimulator | None = None
         self.service: FeedService | None = None
         self._done = asyncio.Event()
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._startup_notice: str | None = None
 
     # -- error accounting ---------------------------------------------------------------------
     def _excepthook(
@@ -122,11 +128,27 @@ class QuoteBoardApp:
         endpoints = self.simulator.start()
         return endpoints.ws_url, endpoints.token, True, Plan(self.args.plan or "professional")
 
+    def _open_database(self) -> Database:
+        """The data folder's database; smoke mode without --data-dir uses a throwaway folder."""
+        if self.args.data_dir is None and self.smoke is not None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="quoteboard-smoke-")
+            return Database(Path(self._scratch.name) / DB_FILENAME)
+        try:
+            db = Database(resolve_data_dir(self.args.data_dir) / DB_FILENAME)
+        except (DatabaseTooNew, OSError) as exc:  # run anyway, saving nothing over their file
+            self._startup_notice = f"{exc} Changes made in this session will not be saved."
+            self._scratch = tempfile.TemporaryDirectory(prefix="quoteboard-unsaved-")
+            return Database(Path(self._scratch.name) / DB_FILENAME)
+        self._startup_notice = db.recovery_message
+        return db
+
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
         from PySide6.QtWidgets import QApplication
 
         from desktop.widgets.main_window import MainWindow
+        from desktop.widgets.resources import resource_path
+        from desktop.widgets.watchlist_panel import WatchlistPanel
 
         qapp = QApplication.instance()
         assert isinstance(qapp, QApplication)
@@ -136,13 +158,22 @@ class QuoteBoardApp:
         qapp.setQuitOnLastWindowClosed(False)
 
         url, token, demo, plan = self._feed_endpoint()
-        symbols = [Symbol.parse(text) for text in DEFAULT_WATCHLIST]
-        model = QuoteTableModel(self.book)
-        model.set_symbols([str(s) for s in symbols])
-        window = MainWindow(model)
-        bridge = StreamBridge(
-            self.book, model, lambda: self.service.stats().frames if self.service else 0
+        db = self._open_database()
+        repo = WatchlistRepository(db)
+        repo.seed(DEFAULT_WATCHLISTS)
+        universe = SymbolUniverse.from_files(
+            resource_path("symbols", name) for name in ("us.csv", "hk.csv")
         )
+        session = WatchlistSession(repo, self.book, universe.name_of)
+        panel = WatchlistPanel(session, SymbolMatcher(universe))
+        window = MainWindow(panel)
+        if self._startup_notice:
+            panel.notices.show_notice("warning", self._startup_notice, timeout_ms=0)
+        bridge = StreamBridge(
+            self.book, session.models(), lambda: self.service.stats().frames if self.service else 0
+        )
+        session.modelAdded.connect(bridge.add_model)
+        session.modelRemoved.connect(bridge.remove_model)
         bridge.statusChanged.connect(window.set_status)
         bridge.rateChanged.connect(window.set_rate)
         window.quitRequested.connect(self._done.set)
@@ -152,8 +183,13 @@ class QuoteBoardApp:
             self.book, url, token, PLANS[plan], demo=demo, on_status=bridge.publish_status
         )
         window.set_status(FeedStatus(self.service.status.state, demo=demo))
-        self.service.set_symbols(symbols, symbols)
+        follow_lists(session, self.service)
+        session.watch_external_changes()
         window.show()
+        if os.environ.get(GEOMETRY_ENV):
+            from desktop.widgets.geometry_probe import GeometryProbe
+
+            GeometryProbe(window, panel, Path(os.environ[GEOMETRY_ENV])).start()
         bridge.start()
         await self.service.start()
         if self.smoke is not None:
@@ -162,15 +198,20 @@ class QuoteBoardApp:
 
         bridge.flush()
         bridge.stop()
-        report = self._report(model, bridge) if self.smoke is not None else None
+        session.watch_external_changes(False)
+        panel.shutdown()
+        report = self._report(session, bridge) if self.smoke is not None else None
         await self.service.stop()
         if self.simulator is not None:
             self.simulator.stop()
         window.close()
+        db.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
         if report is None:
             return 0
         if self.args.dump:
-            self._dump(model, self.args.dump)
+            self._dump(session, self.args.dump)
         print(json.dumps(report), flush=True)
         ok = (
             report["ticks"] > 0
@@ -180,10 +221,10 @@ class QuoteBoardApp:
         return 0 if ok else 1
 
     # -- smoke mode ---------------------------------------------------------------------------
-    def _report(self, model: QuoteTableModel, bridge: StreamBridge) -> dict[str, Any]:
+    def _report(self, session: WatchlistSession, bridge: StreamBridge) -> dict[str, Any]:
         assert self.service is not None
         stats = self.service.stats()
-        symbols = model.symbols()
+        symbols = session.all_symbols()
         priced = sum(1 for s in symbols if (state := self.book.get(s)) and state.last is not None)
         counters = self.book.counters
         return {
@@ -205,12 +246,21 @@ class QuoteBoardApp:
         }
 
     @staticmethod
-    def _dump(model: QuoteTableModel, path: Path) -> None:
+    def _dump(session: WatchlistSession, path: Path) -> None:
+        """Every list's rows as displayed (a symbol on two lists once), one CSV."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        models = session.models()
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(model.column_titles())
-            writer.writerows(model.rows_as_displayed())
+            if models:
+                writer.writerow(models[0].column_titles())
+            seen: set[str] = set()
+            for model in models:
+                model.set_live(True)  # a hidden list catches up before it is written
+                for symbol, row in zip(model.symbols(), model.rows_as_displayed(), strict=True):
+                    if symbol not in seen:
+                        seen.add(symbol)
+                        writer.writerow(row)
 
 
 def _headless() -> bool:

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TextIO
 
 from desktop.domain.list_text import ListFormat, ListParseError, format_list, parse_list
-from desktop.domain.watchlist import WatchlistInfo, WatchlistNameError
+from desktop.domain.watchlist import WatchlistInfo, WatchlistNameError, WatchlistNotFound
 from desktop.persistence.database import Database, DatabaseTooNew
+from desktop.persistence.list_files import read_list_file
 from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
-from desktop.persistence.watchlists import WatchlistNotFound, WatchlistRepository
+from desktop.persistence.watchlists import WatchlistRepository
 
 __all__ = [
     "ImportResult",
@@ -26,8 +27,6 @@ __all__ = [
     "cli_lists",
     "export_list",
     "import_text",
-    "read_list_file",
-    "write_list_file",
 ]
 
 NameOf = Callable[[str], str]
@@ -52,26 +51,6 @@ class ImportResult:
         if self.already:
             text += f" ({self.already} {'was' if self.already == 1 else 'were'} already there.)"
         return text
-
-
-def read_list_file(path: Path) -> str:
-    """The text of an import file, or a `ListParseError` that says why it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ListParseError(str(path), [(0, exc.strerror or str(exc))]) from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ListParseError(path.name, [(line, "not UTF-8 text")]) from exc
-
-
-def write_list_file(path: Path, text: str) -> None:
-    """Write an export atomically: a crash mid-write never leaves half a file under the name."""
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8", newline="")
-    partial.replace(path)
 
 
 def import_text(

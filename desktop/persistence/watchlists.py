@@ -7,44 +7,51 @@ Symbols are stored in canonical form (`00700.HK`); positions are kept dense (0, 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 
-from desktop.domain.symbols import Symbol
 from desktop.domain.watchlist import (
     MAX_NAME_LENGTH,
     ColumnState,
+    StorageError,
     ViewState,
     WatchlistInfo,
     WatchlistNameError,
+    WatchlistNotFound,
     WatchlistSnapshot,
+    canonical,
     clean_name,
 )
+from desktop.persistence import list_files
 from desktop.persistence.database import Database
 
-__all__ = ["WatchlistNotFound", "WatchlistRepository", "canonical"]
+__all__ = ["WatchlistRepository"]
 
 _ACTIVE_KEY = "active_watchlist"
 _SEEDED_KEY = "watchlists_seeded"
 
 
-class WatchlistNotFound(LookupError):
-    """No list with that id or name (it may have been deleted by another window or a script)."""
-
-
-def canonical(symbols: Iterable[str]) -> list[str]:
-    """Canonical codes, each once, in order; raises `SymbolError` on a malformed one."""
-    return list(dict.fromkeys(str(Symbol.parse(text)) for text in symbols))
-
-
 class WatchlistRepository:
-    """Reads and writes watchlists through one `Database`."""
+    """Reads and writes watchlists through one `Database` (the SQLite `WatchlistStore`)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; a SQLite failure (disk full, locked too long) becomes `StorageError`."""
+        try:
+            with self.db.transaction() as c:
+                yield c
+        except sqlite3.Error as exc:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise StorageError(f"the watchlists could not be saved ({exc})") from exc
 
     # -- reading ------------------------------------------------------------------------------
     def lists(self) -> list[WatchlistInfo]:
@@ -106,7 +113,7 @@ class WatchlistRepository:
         """A new list (at the end unless `position`), committed with its symbols."""
         name = clean_name(name)
         items = canonical(symbols)
-        with self.db.transaction() as c:
+        with self._tx() as c:
             list_id = self._insert_list(c, None, self._free_name(name), position)
             self._write(c, list_id, items)
         return self.get(list_id)
@@ -114,7 +121,7 @@ class WatchlistRepository:
     def rename(self, list_id: int, name: str) -> WatchlistInfo:
         """Give a list a new name (unique, case-insensitive)."""
         name = clean_name(name)
-        with self.db.transaction() as c:
+        with self._tx() as c:
             name = self._free_name(name, except_id=list_id)
             if c.execute("UPDATE watchlists SET name=? WHERE id=?", (name, list_id)).rowcount != 1:
                 raise WatchlistNotFound(f"There is no watchlist with id {list_id}.")
@@ -122,7 +129,7 @@ class WatchlistRepository:
 
     def delete(self, list_id: int) -> WatchlistSnapshot:
         """Delete a list with its items and view state; returns what `restore` needs."""
-        with self.db.transaction() as c:
+        with self._tx() as c:
             info = self.get(list_id)
             snapshot = WatchlistSnapshot(
                 info.id,
@@ -137,7 +144,7 @@ class WatchlistRepository:
 
     def restore(self, snapshot: WatchlistSnapshot) -> WatchlistInfo:
         """Undo a delete: the same name, place, symbols and view state (and id, when still free)."""
-        with self.db.transaction() as c:
+        with self._tx() as c:
             taken = c.execute("SELECT 1 FROM watchlists WHERE id=?", (snapshot.id,)).fetchone()
             list_id = self._insert_list(
                 c, None if taken else snapshot.id, self._free_name(snapshot.name), snapshot.position
@@ -148,7 +155,7 @@ class WatchlistRepository:
 
     def reorder_lists(self, ids: Sequence[int]) -> None:
         """Put the lists in this tab order (ids not given keep their relative order, after)."""
-        with self.db.transaction() as c:
+        with self._tx() as c:
             current = [int(r[0]) for r in c.execute("SELECT id FROM watchlists ORDER BY position")]
             order = [i for i in ids if i in current] + [i for i in current if i not in ids]
             c.executemany("UPDATE watchlists SET position=? WHERE id=?", list(enumerate(order)))
@@ -161,7 +168,7 @@ class WatchlistRepository:
     def edit(self, changes: Mapping[int, Sequence[str]]) -> dict[int, list[str]]:
         """Set several lists at once in ONE transaction (a move between lists is all or nothing)."""
         wanted = {list_id: canonical(symbols) for list_id, symbols in changes.items()}
-        with self.db.transaction() as c:
+        with self._tx() as c:
             for list_id, items in wanted.items():
                 self._existing(c, list_id)
                 self._write(c, list_id, items)
@@ -172,7 +179,7 @@ class WatchlistRepository:
     ) -> list[str]:
         """Insert symbols not yet on the list before `before` (None: at the end); returns those added."""
         items = canonical(symbols)
-        with self.db.transaction() as c:
+        with self._tx() as c:
             current = self._existing(c, list_id)
             added = [s for s in items if s not in current]
             at = current.index(before) if before in current else len(current)
@@ -182,7 +189,7 @@ class WatchlistRepository:
     def remove_symbols(self, list_id: int, symbols: Iterable[str]) -> list[str]:
         """Take symbols off the list; returns those that were on it."""
         doomed = set(canonical(symbols))
-        with self.db.transaction() as c:
+        with self._tx() as c:
             current = self._existing(c, list_id)
             self._write(c, list_id, [s for s in current if s not in doomed])
         return [s for s in current if s in doomed]
@@ -207,10 +214,22 @@ class WatchlistRepository:
 
     def set_view_state(self, list_id: int, state: ViewState) -> None:
         """Save the list's columns and sort."""
-        with self.db.transaction() as c:
+        with self._tx() as c:
             self._write_view(c, list_id, state)
 
     # -- app state ----------------------------------------------------------------------------
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (`PRAGMA data_version`)."""
+        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def read_list_file(self, path: Path) -> str:
+        """An import file's text (see `list_files.read_list_file`)."""
+        return list_files.read_list_file(path)
+
+    def write_list_file(self, path: Path, text: str) -> None:
+        """Write an export atomically."""
+        list_files.write_list_file(path, text)
+
     def active_list(self) -> int | None:
         """The id of the list shown last, if it still exists."""
         value = self.db.get_state(_ACTIVE_KEY)
@@ -219,11 +238,16 @@ class WatchlistRepository:
 
     def set_active_list(self, list_id: int) -> None:
         """Remember the list shown now."""
-        self.db.set_state(_ACTIVE_KEY, str(list_id))
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO app_state(key, value) VALUES(?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (_ACTIVE_KEY, str(list_id)),
+            )
 
     def seed(self, defaults: Mapping[str, Sequence[str]]) -> bool:
         """On the very first run only (no list ever made), create `defaults`; True if it did."""
-        with self.db.transaction() as c:
+        with self._tx() as c:
             if c.execute("SELECT 1 FROM app_state WHERE key=?", (_SEEDED_KEY,)).fetchone():
                 return False
             c.execute("INSERT INTO app_state(key, value) VALUES(?, ?)", (_SEEDED_KEY, "1"))

@@ -8,15 +8,18 @@ session reloads from the database so the screen shows what is really stored.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from PySide6.QtGui import QUndoCommand
 
 from desktop.domain.symbols import SymbolError
-from desktop.domain.watchlist import WatchlistNameError, WatchlistSnapshot
-from desktop.persistence.watchlists import WatchlistNotFound
+from desktop.domain.watchlist import (
+    StorageError,
+    WatchlistNameError,
+    WatchlistNotFound,
+    WatchlistSnapshot,
+)
 
 __all__ = [
     "DeleteListCommand",
@@ -27,7 +30,7 @@ __all__ = [
     "StoreActions",
 ]
 
-_EXPECTED = (sqlite3.Error, WatchlistNotFound, WatchlistNameError, SymbolError)
+_EXPECTED = (StorageError, WatchlistNotFound, WatchlistNameError, SymbolError)
 
 
 class StoreActions(Protocol):

@@ -9,7 +9,6 @@ the feed streams, so one drop of 50 symbols is one subscription change.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -20,13 +19,15 @@ from desktop.domain.list_text import ListFormat, ListParseError, format_list, pa
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import SymbolError
 from desktop.domain.watchlist import (
+    StorageError,
     ViewState,
     WatchlistInfo,
     WatchlistNameError,
+    WatchlistNotFound,
     WatchlistSnapshot,
+    WatchlistStore,
+    canonical,
 )
-from desktop.persistence.list_io import read_list_file, write_list_file
-from desktop.persistence.watchlists import WatchlistNotFound, WatchlistRepository, canonical
 from desktop.qt.symbol_mime import SymbolPayload
 from desktop.qt.watchlist_commands import (
     DeleteListCommand,
@@ -41,7 +42,7 @@ __all__ = ["WatchlistSession"]
 
 log = logging.getLogger(__name__)
 
-_SAVE_FAILED = (sqlite3.Error, OSError)
+_SAVE_FAILED = (StorageError, OSError)
 
 
 def _plural(count: int, word: str) -> str:
@@ -80,7 +81,7 @@ class WatchlistSession(QObject):
 
     def __init__(
         self,
-        repo: WatchlistRepository,
+        repo: WatchlistStore,
         book: QuoteBook,
         name_of: Callable[[str], str] = lambda code: "",
         parent: QObject | None = None,
@@ -320,7 +321,7 @@ class WatchlistSession(QObject):
     def import_file(self, path: Path) -> WatchlistInfo | None:
         """Add a CSV/text file's symbols to the list named after the file (created when missing)."""
         try:
-            text = read_list_file(path)
+            text = self._repo.read_list_file(path)
             parsed = parse_list(text, ListFormat.for_filename(path.name), path.name)
         except ListParseError as exc:
             self.notice.emit("error", str(exc))
@@ -349,7 +350,7 @@ class WatchlistSession(QObject):
             return False
         text = format_list(self.symbols(list_id), ListFormat.for_filename(path.name), self._name_of)
         try:
-            write_list_file(path, text)
+            self._repo.write_list_file(path, text)
         except OSError as exc:
             self.notice.emit("error", f"Could not write {path}: {exc.strerror or exc}.")
             return False
@@ -408,8 +409,8 @@ class WatchlistSession(QObject):
 
     def _read_data_version(self) -> int:
         try:
-            return int(self._repo.db.conn.execute("PRAGMA data_version").fetchone()[0])
-        except sqlite3.Error:
+            return self._repo.data_version()
+        except StorageError:
             return -1
 
     # -- applying (also called by the undo commands) -------------------------------------------

@@ -1,4 +1,4 @@
-"""The main window: the watchlist in the middle, the feed status bar below, and the menus."""
+"""The main window: the watchlists in the middle, the feed status bar below, and the menus."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 import desktop
 from desktop.domain.feed_status import FeedStatus
-from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.widgets.editable_watchlist_view import EditableWatchlistView
 from desktop.widgets.status_bar import FeedStatusBar
-from desktop.widgets.watchlist_view import WatchlistView
+from desktop.widgets.watchlist_panel import WatchlistPanel
 
 __all__ = ["MainWindow"]
 
@@ -22,19 +22,18 @@ _ABOUT_TEXT = (
 
 
 class MainWindow(QMainWindow):
-    """Hosts the `WatchlistView` and `FeedStatusBar`; emits intents, owns no feed or storage."""
+    """Hosts the `WatchlistPanel` and `FeedStatusBar`; emits intents, owns no feed or storage."""
 
     quitRequested = Signal()
     """The user quit (File → Quit, Ctrl+Q, or closing this window): app.py shuts down."""
 
-    def __init__(self, model: QuoteTableModel, parent: QWidget | None = None) -> None:
+    def __init__(self, watchlists: WatchlistPanel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Quote Board")
         self.resize(1280, 760)
-        self._view = WatchlistView(model, self)
-        self._view.setObjectName("watchlistView")
-        self.setCentralWidget(self._view)
+        self._watchlists = watchlists
+        self.setCentralWidget(watchlists)
         self._status_bar = FeedStatusBar(self)
         self.setStatusBar(self._status_bar)
         self._about: QMessageBox | None = None
@@ -43,6 +42,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addActions(self._watchlists.file_actions())
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -50,16 +51,23 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
+        edit_menu = bar.addMenu("&Edit")
+        for action in self._watchlists.edit_actions():
+            if action is None:
+                edit_menu.addSeparator()
+            else:
+                edit_menu.addAction(action)
+
         view_menu = bar.addMenu("&View")
         self.freeze_action = QAction("&Freeze Row Order", self)
         self.freeze_action.setCheckable(True)
         self.freeze_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
         self.freeze_action.setToolTip("Stop rows from re-sorting while prices move")
-        self.freeze_action.toggled.connect(self._view.set_order_frozen)
+        self.freeze_action.toggled.connect(self._watchlists.set_order_frozen)
         view_menu.addAction(self.freeze_action)
         restore_order = QAction("&Restore Watchlist Order", self)
         restore_order.setShortcut(QKeySequence("Ctrl+Shift+R"))
-        restore_order.triggered.connect(self._view.clear_sort)
+        restore_order.triggered.connect(self._watchlists.clear_sort)
         view_menu.addAction(restore_order)
         view_menu.addSeparator()
         self.full_screen_action = QAction("F&ull Screen", self)
@@ -75,9 +83,13 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     # -- accessors ----------------------------------------------------------------------------
-    def watchlist_view(self) -> WatchlistView:
-        """The central watchlist table."""
-        return self._view
+    def watchlists(self) -> WatchlistPanel:
+        """The watchlist tabs, search pane and notice bar."""
+        return self._watchlists
+
+    def watchlist_view(self) -> EditableWatchlistView | None:
+        """The table of the list shown now."""
+        return self._watchlists.current_view()
 
     def feed_status_bar(self) -> FeedStatusBar:
         """The status bar with the connection indicator, msg/s and DEMO badge."""

@@ -17,7 +17,7 @@ _GLYPHS = {"info": "ⓘ", "warning": "⚠", "error": "✖", "question": "?"}
 _TIMEOUT_MS = {"info": 6000, "warning": 12000, "error": 0, "question": 0}
 """How long a notice stays: errors and questions stay until answered or dismissed."""
 
-NoticeAction = tuple[str, Callable[[], None]]
+NoticeAction = tuple[str, Callable[[], object]]
 
 
 class NoticeBar(QFrame):
@@ -83,7 +83,7 @@ class NoticeBar(QFrame):
         else:
             self._timer.stop()
 
-    def _run(self, callback: Callable[[], None]) -> None:
+    def _run(self, callback: Callable[[], object]) -> None:
         self.dismiss()
         callback()
 

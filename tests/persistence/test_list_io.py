@@ -10,7 +10,7 @@ from pathlib import Path
 
 from desktop.domain.list_text import ListFormat
 from desktop.persistence.database import Database
-from desktop.persistence.list_io import cli_export, cli_import, cli_lists, write_list_file
+from desktop.persistence.list_io import cli_export, cli_import, cli_lists
 from desktop.persistence.paths import DB_FILENAME
 from desktop.persistence.watchlists import WatchlistRepository
 from tests.conftest import TIMEOUT_S
@@ -107,10 +107,3 @@ def test_the_commands_wait_for_a_running_app_that_is_writing(tmp_path: Path) -> 
     assert app.symbols(tech.id) == ["AAPL.US", "TSLA.US"]
     out = io.StringIO()
     assert cli_lists(tmp_path, out) == 0 and out.getvalue() == "Tech\t2\n"
-
-
-def test_exports_are_written_atomically(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
-    write_list_file(target, "symbol,name\n")
-    assert target.read_text(encoding="utf-8") == "symbol,name\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]

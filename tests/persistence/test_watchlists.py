@@ -8,9 +8,15 @@ from pathlib import Path
 import pytest
 
 from desktop.domain.symbols import SymbolError
-from desktop.domain.watchlist import ColumnState, ViewState, WatchlistNameError
+from desktop.domain.watchlist import (
+    ColumnState,
+    StorageError,
+    ViewState,
+    WatchlistNameError,
+    WatchlistNotFound,
+)
 from desktop.persistence.database import MIGRATIONS, SCHEMA_VERSION, Database
-from desktop.persistence.watchlists import WatchlistNotFound, WatchlistRepository
+from desktop.persistence.watchlists import WatchlistRepository
 
 
 @pytest.fixture
@@ -174,3 +180,15 @@ def test_a_second_connection_sees_committed_edits_at_once(tmp_path: Path) -> Non
     rows = other.execute("SELECT symbol FROM watchlist_items ORDER BY position").fetchall()
     assert rows == [("AAPL.US",), ("MSFT.US",)]
     other.close()
+
+
+def test_a_failed_write_raises_storage_error_and_leaves_no_open_transaction(
+    repo: WatchlistRepository,
+) -> None:
+    tech = repo.create("Tech", ["AAPL"])
+    repo.db.conn.execute("PRAGMA query_only=ON")  # every write fails, as on a full disk
+    with pytest.raises(StorageError, match="could not be saved"):
+        repo.add_symbols(tech.id, ["MSFT"])
+    assert not repo.db.conn.in_transaction
+    repo.db.conn.execute("PRAGMA query_only=OFF")
+    assert repo.add_symbols(tech.id, ["MSFT"]) == ["MSFT.US"]  # the connection still works
