@@ -49,8 +49,9 @@ class WatchlistRepository:
             with self.db.transaction() as c:
                 yield c
         except sqlite3.Error as exc:
-            if self.db.conn.in_transaction:
-                self.db.conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # a closed connection has nothing to undo
+                if self.db.conn.in_transaction:
+                    self.db.conn.execute("ROLLBACK")
             raise StorageError(f"the watchlists could not be saved ({exc})") from exc
 
     # -- reading ------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ class EditableWatchlistView(WatchlistView):
         self._save_timer.setInterval(400)
         self._save_timer.timeout.connect(self.viewStateChanged)
         header = self.horizontalHeader()
-        header.sectionResized.connect(self._schedule_save)
+        header.sectionResized.connect(self._on_section_resized)
         header.sectionMoved.connect(self._schedule_save)
         header.sortIndicatorChanged.connect(self._schedule_save)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -143,6 +143,10 @@ class EditableWatchlistView(WatchlistView):
         header.setSectionHidden(logical, hidden)
         if not hidden and logical in self._hidden_widths and logical != _STRETCH:
             header.resizeSection(logical, self._hidden_widths.pop(logical))
+
+    def _on_section_resized(self, logical: int, old: int, new: int) -> None:
+        if logical != _STRETCH:  # Name follows the window's width: nothing to remember
+            self._schedule_save()
 
     def _schedule_save(self) -> None:
         if not self._applying:

@@ -100,6 +100,10 @@ class NoticeBar(QFrame):
         """ "info", "warning", "error" or "question"."""
         return self._kind
 
+    def is_sticky(self) -> bool:
+        """True while the notice stays until answered or dismissed (no timeout running)."""
+        return self.isVisible() and not self._timer.isActive()
+
     def buttons(self) -> list[QPushButton]:
         """The notice's action buttons, in order."""
         return list(self._buttons)

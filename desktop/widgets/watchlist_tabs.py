@@ -135,8 +135,8 @@ class WatchlistTabs(QTabWidget):
         self.currentChanged.connect(self._on_current_changed)
         session.listsChanged.connect(self.sync)
         session.revealed.connect(self._reveal)
+        active = session.active_list()  # read before the first sync makes a tab current
         self.sync()
-        active = session.active_list()
         if active is not None:
             self.show_list(active)
         self._on_current_changed(self.currentIndex())
