@@ -298,6 +298,8 @@ class WatchlistPanel(QWidget):
         if view is not None:
             list_model = view.list_model()
             report["list_id"] = list_model.list_id
+            report["symbols"] = list_model.symbols()[:12]
+            report["table_dragging"] = view.state() == view.State.DraggingState
             report["table"] = rect(view.viewport())
             report["rows"] = [
                 rect(view.viewport(), view.visualRect(list_model.index(r, 0)))

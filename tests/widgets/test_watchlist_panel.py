@@ -16,7 +16,10 @@ from tests.conftest import TIMEOUT_S
 from tests.widgets.conftest import Lists
 
 WAIT_MS = int(TIMEOUT_S * 1000)
-UNIVERSE = "symbol,name,indices\n700,Tencent Holdings,HSI\nAAPL,Apple Inc.,SPX\nAMD,Advanced Micro Devices,SPX\n"
+UNIVERSE = (
+    "symbol,name,indices\n700,Tencent Holdings,HSI\nAAPL,Apple Inc.,SPX\n"
+    "AMD,Advanced Micro Devices,SPX\n"
+)
 
 
 @pytest.fixture

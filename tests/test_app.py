@@ -1,0 +1,89 @@
+"""The composition root's watchlist wiring: the streamed set follows the lists, one request per drop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.app import DEFAULT_WATCHLISTS, follow_lists
+from desktop.domain.quote_book import QuoteBook
+from desktop.feed.connection import ConnectionSettings
+from desktop.feed.service import FeedService
+from desktop.persistence.database import Database
+from desktop.persistence.watchlists import WatchlistRepository
+from desktop.protocol.alltick_wire import Cmd
+from desktop.protocol.plans import PLANS, Plan
+from desktop.qt.symbol_mime import symbols_mime
+from desktop.qt.watchlist_session import WatchlistSession
+from desktop.simulator.server import SimulatorConfig, SimulatorServer
+from tests.conftest import TIMEOUT_S
+
+FAST = ConnectionSettings(
+    heartbeat_s=0.3, dead_after_s=2.0, request_spacing_s=0.05, reconnect_floor_s=0.05
+)
+FIFTY = [f"Q{chr(65 + i // 26)}{chr(65 + i % 26)}.US" for i in range(50)]
+
+
+async def until(condition: Callable[[], bool], within: float = TIMEOUT_S) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[SimulatorServer]:
+    config = SimulatorConfig(  # serve made-up codes too: the universe is not what is tested here
+        seed=3, trades_per_second=50.0, min_request_interval=0.04, synthesise_unknown=True
+    )
+    async with SimulatorServer(config) as running:
+        yield running
+
+
+def test_the_first_run_lists_are_the_old_default_split_by_market() -> None:
+    us, hk = DEFAULT_WATCHLISTS["US"], DEFAULT_WATCHLISTS["Hong Kong"]
+    assert len(us) == len(hk) == 12
+    assert all(s.endswith(".US") for s in us) and all(s.endswith(".HK") for s in hk)
+
+
+async def test_a_drop_of_50_symbols_is_one_subscribe_request(
+    server: SimulatorServer, qapp: QApplication, tmp_path: Path
+) -> None:
+    repo = WatchlistRepository(Database(tmp_path / "q.db"))
+    us = repo.create("US", ["AAPL", "MSFT"]).id
+    repo.create("HK", ["700", "AAPL"])
+    book = QuoteBook()
+    session = WatchlistSession(repo, book)
+    service = FeedService(book, server.ws_url, "t", PLANS[Plan.PROFESSIONAL], settings=FAST)
+    follow_lists(session, service)
+    await service.start()
+    try:
+        await until(
+            lambda: bool(server.connections) and len(server.connections[0].trade_codes) == 3
+        )
+        connection = server.connections[0]
+        before = len(connection.requests(Cmd.SUBSCRIBE_TRADES))
+        model = session.model(us)
+        assert model is not None
+        assert model.dropMimeData(
+            symbols_mime(FIFTY), Qt.DropAction.CopyAction, 1, 0, QModelIndex()
+        )
+        await until(lambda: len(connection.trade_codes) == 53)
+        sent = len(connection.received)
+        await until(lambda: len(connection.received) >= sent + 2)  # two heartbeats later …
+        subscribes = connection.requests(Cmd.SUBSCRIBE_TRADES)
+        assert len(subscribes) == before + 1  # … still exactly one subscribe for the drop
+        codes = [c["code"] for c in subscribes[-1].json["data"]["symbol_list"]]
+        assert codes[:3] == ["AAPL.US", "QAA.US", "QAB.US"] and len(codes) == 53
+        session.remove_symbols(us, FIFTY[:10])
+        await until(lambda: len(connection.trade_codes) == 43)
+        assert len(connection.requests(Cmd.SUBSCRIBE_TRADES)) == before + 2
+    finally:
+        await service.stop()
+        repo.db.close()
