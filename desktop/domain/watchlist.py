@@ -26,6 +26,7 @@ __all__ = [
     "WatchlistStore",
     "canonical",
     "clean_name",
+    "moved_order",
 ]
 
 MAX_NAME_LENGTH = 40
@@ -95,6 +96,21 @@ def clean_name(name: str) -> str:
 def canonical(symbols: Iterable[str]) -> list[str]:
     """Canonical codes, each once, in order; raises `SymbolError` on a malformed one."""
     return list(dict.fromkeys(str(Symbol.parse(text)) for text in symbols))
+
+
+def moved_order(current: Sequence[str], symbols: Sequence[str], before: str | None) -> list[str]:
+    """`current` with `symbols` taken out and put back, in their given order, just before `before`.
+
+    Dropped onto one of the moved rows itself, the block anchors on the next row that stays put.
+    """
+    moving = [s for s in dict.fromkeys(symbols) if s in current]
+    moving_set = set(moving)
+    if before in moving_set:
+        at = list(current).index(before)
+        before = next((s for s in current[at:] if s not in moving_set), None)
+    rest = [s for s in current if s not in moving_set]
+    at = rest.index(before) if before in rest else len(rest)
+    return rest[:at] + moving + rest[at:]
 
 
 class WatchlistStore(Protocol):

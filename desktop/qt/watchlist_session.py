@@ -27,6 +27,7 @@ from desktop.domain.watchlist import (
     WatchlistSnapshot,
     WatchlistStore,
     canonical,
+    moved_order,
 )
 from desktop.qt.symbol_mime import SymbolPayload
 from desktop.qt.watchlist_commands import (
@@ -47,18 +48,6 @@ _SAVE_FAILED = (StorageError, OSError)
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def moved_order(current: Sequence[str], symbols: Sequence[str], before: str | None) -> list[str]:
-    """`current` with `symbols` taken out and put back, in their given order, just before `before`."""
-    moving = [s for s in dict.fromkeys(symbols) if s in current]
-    moving_set = set(moving)
-    if before in moving_set:  # dropped onto itself: anchor on the next row that stays put
-        at = list(current).index(before)
-        before = next((s for s in current[at:] if s not in moving_set), None)
-    rest = [s for s in current if s not in moving_set]
-    at = rest.index(before) if before in rest else len(rest)
-    return rest[:at] + moving + rest[at:]
 
 
 class WatchlistSession(QObject):

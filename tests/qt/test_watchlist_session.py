@@ -12,7 +12,7 @@ from desktop.domain.watchlist import ColumnState, ViewState
 from desktop.persistence.database import Database
 from desktop.persistence.watchlists import WatchlistRepository
 from desktop.qt.symbol_mime import SymbolPayload
-from desktop.qt.watchlist_session import WatchlistSession, moved_order
+from desktop.qt.watchlist_session import WatchlistSession
 
 
 class Board:
@@ -173,11 +173,3 @@ def test_an_undo_that_no_longer_applies_says_so_and_shows_what_is_stored(board: 
     board.undo()
     assert board.notices[-1][0] == "error" and "Undo Add 09988.HK failed" in board.notices[-1][1]
     assert board.session.model(board.hk) is None and board.names() == ["US"]
-
-
-def test_moved_order_anchors_on_the_next_row_when_dropped_onto_itself() -> None:
-    current = ["A", "B", "C", "D"]
-    assert moved_order(current, ["B", "C"], "C") == ["A", "B", "C", "D"]
-    assert moved_order(current, ["D"], "A") == ["D", "A", "B", "C"]
-    assert moved_order(current, ["A"], None) == ["B", "C", "D", "A"]
-    assert moved_order(current, ["C", "A"], "D") == ["B", "C", "A", "D"]
