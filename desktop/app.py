@@ -17,7 +17,9 @@ from typing import Any
 
 from desktop import __version__
 from desktop.domain.feed_status import FeedStatus
+from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.sessions import AlwaysOpen, SessionSource, load_exchange_sessions
 from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbol_universe import SymbolUniverse
 from desktop.domain.symbols import Symbol
@@ -28,10 +30,11 @@ from desktop.persistence.database import Database, DatabaseTooNew
 from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
 from desktop.persistence.watchlists import WatchlistRepository
 from desktop.protocol.plans import PLANS, Plan
+from desktop.qt.freshness_monitor import FreshnessMonitor
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.qt.watchlist_session import WatchlistSession
+from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
-from desktop.simulator.server import SimulatorConfig
 
 __all__ = ["DEFAULT_WATCHLISTS", "QuoteBoardApp", "follow_lists", "run"]
 
@@ -144,6 +147,7 @@ class QuoteBoardApp:
 
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
+        from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
         from desktop.widgets.main_window import MainWindow
@@ -174,13 +178,35 @@ class QuoteBoardApp:
         )
         session.modelAdded.connect(bridge.add_model)
         session.modelRemoved.connect(bridge.remove_model)
+        rows = session.rows()  # every list's rows: freshness and "not streaming" notes
         bridge.statusChanged.connect(window.set_status)
         bridge.rateChanged.connect(window.set_rate)
         window.quitRequested.connect(self._done.set)
         qapp.aboutToQuit.connect(self._done.set)
 
-        self.service = FeedService(
-            self.book, url, token, PLANS[plan], demo=demo, on_status=bridge.publish_status
+        # -- reliability (issue 3): row notes, reconnect banner, freshness, market hours -------
+        # The demo simulator trades around the clock, so demo mode judges by its clock.
+        sessions: SessionSource | None = AlwaysOpen() if demo else None
+        self.service = service = FeedService(
+            self.book,
+            url,
+            token,
+            PLANS[plan],
+            demo=demo,
+            on_status=bridge.publish_status,
+            sessions=sessions,
+            on_notes=rows.set_notes,
+            on_reconnected=lambda notice: window.show_banner(notice.text),
+        )
+        session.modelAdded.connect(lambda _model: rows.set_notes(service.notes()))
+        monitor = FreshnessMonitor(
+            self.book, rows, FreshnessJudge(sessions), not_streaming=lambda: set(service.notes())
+        )
+        monitor.staleCountChanged.connect(service.set_stale)
+        backlog = QTimer(window)
+        backlog.setInterval(1000)
+        backlog.timeout.connect(
+            lambda: window.feed_status_bar().set_backlog(service.stats().backlog)
         )
         window.set_status(FeedStatus(self.service.status.state, demo=demo))
         follow_lists(session, self.service)
@@ -191,13 +217,19 @@ class QuoteBoardApp:
 
             GeometryProbe(window, panel, Path(os.environ[GEOMETRY_ENV])).start()
         bridge.start()
+        monitor.start()
+        backlog.start()
         await self.service.start()
+        if sessions is None:  # after the first paint: ≈ 0.75 s, off the GUI thread
+            self._load_sessions(service, monitor)
         if self.smoke is not None:
             loop.call_later(self.smoke, self._done.set)
         await self._done.wait()
 
         bridge.flush()
         bridge.stop()
+        monitor.stop()
+        backlog.stop()
         session.watch_external_changes(False)
         panel.shutdown()
         report = self._report(session, bridge) if self.smoke is not None else None
@@ -219,6 +251,20 @@ class QuoteBoardApp:
             and report["errors"] == 0
         )
         return 0 if ok else 1
+
+    def _load_sessions(self, service: FeedService, monitor: FreshnessMonitor) -> None:
+        """Load XNYS/XHKG hours in a worker thread, then judge freshness and mute by them."""
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(None, load_exchange_sessions, time.time_ns() // 1_000_000)
+
+        def loaded(done: asyncio.Future[Any]) -> None:
+            if done.cancelled() or done.exception() is not None:
+                log.warning("market hours unavailable: %s", done.exception())
+                return
+            service.set_sessions(done.result())
+            monitor.set_sessions(done.result())
+
+        future.add_done_callback(loaded)
 
     # -- smoke mode ---------------------------------------------------------------------------
     def _report(self, session: WatchlistSession, bridge: StreamBridge) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
@@ -22,3 +24,15 @@ def need_system(available: bool, what: str) -> None:
     if REQUIRE_SYSTEM:
         pytest.fail(f"{what} is required here (QB_REQUIRE_SYSTEM=1) but is not available")
     pytest.skip(f"{what} is not available on this machine")
+
+
+async def wait_until(
+    condition: Callable[[], bool], what: str = "the condition", within: float = TIMEOUT_S
+) -> None:
+    """Poll `condition` on the event loop; fail naming `what` after `within` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {within:g} s waiting for {what}")
+        await asyncio.sleep(0.005)

@@ -49,6 +49,7 @@ _FLASH_ROLES = [_BG, CELL_ROLE]
 _LAST = int(ColumnId.LAST)
 _NAME = int(ColumnId.NAME)
 _VOLUME = int(ColumnId.VOLUME)
+_TIME = int(ColumnId.TIME)
 _DESCENDING = Qt.SortOrder.DescendingOrder
 _ROOT = QModelIndex()
 # Precomputed: the view asks for flags once per painted cell, and OR-ing enums costs microseconds.
@@ -63,6 +64,7 @@ class _Row:
 
     __slots__ = (
         "cells",
+        "dim",
         "flash_at",
         "flash_dir",
         "flash_step",
@@ -72,6 +74,7 @@ class _Row:
         "symbol",
         "texts",
         "tick_dir",
+        "time_note",
         "tooltips",
     )
 
@@ -86,6 +89,8 @@ class _Row:
         self.flash_step: list[int] = [-1] * ncols
         self.tick_dir = 0
         self.note: str | None = None
+        self.time_note: str | None = None
+        self.dim = False
         self.tooltips: dict[int, str] = {}
 
 
@@ -262,7 +267,12 @@ class QuoteTableModel(QAbstractTableModel):
                 keys[c] = key
                 if c == self._sort_column:
                     self._order_stale = True
-            text = note if c == _LAST and note is not None else format_cell(state, market)
+            if c == _LAST and note is not None:
+                text = note
+            elif c == _TIME and row.time_note is not None:
+                text = row.time_note
+            else:
+                text = format_cell(state, market)
             if text == texts[c]:
                 continue
             texts[c] = text
@@ -306,6 +316,8 @@ class QuoteTableModel(QAbstractTableModel):
             key = row.keys[c]
             if isinstance(key, float) and key != 0.0:
                 fg = UP_BRUSH if key > 0 else DOWN_BRUSH
+        if row.dim or (c == _TIME and row.time_note is not None):
+            fg, glyph_fg = DIM_BRUSH, None
         step = row.flash_step[c]
         direction = row.flash_dir[c]
         bg = (
@@ -384,6 +396,28 @@ class QuoteTableModel(QAbstractTableModel):
         row.cells[_LAST] = self._make_cell(row, _LAST)
         index = self.createIndex(r, _LAST)
         self.dataChanged.emit(index, index)
+
+    def set_row_freshness(self, symbol: str, text: str | None, dim: bool) -> None:
+        """Freshness of a row: `text` replaces its Time ("2 m 14 s ago", "Closed"); `dim` greys it."""
+        r = self._row_of.get(symbol)
+        if r is None:
+            return
+        row = self._rows[r]
+        if row.time_note == text and row.dim == dim:
+            return
+        row.time_note, row.dim = text, dim
+        state = self._book.get(symbol)
+        if text is not None:
+            row.texts[_TIME] = text
+        elif state is not None:
+            row.texts[_TIME] = self._columns[_TIME].format(state, row.market)
+        row.cells = [self._make_cell(row, c) for c in range(self._ncols)]
+        self.dataChanged.emit(self.createIndex(r, 0), self.createIndex(r, self._ncols - 1))
+
+    def row_freshness(self, symbol: str) -> tuple[str | None, bool]:
+        """(Time-cell text, dimmed) of a row, for tests and the CSV export."""
+        r = self._row_of.get(symbol)
+        return (None, False) if r is None else (self._rows[r].time_note, self._rows[r].dim)
 
     def row_note(self, symbol: str) -> str | None:
         """The note shown for `symbol`, if any."""

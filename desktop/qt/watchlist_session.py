@@ -50,6 +50,28 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+class ListRows:
+    """Every list's rows at once, for per-symbol row state: freshness and "not streaming" notes."""
+
+    def __init__(self, session: WatchlistSession) -> None:
+        self._session = session
+
+    def symbols(self) -> list[str]:
+        """The union of all lists."""
+        return self._session.all_symbols()
+
+    def set_row_freshness(self, symbol: str, text: str | None, dim: bool) -> None:
+        """Age text and dimming, on every list showing `symbol`."""
+        for model in self._session.models():
+            model.set_row_freshness(symbol, text, dim)
+
+    def set_notes(self, notes: Mapping[str, str]) -> None:
+        """Rows the feed cannot stream say why; every other row's note is cleared."""
+        for model in self._session.models():
+            for symbol in model.symbols():
+                model.set_row_note(symbol, notes.get(symbol))
+
+
 class WatchlistSession(QObject):
     """The lists, their models and the undo stack; widgets call these methods, app.py wires it."""
 
@@ -114,6 +136,10 @@ class WatchlistSession(QObject):
         """A list's symbols in its own order."""
         model = self._models.get(list_id)
         return model.list_symbols() if model is not None else []
+
+    def rows(self) -> ListRows:
+        """All lists' rows as one target (the freshness monitor, plan-limit notes)."""
+        return ListRows(self)
 
     def name_of(self, code: str) -> str:
         """The bundled name of a symbol ("" when unknown)."""

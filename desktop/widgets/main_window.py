@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 import desktop
 from desktop.domain.feed_status import FeedStatus
 from desktop.widgets.editable_watchlist_view import EditableWatchlistView
+from desktop.widgets.reconnect_banner import ReconnectBanner
 from desktop.widgets.status_bar import FeedStatusBar
 from desktop.widgets.watchlist_panel import WatchlistPanel
 
@@ -32,8 +33,15 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("Quote Board")
         self.resize(1280, 760)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self._banner = ReconnectBanner(central)
         self._watchlists = watchlists
-        self.setCentralWidget(watchlists)
+        column.addWidget(self._banner)
+        column.addWidget(watchlists, 1)
+        self.setCentralWidget(central)
         self._status_bar = FeedStatusBar(self)
         self.setStatusBar(self._status_bar)
         self._about: QMessageBox | None = None
@@ -100,6 +108,15 @@ class MainWindow(QMainWindow):
     def set_status(self, status: FeedStatus) -> None:
         """Show the feed's state (and the DEMO badge when `status.demo`)."""
         self._status_bar.set_status(status)
+
+    @Slot(str)
+    def show_banner(self, text: str) -> None:
+        """Show a non-modal one-line notice above the table (e.g. after a reconnect)."""
+        self._banner.show_message(text)
+
+    def banner(self) -> ReconnectBanner:
+        """The notice strip above the table."""
+        return self._banner
 
     @Slot(float)
     def set_rate(self, msgs_per_s: float) -> None:

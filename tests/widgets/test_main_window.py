@@ -39,7 +39,7 @@ def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
 def test_the_window_hosts_the_watchlist_and_the_status_bar(window: MainWindow) -> None:
     assert window.windowTitle() == "Quote Board"
     assert window.width() >= 1000 and window.height() >= 600
-    assert window.centralWidget() is window.watchlists()
+    assert window.centralWidget().isAncestorOf(window.watchlists())
     assert window.watchlist_view() is window.watchlists().current_view()
     assert window.statusBar() is window.feed_status_bar()
     menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
