@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.feed_status import ReconnectNotice
@@ -20,15 +22,23 @@ def test_the_banner_shows_the_sentence_as_plain_text_then_hides_itself(qtbot: Qt
     assert not banner.isVisible()
 
 
-def test_the_main_window_hosts_the_banner_above_the_table(qtbot: QtBot) -> None:
+def test_the_main_window_hosts_the_banner_above_the_table(qtbot: QtBot, tmp_path: Path) -> None:
     from desktop.domain.quote_book import QuoteBook
-    from desktop.qt.quote_table_model import QuoteTableModel
+    from desktop.domain.symbol_search import SymbolMatcher
+    from desktop.domain.symbol_universe import SymbolUniverse
+    from desktop.persistence.database import Database
+    from desktop.persistence.watchlists import WatchlistRepository
+    from desktop.qt.watchlist_session import WatchlistSession
     from desktop.widgets.main_window import MainWindow
+    from desktop.widgets.watchlist_panel import WatchlistPanel
 
-    window = MainWindow(QuoteTableModel(QuoteBook()))
+    repo = WatchlistRepository(Database(tmp_path / "q.db"))
+    repo.create("US", ["AAPL"])
+    panel = WatchlistPanel(WatchlistSession(repo, QuoteBook()), SymbolMatcher(SymbolUniverse()))
+    window = MainWindow(panel)
     qtbot.addWidget(window)
     window.show()
     assert not window.banner().isVisible()
     window.show_banner("Reconnected — 1 symbol resubscribed, gap 0.5 s")
     assert window.banner().isVisible()
-    assert window.banner().geometry().bottom() <= window.watchlist_view().geometry().top()
+    assert window.banner().geometry().bottom() <= window.watchlists().geometry().top()
