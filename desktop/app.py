@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -36,7 +37,14 @@ from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
 
-__all__ = ["DEFAULT_WATCHLISTS", "QuoteBoardApp", "follow_lists", "run"]
+__all__ = [
+    "DEFAULT_WATCHLISTS",
+    "OpenedDatabase",
+    "QuoteBoardApp",
+    "follow_lists",
+    "open_database",
+    "run",
+]
 
 log = logging.getLogger("desktop")
 
@@ -53,6 +61,33 @@ DEFAULT_WATCHLISTS: dict[str, list[str]] = {
 """The lists a first run starts with (an empty data folder only)."""
 GEOMETRY_ENV = "QB_TEST_GEOMETRY_FILE"
 """When set, the app writes its widgets' screen rectangles there (the real-window drag test)."""
+
+
+@dataclass
+class OpenedDatabase:
+    """The database the app runs on, what to tell the user about it, and a folder to delete."""
+
+    db: Database
+    notice: str | None = None
+    scratch: tempfile.TemporaryDirectory[str] | None = None
+
+
+def open_database(data_dir: Path | None, throwaway: bool = False) -> OpenedDatabase:
+    """The data folder's database (a corrupt one is moved aside and said so).
+
+    `throwaway` (smoke mode without --data-dir) runs on a temporary folder; a file from a newer
+    Quote Board or an unusable folder is left alone and the app runs on a scratch database.
+    """
+    if data_dir is None and throwaway:
+        scratch = tempfile.TemporaryDirectory(prefix="quoteboard-smoke-")
+        return OpenedDatabase(Database(Path(scratch.name) / DB_FILENAME), None, scratch)
+    try:
+        db = Database(resolve_data_dir(data_dir) / DB_FILENAME)
+    except (DatabaseTooNew, OSError) as exc:
+        scratch = tempfile.TemporaryDirectory(prefix="quoteboard-unsaved-")
+        notice = f"{exc} Changes made in this session will not be saved."
+        return OpenedDatabase(Database(Path(scratch.name) / DB_FILENAME), notice, scratch)
+    return OpenedDatabase(db, db.recovery_message)
 
 
 def follow_lists(session: WatchlistSession, service: FeedService) -> None:
@@ -96,8 +131,6 @@ class QuoteBoardApp:
         self.simulator: EmbeddedSimulator | None = None
         self.service: FeedService | None = None
         self._done = asyncio.Event()
-        self._scratch: tempfile.TemporaryDirectory[str] | None = None
-        self._startup_notice: str | None = None
 
     # -- error accounting ---------------------------------------------------------------------
     def _excepthook(
@@ -127,23 +160,10 @@ class QuoteBoardApp:
                 )
             return self.args.feed_url, lookup.token, False, Plan(self.args.plan or "basic")
         seed = self.args.seed if self.args.seed is not None else int(time.time())
-        self.simulator = EmbeddedSimulator(SimulatorConfig(seed=seed))
+        # Demo lists may hold any code the search offers: the simulator invents the ones it lacks.
+        self.simulator = EmbeddedSimulator(SimulatorConfig(seed=seed, synthesise_unknown=True))
         endpoints = self.simulator.start()
         return endpoints.ws_url, endpoints.token, True, Plan(self.args.plan or "professional")
-
-    def _open_database(self) -> Database:
-        """The data folder's database; smoke mode without --data-dir uses a throwaway folder."""
-        if self.args.data_dir is None and self.smoke is not None:
-            self._scratch = tempfile.TemporaryDirectory(prefix="quoteboard-smoke-")
-            return Database(Path(self._scratch.name) / DB_FILENAME)
-        try:
-            db = Database(resolve_data_dir(self.args.data_dir) / DB_FILENAME)
-        except (DatabaseTooNew, OSError) as exc:  # run anyway, saving nothing over their file
-            self._startup_notice = f"{exc} Changes made in this session will not be saved."
-            self._scratch = tempfile.TemporaryDirectory(prefix="quoteboard-unsaved-")
-            return Database(Path(self._scratch.name) / DB_FILENAME)
-        self._startup_notice = db.recovery_message
-        return db
 
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
@@ -162,7 +182,8 @@ class QuoteBoardApp:
         qapp.setQuitOnLastWindowClosed(False)
 
         url, token, demo, plan = self._feed_endpoint()
-        db = self._open_database()
+        opened = open_database(self.args.data_dir, throwaway=self.smoke is not None)
+        db = opened.db
         repo = WatchlistRepository(db)
         repo.seed(DEFAULT_WATCHLISTS)
         universe = SymbolUniverse.from_files(
@@ -171,8 +192,8 @@ class QuoteBoardApp:
         session = WatchlistSession(repo, self.book, universe.name_of)
         panel = WatchlistPanel(session, SymbolMatcher(universe))
         window = MainWindow(panel)
-        if self._startup_notice:
-            panel.notices.show_notice("warning", self._startup_notice, timeout_ms=0)
+        if opened.notice:
+            panel.notices.show_notice("warning", opened.notice, timeout_ms=0)
         bridge = StreamBridge(
             self.book, session.models(), lambda: self.service.stats().frames if self.service else 0
         )
@@ -238,8 +259,8 @@ class QuoteBoardApp:
             self.simulator.stop()
         window.close()
         db.close()
-        if self._scratch is not None:
-            self._scratch.cleanup()
+        if opened.scratch is not None:
+            opened.scratch.cleanup()
         if report is None:
             return 0
         if self.args.dump:

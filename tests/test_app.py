@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -10,11 +11,11 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.app import DEFAULT_WATCHLISTS, follow_lists
+from desktop.app import DEFAULT_WATCHLISTS, follow_lists, open_database
 from desktop.domain.quote_book import QuoteBook
 from desktop.feed.connection import ConnectionSettings
 from desktop.feed.service import FeedService
-from desktop.persistence.database import Database
+from desktop.persistence.database import SCHEMA_VERSION, Database
 from desktop.persistence.watchlists import WatchlistRepository
 from desktop.protocol.alltick_wire import Cmd
 from desktop.protocol.plans import PLANS, Plan
@@ -87,3 +88,44 @@ async def test_a_drop_of_50_symbols_is_one_subscribe_request(
     finally:
         await service.stop()
         repo.db.close()
+
+
+def test_a_corrupt_database_is_moved_aside_and_the_user_told_where(tmp_path: Path) -> None:
+    (tmp_path / "quoteboard.db").write_bytes(b"garbage" * 200)
+    opened = open_database(tmp_path)
+    try:
+        moved = [p for p in tmp_path.iterdir() if ".corrupt-" in p.name]
+        assert len(moved) == 1 and moved[0].read_bytes().startswith(b"garbage")
+        assert opened.notice is not None and str(moved[0]) in opened.notice
+        assert opened.scratch is None
+    finally:
+        opened.db.close()
+
+
+def test_a_database_from_a_newer_version_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "quoteboard.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    conn.close()
+    opened = open_database(tmp_path)
+    try:
+        assert opened.scratch is not None and opened.db.path.parent != tmp_path
+        assert opened.notice is not None and "will not be saved" in opened.notice
+        assert (
+            sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+        )
+    finally:
+        opened.db.close()
+        opened.scratch.cleanup()
+
+
+def test_smoke_mode_without_a_data_dir_uses_a_throwaway_folder(tmp_path: Path) -> None:
+    opened = open_database(None, throwaway=True)
+    assert opened.scratch is not None and opened.notice is None
+    folder = Path(opened.scratch.name)
+    opened.db.close()
+    opened.scratch.cleanup()
+    assert not folder.exists()
+    kept = open_database(tmp_path, throwaway=True)  # --data-dir wins
+    assert kept.scratch is None and kept.db.path == tmp_path.resolve() / "quoteboard.db"
+    kept.db.close()

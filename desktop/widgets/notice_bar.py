@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolBut
 
 __all__ = ["NoticeBar"]
 
-_GLYPHS = {"info": "ⓘ", "warning": "⚠", "error": "✖", "question": "?"}
+_GLYPHS = {"info": "i", "warning": "!", "error": "×", "question": "?"}
+"""Drawn in a coloured disc (QSS): the letter tells the kind even without the colour."""
 _TIMEOUT_MS = {"info": 6000, "warning": 12000, "error": 0, "question": 0}
 """How long a notice stays: errors and questions stay until answered or dismissed."""
 
@@ -29,6 +30,8 @@ class NoticeBar(QFrame):
         self._kind = "info"
         self._glyph = QLabel(self)
         self._glyph.setObjectName("noticeGlyph")
+        self._glyph.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._glyph.setFixedSize(18, 18)
         self._label = QLabel(self)
         self._label.setObjectName("noticeText")
         self._label.setTextFormat(Qt.TextFormat.PlainText)
