@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desktop.domain.symbol_search import SymbolMatcher
 from desktop.qt.symbol_mime import SymbolPayload
@@ -65,6 +65,8 @@ class WatchlistPanel(QWidget):
         self.tabs.typedText.connect(self.start_search)
         self.tabs.noticeRequested.connect(self.notices.show_notice)
         self.tabs.currentListChanged.connect(self._on_list_shown)
+        self.tabs.rowMenuRequested.connect(self._row_menu)
+        self.tabs.tabMenuRequested.connect(self._tab_menu)
         session.notice.connect(self.notices.show_notice)
         session.listDeleted.connect(self._offer_undo_delete)
         session.listsChanged.connect(self._update_actions)
@@ -175,6 +177,46 @@ class WatchlistPanel(QWidget):
         view = self.current_view()
         if view is not None:
             view.clear_sort()
+
+    # -- context menus ------------------------------------------------------------------------
+    def _row_menu(self, view: EditableWatchlistView, at: QPoint) -> None:
+        """Right-click on rows: remove, copy, paste, and move or copy them to another list."""
+        symbols = view.selected_symbols()
+        source = view.list_model().list_id
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for action in (self.remove_action, self.copy_action, self.paste_action):
+            menu.addAction(action)
+        others = [info for info in self._session.lists() if info.id != source]
+        for title, copy in (("Move to", False), ("Copy to", True)):
+            submenu = menu.addMenu(title)
+            submenu.setEnabled(bool(symbols and others))
+            for info in others:
+                action = submenu.addAction(info.name)
+                action.setData((info.id, copy))
+                action.triggered.connect(
+                    lambda _=False, a=action: self._send_rows(source, symbols, a.data())
+                )
+        menu.popup(at)
+
+    def _send_rows(self, source: int, symbols: list[str], target: tuple[int, bool]) -> None:
+        list_id, copy = target
+        self._session.transfer(source, list_id, symbols, None, copy)
+
+    def _tab_menu(self, index: int, at: QPoint) -> None:
+        """Right-click on the tabs: new, and for the tab clicked rename, export, delete."""
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction(self.new_list_action)
+        if index >= 0:
+            for action in (self.rename_action, self.export_action, None, self.delete_list_action):
+                if action is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(action)
+        menu.popup(at)
 
     # -- search -------------------------------------------------------------------------------
     def start_search(self, text: str) -> None:

@@ -110,6 +110,10 @@ class WatchlistTabs(QTabWidget):
     """(kind, text) for the notice bar."""
     currentListChanged = Signal(int)
     """The list shown now (its id)."""
+    rowMenuRequested = Signal(object, QPoint)
+    """Right-click on a table: (the view, global position)."""
+    tabMenuRequested = Signal(int, QPoint)
+    """Right-click on the tab bar: (tab index or -1, global position)."""
 
     def __init__(self, session: WatchlistSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,6 +135,10 @@ class WatchlistTabs(QTabWidget):
         self._new_button.clicked.connect(self.new_list)
         self.setCornerWidget(self._new_button, Qt.Corner.TopRightCorner)
         self._bar.renameRequested.connect(self.start_rename)
+        self._bar.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self._bar.customContextMenuRequested.connect(
+            lambda pos: self.tabMenuRequested.emit(self._bar.tabAt(pos), self._bar.mapToGlobal(pos))
+        )
         self._bar.orderFinished.connect(self._commit_order)
         self.currentChanged.connect(self._on_current_changed)
         session.listsChanged.connect(self.sync)
@@ -207,6 +215,10 @@ class WatchlistTabs(QTabWidget):
         view.currentSymbolChanged.connect(lambda s, v=view: self._forward_symbol(v, s))
         view.typedText.connect(self.typedText)
         view.noticeRequested.connect(self.noticeRequested)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(
+            lambda pos, v=view: self.rowMenuRequested.emit(v, v.viewport().mapToGlobal(pos))
+        )
         return self.insertTab(position, view, info.name)
 
     def _label(self, index: int, info: WatchlistInfo) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QFileDialog, QMenu
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.symbol_search import SymbolMatcher
@@ -140,3 +140,31 @@ def test_the_geometry_report_names_what_a_real_drag_needs(panel: WatchlistPanel)
     assert report["search_visible"] is True
     assert len(report["results"]) == 1  # type: ignore[arg-type]
     assert len(report["rows"]) == 4 and len(report["tabs"]) == 2  # type: ignore[arg-type]
+
+
+def test_the_row_menu_moves_or_copies_the_selection_to_another_list(
+    qtbot: QtBot, lists: Lists, panel: WatchlistPanel
+) -> None:
+    view = panel.current_view()
+    assert view is not None
+    view.reveal(["MSFT.US", "NVDA.US"])
+    panel.tabs.rowMenuRequested.emit(view, QPoint(40, 40))
+    menu = next(m for m in panel.findChildren(QMenu) if m.isVisible())
+    submenus = {a.text(): a.menu() for a in menu.actions() if a.menu() is not None}
+    assert set(submenus) == {"Move to", "Copy to"}
+    hk = next(a for a in submenus["Move to"].actions() if a.text() == "HK")
+    hk.trigger()
+    assert lists.stored(lists.us) == ["AAPL.US", "TSLA.US"]
+    assert lists.stored(lists.hk) == ["00700.HK", "09988.HK", "MSFT.US", "NVDA.US"]
+    menu.close()
+
+
+def test_the_tab_menu_offers_rename_export_and_delete_for_the_tab_clicked(
+    lists: Lists, panel: WatchlistPanel
+) -> None:
+    panel.tabs.tabMenuRequested.emit(1, QPoint(40, 10))
+    assert panel.tabs.current_list() == lists.hk
+    menu = next(m for m in panel.findChildren(QMenu) if m.isVisible())
+    texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
+    assert texts == ["New Watchlist", "Rename Watchlist", "Export Watchlist…", "Delete Watchlist…"]
+    menu.close()
