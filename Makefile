@@ -57,5 +57,18 @@ smoke: $(APP_STAMP)
 reliability: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.fault_matrix
 
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@ $(APP_STAMP)
+
+## bench: the full benchmark ladder, ours vs the naive baseline (≈ 10 min; see README "Performance")
+bench: $(BENCH_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks $(ARGS)
+
+## bench-quick: a small ladder in under a minute (CI runs it to prove the harness works)
+bench-quick: $(BENCH_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks --quick $(ARGS)
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

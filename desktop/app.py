@@ -8,13 +8,14 @@ import csv
 import json
 import logging
 import os
+import sqlite3
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
 from desktop.domain.feed_status import FeedStatus
@@ -28,20 +29,25 @@ from desktop.feed.redact import redact
 from desktop.feed.service import FeedService
 from desktop.persistence.credentials import load_token
 from desktop.persistence.database import Database, DatabaseTooNew
+from desktop.persistence.layouts import LayoutRepository
 from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
 from desktop.persistence.watchlists import WatchlistRepository
 from desktop.protocol.plans import PLANS, Plan
 from desktop.qt.freshness_monitor import FreshnessMonitor
+from desktop.qt.perf_monitor import PerfMonitor
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
 
+if TYPE_CHECKING:
+    from desktop.widgets.depth_windows import DepthWindowManager
+
 __all__ = [
     "DEFAULT_WATCHLISTS",
+    "FeedSubscriptions",
     "OpenedDatabase",
     "QuoteBoardApp",
-    "follow_lists",
     "open_database",
     "run",
 ]
@@ -90,15 +96,33 @@ def open_database(data_dir: Path | None, throwaway: bool = False) -> OpenedDatab
     return OpenedDatabase(db, db.recovery_message)
 
 
-def follow_lists(session: WatchlistSession, service: FeedService) -> None:
-    """Stream the union of every watchlist (trades and depth); one feed update per list edit."""
+class FeedSubscriptions:
+    """What the feed streams: every watchlist's symbols (one depth level, for bid/ask) plus the
+    open depth ladders' symbols (the plan's full depth, issue 5's budget). One update per change."""
 
-    def subscribe(codes: list[str]) -> None:
-        symbols = [Symbol.parse(code) for code in codes]
-        service.set_symbols(symbols, symbols)
+    def __init__(self, service: FeedService) -> None:
+        self.service = service
+        self._lists: list[Symbol] = []
+        self._ladders: list[Symbol] = []
 
-    session.symbolsChanged.connect(subscribe)
-    subscribe(session.all_symbols())
+    def follow(self, session: WatchlistSession) -> None:
+        """Stream the union of every list from now on: one feed update per list edit."""
+        session.symbolsChanged.connect(self.set_lists)
+        self.set_lists(session.all_symbols())
+
+    def set_lists(self, codes: list[str]) -> None:
+        """The union of all watchlists changed."""
+        self._lists = [Symbol.parse(code) for code in codes]
+        self._apply()
+
+    def set_ladders(self, codes: list[str]) -> None:
+        """The symbols with a depth ladder open changed."""
+        self._ladders = [Symbol.parse(code) for code in codes]
+        self._apply()
+
+    def _apply(self) -> None:
+        wanted = list(dict.fromkeys([*self._lists, *self._ladders]))
+        self.service.set_symbols(wanted, wanted, full_depth=self._ladders)
 
 
 class _RedactingFilter(logging.Filter):
@@ -170,6 +194,7 @@ class QuoteBoardApp:
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
+        from desktop.widgets.depth_windows import DEPTH_KIND, DepthWindowManager
         from desktop.widgets.main_window import MainWindow
         from desktop.widgets.resources import resource_path
         from desktop.widgets.watchlist_panel import WatchlistPanel
@@ -202,6 +227,15 @@ class QuoteBoardApp:
         rows = session.rows()  # every list's rows: freshness and "not streaming" notes
         bridge.statusChanged.connect(window.set_status)
         bridge.rateChanged.connect(window.set_rate)
+        # -- View → Performance (issue 9): measures only while the panel is shown.
+        perf = PerfMonitor(
+            bridge,
+            frames=lambda: self.service.stats().frames if self.service else 0,
+            backlog=lambda: self.service.stats().backlog if self.service else 0,
+            parent=bridge,
+        )
+        perf.sampled.connect(window.performance_panel().show_sample)
+        window.performance_panel().visibilityChanged.connect(perf.set_active)
         window.quitRequested.connect(self._done.set)
         qapp.aboutToQuit.connect(self._done.set)
 
@@ -230,9 +264,27 @@ class QuoteBoardApp:
             lambda: window.feed_status_bar().set_backlog(service.stats().backlog)
         )
         window.set_status(FeedStatus(self.service.status.state, demo=demo))
-        follow_lists(session, self.service)
+        subscriptions = FeedSubscriptions(service)
+        subscriptions.follow(session)
         session.watch_external_changes()
+        # Depth ladders (issue 5): the dock follows the watchlist, pop-outs are saved and restored.
+        ladders = DepthWindowManager(self.book, bridge, main_window=window)
+        window.install_depth_dock(ladders.dock(), ladders.watchlist_group_menu(window))
+        panel.currentSymbolChanged.connect(ladders.follow_selection)
+        window.popOutRequested.connect(ladders.pop_out)
+        ladders.ladderSymbolsChanged.connect(
+            lambda names: self._subscribe(subscriptions, ladders, names)
+        )
+        self._subscribe(subscriptions, ladders, [])
+        layouts = LayoutRepository(db)
+        ladders.layoutChanged.connect(lambda: self._save_layouts(layouts, ladders))
         window.show()
+        view = panel.current_view()
+        first = view.list_model().symbol_at(0) if view is not None else None
+        if view is not None and first is not None:
+            view.select_symbol(first)
+        # after the main window, so it is placed first (AetherSDR #3324)
+        ladders.restore(layouts.load(DEPTH_KIND))
         if os.environ.get(GEOMETRY_ENV):
             from desktop.widgets.geometry_probe import GeometryProbe
 
@@ -257,6 +309,8 @@ class QuoteBoardApp:
         await self.service.stop()
         if self.simulator is not None:
             self.simulator.stop()
+        self._save_layouts(layouts, ladders)
+        ladders.shutdown()
         window.close()
         db.close()
         if opened.scratch is not None:
@@ -286,6 +340,34 @@ class QuoteBoardApp:
             monitor.set_sessions(done.result())
 
         future.add_done_callback(loaded)
+
+    def _subscribe(
+        self,
+        subscriptions: FeedSubscriptions,
+        ladders: DepthWindowManager,
+        ladder_symbols: list[str],
+    ) -> None:
+        """Stream the open ladders' symbols at full depth; say which ones the plan cannot."""
+        assert self.service is not None
+        subscriptions.set_ladders(ladder_symbols)
+        profile = self.service.profile
+        blocked = self.service.over_limit_depth
+        note = (
+            f"Depth not streaming: the {profile.label} plan streams depth for "
+            f"{profile.symbols_per_connection * profile.connections} symbols and ladders come "
+            "first. Close another ladder to free a slot."
+        )
+        ladders.set_depth_notes({s: note for s in ladder_symbols if s in blocked})
+
+    @staticmethod
+    def _save_layouts(layouts: LayoutRepository, ladders: DepthWindowManager) -> None:
+        """Save the open pop-outs; a failing disk costs the saved layout, never the session."""
+        from desktop.widgets.depth_windows import DEPTH_KIND
+
+        try:
+            layouts.save(DEPTH_KIND, ladders.layouts())
+        except sqlite3.Error as exc:
+            log.error("could not save the window layout: %s", exc)
 
     # -- smoke mode ---------------------------------------------------------------------------
     def _report(self, session: WatchlistSession, bridge: StreamBridge) -> dict[str, Any]:

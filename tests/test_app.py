@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.app import DEFAULT_WATCHLISTS, follow_lists, open_database
+from desktop.app import DEFAULT_WATCHLISTS, FeedSubscriptions, open_database
 from desktop.domain.quote_book import QuoteBook
 from desktop.feed.connection import ConnectionSettings
 from desktop.feed.service import FeedService
@@ -62,7 +62,8 @@ async def test_a_drop_of_50_symbols_is_one_subscribe_request(
     book = QuoteBook()
     session = WatchlistSession(repo, book)
     service = FeedService(book, server.ws_url, "t", PLANS[Plan.PROFESSIONAL], settings=FAST)
-    follow_lists(session, service)
+    subscriptions = FeedSubscriptions(service)
+    subscriptions.follow(session)
     await service.start()
     try:
         await until(
@@ -129,3 +130,30 @@ def test_smoke_mode_without_a_data_dir_uses_a_throwaway_folder(tmp_path: Path) -
     kept = open_database(tmp_path, throwaway=True)  # --data-dir wins
     assert kept.scratch is None and kept.db.path == tmp_path.resolve() / "quoteboard.db"
     kept.db.close()
+
+
+async def test_open_ladders_stream_with_the_lists_and_leave_when_closed(
+    server: SimulatorServer, qapp: QApplication, tmp_path: Path
+) -> None:
+    repo = WatchlistRepository(Database(tmp_path / "q.db"))
+    us = repo.create("US", ["AAPL"]).id
+    book = QuoteBook()
+    session = WatchlistSession(repo, book)
+    service = FeedService(book, server.ws_url, "t", PLANS[Plan.PROFESSIONAL], settings=FAST)
+    subscriptions = FeedSubscriptions(service)
+    subscriptions.follow(session)
+    subscriptions.set_ladders(["00700.HK"])  # a ladder open on a symbol on no list
+    await service.start()
+    try:
+        await until(
+            lambda: bool(server.connections) and len(server.connections[0].trade_codes) == 2
+        )
+        session.add_symbols(us, ["MSFT"])
+        await until(
+            lambda: set(server.connections[0].trade_codes) == {"AAPL.US", "700.HK", "MSFT.US"}
+        )
+        subscriptions.set_ladders([])
+        await until(lambda: set(server.connections[0].trade_codes) == {"AAPL.US", "MSFT.US"})
+    finally:
+        await service.stop()
+        repo.db.close()

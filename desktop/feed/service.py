@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Collection, Coroutine, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -97,6 +97,7 @@ class FeedService:
         self._plan: SubscriptionPlan | None = None
         self._trades: list[Symbol] = []
         self._depth: list[Symbol] = []
+        self._full_depth: set[Symbol] | None = None
         self._snapshotted: set[Symbol] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._checking = False
@@ -112,20 +113,36 @@ class FeedService:
         return self.health.last_error
 
     # -- desired state ------------------------------------------------------------------------
-    def set_symbols(self, trades: Sequence[Symbol], depth: Sequence[Symbol] = ()) -> None:
-        """The full desired trade and depth sets; connections converge on them, paced."""
+    def set_symbols(
+        self,
+        trades: Sequence[Symbol],
+        depth: Sequence[Symbol] = (),
+        full_depth: Collection[Symbol] | None = None,
+    ) -> None:
+        """The full desired trade and depth sets; connections converge on them, paced.
+
+        `full_depth` (the symbols with a ladder open) get the plan's full depth levels and every
+        other depth symbol one level; None gives every depth symbol full levels.
+        """
         self._trades = list(dict.fromkeys(trades))
         self._depth = list(dict.fromkeys(depth))
         for symbol in self._trades:
             self.book.track(str(symbol))
         self.not_streaming.keep_only(self._trades)
+        wider = set(full_depth or ()) - set(self._full_depth or ())
+        self._full_depth = set(full_depth) if full_depth is not None else None
+        # A ladder opened on a symbol already streaming: paint its full book now, not at the next
+        # push (a symbol new to the feed gets its book with its first snapshot).
+        wider_known = [s for s in self._depth if s in wider and s in self._snapshotted]
         self._replan()
+        if self._started and wider_known:
+            self._spawn(self._books(wider_known))
 
     def _replan(self) -> None:
         refused = self.not_streaming.is_refused
         trades = [s for s in self._trades if not refused(s)]
         depth = [s for s in self._depth if not refused(s)]
-        self._plan = plan_subscriptions(trades, depth, self.profile, self._plan)
+        self._plan = plan_subscriptions(trades, depth, self.profile, self._plan, self._full_depth)
         self.not_streaming.set_over_limit(self._plan.over_limit_trades)
         self._publish_notes()
         if self._started:
@@ -159,6 +176,13 @@ class FeedService:
     def _market_open(self, market: Market) -> bool:
         sessions = self.sessions
         return sessions is not None and sessions.phase(market, self._wall_ms()) is SessionPhase.OPEN
+
+    @property
+    def over_limit_depth(self) -> set[str]:
+        """Symbols whose depth the plan cannot stream (a ladder for one says so)."""
+        if self._plan is None:
+            return set()
+        return {str(s) for s in self._plan.over_limit_depth}
 
     def _apply_plan(self) -> None:
         plan = self._plan
@@ -232,15 +256,30 @@ class FeedService:
             self.book.apply_reference(ref, now)
         depth = [s for s in symbols if s in self._depth]
         if depth:
-            try:
-                for book in await self.rest.latest_books(depth):
-                    self.book.apply_depth(book, now)
-            except RestError as exc:
-                problems.append(f"books: {exc}")
+            problems.extend(await self._books(depth, report=False))
         if problems:
             self.health.error("REST snapshot: " + "; ".join(problems))
             log.warning("%s", redact(self.health.last_error))
             self._publish()
+
+    async def _books(self, symbols: list[Symbol], report: bool = True) -> list[str]:
+        """Apply the latest REST books, unless a pushed book is already newer."""
+        try:
+            books = await self.rest.latest_books(symbols)
+        except RestError as exc:
+            problem = f"books: {exc}"
+            if report:
+                self.health.error("REST snapshot: " + problem)
+                log.warning("%s", redact(self.health.last_error))
+                self._publish()
+            return [problem]
+        now = self.clock()
+        for book in books:
+            state = self.book.get(book.symbol)
+            if state is not None and state.depth is not None and state.depth.ts_ms > book.ts_ms:
+                continue
+            self.book.apply_depth(book, now)
+        return []
 
     # -- connection callbacks -----------------------------------------------------------------
     def _on_conn_state(self, index: int, state: str, reason: str, retry_in: float | None) -> None:

@@ -71,6 +71,7 @@ class _Row:
         "keys",
         "market",
         "note",
+        "stale",
         "symbol",
         "texts",
         "tick_dir",
@@ -92,6 +93,8 @@ class _Row:
         self.time_note: str | None = None
         self.dim = False
         self.tooltips: dict[int, str] = {}
+        self.stale = False
+        """Changed while outside the view's visible rows: cells are formatted when it shows."""
 
 
 class QuoteTableModel(QAbstractTableModel):
@@ -126,6 +129,8 @@ class QuoteTableModel(QAbstractTableModel):
         self._held = False
         self._resort_interval_s = 0.5
         self._last_sort_at = -math.inf
+        self._visible: tuple[int, int] | None = None
+        """Rows a view shows (first, last); None: format every row on every refresh."""
 
     # -- membership ---------------------------------------------------------------------------
     def set_symbols(self, symbols: Iterable[str]) -> None:
@@ -221,12 +226,16 @@ class QuoteTableModel(QAbstractTableModel):
         total = 0
         book = self._book
         ncols = self._ncols
+        first, last = self._visible or (0, len(self._rows))
         for symbol in symbols:
             r = self._row_of.get(symbol)
             state = book.get(symbol)
             if r is None or state is None:
                 continue
             row = self._rows[r]
+            if not first <= r <= last:
+                self._mark_stale(row, state)
+                continue
             changed = self._update_row(row, state, now)
             if not changed:
                 continue
@@ -247,6 +256,39 @@ class QuoteTableModel(QAbstractTableModel):
                 end = c
             self.dataChanged.emit(self.createIndex(r, start), self.createIndex(r, end))
         return total
+
+    def _mark_stale(self, row: _Row, state: QuoteState) -> None:
+        """An off-screen row changed: keep only its sort key current (for re-sorting)."""
+        row.stale = True
+        c = self._sort_column
+        if c >= 0:
+            key = self._plan[c][1](state)
+            if key != row.keys[c]:
+                row.keys[c] = key
+                self._order_stale = True
+
+    def set_visible_rows(self, first: int, last: int) -> None:
+        """The rows the view shows (inclusive): only these are formatted and announced per flush.
+
+        Rows outside are marked stale and formatted (without a flash) when they come into view.
+        The one view that shows this model calls it on scroll, resize and layout changes.
+        """
+        self._visible = (first, last)
+        self._freshen(range(max(0, first), min(last + 1, len(self._rows))), emit=True)
+
+    def _freshen(self, rows: Iterable[int], *, emit: bool) -> None:
+        """Format stale rows in full (no flash); announce them when `emit`."""
+        book, ncols = self._book, self._ncols
+        for r in rows:
+            row = self._rows[r]
+            state = book.get(row.symbol) if row.stale else None
+            if state is None:
+                continue
+            row.stale = False
+            self._update_row(row, state, None)
+            row.cells = [self._make_cell(row, c) for c in range(ncols)]
+            if emit:
+                self.dataChanged.emit(self.createIndex(r, 0), self.createIndex(r, ncols - 1))
 
     def _update_row(self, row: _Row, state: QuoteState, now: float | None) -> list[int]:
         """Reformat what moved in `row` from `state`; start flashes; return the changed columns.
@@ -428,6 +470,7 @@ class QuoteTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort rows by a column (stable; empty values last either way); -1 restores list order."""
         try:
+            self._freshen(range(len(self._rows)), emit=False)
             previous = self._sort_column
             self._sort_column = column if 0 <= column < self._ncols else -1
             self._sort_order = order
@@ -505,6 +548,9 @@ class QuoteTableModel(QAbstractTableModel):
         self._rows = rows
         self._row_of = new_row_of
         self.changePersistentIndexList(old_indexes, new_indexes)
+        if self._visible is not None:
+            first, last = self._visible
+            self._freshen(range(max(0, first), min(last + 1, len(rows))), emit=False)
         self.layoutChanged.emit()
         return True
 
@@ -515,6 +561,7 @@ class QuoteTableModel(QAbstractTableModel):
 
     def rows_as_displayed(self) -> list[list[str]]:
         """Cell texts in display order, without the ▲▼ glyphs (a row's note replaces its Last)."""
+        self._freshen(range(len(self._rows)), emit=False)
         return [list(row.texts) for row in self._rows]
 
     # -- QAbstractItemModel -------------------------------------------------------------------

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 import desktop
 from desktop.domain.feed_status import FeedStatus
 from desktop.widgets.editable_watchlist_view import EditableWatchlistView
+from desktop.widgets.performance_panel import PerformancePanel
 from desktop.widgets.reconnect_banner import ReconnectBanner
 from desktop.widgets.status_bar import FeedStatusBar
 from desktop.widgets.watchlist_panel import WatchlistPanel
@@ -27,6 +28,8 @@ class MainWindow(QMainWindow):
 
     quitRequested = Signal()
     """The user quit (File → Quit, Ctrl+Q, or closing this window): app.py shuts down."""
+    popOutRequested = Signal(str)
+    """Open a depth window for this symbol (Ctrl+D, or the watchlist row's context menu)."""
 
     def __init__(self, watchlists: WatchlistPanel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,7 +69,7 @@ class MainWindow(QMainWindow):
             else:
                 edit_menu.addAction(action)
 
-        view_menu = bar.addMenu("&View")
+        view_menu = self._view_menu = bar.addMenu("&View")
         self.freeze_action = QAction("&Freeze Row Order", self)
         self.freeze_action.setCheckable(True)
         self.freeze_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
@@ -83,12 +86,39 @@ class MainWindow(QMainWindow):
         self.full_screen_action.setShortcut(QKeySequence.StandardKey.FullScreen)
         self.full_screen_action.toggled.connect(self._set_full_screen)
         view_menu.addAction(self.full_screen_action)
+        self._add_performance_action(view_menu)
+
+        view_menu.addSeparator()
+        self.pop_out_action = QAction("&Pop Out Depth Ladder", self)
+        self.pop_out_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.pop_out_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.pop_out_action.setToolTip("Open the selected symbol's depth ladder in its own window")
+        self.pop_out_action.triggered.connect(self._pop_out_current)
+        view_menu.addAction(self.pop_out_action)
+        self._watchlists.add_row_action(self.pop_out_action)  # the rows' context menu
 
         help_menu = bar.addMenu("&Help")
         about = QAction("&About Quote Board", self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    # -- performance panel (issue 9) -----------------------------------------------------------
+    def _add_performance_action(self, view_menu: QMenu) -> None:
+        """View → Performance toggles the non-modal `PerformancePanel`; app.py feeds it."""
+        self._performance = PerformancePanel(self)
+        self.performance_action = QAction("&Performance", self)
+        self.performance_action.setCheckable(True)
+        self.performance_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.performance_action.setToolTip("Messages/s, flushes, loop lag and decode backlog")
+        self.performance_action.toggled.connect(self._performance.setVisible)
+        self._performance.visibilityChanged.connect(self.performance_action.setChecked)
+        view_menu.addSeparator()
+        view_menu.addAction(self.performance_action)
+
+    def performance_panel(self) -> PerformancePanel:
+        """The Performance tool window (hidden until View → Performance)."""
+        return self._performance
 
     # -- accessors ----------------------------------------------------------------------------
     def watchlists(self) -> WatchlistPanel:
@@ -103,7 +133,25 @@ class MainWindow(QMainWindow):
         """The status bar with the connection indicator, msg/s and DEMO badge."""
         return self._status_bar
 
+    def install_depth_dock(self, dock: QDockWidget, link_menu: QMenu | None = None) -> None:
+        """Dock the depth ladder on the right; list it (and the watchlist's link group) in View."""
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        width = 500
+        screen = self.screen()
+        room = screen.availableGeometry().width() if screen is not None else self.width()
+        self.resize(min(self.width() + width, room), self.height())  # the watchlist keeps its width
+        self.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+        self._view_menu.addAction(dock.toggleViewAction())
+        if link_menu is not None:
+            self._view_menu.addMenu(link_menu)
+
     # -- slots --------------------------------------------------------------------------------
+    def _pop_out_current(self) -> None:
+        view = self._watchlists.current_view()
+        symbol = view.current_symbol() if view is not None else None
+        if symbol:
+            self.popOutRequested.emit(symbol)
+
     @Slot(FeedStatus)
     def set_status(self, status: FeedStatus) -> None:
         """Show the feed's state (and the DEMO badge when `status.demo`)."""

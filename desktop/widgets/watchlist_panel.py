@@ -59,6 +59,7 @@ class WatchlistPanel(QWidget):
         layout.addWidget(self._splitter, 1)
         self._dialog: QFileDialog | None = None
         self._frozen = False
+        self._row_actions: list[QAction] = []
         self._build_actions()
         self.tabs.symbolActivated.connect(self.symbolActivated)
         self.tabs.currentSymbolChanged.connect(self.currentSymbolChanged)
@@ -179,12 +180,20 @@ class WatchlistPanel(QWidget):
             view.clear_sort()
 
     # -- context menus ------------------------------------------------------------------------
+    def add_row_action(self, action: QAction) -> None:
+        """Also offer `action` in the rows' context menu (e.g. Pop Out Depth Ladder)."""
+        self._row_actions.append(action)
+
     def _row_menu(self, view: EditableWatchlistView, at: QPoint) -> None:
         """Right-click on rows: remove, copy, paste, and move or copy them to another list."""
         symbols = view.selected_symbols()
         source = view.list_model().list_id
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for action in self._row_actions:
+            menu.addAction(action)
+        if self._row_actions:
+            menu.addSeparator()
         for action in (self.remove_action, self.copy_action, self.paste_action):
             menu.addAction(action)
         others = [info for info in self._session.lists() if info.id != source]

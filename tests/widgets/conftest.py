@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.symbol_search import SymbolMatcher
+from desktop.domain.symbol_universe import SymbolUniverse
 from desktop.persistence.database import Database
 from desktop.persistence.watchlists import WatchlistRepository
 from desktop.qt.watchlist_session import WatchlistSession
+from desktop.widgets.watchlist_panel import WatchlistPanel
 
 
 class Lists:
@@ -40,3 +43,13 @@ def lists(tmp_path: Path) -> Iterator[Lists]:
     board = Lists(tmp_path / "q.db")
     yield board
     board.repo.db.close()
+
+
+def watchlist_panel(
+    path: Path, symbols: list[str], book: QuoteBook | None = None
+) -> WatchlistPanel:
+    """A panel over one list of `symbols` in a new database at `path` (for main-window tests)."""
+    repo = WatchlistRepository(Database(path))
+    repo.create("Watchlist", symbols)
+    session = WatchlistSession(repo, book or QuoteBook())
+    return WatchlistPanel(session, SymbolMatcher(SymbolUniverse()))

@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.domain.feed_status import ReconnectNotice
 from desktop.widgets.reconnect_banner import ReconnectBanner
+from tests.widgets.conftest import watchlist_panel
 
 
 def test_the_banner_shows_the_sentence_as_plain_text_then_hides_itself(qtbot: QtBot) -> None:
@@ -23,19 +24,9 @@ def test_the_banner_shows_the_sentence_as_plain_text_then_hides_itself(qtbot: Qt
 
 
 def test_the_main_window_hosts_the_banner_above_the_table(qtbot: QtBot, tmp_path: Path) -> None:
-    from desktop.domain.quote_book import QuoteBook
-    from desktop.domain.symbol_search import SymbolMatcher
-    from desktop.domain.symbol_universe import SymbolUniverse
-    from desktop.persistence.database import Database
-    from desktop.persistence.watchlists import WatchlistRepository
-    from desktop.qt.watchlist_session import WatchlistSession
     from desktop.widgets.main_window import MainWindow
-    from desktop.widgets.watchlist_panel import WatchlistPanel
 
-    repo = WatchlistRepository(Database(tmp_path / "q.db"))
-    repo.create("US", ["AAPL"])
-    panel = WatchlistPanel(WatchlistSession(repo, QuoteBook()), SymbolMatcher(SymbolUniverse()))
-    window = MainWindow(panel)
+    window = MainWindow(watchlist_panel(tmp_path / "q.db", ["AAPL.US"]))
     qtbot.addWidget(window)
     window.show()
     assert not window.banner().isVisible()
