@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
+from desktop.app_recording import AppRecording, FeedTarget, replay_target
 from desktop.domain.feed_status import FeedStatus
 from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.quote_book import QuoteBook
@@ -39,6 +40,7 @@ from desktop.qt.stream_bridge import StreamBridge
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
+from desktop.simulator.replay import RecordingError
 
 if TYPE_CHECKING:
     from desktop.widgets.depth_windows import DepthWindowManager
@@ -100,10 +102,15 @@ class FeedSubscriptions:
     """What the feed streams: every watchlist's symbols (one depth level, for bid/ask) plus the
     open depth ladders' symbols (the plan's full depth, issue 5's budget). One update per change."""
 
-    def __init__(self, service: FeedService) -> None:
+    def __init__(self, service: FeedService | None = None) -> None:
         self.service = service
         self._lists: list[Symbol] = []
         self._ladders: list[Symbol] = []
+
+    def attach(self, service: FeedService) -> None:
+        """Stream through this service from now on (a new feed: the live one, or a replay)."""
+        self.service = service
+        self._apply()
 
     def follow(self, session: WatchlistSession) -> None:
         """Stream the union of every list from now on: one feed update per list edit."""
@@ -121,6 +128,8 @@ class FeedSubscriptions:
         self._apply()
 
     def _apply(self) -> None:
+        if self.service is None:
+            return
         wanted = list(dict.fromkeys([*self._lists, *self._ladders]))
         self.service.set_symbols(wanted, wanted, full_depth=self._ladders)
 
@@ -154,6 +163,11 @@ class QuoteBoardApp:
         self.book = QuoteBook()
         self.simulator: EmbeddedSimulator | None = None
         self.service: FeedService | None = None
+        self.subscriptions = FeedSubscriptions()
+        self._ladder_symbols: list[str] = []
+        self.ladders: DepthWindowManager | None = None
+        self.recording: AppRecording | None = None
+        self.exchange_sessions: SessionSource | None = None
         self._done = asyncio.Event()
 
     # -- error accounting ---------------------------------------------------------------------
@@ -172,8 +186,14 @@ class QuoteBoardApp:
         )
 
     # -- start-up -----------------------------------------------------------------------------
-    def _feed_endpoint(self) -> tuple[str, str, bool, Plan]:
-        """(ws url, token, demo, plan): the real provider when asked for, else the simulator."""
+    def _feed_endpoint(self, first: bool = True) -> FeedTarget:
+        """The real provider when asked for, a replay with --replay (at start), else the demo."""
+        symbols: list[Symbol] = []  # a live feed streams what the watchlists hold
+        if self.args.replay is not None and first:
+            try:
+                return replay_target(self.args.replay, None, None, self.args.speed)
+            except RecordingError as exc:
+                raise SystemExit(f"--replay: {exc}") from None
         if self.args.feed_url and self.smoke is None:
             lookup = load_token()
             if not lookup.token:
@@ -182,12 +202,14 @@ class QuoteBoardApp:
                     "OS keyring (service 'quoteboard', user 'alltick-token')."
                     + (f" {lookup.problem}" if lookup.problem else "")
                 )
-            return self.args.feed_url, lookup.token, False, Plan(self.args.plan or "basic")
+            plan = Plan(self.args.plan or "basic")
+            return FeedTarget(self.args.feed_url, lookup.token, False, plan, symbols)
         seed = self.args.seed if self.args.seed is not None else int(time.time())
         # Demo lists may hold any code the search offers: the simulator invents the ones it lacks.
-        self.simulator = EmbeddedSimulator(SimulatorConfig(seed=seed, synthesise_unknown=True))
-        endpoints = self.simulator.start()
-        return endpoints.ws_url, endpoints.token, True, Plan(self.args.plan or "professional")
+        simulator = EmbeddedSimulator(SimulatorConfig(seed=seed, synthesise_unknown=True))
+        endpoints = simulator.start()
+        plan = Plan(self.args.plan or "professional")
+        return FeedTarget(endpoints.ws_url, endpoints.token, True, plan, symbols, simulator)
 
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
@@ -206,7 +228,7 @@ class QuoteBoardApp:
         sys.excepthook = self._excepthook
         qapp.setQuitOnLastWindowClosed(False)
 
-        url, token, demo, plan = self._feed_endpoint()
+        target = self._feed_endpoint()
         opened = open_database(self.args.data_dir, throwaway=self.smoke is not None)
         db = opened.db
         repo = WatchlistRepository(db)
@@ -214,24 +236,31 @@ class QuoteBoardApp:
         universe = SymbolUniverse.from_files(
             resource_path("symbols", name) for name in ("us.csv", "hk.csv")
         )
-        session = WatchlistSession(repo, self.book, universe.name_of)
-        panel = WatchlistPanel(session, SymbolMatcher(universe))
-        window = MainWindow(panel)
+        self.session = session = WatchlistSession(repo, self.book, universe.name_of)
+        self.panel = panel = WatchlistPanel(session, SymbolMatcher(universe))
+        self.window = window = MainWindow(panel)
         if opened.notice:
             panel.notices.show_notice("warning", opened.notice, timeout_ms=0)
-        bridge = StreamBridge(
+        self.bridge = bridge = StreamBridge(
             self.book, session.models(), lambda: self.service.stats().frames if self.service else 0
         )
         session.modelAdded.connect(bridge.add_model)
         session.modelRemoved.connect(bridge.remove_model)
-        rows = session.rows()  # every list's rows: freshness and "not streaming" notes
+        self.rows = rows = session.rows()  # every list's rows: freshness and "not streaming" notes
+        session.modelAdded.connect(
+            lambda _model: rows.set_notes(self.service.notes() if self.service else {})
+        )
         bridge.statusChanged.connect(window.set_status)
         bridge.rateChanged.connect(window.set_rate)
+        # -- recording and replay (issue 10): the recorder taps every FeedService we build ----
+        self.recording = recording = AppRecording(self.args, window, self.switch_feed)
+        recording.start()
         # -- View → Performance (issue 9): measures only while the panel is shown.
         perf = PerfMonitor(
             bridge,
             frames=lambda: self.service.stats().frames if self.service else 0,
             backlog=lambda: self.service.stats().backlog if self.service else 0,
+            recorder_queue=lambda: recording.controller.queue_depth,
             parent=bridge,
         )
         perf.sampled.connect(window.performance_panel().show_sample)
@@ -240,51 +269,36 @@ class QuoteBoardApp:
         qapp.aboutToQuit.connect(self._done.set)
 
         # -- reliability (issue 3): row notes, reconnect banner, freshness, market hours -------
-        # The demo simulator trades around the clock, so demo mode judges by its clock.
-        sessions: SessionSource | None = AlwaysOpen() if demo else None
-        self.service = service = FeedService(
+        # The demo simulator and a replay trade around the clock: they are judged by its clock.
+        sessions: SessionSource | None = AlwaysOpen() if target.demo else None
+        self.monitor = monitor = FreshnessMonitor(
             self.book,
-            url,
-            token,
-            PLANS[plan],
-            demo=demo,
-            on_status=bridge.publish_status,
-            sessions=sessions,
-            on_notes=rows.set_notes,
-            on_reconnected=lambda notice: window.show_banner(notice.text),
+            rows,
+            FreshnessJudge(sessions),
+            not_streaming=lambda: set(self.service.notes()) if self.service else set(),
         )
-        session.modelAdded.connect(lambda _model: rows.set_notes(service.notes()))
-        monitor = FreshnessMonitor(
-            self.book, rows, FreshnessJudge(sessions), not_streaming=lambda: set(service.notes())
+        monitor.staleCountChanged.connect(
+            lambda count: self.service.set_stale(count) if self.service else None
         )
-        monitor.staleCountChanged.connect(service.set_stale)
         backlog = QTimer(window)
         backlog.setInterval(1000)
         backlog.timeout.connect(
-            lambda: window.feed_status_bar().set_backlog(service.stats().backlog)
+            lambda: window.feed_status_bar().set_backlog(
+                self.service.stats().backlog if self.service else 0
+            )
         )
-        window.set_status(FeedStatus(self.service.status.state, demo=demo))
-        subscriptions = FeedSubscriptions(service)
-        subscriptions.follow(session)
-        session.watch_external_changes()
         # Depth ladders (issue 5): the dock follows the watchlist, pop-outs are saved and restored.
-        ladders = DepthWindowManager(self.book, bridge, main_window=window)
+        self.ladders = ladders = DepthWindowManager(self.book, bridge, main_window=window)
         window.install_depth_dock(ladders.dock(), ladders.watchlist_group_menu(window))
         panel.currentSymbolChanged.connect(ladders.follow_selection)
         window.popOutRequested.connect(ladders.pop_out)
-        ladders.ladderSymbolsChanged.connect(
-            lambda names: self._subscribe(subscriptions, ladders, names)
-        )
-        self._subscribe(subscriptions, ladders, [])
+        ladders.ladderSymbolsChanged.connect(self._subscribe)
+        self.subscriptions.follow(session)
+        session.watch_external_changes()
         layouts = LayoutRepository(db)
         ladders.layoutChanged.connect(lambda: self._save_layouts(layouts, ladders))
         window.show()
-        view = panel.current_view()
-        first = view.list_model().symbol_at(0) if view is not None else None
-        if view is not None and first is not None:
-            view.select_symbol(first)
-        # after the main window, so it is placed first (AetherSDR #3324)
-        ladders.restore(layouts.load(DEPTH_KIND))
+        ladders.restore(layouts.load(DEPTH_KIND))  # after the main window (AetherSDR #3324)
         if os.environ.get(GEOMETRY_ENV):
             from desktop.widgets.geometry_probe import GeometryProbe
 
@@ -292,9 +306,13 @@ class QuoteBoardApp:
         bridge.start()
         monitor.start()
         backlog.start()
-        await self.service.start()
+        await self.switch_feed(target)
+        view = panel.current_view()
+        first = view.list_model().symbol_at(0) if view is not None else None
+        if view is not None and first is not None:
+            view.select_symbol(first)  # the ladder dock follows the selection from the start
         if sessions is None:  # after the first paint: ≈ 0.75 s, off the GUI thread
-            self._load_sessions(service, monitor)
+            self._load_sessions(monitor)
         if self.smoke is not None:
             loop.call_later(self.smoke, self._done.set)
         await self._done.wait()
@@ -305,10 +323,9 @@ class QuoteBoardApp:
         backlog.stop()
         session.watch_external_changes(False)
         panel.shutdown()
+        await self._stop_feed()  # nothing arrives after this: the report and recording agree
         report = self._report(session, bridge) if self.smoke is not None else None
-        await self.service.stop()
-        if self.simulator is not None:
-            self.simulator.stop()
+        recorded = await recording.close()
         self._save_layouts(layouts, ladders)
         ladders.shutdown()
         window.close()
@@ -317,6 +334,8 @@ class QuoteBoardApp:
             opened.scratch.cleanup()
         if report is None:
             return 0
+        if recorded is not None:
+            report["recorded"] = recorded
         if self.args.dump:
             self._dump(session, self.args.dump)
         print(json.dumps(report), flush=True)
@@ -324,10 +343,57 @@ class QuoteBoardApp:
             report["ticks"] > 0
             and report["rows_with_price"] == report["rows"]
             and report["errors"] == 0
+            and report.get("recorded", report["ticks"]) == report["ticks"]
         )
         return 0 if ok else 1
 
-    def _load_sessions(self, service: FeedService, monitor: FreshnessMonitor) -> None:
+    # -- switching feeds (replay, issue 10) ---------------------------------------------------
+    async def switch_feed(self, target: FeedTarget | None) -> None:
+        """Stream from `target` (None: the normal feed): the old feed stops, the rows reset."""
+        await self._stop_feed()
+        if target is None:
+            target = await asyncio.to_thread(self._feed_endpoint, False)  # Stop Replay
+        self.simulator = target.simulator
+        window, rows = self.window, self.rows
+        self.session.clear_rows(self._forget_book)
+        assert self.recording is not None
+        self.recording.show_target(target)
+        around_the_clock = target.demo or target.replay_label is not None
+        sessions = AlwaysOpen() if around_the_clock else self.exchange_sessions
+        self.service = service = FeedService(
+            self.book,
+            target.url,
+            target.token,
+            PLANS[target.plan],
+            demo=target.demo,
+            on_status=self.bridge.publish_status,
+            sessions=sessions,
+            on_notes=rows.set_notes,
+            on_reconnected=lambda notice: window.show_banner(notice.text),
+            tap=self.recording.offer,
+        )
+        if sessions is not None:
+            self.monitor.set_sessions(sessions)
+        window.set_status(FeedStatus(service.status.state, demo=target.demo))
+        self.subscriptions.attach(service)
+        self._subscribe(self._ladder_symbols)
+        if target.replay_label is not None:
+            self._offer_replay_list(target)
+        await service.start()
+
+    def _forget_book(self) -> None:
+        """Drop every symbol's state: a new feed must not show the old one's prices."""
+        for symbol in self.book.symbols():
+            self.book.untrack(symbol)
+
+    async def _stop_feed(self) -> None:
+        if self.service is not None:
+            await self.service.stop()
+        if self.simulator is not None:
+            simulator, self.simulator = self.simulator, None
+            await asyncio.to_thread(simulator.stop)
+
+    def _load_sessions(self, monitor: FreshnessMonitor) -> None:
         """Load XNYS/XHKG hours in a worker thread, then judge freshness and mute by them."""
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(None, load_exchange_sessions, time.time_ns() // 1_000_000)
@@ -336,20 +402,37 @@ class QuoteBoardApp:
             if done.cancelled() or done.exception() is not None:
                 log.warning("market hours unavailable: %s", done.exception())
                 return
-            service.set_sessions(done.result())
-            monitor.set_sessions(done.result())
+            self.exchange_sessions = done.result()
+            service = self.service
+            if service is not None and not service.demo and self.simulator is None:
+                service.set_sessions(done.result())  # a live feed, not the demo or a replay
+                monitor.set_sessions(done.result())
 
         future.add_done_callback(loaded)
 
-    def _subscribe(
-        self,
-        subscriptions: FeedSubscriptions,
-        ladders: DepthWindowManager,
-        ladder_symbols: list[str],
-    ) -> None:
-        """Stream the open ladders' symbols at full depth; say which ones the plan cannot."""
-        assert self.service is not None
-        subscriptions.set_ladders(ladder_symbols)
+    def _offer_replay_list(self, target: FeedTarget) -> None:
+        """A replay streams what was recorded: offer a list of it when the lists miss some."""
+        on_lists = set(self.session.all_symbols())
+        recorded = [str(s) for s in target.symbols]
+        missing = [s for s in recorded if s not in on_lists]
+        if not missing:
+            return
+        self.panel.notices.show_notice(
+            "info",
+            f"{len(missing)} of the {len(recorded)} recorded symbols are on no watchlist, so "
+            "their replay is not shown.",
+            [("Make a list of them", lambda: self.session.create_list("Replay", recorded))],
+            timeout_ms=0,
+        )
+
+    def _subscribe(self, ladder_symbols: list[str]) -> None:
+        """Trades for every list and ladder; 1 depth level for the lists' bid/ask, the plan's
+        full depth only for symbols with a ladder open (issue 5's budget)."""
+        self._ladder_symbols = list(ladder_symbols)
+        ladders = self.ladders
+        if self.service is None or ladders is None:
+            return
+        self.subscriptions.set_ladders(self._ladder_symbols)
         profile = self.service.profile
         blocked = self.service.over_limit_depth
         note = (

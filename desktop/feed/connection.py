@@ -13,11 +13,12 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from desktop.domain.market_data import DepthSnapshot, Tick
+from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Market
 from desktop.feed.redact import redact
@@ -27,9 +28,12 @@ from desktop.protocol.alltick_wire import Cmd, ErrorCode
 from desktop.protocol.backoff import CloseKind, ReconnectBackoff
 from desktop.protocol.subscriptions import ConnectionPlan
 
-__all__ = ["ConnectionEvents", "ConnectionSettings", "FeedConnection"]
+__all__ = ["ConnectionEvents", "ConnectionSettings", "FeedConnection", "FeedTap"]
 
 log = logging.getLogger(__name__)
+
+FeedTap: TypeAlias = Callable[[Tick | DepthSnapshot | ReferenceData], None]
+"""Sees every event the book accepted (the tick recorder); must be a cheap, non-blocking call."""
 
 
 @dataclass(slots=True)
@@ -58,8 +62,10 @@ class FeedConnection:
         clock: Callable[[], float] = time.monotonic,
         stagger: SubscribeStagger | None = None,
         market_open: Callable[[Market], bool] = lambda market: False,
+        tap: FeedTap | None = None,
     ) -> None:
         self.index = index
+        self.tap = tap
         self.url = url
         self.book = book
         self.events = events
@@ -215,6 +221,8 @@ class FeedConnection:
         book = self.book
         clock = self.clock
         queue = ws.recv_messages.frames
+        counters = book.counters
+        tap = self.tap
         while True:
             try:
                 frame = await ws.recv(decode=False)
@@ -229,11 +237,16 @@ class FeedConnection:
             if kind is Tick:
                 now = self._last_data_at = clock()
                 self.data_frames += 1
+                applied = counters.ticks
                 book.apply_tick(event, now)  # type: ignore[arg-type]
+                if tap is not None and counters.ticks != applied:  # recorder: no duplicates
+                    tap(event)  # type: ignore[arg-type]
             elif kind is DepthSnapshot:
                 now = self._last_data_at = clock()
                 self.data_frames += 1
                 book.apply_depth(event, now)  # type: ignore[arg-type]
+                if tap is not None:
+                    tap(event)  # type: ignore[arg-type]
             elif kind is Reply:
                 verdict = self._on_reply(event)  # type: ignore[arg-type]
                 if verdict is not None:

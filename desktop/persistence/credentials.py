@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 
 import msgspec
 
-__all__ = ["ENV_VAR", "KEYRING_SERVICE", "KEYRING_USER", "TokenLookup", "load_token"]
+__all__ = [
+    "ENV_VAR",
+    "KEYRING_SERVICE",
+    "KEYRING_USER",
+    "TokenLookup",
+    "load_postgres_password",
+    "load_token",
+    "store_postgres_password",
+]
 
 log = logging.getLogger(__name__)
 
@@ -48,3 +57,34 @@ def load_token(environ: dict[str, str] | None = None) -> TokenLookup:
     if stored:
         return TokenLookup(stored.strip(), "keyring")
     return TokenLookup(None)
+
+
+# -- the PostgreSQL recorder's password (issue 10) ------------------------------------------------
+def load_postgres_password(dsn_key: str) -> str | None:
+    """The password stored for a (redacted) PostgreSQL connection string, if any."""
+    try:
+        import keyring
+
+        stored = keyring.get_password(KEYRING_SERVICE, f"postgres:{dsn_key}")
+    except Exception as exc:  # no keyring: libpq may still find ~/.pgpass or PGPASSWORD
+        log.warning("keyring unavailable for the PostgreSQL password: %s", type(exc).__name__)
+        return None
+    return stored or None
+
+
+def store_postgres_password(dsn_key: str, password: str) -> str | None:
+    """Keep the password in the OS keyring; returns a sentence when that was impossible."""
+    try:
+        import keyring
+
+        if password:
+            keyring.set_password(KEYRING_SERVICE, f"postgres:{dsn_key}", password)
+        else:
+            with contextlib.suppress(Exception):
+                keyring.delete_password(KEYRING_SERVICE, f"postgres:{dsn_key}")
+    except Exception as exc:
+        return (
+            f"The password could not be stored in the OS keyring ({type(exc).__name__}); "
+            "use ~/.pgpass or PGPASSWORD instead."
+        )
+    return None

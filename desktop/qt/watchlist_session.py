@@ -137,6 +137,15 @@ class WatchlistSession(QObject):
         model = self._models.get(list_id)
         return model.list_symbols() if model is not None else []
 
+    def clear_rows(self, between: Callable[[], object] = lambda: None) -> None:
+        """A new feed: empty every table, run `between` (forget the old book), refill the lists."""
+        kept = [(model, model.list_symbols()) for model in self.models()]
+        for model, _ in kept:
+            model.set_symbols([])
+        between()
+        for model, symbols in kept:
+            model.apply_symbols(symbols)
+
     def rows(self) -> ListRows:
         """All lists' rows as one target (the freshness monitor, plan-limit notes)."""
         return ListRows(self)

@@ -8,9 +8,12 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QVBo
 
 import desktop
 from desktop.domain.feed_status import FeedStatus
+from desktop.domain.recording import RecordingSettings
 from desktop.widgets.editable_watchlist_view import EditableWatchlistView
 from desktop.widgets.performance_panel import PerformancePanel
 from desktop.widgets.reconnect_banner import ReconnectBanner
+from desktop.widgets.recording_badges import RecordingIndicator, ReplayBadge
+from desktop.widgets.recording_menu import RecordingMenu
 from desktop.widgets.status_bar import FeedStatusBar
 from desktop.widgets.watchlist_panel import WatchlistPanel
 
@@ -55,6 +58,13 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addActions(self._watchlists.file_actions())
         file_menu.addSeparator()
+        # -- recording and replay (issue 10): intents for app.py, REC and REPLAY badges --------
+        self.recording_menu = RecordingMenu(self, file_menu, RecordingSettings())
+        self.recording_indicator = RecordingIndicator()
+        self.replay_badge = ReplayBadge()
+        self._status_bar.insertPermanentWidget(0, self.replay_badge)
+        self._status_bar.insertPermanentWidget(1, self.recording_indicator)
+        # -- end of recording and replay ----------------------------------------------------
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
