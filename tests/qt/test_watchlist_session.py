@@ -23,7 +23,8 @@ class Board:
         self.repo = WatchlistRepository(Database(self.path))
         self.us = self.repo.create("US", ["AAPL", "MSFT"]).id
         self.hk = self.repo.create("HK", ["700"]).id
-        self.session = WatchlistSession(self.repo, QuoteBook(), {"AAPL.US": "Apple Inc."}.get)
+        self.book = QuoteBook()
+        self.session = WatchlistSession(self.repo, self.book, {"AAPL.US": "Apple Inc."}.get)
         self.unions: list[list[str]] = []
         self.notices: list[tuple[str, str]] = []
         self.session.symbolsChanged.connect(self.unions.append)
@@ -173,3 +174,31 @@ def test_an_undo_that_no_longer_applies_says_so_and_shows_what_is_stored(board: 
     board.undo()
     assert board.notices[-1][0] == "error" and "Undo Add 09988.HK failed" in board.notices[-1][1]
     assert board.session.model(board.hk) is None and board.names() == ["US"]
+
+
+def test_a_new_feed_empties_every_table_then_refills_the_lists(board: Board) -> None:
+    from decimal import Decimal
+
+    from desktop.domain.market_data import ReferenceData
+    from desktop.qt.quote_columns import ColumnId
+
+    book = board.book
+    book.apply_reference(ReferenceData("AAPL.US", name="Apple", last=Decimal("230")), 1.0)
+    board.session.set_active_list(board.us)
+    us = board.session.model(board.us)
+    assert us is not None
+    us.refresh(book.take_dirty(), 1.0)
+    assert us.index(0, int(ColumnId.LAST)).data().startswith("230")
+    forgotten: list[int] = []
+
+    def forget() -> None:
+        forgotten.append(us.rowCount())
+        for symbol in book.symbols():
+            book.untrack(symbol)
+
+    board.session.clear_rows(forget)
+    assert forgotten == [0]  # the tables were empty while the old book was dropped
+    assert us.symbols() == ["AAPL.US", "MSFT.US"] and board.session.symbols(board.hk) == [
+        "00700.HK"
+    ]
+    assert us.index(0, int(ColumnId.LAST)).data() in ("", None)
