@@ -32,6 +32,9 @@ __all__ = ["ConnectionEvents", "ConnectionSettings", "FeedConnection", "FeedTap"
 
 log = logging.getLogger(__name__)
 
+_SLICE_S = 0.004
+"""Longest run of queued frames decoded before the receive loop yields to the event loop."""
+
 FeedTap: TypeAlias = Callable[[Tick | DepthSnapshot | ReferenceData], None]
 """Sees every event the book accepted (the tick recorder); must be a cheap, non-blocking call."""
 
@@ -223,6 +226,7 @@ class FeedConnection:
         queue = ws.recv_messages.frames
         counters = book.counters
         tap = self.tap
+        slice_started = time.perf_counter()
         while True:
             try:
                 frame = await ws.recv(decode=False)
@@ -230,6 +234,15 @@ class FeedConnection:
                 return CloseKind.DROPPED, self._abort_reason or _describe(exc)
             self.frames += 1
             backlog = self.backlog = len(queue)
+            if backlog and not self.frames & 63:
+                # recv() returns queued frames without yielding: under a burst, hand the loop
+                # back every few milliseconds so paints, timers and heartbeats keep their pace.
+                now_pc = time.perf_counter()
+                if now_pc - slice_started > _SLICE_S:
+                    await asyncio.sleep(0)
+                    slice_started = time.perf_counter()
+            elif not backlog:
+                slice_started = time.perf_counter()
             if backlog > self.max_backlog:
                 self.max_backlog = backlog
             event = decode(frame)
