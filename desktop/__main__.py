@@ -1,4 +1,6 @@
-"""Command line: `quoteboard` starts the app; `--smoke N` runs it headless-checkable for N seconds."""
+"""Command line: `quoteboard` starts the app; `--smoke N` runs it headless-checkable for N seconds;
+`quoteboard lists | export NAME | import FILE` script the watchlists (see `desktop.persistence.list_io`).
+"""
 
 from __future__ import annotations
 
@@ -63,12 +65,48 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--speed", type=float, default=1.0, help="with --replay: this many times faster"
     )
+    _add_list_commands(parser)
     return parser
+
+
+def _add_list_commands(parser: argparse.ArgumentParser) -> None:
+    """`lists`, `export`, `import`: scripts edit watchlists, also while the app runs."""
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    data_dir = argparse.ArgumentParser(add_help=False)  # `--data-dir` also after the command
+    data_dir.add_argument("--data-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS)
+    commands.add_parser("lists", parents=[data_dir], help="print each watchlist: NAME<TAB>COUNT")
+    export = commands.add_parser("export", parents=[data_dir], help="print a watchlist")
+    export.add_argument("name", metavar="NAME")
+    export.add_argument("--format", choices=["csv", "txt"], default="csv")
+    imp = commands.add_parser(
+        "import", parents=[data_dir], help="add a CSV or text file's symbols to a watchlist"
+    )
+    imp.add_argument("file", metavar="FILE", help="a .csv or text file, or - for stdin")
+    imp.add_argument("--into", metavar="NAME", help="the watchlist (default: the file's name)")
+    imp.add_argument("--format", choices=["csv", "txt"], help="default: from the file name")
+
+
+def _run_list_command(args: argparse.Namespace) -> int:
+    from desktop.domain.list_text import ListFormat
+    from desktop.domain.symbol_universe import SymbolUniverse
+    from desktop.persistence import list_io
+    from desktop.widgets.resources import resource_path
+
+    fmt = ListFormat(args.format) if getattr(args, "format", None) else None
+    if args.command == "lists":
+        return list_io.cli_lists(args.data_dir)
+    if args.command == "export":
+        files = [resource_path("symbols", name) for name in ("us.csv", "hk.csv")]
+        names = SymbolUniverse.from_files(files).name_of
+        return list_io.cli_export(args.data_dir, args.name, fmt or ListFormat.CSV, names)
+    return list_io.cli_import(args.data_dir, args.file, args.into, fmt)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `quoteboard` console script."""
     args = build_parser().parse_args(argv)
+    if args.command is not None:
+        return _run_list_command(args)
     if args.dump and args.smoke is None:
         build_parser().error("--dump only works with --smoke")
     if args.replay is not None and args.record:
