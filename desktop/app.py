@@ -527,6 +527,7 @@ def run(args: argparse.Namespace) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    from desktop.widgets.app_identity import apply_app_identity
     from desktop.widgets.theme import apply_dark_theme
 
     started = time.monotonic()
@@ -541,10 +542,7 @@ def run(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # smoke mode needs no display
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
-    qapp.setApplicationName("Quote Board")
-    qapp.setOrganizationName("Quote Board")
-    qapp.setApplicationVersion(__version__)
-    qapp.setDesktopFileName("quoteboard")
+    apply_app_identity(qapp)
     apply_dark_theme(qapp)
     board = QuoteBoardApp(args)
     code: int = qasync.run(board.run())
