@@ -54,7 +54,8 @@ compgen -G "$bundle/_internal/keyring-*.dist-info/entry_points.txt" >/dev/null \
 echo "  keyring backends + entry points, secretstorage, jeepney, pyqtgraph templates: present"
 
 echo "-- offscreen: $app --smoke 5"
-QT_QPA_PLATFORM=offscreen "$app" --smoke 5 >"$work/offscreen.out"
+QT_QPA_PLATFORM=offscreen "$app" --smoke 5 >"$work/offscreen.out" 2>"$work/offscreen.err" \
+  || { cat "$work/offscreen.err" >&2; echo "the offscreen smoke run exited non-zero" >&2; exit 1; }
 check_summary "$work/offscreen.out"
 
 echo "-- X11 (Xvfb): the window and its identity"
