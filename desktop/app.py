@@ -22,7 +22,7 @@ from desktop.app_recording import AppRecording, FeedTarget, replay_target
 from desktop.domain.feed_status import FeedStatus
 from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.quote_book import QuoteBook
-from desktop.domain.sessions import AlwaysOpen, SessionSource, load_exchange_sessions
+from desktop.domain.sessions import CALENDARS, AlwaysOpen, SessionSource, load_exchange_sessions
 from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbol_universe import SymbolUniverse
 from desktop.domain.symbols import Symbol
@@ -419,6 +419,7 @@ class QuoteBoardApp:
             if done.cancelled() or done.exception() is not None:
                 log.warning("market hours unavailable: %s", done.exception())
                 return
+            log.info("market hours loaded (%s)", ", ".join(CALENDARS.values()))
             self.exchange_sessions = done.result()
             service = self.service
             if service is not None and not service.demo and self.simulator is None:

@@ -16,8 +16,13 @@ app="$bundle/quoteboard"
 
 work="$(mktemp -d)"
 xvfb_pid=""
+sim_pid=""
+real_pid=""
 cleanup() {
-  if [ -n "$xvfb_pid" ]; then kill "$xvfb_pid" 2>/dev/null || true; fi
+  local pid
+  for pid in "$real_pid" "$sim_pid" "$xvfb_pid"; do
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -96,4 +101,32 @@ for size in 16 48; do
   need "the window has no ${size}px icon (resources/icons missing from the bundle?)" \
     "Icon ($size x $size)" "$icons"
 done
+# Provider mode reaches what demo mode never loads: market hours (exchange_calendars, pandas,
+# NumPy's compiled libraries) in a worker thread after the first paint.
+echo "-- X11, provider mode against quoteboard-sim: market hours load in the bundle"
+sim="${QUOTEBOARD_SIM:-$repo/.venv/bin/quoteboard-sim}"
+"$sim" --port 0 --token bundlecheck=professional >"$work/sim.out" 2>&1 &
+sim_pid=$!
+url=""
+for _ in $(seq 100); do
+  url="$(sed -n 's/.*WebSocket: \(ws:[^?]*\).*/\1/p' "$work/sim.out")"
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+[ -n "$url" ] || { cat "$work/sim.out" >&2; echo "quoteboard-sim did not start" >&2; exit 1; }
+QUOTEBOARD_TOKEN=bundlecheck QT_QPA_PLATFORM=xcb "$app" --feed-url "$url" --plan professional \
+  --log-level INFO >"$work/real.out" 2>"$work/real.err" &
+real_pid=$!
+for _ in $(seq 300); do
+  grep -q "market hours loaded" "$work/real.err" && break
+  kill -0 "$real_pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill "$real_pid" 2>/dev/null || true
+if ! grep -q "market hours loaded" "$work/real.err" || grep -qE "WARNING|ERROR|Traceback" "$work/real.err"; then
+  cat "$work/real.err" >&2
+  echo "provider mode failed in the bundle (see the log above)" >&2
+  exit 1
+fi
+grep -o "market hours loaded.*" "$work/real.err" | sed 's/^/  /'
 echo "bundle checks passed"
