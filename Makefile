@@ -23,7 +23,7 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(APP_STAMP)
 
 $(BUILD_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[build]'
+	$(BIN)/python -m pip install --quiet -e '.[build,postgres]'
 	touch $@ $(APP_STAMP)
 
 venv: $(DEV_STAMP)

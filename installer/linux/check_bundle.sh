@@ -42,8 +42,8 @@ EOF
 }
 
 # What a frozen app cannot find by itself: keyring backends (found through entry points, so the
-# dist-info must be there too), the Secret Service client, pyqtgraph's templates. --smoke needs
-# none of them, so they are checked in the archive.
+# dist-info must be there too), the Secret Service client, pyqtgraph's templates; and the
+# PostgreSQL sink's libpq binding. --smoke needs none of them, so they are checked in the bundle.
 echo "-- bundled modules"
 viewer="${PYI_ARCHIVE_VIEWER:-$repo/.venv/bin/pyi-archive_viewer}"
 modules="$("$viewer" --recursive --brief "$app" 2>/dev/null | tr -d ' ')"
@@ -56,7 +56,9 @@ for module in keyring.backends.SecretService keyring.backends.Windows keyring.ba
 done
 compgen -G "$bundle/_internal/keyring-*.dist-info/entry_points.txt" >/dev/null \
   || { echo "keyring's entry points are not in the bundle" >&2; exit 1; }
-echo "  keyring backends + entry points, secretstorage, jeepney, pyqtgraph templates: present"
+compgen -G "$bundle/_internal/psycopg_binary/pq.*.so" >/dev/null \
+  || { echo "psycopg's compiled libpq binding is not in the bundle (the PostgreSQL sink)" >&2; exit 1; }
+echo "  keyring backends + entry points, secretstorage, jeepney, pyqtgraph templates, psycopg: present"
 
 echo "-- offscreen: $app --smoke 5"
 QT_QPA_PLATFORM=offscreen "$app" --smoke 5 >"$work/offscreen.out" 2>"$work/offscreen.err" \

@@ -21,7 +21,7 @@ cd "$repo"
 venv="build/venv-macos"
 [ -x "$venv/bin/python" ] || "${PYTHON:-python3}" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
-"$venv/bin/python" -m pip install --quiet ".[build]"
+"$venv/bin/python" -m pip install --quiet ".[build,postgres]"
 "$venv/bin/pyinstaller" --noconfirm --clean --distpath dist --workpath build/pyinstaller \
   installer/quoteboard.spec
 

@@ -19,7 +19,7 @@ $venv = "build\venv-windows"
 if (-not (Test-Path "$venv\Scripts\python.exe")) { Invoke-Checked "py" @("-3", "-m", "venv", $venv) }
 $python = "$venv\Scripts\python.exe"
 Invoke-Checked $python @("-m", "pip", "install", "--quiet", "--upgrade", "pip")
-Invoke-Checked $python @("-m", "pip", "install", "--quiet", ".[build]")
+Invoke-Checked $python @("-m", "pip", "install", "--quiet", ".[build,postgres]")
 Invoke-Checked "$venv\Scripts\pyinstaller.exe" @(
     "--noconfirm", "--clean", "--distpath", "dist", "--workpath", "build\pyinstaller",
     "installer\quoteboard.spec")
