@@ -4,10 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 APP_STAMP := $(VENV)/.app-installed
 DEV_STAMP := $(VENV)/.dev-installed
-LINT_DIRS := desktop tests $(wildcard benchmarks)
+BUILD_STAMP := $(VENV)/.build-installed
+LINT_DIRS := desktop tests installer $(wildcard benchmarks)
 export QT_API := pyside6
 
-.PHONY: run test check lint format sim smoke venv clean bench bench-quick reliability
+.PHONY: run test check lint format sim smoke venv clean bench bench-quick reliability icons installer
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,10 @@ $(APP_STAMP): pyproject.toml | $(BIN)/python
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,dev,postgres]'
+	touch $@ $(APP_STAMP)
+
+$(BUILD_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[build,postgres]'
 	touch $@ $(APP_STAMP)
 
 venv: $(DEV_STAMP)
@@ -69,6 +74,17 @@ bench: $(BENCH_STAMP)
 ## bench-quick: a small ladder in under a minute (CI runs it to prove the harness works)
 bench-quick: $(BENCH_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks --quick $(ARGS)
+
+## icons: render resources/icons/quoteboard.svg to the PNG sizes, .ico and .icns (all committed)
+icons: $(APP_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python installer/make_icons.py
+
+## installer: build the PyInstaller bundle (dist/quoteboard/) and the .deb next to it (Linux)
+installer: $(BUILD_STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+	  --distpath dist --workpath build/pyinstaller installer/quoteboard.spec
+	installer/linux/build_deb.sh dist/quoteboard dist
+	@du -sh dist/quoteboard
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

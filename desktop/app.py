@@ -22,7 +22,7 @@ from desktop.app_recording import AppRecording, FeedTarget, replay_target
 from desktop.domain.feed_status import FeedStatus
 from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.quote_book import QuoteBook
-from desktop.domain.sessions import AlwaysOpen, SessionSource, load_exchange_sessions
+from desktop.domain.sessions import CALENDARS, AlwaysOpen, SessionSource, load_exchange_sessions
 from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbol_universe import SymbolUniverse
 from desktop.domain.symbols import Symbol
@@ -419,6 +419,7 @@ class QuoteBoardApp:
             if done.cancelled() or done.exception() is not None:
                 log.warning("market hours unavailable: %s", done.exception())
                 return
+            log.info("market hours loaded (%s)", ", ".join(CALENDARS.values()))
             self.exchange_sessions = done.result()
             service = self.service
             if service is not None and not service.demo and self.simulator is None:
@@ -527,6 +528,7 @@ def run(args: argparse.Namespace) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
+    from desktop.widgets.app_identity import apply_app_identity
     from desktop.widgets.theme import apply_dark_theme
 
     started = time.monotonic()
@@ -541,10 +543,7 @@ def run(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # smoke mode needs no display
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
-    qapp.setApplicationName("Quote Board")
-    qapp.setOrganizationName("Quote Board")
-    qapp.setApplicationVersion(__version__)
-    qapp.setDesktopFileName("quoteboard")
+    apply_app_identity(qapp)
     apply_dark_theme(qapp)
     board = QuoteBoardApp(args)
     code: int = qasync.run(board.run())
