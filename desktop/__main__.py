@@ -1,4 +1,5 @@
-"""Command line: `quoteboard` starts the app; `--smoke N` runs it headless-checkable for N seconds."""
+"""Command line: `quoteboard` starts the app; `--smoke N` runs it headless-checkable for N seconds;
+`quoteboard token set|status|clear` manages the API token in the OS keyring."""
 
 from __future__ import annotations
 
@@ -47,12 +48,43 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default), ERROR"
     )
+    _add_token_commands(parser)
     return parser
+
+
+def _add_token_commands(parser: argparse.ArgumentParser) -> None:
+    """`quoteboard token set|status|clear` (the token itself is read from stdin, never argv)."""
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    token = commands.add_parser(
+        "token",
+        help="store, check or remove the API token in the OS keyring",
+        description="Manage the AllTick API token in the OS keyring. QUOTEBOARD_TOKEN in the "
+        "environment overrides the keyring for one run.",
+    )
+    actions = token.add_subparsers(dest="token_action", metavar="ACTION", required=True)
+    setter = actions.add_parser(
+        "set",
+        help="read the token from standard input (a hidden prompt, or a pipe) and store it",
+    )
+    setter.add_argument("stray", nargs="*", help=argparse.SUPPRESS)
+    actions.add_parser("status", help="say whether a token is stored, and where (never the token)")
+    actions.add_parser("clear", help="remove the stored token")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `quoteboard` console script."""
     args = build_parser().parse_args(argv)
+    if args.command == "token":
+        if getattr(args, "stray", None):
+            # Not echoed back: the argument may be the token itself.
+            build_parser().error(
+                "`quoteboard token set` takes no arguments: it reads the token from standard "
+                "input, so it never lands in shell history or the process list. Run it and paste "
+                'the token, or pipe it in: printf %s "$TOKEN" | quoteboard token set'
+            )
+        from desktop.persistence.token_cli import run_token_command
+
+        return run_token_command(args.token_action)
     if args.dump and args.smoke is None:
         build_parser().error("--dump only works with --smoke")
     from desktop.app import run

@@ -15,19 +15,19 @@ from types import TracebackType
 from typing import Any
 
 from desktop import __version__
-from desktop.domain.feed_status import FeedStatus
+from desktop.control.feed_runner import FeedRunner, FeedSource
+from desktop.control.settings_controller import SettingsController
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Symbol
 from desktop.feed.redact import redact
 from desktop.feed.service import FeedService
-from desktop.persistence.credentials import load_token
-from desktop.protocol.plans import PLANS, Plan
+from desktop.persistence.database import Database, DatabaseTooNew
+from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
+from desktop.protocol.plans import Plan
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
-from desktop.simulator.embedded import EmbeddedSimulator
-from desktop.simulator.server import SimulatorConfig
 
-__all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "run"]
+__all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "configure_logging", "redacting_handler", "run"]
 
 log = logging.getLogger("desktop")
 
@@ -68,11 +68,24 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
+class _RedactingFormatter(logging.Formatter):
+    """Redacts the finished line too: tracebacks and stack info are formatted after filters run."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def redacting_handler(stream: Any = None) -> logging.Handler:
+    """The app's log handler: stderr (or `stream`), every record and traceback redacted."""
+    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler.addFilter(_RedactingFilter())
+    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
 def configure_logging(level: str) -> None:
     """Log to stderr, redacted."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(_RedactingFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler = redacting_handler()
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(getattr(logging, level.upper(), logging.WARNING))
@@ -86,9 +99,13 @@ class QuoteBoardApp:
         self.smoke: float | None = args.smoke
         self.errors = 0
         self.book = QuoteBook()
-        self.simulator: EmbeddedSimulator | None = None
-        self.service: FeedService | None = None
+        self.feed: FeedRunner | None = None
         self._done = asyncio.Event()
+
+    @property
+    def service(self) -> FeedService | None:
+        """The running feed service (it changes when Settings switch between demo and live)."""
+        return self.feed.service if self.feed else None
 
     # -- error accounting ---------------------------------------------------------------------
     def _excepthook(
@@ -106,21 +123,12 @@ class QuoteBoardApp:
         )
 
     # -- start-up -----------------------------------------------------------------------------
-    def _feed_endpoint(self) -> tuple[str, str, bool, Plan]:
-        """(ws url, token, demo, plan): the real provider when asked for, else the simulator."""
-        if self.args.feed_url and self.smoke is None:
-            lookup = load_token()
-            if not lookup.token:
-                raise SystemExit(
-                    "--feed-url needs an API token: set QUOTEBOARD_TOKEN or store one in the "
-                    "OS keyring (service 'quoteboard', user 'alltick-token')."
-                    + (f" {lookup.problem}" if lookup.problem else "")
-                )
-            return self.args.feed_url, lookup.token, False, Plan(self.args.plan or "basic")
-        seed = self.args.seed if self.args.seed is not None else int(time.time())
-        self.simulator = EmbeddedSimulator(SimulatorConfig(seed=seed))
-        endpoints = self.simulator.start()
-        return endpoints.ws_url, endpoints.token, True, Plan(self.args.plan or "professional")
+    def _open_database(self) -> Database:
+        path = resolve_data_dir(self.args.data_dir) / DB_FILENAME
+        try:
+            return Database(path)
+        except DatabaseTooNew as exc:
+            raise SystemExit(str(exc)) from None
 
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
@@ -135,38 +143,45 @@ class QuoteBoardApp:
         sys.excepthook = self._excepthook
         qapp.setQuitOnLastWindowClosed(False)
 
-        url, token, demo, plan = self._feed_endpoint()
+        db = self._open_database()
         symbols = [Symbol.parse(text) for text in DEFAULT_WATCHLIST]
         model = QuoteTableModel(self.book)
         model.set_symbols([str(s) for s in symbols])
         window = MainWindow(model)
-        bridge = StreamBridge(
-            self.book, model, lambda: self.service.stats().frames if self.service else 0
+        feed = self.feed = FeedRunner(
+            self.book, lambda s: bridge.publish_status(s), seed=self.args.seed
         )
+        bridge = StreamBridge(self.book, model, feed.frames)
         bridge.statusChanged.connect(window.set_status)
         bridge.rateChanged.connect(window.set_rate)
         window.quitRequested.connect(self._done.set)
         qapp.aboutToQuit.connect(self._done.set)
 
-        self.service = FeedService(
-            self.book, url, token, PLANS[plan], demo=demo, on_status=bridge.publish_status
+        # Settings (issue 7): token from QUOTEBOARD_TOKEN or the keyring, provider/plan/host in
+        # app_state; a 401 opens the dialog; Save switches demo <-> live without a restart.
+        plan = Plan(self.args.plan) if self.args.plan else None
+        settings = SettingsController(
+            window, feed, db, plan_override=plan, feed_url_override=self.args.feed_url
         )
-        window.set_status(FeedStatus(self.service.status.state, demo=demo))
-        self.service.set_symbols(symbols, symbols)
+        window.settingsRequested.connect(lambda: settings.open_dialog())
+        bridge.statusChanged.connect(settings.on_status)
+        feed.set_symbols(symbols, symbols)
         window.show()
         bridge.start()
-        await self.service.start()
-        if self.smoke is not None:
+        if self.smoke is not None:  # smoke mode: always the built-in simulator, never the keyring
+            await feed.switch(FeedSource.simulator(plan or Plan.PROFESSIONAL))
             loop.call_later(self.smoke, self._done.set)
+        else:
+            await settings.start()
         await self._done.wait()
 
+        await settings.close()
         bridge.flush()
         bridge.stop()
         report = self._report(model, bridge) if self.smoke is not None else None
-        await self.service.stop()
-        if self.simulator is not None:
-            self.simulator.stop()
+        await feed.stop()
         window.close()
+        db.close()
         if report is None:
             return 0
         if self.args.dump:
@@ -181,8 +196,8 @@ class QuoteBoardApp:
 
     # -- smoke mode ---------------------------------------------------------------------------
     def _report(self, model: QuoteTableModel, bridge: StreamBridge) -> dict[str, Any]:
-        assert self.service is not None
-        stats = self.service.stats()
+        assert self.feed is not None and self.service is not None
+        stats = self.feed.stats()
         symbols = model.symbols()
         priced = sum(1 for s in symbols if (state := self.book.get(s)) and state.last is not None)
         counters = self.book.counters

@@ -26,6 +26,8 @@ class MainWindow(QMainWindow):
 
     quitRequested = Signal()
     """The user quit (File → Quit, Ctrl+Q, or closing this window): app.py shuts down."""
+    settingsRequested = Signal()
+    """File → Settings… (provider, plan, host, API token): app.py opens the settings dialog."""
 
     def __init__(self, model: QuoteTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +45,12 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        settings_action = QAction("&Settings…", self)
+        settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        settings_action.triggered.connect(self.settingsRequested.emit)
+        file_menu.addAction(settings_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)

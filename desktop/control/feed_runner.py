@@ -1,0 +1,148 @@
+"""Runs exactly one feed — the built-in simulator or AllTick — and switches between them live.
+
+A switch stops the old feed, blanks every quote in the book (simulated prices must never be
+mistaken for real ones, nor the other way round), then starts the new feed on the same symbols.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+
+import msgspec
+
+from desktop.domain.feed_status import FeedStatus
+from desktop.domain.quote_book import QuoteBook
+from desktop.domain.symbols import Symbol
+from desktop.feed.connection import ConnectionSettings
+from desktop.feed.redact import redact, remember_secret
+from desktop.feed.service import FeedService, FeedStats
+from desktop.protocol.plans import PLANS, Plan
+from desktop.simulator.embedded import EmbeddedSimulator
+from desktop.simulator.server import SimulatorConfig
+
+__all__ = ["FeedRunner", "FeedSource"]
+
+log = logging.getLogger(__name__)
+
+
+class FeedSource(msgspec.Struct, frozen=True, kw_only=True):
+    """What to stream from: the simulator (`demo`) or a provider URL with a token and a plan."""
+
+    demo: bool
+    plan: Plan
+    ws_url: str = ""
+    token: str = ""
+    token_source: str = ""
+    """Where the token came from: environment, keyring or session (shown in Settings)."""
+
+    def __repr__(self) -> str:  # never show the secret
+        shown = "***" if self.token else ""
+        return (
+            f"FeedSource(demo={self.demo}, plan={self.plan.value}, ws_url={redact(self.ws_url)!r}, "
+            f"token={shown!r}, token_source={self.token_source!r})"
+        )
+
+    __str__ = __repr__
+
+    @classmethod
+    def simulator(cls, plan: Plan = Plan.PROFESSIONAL) -> FeedSource:
+        """Demo data from the built-in market."""
+        return cls(demo=True, plan=plan)
+
+    @classmethod
+    def provider(cls, ws_url: str, token: str, plan: Plan, token_source: str) -> FeedSource:
+        """Live data from the provider at `ws_url`."""
+        return cls(demo=False, plan=plan, ws_url=ws_url, token=token, token_source=token_source)
+
+
+class FeedRunner:
+    """Owns the current `FeedService` (and the embedded simulator in demo mode) and the symbol sets."""
+
+    def __init__(
+        self,
+        book: QuoteBook,
+        on_status: Callable[[FeedStatus], None],
+        *,
+        seed: int | None = None,
+        simulator_config: SimulatorConfig | None = None,
+        connection_settings: ConnectionSettings | None = None,
+    ) -> None:
+        self.book = book
+        self._on_status = on_status
+        self._seed = seed
+        self._simulator_config = simulator_config
+        self._connection_settings = connection_settings
+        self.service: FeedService | None = None
+        self.simulator: EmbeddedSimulator | None = None
+        self.source: FeedSource | None = None
+        self.switches = 0
+        self._trades: list[Symbol] = []
+        self._depth: list[Symbol] = []
+        self._frames_before = 0
+
+    # -- desired symbols ----------------------------------------------------------------------
+    def set_symbols(self, trades: Sequence[Symbol], depth: Sequence[Symbol] = ()) -> None:
+        """The full desired sets; kept across switches and passed to the running feed."""
+        self._trades = list(trades)
+        self._depth = list(depth)
+        if self.service is not None:
+            self.service.set_symbols(self._trades, self._depth)
+
+    # -- switching ----------------------------------------------------------------------------
+    async def switch(self, source: FeedSource) -> None:
+        """Stop the current feed, blank the book, and stream from `source`."""
+        await self.stop()
+        if self.switches:
+            self._blank_book()
+        self.switches += 1
+        if source.demo:
+            config = self._simulator_config or SimulatorConfig(
+                seed=self._seed if self._seed is not None else int(time.time())
+            )
+            self.simulator = EmbeddedSimulator(config)
+            endpoints = self.simulator.start()
+            url, token = endpoints.ws_url, endpoints.token
+        else:
+            remember_secret(source.token)
+            url, token = source.ws_url, source.token
+        log.info("feed source: %s", "built-in simulator" if source.demo else redact(url))
+        self.service = FeedService(
+            self.book,
+            url,
+            token,
+            PLANS[source.plan],
+            demo=source.demo,
+            settings=self._connection_settings,
+            on_status=self._on_status,
+        )
+        self.source = source
+        self._on_status(self.service.status)
+        self.service.set_symbols(self._trades, self._depth)
+        await self.service.start()
+
+    async def stop(self) -> None:
+        """Stop the feed and the simulator (idempotent)."""
+        service, self.service = self.service, None
+        if service is not None:
+            self._frames_before += service.stats().frames
+            await service.stop()
+        simulator, self.simulator = self.simulator, None
+        if simulator is not None:
+            simulator.stop()
+
+    def _blank_book(self) -> None:
+        """Forget every quote but keep the symbols (and their order): rows show blanks until fed."""
+        for symbol in self.book.symbols():
+            self.book.untrack(symbol)
+            self.book.track(symbol)
+
+    # -- numbers ------------------------------------------------------------------------------
+    def frames(self) -> int:
+        """Frames received since start, across every feed this runner ran."""
+        return self._frames_before + (self.service.stats().frames if self.service else 0)
+
+    def stats(self) -> FeedStats:
+        """The current feed's totals (zeros before the first switch)."""
+        return self.service.stats() if self.service else FeedStats()

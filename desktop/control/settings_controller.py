@@ -1,0 +1,272 @@
+"""The settings flow: picks the feed at start-up, runs the dialog's intents, switches the feed live.
+
+Start-up: a token (QUOTEBOARD_TOKEN, else the keyring) and the AllTick provider → live data; no
+token → the built-in simulator with the DEMO DATA badge; a token the server rejects (401) or a
+keyring that cannot be read → the settings dialog opens and says why. Keyring calls and the
+connection probe run off the GUI thread with deadlines; the dialog only emits intents.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any, Protocol
+
+from PySide6.QtWidgets import QWidget
+
+from desktop.control.feed_runner import FeedRunner, FeedSource
+from desktop.domain.feed_status import FeedState, FeedStatus
+from desktop.feed.probe import ProbeResult, probe_connection
+from desktop.feed.redact import remember_secret
+from desktop.persistence import credentials
+from desktop.persistence.credentials import CredentialError
+from desktop.protocol.plans import Plan
+from desktop.protocol.provider_settings import ProviderSettings, SettingsDraft
+from desktop.widgets.settings_dialog import SettingsDialog
+
+__all__ = ["SETTINGS_KEY", "SettingsController", "StateStore"]
+
+log = logging.getLogger(__name__)
+
+SETTINGS_KEY = "provider_settings"
+"""`app_state` key of the non-secret settings (JSON of `ProviderSettings`)."""
+
+Probe = Callable[[str, str], Awaitable[ProbeResult]]
+
+
+class StateStore(Protocol):
+    """Where non-secret settings live (the app database's `app_state` table)."""
+
+    def get_state(self, key: str, default: str | None = None) -> str | None: ...
+
+    def set_state(self, key: str, value: str) -> None: ...
+
+
+class SettingsController:
+    """Owns the settings dialog and the token in memory; turns the dialog's intents into I/O."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        runner: FeedRunner,
+        store: StateStore,
+        *,
+        environ: Mapping[str, str] | None = None,
+        plan_override: Plan | None = None,
+        feed_url_override: str | None = None,
+        probe: Probe = probe_connection,
+        keyring_timeout_s: float = credentials.KEYRING_TIMEOUT_S,
+    ) -> None:
+        self._parent = parent
+        self.runner = runner
+        self._store = store
+        self._environ = os.environ if environ is None else environ
+        self._plan_override = plan_override
+        self._feed_url_override = feed_url_override
+        self._probe = probe
+        self._keyring_timeout_s = keyring_timeout_s
+        self.settings = ProviderSettings.from_json(store.get_state(SETTINGS_KEY))
+        self.token: str | None = None
+        self.token_source = ""
+        self.keyring_problem: str | None = None
+        self._backend_name = "the OS keyring"
+        self._dialog: SettingsDialog | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._test_task: asyncio.Task[None] | None = None
+        self._rejection_seen = -1
+
+    # -- start-up -----------------------------------------------------------------------------
+    async def start(self) -> FeedSource:
+        """Find the token, start the matching feed, and open Settings if something needs the user."""
+        lookup = await credentials.load_token_async(self._environ, self._keyring_timeout_s)
+        if lookup.source != "environment":
+            info = await credentials.backend_info_async(self._keyring_timeout_s)
+            self._backend_name = info.name if info.usable else self._backend_name
+        self.keyring_problem = lookup.problem
+        if lookup.token:
+            self._adopt(lookup.token, lookup.source or "keyring")
+        if self._feed_url_override and not self.token:
+            raise SystemExit(
+                "--feed-url needs an API token: run `quoteboard token set` or set "
+                f"{credentials.ENV_VAR}." + (f" {lookup.problem}" if lookup.problem else "")
+            )
+        source = self._source()
+        await self.runner.switch(source)
+        saved_live = self._store.get_state(SETTINGS_KEY) is not None and self.settings.live
+        if self.keyring_problem and saved_live and not self.token:
+            dialog = self.open_dialog(
+                "Your API token could not be read, so the board shows demo data. "
+                + self.keyring_problem
+            )
+            dialog.offer_session_only(self.keyring_problem)
+        return source
+
+    def _source(self) -> FeedSource:
+        """The feed the current settings and token ask for."""
+        plan = self._plan_override or self.settings.plan
+        if self._feed_url_override and self.token:
+            return FeedSource.provider(self._feed_url_override, self.token, plan, self.token_source)
+        if self.settings.live and self.token:
+            return FeedSource.provider(self.settings.ws_url(), self.token, plan, self.token_source)
+        return FeedSource.simulator(self._plan_override or Plan.PROFESSIONAL)
+
+    def _adopt(self, token: str, source: str) -> None:
+        remember_secret(token)  # from now on no log line can carry it
+        self.token = token
+        self.token_source = source
+
+    async def _restart_if_changed(self) -> None:
+        source = self._source()
+        if source != self.runner.source:
+            await self.runner.switch(source)
+
+    # -- the dialog ---------------------------------------------------------------------------
+    def open_dialog(self, reason: str | None = None) -> SettingsDialog:
+        """Show Settings (non-modal; raised if already open), with `reason` in a banner if given."""
+        dialog = self._dialog
+        if dialog is None:
+            dialog = self._dialog = SettingsDialog(self._parent)
+            dialog.testRequested.connect(self._on_test)
+            dialog.saveRequested.connect(self._on_save)
+            dialog.forgetTokenRequested.connect(self._on_forget)
+            dialog.sessionOnlyRequested.connect(self._on_session_only)
+            dialog.rejected.connect(self._cancel_test)
+        if not dialog.isVisible():
+            dialog.set_settings(self.settings)
+        dialog.show_reason(reason)
+        self._show_token_state()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    @property
+    def dialog(self) -> SettingsDialog | None:
+        """The settings dialog, once it was opened."""
+        return self._dialog
+
+    def on_status(self, status: FeedStatus) -> None:
+        """Feed status changes: a rejected token opens Settings with the reason (once per feed)."""
+        if status.state is not FeedState.TOKEN_REJECTED or status.demo:
+            return
+        if self._rejection_seen == self.runner.switches:
+            return
+        self._rejection_seen = self.runner.switches
+        where = f" (from {credentials.ENV_VAR})" if self.token_source == "environment" else ""
+        code = "HTTP 401" if "HTTP 401" in status.reason else "401"
+        self.open_dialog(
+            f"The server rejected your API token{where} ({code}). Paste a valid token and "
+            "Save, or switch to the built-in simulator."
+        )
+
+    def _show_token_state(self) -> None:
+        dialog = self._dialog
+        if dialog is None:
+            return
+        stored = False
+        if self.token_source == "environment":
+            text = (
+                f"Using {credentials.ENV_VAR} from the environment; it overrides the keyring "
+                "for this run."
+            )
+        elif self.token_source == "keyring":
+            text = f"A token is stored in {self._backend_name}."
+            stored = True
+        elif self.token_source == "session":
+            text = "Using a token kept in memory for this session only; it is forgotten at quit."
+        elif self.keyring_problem:
+            text = f"No token available. {self.keyring_problem}"
+        else:
+            text = "No token stored. Without one the board shows demo data."
+        dialog.set_token_state(text, available=self.token is not None, stored=stored)
+
+    # -- intents ------------------------------------------------------------------------------
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _on_test(self, draft: SettingsDraft) -> None:
+        self._cancel_test()
+        self._test_task = self._spawn(self._test(draft))
+
+    def _cancel_test(self) -> None:
+        if self._test_task is not None and not self._test_task.done():
+            self._test_task.cancel()
+        self._test_task = None
+
+    async def _test(self, draft: SettingsDraft) -> None:
+        dialog = self._dialog
+        token = draft.token or self.token
+        if dialog is None:
+            return
+        if not token:
+            dialog.show_test_result(False, "Enter a token to test the connection.")
+            return
+        remember_secret(token)
+        result = await self._probe(draft.settings.ws_url(), token)
+        log.info("connection test: %s", result.message)
+        dialog.show_test_result(result.ok, result.message)
+
+    def _on_save(self, draft: SettingsDraft) -> None:
+        self._spawn(self._save(draft))
+
+    async def _save(self, draft: SettingsDraft) -> None:
+        dialog = self._dialog
+        assert dialog is not None
+        if draft.token is not None:
+            try:
+                await credentials.save_token_async(draft.token, self._keyring_timeout_s)
+            except CredentialError as exc:
+                log.warning("API token not stored: %s", exc.message)
+                self.keyring_problem = exc.message
+                dialog.show_message("Not saved: the keyring cannot hold your token.", ok=False)
+                dialog.offer_session_only(exc.message)
+                return
+            self.keyring_problem = None
+            self._adopt(draft.token, "keyring")
+        await self._apply(draft.settings)
+
+    def _on_session_only(self, draft: SettingsDraft) -> None:
+        if draft.token is not None:
+            self._adopt(draft.token, "session")
+            self._spawn(self._apply(draft.settings))
+
+    async def _apply(self, settings: ProviderSettings) -> None:
+        """Store the non-secret settings, close the dialog and switch the feed if needed."""
+        self.settings = settings
+        self._store.set_state(SETTINGS_KEY, settings.to_json())
+        self._feed_url_override = None  # the dialog's host now decides
+        if self._dialog is not None:
+            self._dialog.finish_save()
+        await self._restart_if_changed()
+
+    def _on_forget(self) -> None:
+        self._spawn(self._forget())
+
+    async def _forget(self) -> None:
+        dialog = self._dialog
+        assert dialog is not None
+        try:
+            removed = await credentials.delete_token_async(self._keyring_timeout_s)
+        except CredentialError as exc:
+            dialog.show_message(f"The token could not be removed: {exc.message}", ok=False)
+            return
+        if self.token_source in ("keyring", "session"):
+            self.token, self.token_source = None, ""
+        self._show_token_state()
+        dialog.show_message(
+            "Token removed from the keyring." if removed else "No token was stored in the keyring."
+        )
+        await self._restart_if_changed()
+
+    async def close(self) -> None:
+        """Cancel whatever is still running (at quit)."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._dialog is not None:
+            self._dialog.close()
