@@ -6,6 +6,7 @@ mistaken for real ones, nor the other way round), then starts the new feed on th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -102,7 +103,8 @@ class FeedRunner:
                 seed=self._seed if self._seed is not None else int(time.time())
             )
             self.simulator = EmbeddedSimulator(config)
-            endpoints = self.simulator.start()
+            # start() and stop() wait on the simulator's thread: wait off the event loop.
+            endpoints = await asyncio.to_thread(self.simulator.start)
             url, token = endpoints.ws_url, endpoints.token
         else:
             remember_secret(source.token)
@@ -130,7 +132,8 @@ class FeedRunner:
             await service.stop()
         simulator, self.simulator = self.simulator, None
         if simulator is not None:
-            simulator.stop()
+            # Joining here would freeze the loop our own client sockets need to finish closing.
+            await asyncio.to_thread(simulator.stop)
 
     def _blank_book(self) -> None:
         """Forget every quote but keep the symbols (and their order): rows show blanks until fed."""

@@ -1,0 +1,361 @@
+"""The settings flow end to end under qasync: start-up choice, 401 → dialog, Save/Forget/Test, no keyring."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import qasync
+import shiboken6
+from keyring.errors import KeyringLocked
+from PySide6.QtWidgets import QApplication
+
+from desktop.control.feed_runner import FeedRunner
+from desktop.control.settings_controller import SETTINGS_KEY, SettingsController
+from desktop.domain.feed_status import FeedState, FeedStatus
+from desktop.domain.quote_book import QuoteBook
+from desktop.domain.symbols import Symbol
+from desktop.feed.connection import ConnectionSettings
+from desktop.persistence.credentials import ENV_VAR, KEYRING_SERVICE, KEYRING_USER
+from desktop.protocol.plans import Plan
+from desktop.protocol.provider_settings import Provider, ProviderSettings
+from desktop.simulator.embedded import EmbeddedSimulator
+from desktop.simulator.server import SimulatorConfig
+from desktop.widgets.settings_dialog import SettingsDialog
+from tests.conftest import TIMEOUT_S, MemoryKeyring
+
+GOOD = "good-token-1234"
+BAD = "bad-token-5678"
+KEY = (KEYRING_SERVICE, KEYRING_USER)
+SYMBOLS = [Symbol.parse(s) for s in ("AAPL", "700")]
+FAST = ConnectionSettings(
+    heartbeat_s=0.2, dead_after_s=1.0, request_spacing_s=0.05, reconnect_floor_s=0.05
+)
+DEMO = SimulatorConfig(seed=5, trades_per_second=300.0, min_request_interval=0.04)
+
+
+@dataclass
+class MemoryStore:
+    """The `app_state` table, in memory."""
+
+    values: dict[str, str] = field(default_factory=dict)
+
+    def get_state(self, key: str, default: str | None = None) -> str | None:
+        return self.values.get(key, default)
+
+    def set_state(self, key: str, value: str) -> None:
+        self.values[key] = value
+
+
+@dataclass
+class Harness:
+    """A controller, its runner and store, driven on one Qt-run asyncio loop like the app's."""
+
+    loop: qasync.QEventLoop
+    book: QuoteBook
+    statuses: list[FeedStatus]
+    store: MemoryStore
+    live_url: str
+    environ: dict[str, str] = field(default_factory=dict)
+    controller: SettingsController | None = None
+    runner: FeedRunner = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.runner = FeedRunner(
+            self.book, self._on_status, simulator_config=DEMO, connection_settings=FAST
+        )
+        self.runner.set_symbols(SYMBOLS)
+
+    def _on_status(self, status: FeedStatus) -> None:
+        self.statuses.append(status)  # what the status bar would show
+        if self.controller is not None:
+            self.controller.on_status(status)
+
+    def run_test(self, body: Callable[[], Awaitable[None]]) -> None:
+        """Run the test body and the shutdown in ONE run of the loop, as the app lives in one.
+
+        (Stopping Qt's loop between steps leaves socket callbacks pending; `run_until_complete`
+        even runs them after asyncio stopped, where they find no running loop.)
+        """
+
+        async def whole() -> None:
+            try:
+                await asyncio.wait_for(body(), TIMEOUT_S * 3)
+            finally:
+                if self.controller is not None:
+                    await self.controller.close()
+                await self.runner.stop()
+
+        task = self.loop.create_task(whole())
+        task.add_done_callback(lambda _: self.loop.stop())
+        self.loop.run_forever()
+        task.result()
+
+    async def until(self, condition: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + TIMEOUT_S
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            await asyncio.sleep(0.01)
+
+    def live_settings(self, **changes: Any) -> ProviderSettings:
+        return ProviderSettings(host=self.live_url.rsplit("/", 1)[0], **changes)
+
+    def save_settings(self, settings: ProviderSettings) -> None:
+        self.store.values[SETTINGS_KEY] = settings.to_json()
+
+    async def start(self, **kwargs: Any) -> SettingsController:
+        self.controller = SettingsController(
+            None, self.runner, self.store, environ=self.environ, **kwargs
+        )
+        await self.controller.start()
+        return self.controller
+
+    def dialog(self) -> SettingsDialog:
+        assert self.controller is not None and self.controller.dialog is not None
+        return self.controller.dialog
+
+
+@pytest.fixture
+def live_market() -> Iterator[str]:
+    """A stand-in for AllTick: knows GOOD only and answers any other token with HTTP 401."""
+    config = SimulatorConfig(
+        seed=9, tokens={GOOD: "professional"}, any_token_plan=None, min_request_interval=0.04
+    )
+    with EmbeddedSimulator(config) as market:
+        yield market.endpoints.ws_url
+
+
+@pytest.fixture(scope="module")
+def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    """One Qt-driven asyncio loop for the module, as the app has one for its lifetime."""
+    qapp.setQuitOnLastWindowClosed(False)  # as in the app: closing a dialog must not end the loop
+    loop = qasync.QEventLoop(qapp)
+    yield loop
+    loop.close()
+    qapp.setQuitOnLastWindowClosed(True)
+
+
+@pytest.fixture
+def h(qloop: qasync.QEventLoop, live_market: str) -> Iterator[Harness]:
+    harness = Harness(qloop, QuoteBook(), [], MemoryStore(), live_market)
+    yield harness
+    if harness.controller is not None and harness.controller.dialog is not None:
+        # Delete it now, not whenever the garbage collector breaks the controller <-> dialog
+        # cycle: a parentless widget freed in the middle of Qt's animation timer crashes.
+        shiboken6.delete(harness.controller.dialog)
+
+
+def test_with_no_token_the_board_starts_on_the_simulator_with_the_demo_badge(
+    h: Harness, memory_keyring: MemoryKeyring
+) -> None:
+    async def body() -> None:
+        controller = await h.start()
+        assert h.runner.source is not None and h.runner.source.demo
+        assert h.statuses and h.statuses[-1].demo
+        assert controller.dialog is None  # nothing to ask the user
+        assert memory_keyring.calls == ["get"]
+
+    h.run_test(body)
+
+
+def test_a_stored_token_starts_live_data_from_the_configured_host(
+    h: Harness, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.store[KEY] = GOOD
+    h.save_settings(h.live_settings(plan=Plan.PREMIUM))
+
+    async def body() -> None:
+        await h.start()
+        source = h.runner.source
+        assert source is not None and not source.demo
+        assert source.ws_url == h.live_url and source.token == GOOD
+        assert source.plan is Plan.PREMIUM
+        await h.until(lambda: h.statuses[-1].state is FeedState.LIVE, "a live feed")
+        assert not h.statuses[-1].demo
+
+    h.run_test(body)
+
+
+def test_the_environment_variable_overrides_the_keyring_for_this_run(
+    h: Harness, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.store[KEY] = BAD
+    h.environ[ENV_VAR] = GOOD
+    h.save_settings(h.live_settings())
+
+    async def body() -> None:
+        controller = await h.start()
+        assert h.runner.source is not None and h.runner.source.token == GOOD
+        assert memory_keyring.calls == []
+        text = controller.open_dialog().token_state_text()
+        assert ENV_VAR in text and "overrides the keyring" in text
+
+    h.run_test(body)
+
+
+def test_a_rejected_token_opens_the_settings_dialog_with_the_reason(
+    h: Harness, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.store[KEY] = BAD
+    h.save_settings(h.live_settings())
+
+    async def body() -> None:
+        controller = await h.start()
+        await h.until(
+            lambda: controller.dialog is not None and controller.dialog.isVisible(), "the dialog"
+        )
+        dialog = h.dialog()
+        assert not dialog.isModal()
+        reason = dialog.reason_text()
+        assert reason is not None and "rejected your API token (HTTP 401)" in reason
+        assert h.statuses[-1].state is FeedState.TOKEN_REJECTED
+        dialog.reject()
+        controller.on_status(h.statuses[-1])
+        assert not dialog.isVisible()  # once per feed: closing it is respected
+
+    h.run_test(body)
+
+
+def test_saving_a_new_token_stores_it_in_the_keyring_and_goes_live_without_a_restart(
+    h: Harness, memory_keyring: MemoryKeyring
+) -> None:
+    async def body() -> None:
+        controller = await h.start()
+        assert h.runner.source is not None and h.runner.source.demo
+        dialog = controller.open_dialog()
+        dialog.host_box.setCurrentText(h.live_settings().host)
+        dialog.token_edit.setText(GOOD)
+        dialog.save_button.click()
+        await h.until(lambda: h.runner.source is not None and not h.runner.source.demo, "live")
+        assert memory_keyring.store == {KEY: GOOD}
+        stored = h.store.values[SETTINGS_KEY]
+        assert GOOD not in stored
+        assert ProviderSettings.from_json(stored) == h.live_settings()
+        assert not dialog.isVisible() and dialog.token_edit.text() == ""
+        await h.until(lambda: h.statuses[-1].state is FeedState.LIVE, "a live status")
+        assert not h.statuses[-1].demo
+
+    h.run_test(body)
+
+
+def test_choosing_the_simulator_goes_back_to_demo_data(
+    h: Harness, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.store[KEY] = GOOD
+    h.save_settings(h.live_settings())
+
+    async def body() -> None:
+        controller = await h.start()
+        dialog = controller.open_dialog()
+        dialog.provider_box.setCurrentIndex(dialog.provider_box.findData(Provider.SIMULATOR))
+        dialog.save_button.click()
+        await h.until(lambda: h.runner.source is not None and h.runner.source.demo, "demo")
+        assert h.statuses[-1].demo
+        assert memory_keyring.store == {KEY: GOOD}  # the token stays for later
+        saved = ProviderSettings.from_json(h.store.values[SETTINGS_KEY])
+        assert saved.provider is Provider.SIMULATOR
+
+    h.run_test(body)
+
+
+def test_without_a_keyring_the_token_can_be_used_for_this_session_only(h: Harness) -> None:
+    async def body() -> None:
+        controller = await h.start()  # the suite's default keyring: none at all
+        dialog = controller.open_dialog()
+        dialog.host_box.setCurrentText(h.live_settings().host)
+        dialog.token_edit.setText(GOOD)
+        dialog.save_button.click()
+        await h.until(lambda: dialog.session_only_text() is not None, "the session-only offer")
+        assert "No secure keyring is available" in (dialog.session_only_text() or "")
+        assert h.runner.source is not None and h.runner.source.demo  # nothing changed yet
+        dialog.session_button.click()
+        await h.until(lambda: h.runner.source is not None and not h.runner.source.demo, "live")
+        assert controller.token_source == "session" and h.runner.source.token == GOOD
+        assert GOOD not in repr(h.store.values)
+        assert not dialog.isVisible()
+
+    h.run_test(body)
+
+
+def test_forget_token_deletes_it_and_returns_to_demo_data(
+    h: Harness, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.store[KEY] = GOOD
+    h.save_settings(h.live_settings())
+
+    async def body() -> None:
+        controller = await h.start()
+        dialog = controller.open_dialog()
+        assert dialog.forget_button.isVisible()
+        dialog.forget_button.click()
+        await h.until(lambda: h.runner.source is not None and h.runner.source.demo, "demo")
+        assert memory_keyring.store == {}
+        assert dialog.message_text() == "✔ Token removed from the keyring."
+        assert not dialog.forget_button.isVisible()
+        assert "No token stored" in dialog.token_state_text()
+
+    h.run_test(body)
+
+
+def test_test_connection_reports_the_probe_outcome_in_words(
+    h: Harness, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.store[KEY] = GOOD
+    port = h.live_url.split(":")[2].split("/")[0]
+
+    async def body() -> None:
+        controller = await h.start()  # nothing saved: AllTick's host by default, so demo data
+        dialog = controller.open_dialog()
+        dialog.host_box.setCurrentText(h.live_settings().host)
+        dialog.test_button.click()  # empty field: the stored token
+        await h.until(lambda: dialog.test_result_text()[:1] in "✔✖", "a test result")
+        assert dialog.test_result_text().startswith(f"✔ Connected to 127.0.0.1:{port} in ")
+        assert "heartbeat answered in" in dialog.test_result_text()
+        dialog.token_edit.setText(BAD)
+        dialog.test_button.click()
+        await h.until(lambda: dialog.test_result_text()[:1] in "✔✖", "a second result")
+        assert dialog.test_result_text() == "✖ Token rejected (401)"
+
+    h.run_test(body)
+
+
+def test_an_unreadable_keyring_at_start_opens_settings_with_the_session_only_choice(
+    h: Harness, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.fail_with = KeyringLocked("Failed to unlock the collection!")
+    h.save_settings(h.live_settings())
+
+    async def body() -> None:
+        await h.start()
+        assert h.runner.source is not None and h.runner.source.demo
+        dialog = h.dialog()
+        assert dialog.isVisible()
+        assert "could not be read" in (dialog.reason_text() or "")
+        assert "locked" in (dialog.session_only_text() or "")
+
+    h.run_test(body)
+
+
+def test_a_keyring_that_hangs_does_not_hold_up_start_up(
+    h: Harness, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.gate = threading.Event()
+
+    async def body() -> None:
+        started = time.monotonic()
+        try:
+            controller = await h.start(keyring_timeout_s=0.3)
+        finally:
+            assert memory_keyring.gate is not None
+            memory_keyring.gate.set()
+        assert time.monotonic() - started < TIMEOUT_S
+        assert h.runner.source is not None and h.runner.source.demo
+        assert "did not answer" in (controller.keyring_problem or "")
+
+    h.run_test(body)
