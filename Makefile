@@ -4,9 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 APP_STAMP := $(VENV)/.app-installed
 DEV_STAMP := $(VENV)/.dev-installed
+LINT_DIRS := desktop tests $(wildcard benchmarks)
 export QT_API := pyside6
 
-.PHONY: run test check lint format sim smoke venv clean bench bench-quick
+.PHONY: run test check lint format sim smoke venv clean bench bench-quick reliability
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +33,8 @@ test: $(DEV_STAMP)
 
 ## lint: ruff, mypy --strict on desktop/, import-linter layer contracts
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check desktop tests benchmarks
-	$(BIN)/ruff format --check desktop tests benchmarks
+	$(BIN)/ruff check $(LINT_DIRS)
+	$(BIN)/ruff format --check $(LINT_DIRS)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -41,8 +42,8 @@ lint: $(DEV_STAMP)
 check: lint test
 
 format: $(DEV_STAMP)
-	$(BIN)/ruff check --fix desktop tests benchmarks
-	$(BIN)/ruff format desktop tests benchmarks
+	$(BIN)/ruff check --fix $(LINT_DIRS)
+	$(BIN)/ruff format $(LINT_DIRS)
 
 ## sim: run the AllTick-compatible market simulator standalone
 sim: $(APP_STAMP)
@@ -51,6 +52,23 @@ sim: $(APP_STAMP)
 ## smoke: run the whole app headless for 8 seconds and print its JSON summary
 smoke: $(APP_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/quoteboard --smoke 8
+
+## reliability: inject every simulator fault into the feed client and print the fault matrix
+reliability: $(DEV_STAMP)
+	$(BIN)/python -m benchmarks.fault_matrix
+
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@ $(APP_STAMP)
+
+## bench: the full benchmark ladder, ours vs the naive baseline (≈ 10 min; see README "Performance")
+bench: $(BENCH_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks $(ARGS)
+
+## bench-quick: a small ladder in under a minute (CI runs it to prove the harness works)
+bench-quick: $(BENCH_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks --quick $(ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

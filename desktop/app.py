@@ -8,24 +8,33 @@ import csv
 import json
 import logging
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
 from desktop.control.feed_runner import FeedRunner, FeedSource
-from desktop.control.settings_controller import SettingsController
+from desktop.control.settings_controller import MemoryStateStore, SettingsController
+from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.sessions import AlwaysOpen, SessionSource, load_exchange_sessions
 from desktop.domain.symbols import Symbol
 from desktop.feed.redact import redact
 from desktop.feed.service import FeedService
 from desktop.persistence.database import Database, DatabaseTooNew
+from desktop.persistence.layouts import LayoutRepository
 from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
-from desktop.protocol.plans import Plan
+from desktop.protocol.plans import Plan, PlanProfile
+from desktop.qt.freshness_monitor import FreshnessMonitor
+from desktop.qt.perf_monitor import PerfMonitor
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
+
+if TYPE_CHECKING:
+    from desktop.widgets.depth_windows import DepthWindowManager
 
 __all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "configure_logging", "redacting_handler", "run"]
 
@@ -100,11 +109,16 @@ class QuoteBoardApp:
         self.errors = 0
         self.book = QuoteBook()
         self.feed: FeedRunner | None = None
+        self.db: Database | None = None
+        self._watchlist: list[Symbol] = []
+        self._ladder_symbols: list[str] = []
+        self._exchange_sessions: SessionSource | None = None
+        self._sessions_loading = False
         self._done = asyncio.Event()
 
     @property
     def service(self) -> FeedService | None:
-        """The running feed service (it changes when Settings switch between demo and live)."""
+        """The running feed service; Settings replace it when switching demo <-> live."""
         return self.feed.service if self.feed else None
 
     # -- error accounting ---------------------------------------------------------------------
@@ -123,17 +137,12 @@ class QuoteBoardApp:
         )
 
     # -- start-up -----------------------------------------------------------------------------
-    def _open_database(self) -> Database:
-        path = resolve_data_dir(self.args.data_dir) / DB_FILENAME
-        try:
-            return Database(path)
-        except DatabaseTooNew as exc:
-            raise SystemExit(str(exc)) from None
-
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
+        from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
+        from desktop.widgets.depth_windows import DEPTH_KIND, DepthWindowManager
         from desktop.widgets.main_window import MainWindow
 
         qapp = QApplication.instance()
@@ -143,31 +152,103 @@ class QuoteBoardApp:
         sys.excepthook = self._excepthook
         qapp.setQuitOnLastWindowClosed(False)
 
-        db = self._open_database()
         symbols = [Symbol.parse(text) for text in DEFAULT_WATCHLIST]
         model = QuoteTableModel(self.book)
         model.set_symbols([str(s) for s in symbols])
         window = MainWindow(model)
-        feed = self.feed = FeedRunner(
-            self.book, lambda s: bridge.publish_status(s), seed=self.args.seed
-        )
-        bridge = StreamBridge(self.book, model, feed.frames)
+        bridge = StreamBridge(self.book, model, lambda: self.feed.frames() if self.feed else 0)
         bridge.statusChanged.connect(window.set_status)
         bridge.rateChanged.connect(window.set_rate)
+        # -- View → Performance (issue 9): measures only while the panel is shown.
+        perf = PerfMonitor(
+            bridge,
+            frames=lambda: self.service.stats().frames if self.service else 0,
+            backlog=lambda: self.service.stats().backlog if self.service else 0,
+            parent=bridge,
+        )
+        perf.sampled.connect(window.performance_panel().show_sample)
+        window.performance_panel().visibilityChanged.connect(perf.set_active)
         window.quitRequested.connect(self._done.set)
         qapp.aboutToQuit.connect(self._done.set)
 
-        # Settings (issue 7): token from QUOTEBOARD_TOKEN or the keyring, provider/plan/host in
-        # app_state; a 401 opens the dialog; Save switches demo <-> live without a restart.
+        # -- reliability (issue 3): row notes, reconnect banner, freshness, market hours -------
+        monitor = FreshnessMonitor(
+            self.book,
+            model,
+            FreshnessJudge(None),
+            not_streaming=lambda: set(self.service.notes()) if self.service else set(),
+        )
+        monitor.staleCountChanged.connect(
+            lambda n: self.service.set_stale(n) if self.service else None
+        )
+        backlog = QTimer(window)
+        backlog.setInterval(1000)
+        backlog.timeout.connect(
+            lambda: window.feed_status_bar().set_backlog(
+                self.feed.stats().backlog if self.feed else 0
+            )
+        )
+
+        def build_service(url: str, token: str, profile: PlanProfile, demo: bool) -> FeedService:
+            # The demo simulator trades around the clock, so demo mode judges by its clock.
+            sessions = AlwaysOpen() if demo else self._exchange_sessions
+            monitor.judge.sessions = sessions
+            return FeedService(
+                self.book,
+                url,
+                token,
+                profile,
+                demo=demo,
+                on_status=bridge.publish_status,
+                sessions=sessions,
+                on_notes=lambda notes: _show_notes(model, notes),
+                on_reconnected=lambda notice: window.show_banner(notice.text),
+            )
+
+        def switched(source: FeedSource) -> None:
+            self._subscribe(ladders, self._ladder_symbols)  # the new plan's depth notes
+            if not source.demo:  # after the first paint: ≈ 0.75 s, off the GUI thread
+                self._load_sessions(monitor)
+
+        self.feed = feed = FeedRunner(
+            self.book,
+            bridge.publish_status,
+            seed=self.args.seed,
+            service_factory=build_service,
+            on_switched=switched,
+        )
+        self._watchlist = symbols
+        # Depth ladders (issue 5): the dock follows the watchlist, pop-outs are saved and restored.
+        ladders = DepthWindowManager(self.book, bridge, main_window=window)
+        window.install_depth_dock(ladders.dock(), ladders.watchlist_group_menu(window))
+        window.watchlist_view().currentSymbolChanged.connect(ladders.follow_selection)
+        window.popOutRequested.connect(ladders.pop_out)
+        ladders.ladderSymbolsChanged.connect(lambda names: self._subscribe(ladders, names))
+        self._subscribe(ladders, [])
+        self.db = self._open_database()
+        layouts = LayoutRepository(self.db) if self.db is not None else None
+        if layouts is not None:
+            ladders.layoutChanged.connect(lambda: self._save_layouts(layouts, ladders))
+        # -- API token and provider (issue 7): QUOTEBOARD_TOKEN or the keyring; provider, plan and
+        # host in app_state; a 401 opens Settings; Save switches demo <-> live without a restart.
         plan = Plan(self.args.plan) if self.args.plan else None
         settings = SettingsController(
-            window, feed, db, plan_override=plan, feed_url_override=self.args.feed_url
+            window,
+            feed,
+            self.db if self.db is not None else MemoryStateStore(),
+            plan_override=plan,
+            feed_url_override=self.args.feed_url,
         )
         window.settingsRequested.connect(lambda: settings.open_dialog())
         bridge.statusChanged.connect(settings.on_status)
-        feed.set_symbols(symbols, symbols)
         window.show()
+        if symbols:
+            window.watchlist_view().select_symbol(str(symbols[0]))
+        if layouts is not None:  # after the main window, so it is placed first (AetherSDR #3324)
+            ladders.restore(layouts.load(DEPTH_KIND))
         bridge.start()
+        monitor.start()
+        backlog.start()
         if self.smoke is not None:  # smoke mode: always the built-in simulator, never the keyring
             await feed.switch(FeedSource.simulator(plan or Plan.PROFESSIONAL))
             loop.call_later(self.smoke, self._done.set)
@@ -178,10 +259,16 @@ class QuoteBoardApp:
         await settings.close()
         bridge.flush()
         bridge.stop()
+        monitor.stop()
+        backlog.stop()
         report = self._report(model, bridge) if self.smoke is not None else None
         await feed.stop()
+        if layouts is not None:
+            self._save_layouts(layouts, ladders)
+        ladders.shutdown()
         window.close()
-        db.close()
+        if self.db is not None:
+            self.db.close()
         if report is None:
             return 0
         if self.args.dump:
@@ -194,10 +281,70 @@ class QuoteBoardApp:
         )
         return 0 if ok else 1
 
+    def _load_sessions(self, monitor: FreshnessMonitor) -> None:
+        """Load XNYS/XHKG hours once, in a worker thread; live feeds judge freshness and mute by them."""
+        if self._exchange_sessions is not None or self._sessions_loading:
+            return
+        self._sessions_loading = True
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(None, load_exchange_sessions, time.time_ns() // 1_000_000)
+
+        def loaded(done: asyncio.Future[Any]) -> None:
+            self._sessions_loading = False
+            if done.cancelled() or done.exception() is not None:
+                log.warning("market hours unavailable: %s", done.exception())
+                return
+            self._exchange_sessions = done.result()
+            if self.feed is not None and self.feed.source is not None and not self.feed.source.demo:
+                if self.service is not None:
+                    self.service.set_sessions(done.result())
+                monitor.set_sessions(done.result())
+
+        future.add_done_callback(loaded)
+
+    def _subscribe(self, ladders: DepthWindowManager, ladder_symbols: list[str]) -> None:
+        """Trades for the watchlist and every ladder; 1 depth level for the watchlist's bid/ask,
+        the plan's full depth only for symbols with a ladder open (issue 5's budget)."""
+        assert self.feed is not None
+        self._ladder_symbols = list(ladder_symbols)
+        full = [Symbol.parse(text) for text in ladder_symbols]
+        wanted = list(dict.fromkeys([*self._watchlist, *full]))
+        self.feed.set_symbols(wanted, wanted, full_depth=full)
+        if self.service is None:  # before the first feed starts; `switched` comes back here
+            return
+        profile = self.service.profile
+        blocked = self.service.over_limit_depth
+        note = (
+            f"Depth not streaming: the {profile.label} plan streams depth for "
+            f"{profile.symbols_per_connection * profile.connections} symbols and ladders come "
+            "first. Close another ladder to free a slot."
+        )
+        ladders.set_depth_notes({s: note for s in ladder_symbols if s in blocked})
+
+    @staticmethod
+    def _save_layouts(layouts: LayoutRepository, ladders: DepthWindowManager) -> None:
+        """Save the open pop-outs; a failing disk costs the saved layout, never the session."""
+        from desktop.widgets.depth_windows import DEPTH_KIND
+
+        try:
+            layouts.save(DEPTH_KIND, ladders.layouts())
+        except sqlite3.Error as exc:
+            log.error("could not save the window layout: %s", exc)
+
+    def _open_database(self) -> Database | None:
+        """The app's SQLite file (saved layouts); None in smoke mode without --data-dir."""
+        if self.smoke is not None and self.args.data_dir is None:
+            return None
+        try:
+            return Database(resolve_data_dir(self.args.data_dir) / DB_FILENAME)
+        except (DatabaseTooNew, OSError) as exc:
+            log.error("saved layouts are unavailable: %s", exc)
+            return None
+
     # -- smoke mode ---------------------------------------------------------------------------
     def _report(self, model: QuoteTableModel, bridge: StreamBridge) -> dict[str, Any]:
-        assert self.feed is not None and self.service is not None
-        stats = self.feed.stats()
+        assert self.service is not None
+        stats = self.service.stats()
         symbols = model.symbols()
         priced = sum(1 for s in symbols if (state := self.book.get(s)) and state.last is not None)
         counters = self.book.counters
@@ -226,6 +373,12 @@ class QuoteBoardApp:
             writer = csv.writer(handle)
             writer.writerow(model.column_titles())
             writer.writerows(model.rows_as_displayed())
+
+
+def _show_notes(model: QuoteTableModel, notes: dict[str, str]) -> None:
+    """Rows the feed cannot stream say why ("not streaming — plan limit"); others are cleared."""
+    for symbol in model.symbols():
+        model.set_row_note(symbol, notes.get(symbol))
 
 
 def _headless() -> bool:

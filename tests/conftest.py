@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
+from collections.abc import Callable, Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
-
-import threading  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
 
 import keyring  # noqa: E402
 import pytest  # noqa: E402
@@ -29,6 +29,18 @@ def need_system(available: bool, what: str) -> None:
     if REQUIRE_SYSTEM:
         pytest.fail(f"{what} is required here (QB_REQUIRE_SYSTEM=1) but is not available")
     pytest.skip(f"{what} is not available on this machine")
+
+
+async def wait_until(
+    condition: Callable[[], bool], what: str = "the condition", within: float = TIMEOUT_S
+) -> None:
+    """Poll `condition` on the event loop; fail naming `what` after `within` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {within:g} s waiting for {what}")
+        await asyncio.sleep(0.005)
 
 
 class MemoryKeyring(KeyringBackend):

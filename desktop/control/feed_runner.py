@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import msgspec
 
@@ -19,11 +19,11 @@ from desktop.domain.symbols import Symbol
 from desktop.feed.connection import ConnectionSettings
 from desktop.feed.redact import redact, remember_secret
 from desktop.feed.service import FeedService, FeedStats
-from desktop.protocol.plans import PLANS, Plan
+from desktop.protocol.plans import PLANS, Plan, PlanProfile
+from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
-from desktop.simulator.server import SimulatorConfig
 
-__all__ = ["FeedRunner", "FeedSource"]
+__all__ = ["FeedRunner", "FeedSource", "ServiceFactory"]
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,10 @@ class FeedSource(msgspec.Struct, frozen=True, kw_only=True):
         return cls(demo=False, plan=plan, ws_url=ws_url, token=token, token_source=token_source)
 
 
+ServiceFactory = Callable[[str, str, PlanProfile, bool], FeedService]
+"""(ws url, token, plan profile, demo) → a FeedService wired the way the app wants it."""
+
+
 class FeedRunner:
     """Owns the current `FeedService` (and the embedded simulator in demo mode) and the symbol sets."""
 
@@ -69,27 +73,49 @@ class FeedRunner:
         seed: int | None = None,
         simulator_config: SimulatorConfig | None = None,
         connection_settings: ConnectionSettings | None = None,
+        service_factory: ServiceFactory | None = None,
+        on_switched: Callable[[FeedSource], None] | None = None,
     ) -> None:
         self.book = book
         self._on_status = on_status
         self._seed = seed
         self._simulator_config = simulator_config
         self._connection_settings = connection_settings
+        self._factory = service_factory or self._plain_service
+        self._on_switched = on_switched or (lambda source: None)
         self.service: FeedService | None = None
         self.simulator: EmbeddedSimulator | None = None
         self.source: FeedSource | None = None
         self.switches = 0
         self._trades: list[Symbol] = []
         self._depth: list[Symbol] = []
+        self._full_depth: list[Symbol] | None = None
         self._frames_before = 0
 
+    def _plain_service(self, url: str, token: str, profile: PlanProfile, demo: bool) -> FeedService:
+        return FeedService(
+            self.book,
+            url,
+            token,
+            profile,
+            demo=demo,
+            settings=self._connection_settings,
+            on_status=self._on_status,
+        )
+
     # -- desired symbols ----------------------------------------------------------------------
-    def set_symbols(self, trades: Sequence[Symbol], depth: Sequence[Symbol] = ()) -> None:
-        """The full desired sets; kept across switches and passed to the running feed."""
+    def set_symbols(
+        self,
+        trades: Sequence[Symbol],
+        depth: Sequence[Symbol] = (),
+        full_depth: Collection[Symbol] | None = None,
+    ) -> None:
+        """The full desired sets (`FeedService.set_symbols`); kept across switches."""
         self._trades = list(trades)
         self._depth = list(depth)
+        self._full_depth = list(full_depth) if full_depth is not None else None
         if self.service is not None:
-            self.service.set_symbols(self._trades, self._depth)
+            self.service.set_symbols(self._trades, self._depth, self._full_depth)
 
     # -- switching ----------------------------------------------------------------------------
     async def switch(self, source: FeedSource) -> None:
@@ -110,19 +136,12 @@ class FeedRunner:
             remember_secret(source.token)
             url, token = source.ws_url, source.token
         log.info("feed source: %s", "built-in simulator" if source.demo else redact(url))
-        self.service = FeedService(
-            self.book,
-            url,
-            token,
-            PLANS[source.plan],
-            demo=source.demo,
-            settings=self._connection_settings,
-            on_status=self._on_status,
-        )
+        self.service = self._factory(url, token, PLANS[source.plan], source.demo)
         self.source = source
         self._on_status(self.service.status)
-        self.service.set_symbols(self._trades, self._depth)
+        self.service.set_symbols(self._trades, self._depth, self._full_depth)
         await self.service.start()
+        self._on_switched(source)
 
     async def stop(self) -> None:
         """Stop the feed and the simulator (idempotent)."""

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from desktop.domain.symbols import Market
 
-__all__ = ["decimals_for", "round_to_tick", "tick_size"]
+__all__ = ["decimals_for", "round_to_tick", "tick_size", "ticks_between"]
 
 # HKEX spread table, Part A (ordinary stocks): (upper bound of the band, tick size in the band).
 _HK_SPREADS: tuple[tuple[Decimal, Decimal], ...] = tuple(
@@ -28,6 +28,12 @@ _HK_SPREADS: tuple[tuple[Decimal, Decimal], ...] = tuple(
 _US_PENNY = Decimal("0.01")
 _US_SUBPENNY = Decimal("0.0001")
 _ONE = Decimal(1)
+_INFINITY = Decimal("Infinity")
+# Bands as (upper, step): a step up that lands in (previous upper, upper] is `step` long.
+_BANDS: dict[Market, tuple[tuple[Decimal, Decimal], ...]] = {
+    Market.HK: (*_HK_SPREADS[:-1], (_INFINITY, _HK_SPREADS[-1][1])),
+    Market.US: ((_ONE, _US_SUBPENNY), (_INFINITY, _US_PENNY)),
+}
 
 
 def tick_size(market: Market, price: Decimal) -> Decimal:
@@ -52,3 +58,22 @@ def decimals_for(market: Market, price: Decimal) -> int:
     step = tick_size(market, price).normalize()
     exponent = step.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 2
+
+
+def ticks_between(market: Market, low: Decimal, high: Decimal) -> int | None:
+    """Grid steps from `low` up to `high` (a spread "in ticks"); None when off the grid or inverted."""
+    if high < low or low <= 0:
+        return None
+    total = 0
+    lower = Decimal(0)
+    for upper, step in _BANDS[market]:
+        start, end = max(low, lower), min(high, upper)
+        if end > start:
+            steps = (end - start) / step
+            if steps != steps.to_integral_value():
+                return None
+            total += int(steps)
+        if upper >= high:
+            break
+        lower = upper
+    return total

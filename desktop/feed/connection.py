@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,7 +19,9 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 
 from desktop.domain.market_data import DepthSnapshot, Tick
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.symbols import Market
 from desktop.feed.redact import redact
+from desktop.feed.timing import ConnectionSettings, RateLimitBackoff, SubscribeStagger
 from desktop.protocol.alltick import AllTickCodec, OutgoingRequest, Reply
 from desktop.protocol.alltick_wire import Cmd, ErrorCode
 from desktop.protocol.backoff import CloseKind, ReconnectBackoff
@@ -30,22 +33,6 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
-class ConnectionSettings:
-    """Timing of one connection; tests shrink these instead of sleeping for real seconds."""
-
-    heartbeat_s: float = 10.0
-    dead_after_s: float = 20.0
-    request_spacing_s: float = 1.05
-    open_timeout_s: float = 10.0
-    reconnect_floor_s: float = 3.0
-    reconnect_cap_s: float = 60.0
-    healthy_reset_s: float = 30.0
-    refused_within_s: float = 3.0
-    long_backoff_s: float = 60.0
-    max_queue: int = 4096
-
-
-@dataclass(slots=True)
 class ConnectionEvents:
     """Callbacks from a connection to its owner (the service); all run on the event loop."""
 
@@ -54,6 +41,8 @@ class ConnectionEvents:
     on_opened: Callable[[int, bool], None]
     """(index, is_reconnect): the socket is open and the full set is about to be re-sent."""
     on_error_reply: Callable[[int, Reply, OutgoingRequest | None], None]
+    on_subscribed: Callable[[int, int], None] = lambda index, count: None
+    """(index, symbols): the server accepted this connection's trade set."""
 
 
 class FeedConnection:
@@ -67,6 +56,8 @@ class FeedConnection:
         events: ConnectionEvents,
         settings: ConnectionSettings | None = None,
         clock: Callable[[], float] = time.monotonic,
+        stagger: SubscribeStagger | None = None,
+        market_open: Callable[[Market], bool] = lambda market: False,
     ) -> None:
         self.index = index
         self.url = url
@@ -82,8 +73,27 @@ class FeedConnection:
             refused_within_s=self.settings.refused_within_s,
             long_delay_s=self.settings.long_backoff_s,
         )
+        self.stagger = stagger or SubscribeStagger(self.settings.stagger_s, clock)
+        self.rate_limit = RateLimitBackoff(
+            self.settings.rate_limit_first_s, self.settings.rate_limit_cap_s
+        )
+        self.market_open = market_open
         self.plan = ConnectionPlan(index)
         self.frames = 0
+        self.data_frames = 0
+        self.backlog = 0
+        """Frames received by the socket but not decoded yet (sampled per frame)."""
+        self.max_backlog = 0
+        self.mute_reconnects = 0
+        self.failed_opens = 0
+        self.sent_log: deque[tuple[float, int]] = deque(maxlen=512)
+        """(clock time, cmd_id) of each request sent (tests check spacing at the source)."""
+        self.attempts: deque[float] = deque(maxlen=256)
+        """Clock time of each connection attempt (tests check the reconnect spacing)."""
+        """Consecutive attempts that did not even open a socket (server down, no network)."""
+        self.dead_reconnects = 0
+        self._last_data_at = 0.0
+        self._last_heartbeat_ok = 0.0
         self.connects = 0
         self.reconnects = 0
         self._plan_changed = asyncio.Event()
@@ -133,6 +143,7 @@ class FeedConnection:
             kind = CloseKind.DROPPED
             reason = ""
             state = "reconnecting" if self.connects else "connecting"
+            self.attempts.append(self.clock())
             self.events.on_state(self.index, state, "", None)
             try:
                 async with connect(
@@ -150,7 +161,7 @@ class FeedConnection:
             except InvalidStatus as exc:
                 status = exc.response.status_code
                 if status == 401:
-                    kind, reason = CloseKind.FATAL, "token rejected by the server (HTTP 401)"
+                    kind, reason = CloseKind.FATAL, "the server rejected the API token (HTTP 401)"
                 else:
                     reason = f"the server refused the connection (HTTP {status})"
             except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed) as exc:
@@ -160,8 +171,12 @@ class FeedConnection:
                 log.warning("connection %d stopped: %s", self.index, reason)
                 self.events.on_state(self.index, "rejected", reason, None)
                 return
-            opened_for = None if opened_at is None else self.clock() - opened_at
-            delay = self.backoff.next_delay(opened_for, kind)
+            opened_for = healthy_for = None
+            self.failed_opens = self.failed_opens + 1 if opened_at is None else 0
+            if opened_at is not None:
+                opened_for = self.clock() - opened_at
+                healthy_for = max(0.0, self._last_heartbeat_ok - opened_at)
+            delay = self.backoff.next_delay(opened_for, kind, healthy_for)
             log.info(
                 "connection %d to %s ended (%s); retrying in %.1f s",
                 self.index,
@@ -179,6 +194,8 @@ class FeedConnection:
         self._heartbeat_outstanding = None
         self._abort_reason = ""
         self._last_request_at = -1e9
+        self._last_data_at = self.clock()
+        self.rate_limit.forgive()
         self.events.on_opened(self.index, self.connects > 1)
         self._plan_changed.set()
         helpers = [
@@ -193,21 +210,30 @@ class FeedConnection:
             await asyncio.gather(*helpers, return_exceptions=True)
 
     async def _receive(self, ws: ClientConnection) -> tuple[CloseKind, str]:
+        """Decode every frame straight into the book: never waits on the UI (deliverable 6)."""
         decode = self.codec.decode
         book = self.book
         clock = self.clock
+        queue = ws.recv_messages.frames
         while True:
             try:
                 frame = await ws.recv(decode=False)
             except ConnectionClosed as exc:
                 return CloseKind.DROPPED, self._abort_reason or _describe(exc)
             self.frames += 1
+            backlog = self.backlog = len(queue)
+            if backlog > self.max_backlog:
+                self.max_backlog = backlog
             event = decode(frame)
             kind = type(event)
             if kind is Tick:
-                book.apply_tick(event, clock())  # type: ignore[arg-type]
+                now = self._last_data_at = clock()
+                self.data_frames += 1
+                book.apply_tick(event, now)  # type: ignore[arg-type]
             elif kind is DepthSnapshot:
-                book.apply_depth(event, clock())  # type: ignore[arg-type]
+                now = self._last_data_at = clock()
+                self.data_frames += 1
+                book.apply_depth(event, now)  # type: ignore[arg-type]
             elif kind is Reply:
                 verdict = self._on_reply(event)  # type: ignore[arg-type]
                 if verdict is not None:
@@ -218,34 +244,62 @@ class FeedConnection:
         request = self._pending.pop(reply.seq_id, None) if reply.seq_id is not None else None
         if reply.cmd_id == Cmd.HEARTBEAT_REPLY:
             self._heartbeat_outstanding = None
+            self._last_heartbeat_ok = self.clock()
             return None
         if reply.ret == ErrorCode.OK:
+            self.rate_limit.forgive()
+            if request is not None and request.cmd_id == Cmd.SUBSCRIBE_TRADES:
+                self._last_data_at = max(self._last_data_at, self.clock())
+                self.events.on_subscribed(self.index, len(self.plan.trades))
             return None
         log.warning("connection %d: server answered %d %s", self.index, reply.ret, reply.msg)
         self.events.on_error_reply(self.index, reply, request)
         if reply.ret == ErrorCode.TOKEN_INVALID:
-            return CloseKind.FATAL, "token rejected by the server (401)"
+            return CloseKind.FATAL, "the server rejected the API token (401)"
         if reply.ret == ErrorCode.TOO_MANY_AND_CLOSED:
-            return CloseKind.RATE_LIMITED, "too many requests; the server closes the connection"
+            return (
+                CloseKind.RATE_LIMITED,
+                "too many requests: the server closed the connection (606)",
+            )
         if reply.ret in (ErrorCode.RATE_LIMIT, ErrorCode.TOO_MANY_REQUESTS) and request:
-            # Re-send the full set after spacing: forget what we think the server has.
-            if request.cmd_id == Cmd.SUBSCRIBE_TRADES:
-                self._sent_trades = None
-            elif request.cmd_id == Cmd.SUBSCRIBE_DEPTH:
-                self._sent_depth = None
-            self._plan_changed.set()
+            hold = self.rate_limit.penalise(self.clock())
+            log.info("connection %d: rate limited; holding requests %.1f s", self.index, hold)
+            self._forget(request)
         return None
 
-    async def _send(self, ws: ClientConnection, request: OutgoingRequest) -> None:
-        """Send one request, at least `request_spacing_s` after the previous one (§1.7)."""
+    def _forget(self, request: OutgoingRequest) -> None:
+        """Re-send this set later: forget what we think the server has."""
+        if request.cmd_id == Cmd.SUBSCRIBE_TRADES:
+            self._sent_trades = None
+        elif request.cmd_id == Cmd.SUBSCRIBE_DEPTH:
+            self._sent_depth = None
+        self._plan_changed.set()
+
+    def resend(self) -> None:
+        """Send the full set again (after the service changed what it wants from a reply)."""
+        self._sent_trades = self._sent_depth = None
+        self._plan_changed.set()
+
+    async def _send(
+        self, ws: ClientConnection, request: OutgoingRequest, *, subscribe: bool = False
+    ) -> None:
+        """Send one request ≥ `request_spacing_s` after the previous one, later when rate-limited,
+        and a subscribe ≥ `stagger_s` after another connection's (§1.7)."""
         async with self._send_lock:
-            wait = self._last_request_at + self.settings.request_spacing_s - self.clock()
+            now = self.clock()
+            wait = max(
+                self._last_request_at + self.settings.request_spacing_s - now,
+                self.rate_limit.wait_s(now),
+            )
             if wait > 0:
                 await asyncio.sleep(wait)
+            if subscribe:
+                await self.stagger.turn(self.index)
             self._pending[request.seq_id] = request
             if len(self._pending) > 64:
                 self._pending.pop(next(iter(self._pending)))
             self._last_request_at = self.clock()
+            self.sent_log.append((self._last_request_at, request.cmd_id))
             await ws.send(request.text)
 
     async def _subscriber(self, ws: ClientConnection) -> None:
@@ -259,13 +313,17 @@ class FeedConnection:
                 needs_request = bool(plan.trades) or bool(self._sent_trades)
                 self._sent_trades = plan.trades
                 if needs_request:
-                    await self._send(ws, self.codec.subscribe_trades(list(plan.trades)))
+                    await self._send(
+                        ws, self.codec.subscribe_trades(list(plan.trades)), subscribe=True
+                    )
             plan = self.plan  # may have changed while we waited for spacing
             if plan.depth != self._sent_depth:
                 needs_request = bool(plan.depth) or bool(self._sent_depth)
                 self._sent_depth = plan.depth
                 if needs_request:
-                    await self._send(ws, self.codec.subscribe_depth(list(plan.depth)))
+                    await self._send(
+                        ws, self.codec.subscribe_depth(list(plan.depth)), subscribe=True
+                    )
             if self.plan.trades != self._sent_trades or self.plan.depth != self._sent_depth:
                 self._plan_changed.set()
 
@@ -278,9 +336,19 @@ class FeedConnection:
             await asyncio.sleep(step)
             now = self.clock()
             outstanding = self._heartbeat_outstanding
-            if outstanding is not None and now - outstanding > settings.dead_after_s:
+            # Frames still queued unread may hold the reply: judge the server only once caught up.
+            caught_up = not ws.recv_messages.frames
+            if outstanding is not None and now - outstanding > settings.dead_after_s and caught_up:
                 log.warning("connection %d: no heartbeat reply, declaring it dead", self.index)
+                self.dead_reconnects += 1
                 self._abort_reason = f"no heartbeat reply for {settings.dead_after_s:g} s"
+                ws.transport.abort()
+                return
+            if self._is_mute(now):
+                log.warning("connection %d: connected but mute, reconnecting", self.index)
+                self.mute_reconnects += 1
+                mute_s = settings.mute_after_s
+                self._abort_reason = f"connected but no data for {mute_s:g} s in market hours"
                 ws.transport.abort()
                 return
             if now >= next_beat:
@@ -288,6 +356,16 @@ class FeedConnection:
                 next_beat = self.clock() + settings.heartbeat_s
                 if self._heartbeat_outstanding is None:
                     self._heartbeat_outstanding = self.clock()
+
+    def _is_mute(self, now: float) -> bool:
+        """Heartbeats fine, subscribed, a market open, yet no data for `mute_after_s` (§4.2.5)."""
+        plan = self.plan
+        if self.settings.mute_after_s <= 0 or not plan.trades or self._sent_trades is None:
+            return False
+        if now - self._last_data_at <= self.settings.mute_after_s:
+            return False
+        markets = {symbol.market for symbol in plan.trades}
+        return any(self.market_open(market) for market in markets)
 
 
 def _describe(exc: BaseException) -> str:

@@ -1,7 +1,8 @@
 """The feed as the app sees it: desired symbols in, a live `QuoteBook` and a `FeedStatus` out.
 
 Owns up to the plan's number of connections, splits the desired sets across them
-(`protocol.subscriptions`), and takes REST snapshots for new symbols and after every reconnect.
+(`protocol.subscriptions`), staggers their subscribes, takes REST snapshots for new symbols and
+after every reconnect, finds codes the server refuses, and reports health (`feed.health`).
 """
 
 from __future__ import annotations
@@ -9,17 +10,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Coroutine, Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 import msgspec
 
-from desktop.domain.feed_status import FeedState, FeedStatus
+from desktop.domain.feed_status import FeedStatus, ReconnectNotice
 from desktop.domain.quote_book import QuoteBook
-from desktop.domain.symbols import Symbol
-from desktop.feed.connection import ConnectionEvents, ConnectionSettings, FeedConnection
+from desktop.domain.sessions import SessionPhase, SessionSource
+from desktop.domain.symbols import Market, Symbol
+from desktop.feed.connection import ConnectionEvents, FeedConnection
+from desktop.feed.health import FeedHealth
+from desktop.feed.not_streaming import REFUSING_CODES, NotStreaming, RejectedCodeFinder
 from desktop.feed.redact import redact
 from desktop.feed.rest import AllTickRestClient, rest_base_from_ws
+from desktop.feed.timing import ConnectionSettings, SubscribeStagger
 from desktop.protocol.alltick import OutgoingRequest, Reply
 from desktop.protocol.alltick_rest import RestError
 from desktop.protocol.plans import PlanProfile
@@ -29,18 +35,25 @@ __all__ = ["FeedService", "FeedStats"]
 
 log = logging.getLogger(__name__)
 
-_WORST_FIRST = ("rejected", "reconnecting", "connecting", "live")
-
 
 class FeedStats(msgspec.Struct):
     """Totals across connections, for the status bar, smoke mode and tests."""
 
     frames: int = 0
+    data_frames: int = 0
     bad_frames: int = 0
     error_replies: int = 0
     rest_failures: int = 0
     reconnects: int = 0
     connections: int = 0
+    backlog: int = 0
+    max_backlog: int = 0
+    mute_reconnects: int = 0
+    dead_reconnects: int = 0
+
+
+def _wall_ms() -> int:
+    return time.time_ns() // 1_000_000
 
 
 class FeedService:
@@ -57,6 +70,11 @@ class FeedService:
         settings: ConnectionSettings | None = None,
         on_status: Callable[[FeedStatus], None] | None = None,
         rest: AllTickRestClient | None = None,
+        sessions: SessionSource | None = None,
+        on_notes: Callable[[dict[str, str]], None] | None = None,
+        on_reconnected: Callable[[ReconnectNotice], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_ms: Callable[[], int] = _wall_ms,
     ) -> None:
         self.book = book
         self.profile = profile
@@ -64,37 +82,107 @@ class FeedService:
         self._ws_url = f"{ws_url}{'&' if '?' in ws_url else '?'}{urlencode({'token': token})}"
         self.settings = settings or ConnectionSettings(reconnect_floor_s=profile.reconnect_floor_s)
         self.rest = rest or AllTickRestClient(rest_base_from_ws(ws_url), token, profile)
+        self.clock = clock
+        self._wall_ms = wall_ms
+        self.sessions = sessions
+        """None until the calendars are loaded: no mute detection before then."""
         self._on_status = on_status or (lambda status: None)
+        self._on_notes = on_notes or (lambda notes: None)
+        self._on_reconnected = on_reconnected or (lambda notice: None)
+        self.health = FeedHealth(demo=demo, clock=clock)
+        self.stagger = SubscribeStagger(self.settings.stagger_s, clock)
+        self.not_streaming = NotStreaming()
+        self.finder = RejectedCodeFinder(self.rest)
         self._connections: list[FeedConnection] = []
-        self._states: dict[int, tuple[str, str, float | None]] = {}
         self._plan: SubscriptionPlan | None = None
         self._trades: list[Symbol] = []
         self._depth: list[Symbol] = []
+        self._full_depth: set[Symbol] | None = None
         self._snapshotted: set[Symbol] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._checking = False
         self._error_replies = 0
-        self.last_error = ""
-        self.status = FeedStatus(FeedState.CONNECTING, demo=demo)
+        self._notes: dict[str, str] = {}
+        self.status = self.health.status()
         self._started = False
         log.info("feed: %s, plan %s", redact(self._ws_url), profile.label)
 
+    @property
+    def last_error(self) -> str:
+        """The most recent problem, in words."""
+        return self.health.last_error
+
     # -- desired state ------------------------------------------------------------------------
-    def set_symbols(self, trades: Sequence[Symbol], depth: Sequence[Symbol] = ()) -> None:
-        """The full desired trade and depth sets; connections converge on them, paced."""
+    def set_symbols(
+        self,
+        trades: Sequence[Symbol],
+        depth: Sequence[Symbol] = (),
+        full_depth: Collection[Symbol] | None = None,
+    ) -> None:
+        """The full desired trade and depth sets; connections converge on them, paced.
+
+        `full_depth` (the symbols with a ladder open) get the plan's full depth levels and every
+        other depth symbol one level; None gives every depth symbol full levels.
+        """
         self._trades = list(dict.fromkeys(trades))
         self._depth = list(dict.fromkeys(depth))
         for symbol in self._trades:
             self.book.track(str(symbol))
-        self._plan = plan_subscriptions(self._trades, self._depth, self.profile, self._plan)
+        self.not_streaming.keep_only(self._trades)
+        wider = set(full_depth or ()) - set(self._full_depth or ())
+        self._full_depth = set(full_depth) if full_depth is not None else None
+        # A ladder opened on a symbol already streaming: paint its full book now, not at the next
+        # push (a symbol new to the feed gets its book with its first snapshot).
+        wider_known = [s for s in self._depth if s in wider and s in self._snapshotted]
+        self._replan()
+        if self._started and wider_known:
+            self._spawn(self._books(wider_known))
+
+    def _replan(self) -> None:
+        refused = self.not_streaming.is_refused
+        trades = [s for s in self._trades if not refused(s)]
+        depth = [s for s in self._depth if not refused(s)]
+        self._plan = plan_subscriptions(trades, depth, self.profile, self._plan, self._full_depth)
+        self.not_streaming.set_over_limit(self._plan.over_limit_trades)
+        self._publish_notes()
         if self._started:
             self._apply_plan()
 
     @property
     def over_limit(self) -> set[str]:
         """Symbols the plan cannot stream (shown as "not streaming — plan limit")."""
+        return set(self.not_streaming.over_limit)
+
+    def notes(self) -> dict[str, str]:
+        """Symbol → why its row shows no live price (plan limit, refused code)."""
+        return dict(self._notes)
+
+    def _publish_notes(self) -> None:
+        notes = self.not_streaming.notes()
+        if notes != self._notes:
+            self._notes = notes
+            self._on_notes(dict(notes))
+
+    def set_sessions(self, sessions: SessionSource) -> None:
+        """Judge "connected but mute" by these market hours from now on."""
+        self.sessions = sessions
+
+    def set_stale(self, count: int) -> None:
+        """How many streamed symbols are stale now (Live becomes "Degraded (N stale)")."""
+        if count != self.health.stale:
+            self.health.stale = count
+            self._publish()
+
+    def _market_open(self, market: Market) -> bool:
+        sessions = self.sessions
+        return sessions is not None and sessions.phase(market, self._wall_ms()) is SessionPhase.OPEN
+
+    @property
+    def over_limit_depth(self) -> set[str]:
+        """Symbols whose depth the plan cannot stream (a ladder for one says so)."""
         if self._plan is None:
             return set()
-        return {str(s) for s in self._plan.over_limit_trades}
+        return {str(s) for s in self._plan.over_limit_depth}
 
     def _apply_plan(self) -> None:
         plan = self._plan
@@ -113,15 +201,28 @@ class FeedService:
         fresh = [
             s
             for s in self._trades
-            if s not in self._snapshotted and s not in plan.over_limit_trades
+            if s not in self._snapshotted
+            and s not in plan.over_limit_trades
+            and not self.not_streaming.is_refused(s)
         ]
         if fresh:
             self._snapshotted.update(fresh)
             self._spawn(self._snapshot(fresh))
 
     def _new_connection(self, index: int) -> FeedConnection:
-        events = ConnectionEvents(self._on_conn_state, self._on_opened, self._on_error_reply)
-        return FeedConnection(index, self._ws_url, self.book, events, self.settings)
+        events = ConnectionEvents(
+            self._on_conn_state, self._on_opened, self._on_error_reply, self._on_subscribed
+        )
+        return FeedConnection(
+            index,
+            self._ws_url,
+            self.book,
+            events,
+            self.settings,
+            clock=self.clock,
+            stagger=self.stagger,
+            market_open=self._market_open,
+        )
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -139,8 +240,8 @@ class FeedService:
         await asyncio.gather(*(c.stop() for c in self._connections), return_exceptions=True)
         await self.rest.aclose()
 
-    def _spawn(self, coro: object) -> None:
-        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coro)  # type: ignore[arg-type]
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -150,81 +251,131 @@ class FeedService:
             refs, _trades, problems = await self.rest.references(symbols)
         except RestError as exc:
             problems, refs = [str(exc)], []
-        now = time.monotonic()
+        now = self.clock()
         for ref in refs:
             self.book.apply_reference(ref, now)
         depth = [s for s in symbols if s in self._depth]
         if depth:
-            try:
-                for book in await self.rest.latest_books(depth):
-                    self.book.apply_depth(book, now)
-            except RestError as exc:
-                problems.append(f"books: {exc}")
+            problems.extend(await self._books(depth, report=False))
         if problems:
-            self.last_error = "REST snapshot: " + "; ".join(problems)
-            log.warning("%s", redact(self.last_error))
+            self.health.error("REST snapshot: " + "; ".join(problems))
+            log.warning("%s", redact(self.health.last_error))
+            self._publish()
+
+    async def _books(self, symbols: list[Symbol], report: bool = True) -> list[str]:
+        """Apply the latest REST books, unless a pushed book is already newer."""
+        try:
+            books = await self.rest.latest_books(symbols)
+        except RestError as exc:
+            problem = f"books: {exc}"
+            if report:
+                self.health.error("REST snapshot: " + problem)
+                log.warning("%s", redact(self.health.last_error))
+                self._publish()
+            return [problem]
+        now = self.clock()
+        for book in books:
+            state = self.book.get(book.symbol)
+            if state is not None and state.depth is not None and state.depth.ts_ms > book.ts_ms:
+                continue
+            self.book.apply_depth(book, now)
+        return []
 
     # -- connection callbacks -----------------------------------------------------------------
     def _on_conn_state(self, index: int, state: str, reason: str, retry_in: float | None) -> None:
-        self._states[index] = (state, reason, retry_in)
-        if reason:
-            self.last_error = reason
+        conn = self._connections[index] if index < len(self._connections) else None
+        self.health.report(
+            index,
+            state,
+            reason,
+            retry_in,
+            attempt=conn.backoff.attempt if conn else 0,
+            failed_opens=conn.failed_opens if conn else 0,
+        )
         self._publish()
 
     def _on_opened(self, index: int, is_reconnect: bool) -> None:
-        self._states[index] = ("live", "", None)
+        self.health.opened(index)
         if is_reconnect and self._plan is not None:
             symbols = list(self._plan.trades_of(index))
             if symbols:
                 self._spawn(self._snapshot(symbols))  # fill what the gap missed
         self._publish()
 
+    def _on_subscribed(self, index: int, count: int) -> None:
+        notice = self.health.subscribed(index, count)
+        if notice is not None:
+            log.info("%s", notice.text)
+            self._on_reconnected(notice)
+
     def _on_error_reply(self, index: int, reply: Reply, request: OutgoingRequest | None) -> None:
         self._error_replies += 1
-        self.last_error = f"server answered {reply.ret} {reply.msg}".strip()
+        self.health.error(_sentence(reply))
+        if reply.ret in REFUSING_CODES and request is not None and not self._checking:
+            codes = _codes_of(request)
+            if codes:
+                self._checking = True
+                self._spawn(self._find_refused(index, codes))
         self._publish()
 
-    def _publish(self) -> None:
-        active = [
-            self._states.get(c.index, ("connecting", "", None))
-            for c in self._connections
-            if c.running or c.index in self._states
-        ]
-        if not active:
-            status = FeedStatus(FeedState.CONNECTING, demo=self.demo)
-        else:
-            worst = min(
-                active, key=lambda s: _WORST_FIRST.index(s[0]) if s[0] in _WORST_FIRST else 0
-            )
-            state, reason, retry = worst
-            if state == "rejected":
-                status = FeedStatus(FeedState.TOKEN_REJECTED, reason=reason, demo=self.demo)
-            elif state == "reconnecting":
-                attempt = max(c.backoff.attempt for c in self._connections)
-                status = FeedStatus(
-                    FeedState.RECONNECTING,
-                    reason=reason,
-                    attempt=attempt,
-                    retry_in_s=retry,
-                    demo=self.demo,
-                )
-            elif state == "connecting":
-                status = FeedStatus(FeedState.CONNECTING, reason=reason, demo=self.demo)
+    async def _find_refused(self, index: int, codes: list[Symbol]) -> None:
+        """Bisect the refused request over REST, drop the culprits and subscribe the rest."""
+        try:
+            found = await self.finder.find(codes)
+            if found:
+                names = ", ".join(str(s) for s in found)
+                self.health.error(f"the server refused {names}; they are not streamed")
+                self.not_streaming.refuse(found)
+                self._replan()
             else:
-                status = FeedStatus(FeedState.LIVE, demo=self.demo)
+                self.health.error("the server refused a subscription but no single code")
+                await asyncio.sleep(self.settings.long_backoff_s)
+                if index < len(self._connections):
+                    self._connections[index].resend()
+            self._publish()
+        finally:
+            self._checking = False
+
+    def _publish(self) -> None:
+        status = self.health.status()
         if status != self.status:
             self.status = status
             self._on_status(status)
 
     # -- numbers ------------------------------------------------------------------------------
+    def connections(self) -> list[FeedConnection]:
+        """The connections opened so far (tests and the reliability report read them)."""
+        return list(self._connections)
+
     def stats(self) -> FeedStats:
         """Totals across all connections so far."""
         conns = self._connections
         return FeedStats(
             frames=sum(c.frames for c in conns),
+            data_frames=sum(c.data_frames for c in conns),
             bad_frames=sum(c.codec.stats.bad for c in conns),
             error_replies=self._error_replies,
             rest_failures=self.rest.failures,
             reconnects=sum(c.reconnects for c in conns),
             connections=sum(1 for c in conns if c.running),
+            backlog=sum(c.backlog for c in conns),
+            max_backlog=max((c.max_backlog for c in conns), default=0),
+            mute_reconnects=sum(c.mute_reconnects for c in conns),
+            dead_reconnects=sum(c.dead_reconnects for c in conns),
         )
+
+
+def _codes_of(request: OutgoingRequest) -> list[Symbol]:
+    """The symbols listed in a subscribe request we sent."""
+    try:
+        frame = msgspec.json.decode(request.text)
+        items = frame["data"]["symbol_list"]
+        return [Symbol.parse(item["code"]) for item in items]
+    except (msgspec.DecodeError, KeyError, TypeError, ValueError):
+        return []
+
+
+def _sentence(reply: Reply) -> str:
+    """A server error reply as words for the tooltip."""
+    text = reply.msg.strip() or "no message"
+    return f"the server answered {reply.ret} ({text})"

@@ -52,10 +52,20 @@ class ReconnectBackoff:
             return CloseKind.REFUSED
         return kind
 
-    def next_delay(self, opened_for_s: float | None, kind: CloseKind = CloseKind.DROPPED) -> float:
-        """Seconds to wait after a connection of `opened_for_s` seconds (None: never opened) ended."""
+    def next_delay(
+        self,
+        opened_for_s: float | None,
+        kind: CloseKind = CloseKind.DROPPED,
+        healthy_for_s: float | None = None,
+    ) -> float:
+        """Seconds to wait after a connection of `opened_for_s` seconds (None: never opened) ended.
+
+        `healthy_for_s` is how long it was demonstrably healthy (open until its last heartbeat
+        reply); only that resets the attempt count, so a long stall does not (§4.2 rule 3).
+        """
         kind = self.classify(opened_for_s, kind)
-        if opened_for_s is not None and opened_for_s >= self.healthy_reset_s:
+        healthy = opened_for_s if healthy_for_s is None else healthy_for_s
+        if healthy is not None and healthy >= self.healthy_reset_s:
             self.attempt = 0
         self.attempt += 1
         if kind in (CloseKind.REFUSED, CloseKind.RATE_LIMITED):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import msgspec
 
@@ -38,10 +38,18 @@ class SubscriptionPlan(msgspec.Struct, frozen=True):
 
 
 def _assign(
-    wanted: Sequence[Symbol], slots: int, capacity: int, previous: list[tuple[Symbol, ...]]
+    wanted: Sequence[Symbol],
+    slots: int,
+    capacity: int,
+    previous: list[tuple[Symbol, ...]],
+    bins: list[list[Symbol]] | None = None,
 ) -> tuple[list[list[Symbol]], list[Symbol]]:
-    """Sticky packing: a symbol stays on its connection; new ones go to the first with room."""
-    bins: list[list[Symbol]] = [[] for _ in range(slots)]
+    """Sticky packing: a symbol stays on its connection; new ones go to the first with room.
+
+    `bins` may come pre-filled (a higher-priority set packed first); `wanted` only takes what is left.
+    """
+    if bins is None:
+        bins = [[] for _ in range(slots)]
     wanted_set = set(wanted)
     placed: set[Symbol] = set()
     for index, earlier in enumerate(previous[:slots]):
@@ -60,10 +68,15 @@ def _assign(
             continue
         bins[target].append(symbol)
         placed.add(symbol)
+    return bins, over
+
+
+def _in_order(bins: list[list[Symbol]], wanted: Sequence[Symbol]) -> list[list[Symbol]]:
+    """Requests list symbols in the given order (the server keeps the first N when truncating)."""
     order = {symbol: position for position, symbol in enumerate(wanted)}
     for members in bins:
-        members.sort(key=order.__getitem__)  # requests list symbols in the user's order
-    return bins, over
+        members.sort(key=order.__getitem__)
+    return bins
 
 
 def plan_subscriptions(
@@ -71,18 +84,41 @@ def plan_subscriptions(
     depth: Sequence[Symbol],
     profile: PlanProfile,
     previous: SubscriptionPlan | None = None,
+    full_depth: Collection[Symbol] | None = None,
 ) -> SubscriptionPlan:
-    """Split the desired trade and depth sets across the plan's connections, keeping assignments."""
+    """Split the desired trade and depth sets across the plan's connections, keeping assignments.
+
+    Depth levels: with `full_depth` None every depth symbol gets its market's maximum (HK 10,
+    US 1). Given a set (the symbols with a ladder open), those get the maximum and every other
+    depth symbol 1 level, enough for the watchlist's bid/ask; full-depth symbols are packed
+    first, so when the plan's symbol limit is hit it is a watchlist-only symbol that loses depth.
+    """
     slots = max(1, profile.connections)
     capacity = profile.symbols_per_connection
     prev_trades = [c.trades for c in previous.connections] if previous else []
     prev_depth = [tuple(s for s, _ in c.depth) for c in previous.connections] if previous else []
-    trade_bins, trade_over = _assign(list(dict.fromkeys(trades)), slots, capacity, prev_trades)
-    depth_bins, depth_over = _assign(list(dict.fromkeys(depth)), slots, capacity, prev_depth)
+    trade_wanted = list(dict.fromkeys(trades))
+    trade_bins, trade_over = _assign(trade_wanted, slots, capacity, prev_trades)
+    depth_wanted = list(dict.fromkeys(depth))
+    if full_depth is None:
+        full = set(depth_wanted)
+        depth_bins, depth_over = _assign(depth_wanted, slots, capacity, prev_depth)
+    else:
+        full = set(full_depth)
+        first = [s for s in depth_wanted if s in full]
+        depth_bins, full_over = _assign(first, slots, capacity, prev_depth)
+        rest = [s for s in depth_wanted if s not in full]
+        depth_bins, rest_over = _assign(rest, slots, capacity, prev_depth, depth_bins)
+        depth_over = full_over + rest_over
+        depth_wanted = first + rest
 
     def levels(symbol: Symbol) -> int:
+        if symbol not in full:
+            return 1
         return profile.hk_depth_levels if symbol.market is Market.HK else profile.us_depth_levels
 
+    trade_bins = _in_order(trade_bins, trade_wanted)
+    depth_bins = _in_order(depth_bins, depth_wanted)
     connections = tuple(
         ConnectionPlan(
             index=i,

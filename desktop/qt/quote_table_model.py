@@ -48,6 +48,7 @@ _FLASH_ROLES = [_BG, CELL_ROLE]
 _LAST = int(ColumnId.LAST)
 _NAME = int(ColumnId.NAME)
 _VOLUME = int(ColumnId.VOLUME)
+_TIME = int(ColumnId.TIME)
 _DESCENDING = Qt.SortOrder.DescendingOrder
 _ROOT = QModelIndex()
 # Precomputed: the view asks for flags once per painted cell, and OR-ing enums costs microseconds.
@@ -62,15 +63,18 @@ class _Row:
 
     __slots__ = (
         "cells",
+        "dim",
         "flash_at",
         "flash_dir",
         "flash_step",
         "keys",
         "market",
         "note",
+        "stale",
         "symbol",
         "texts",
         "tick_dir",
+        "time_note",
         "tooltips",
     )
 
@@ -85,7 +89,11 @@ class _Row:
         self.flash_step: list[int] = [-1] * ncols
         self.tick_dir = 0
         self.note: str | None = None
+        self.time_note: str | None = None
+        self.dim = False
         self.tooltips: dict[int, str] = {}
+        self.stale = False
+        """Changed while outside the view's visible rows: cells are formatted when it shows."""
 
 
 class QuoteTableModel(QAbstractTableModel):
@@ -120,6 +128,8 @@ class QuoteTableModel(QAbstractTableModel):
         self._held = False
         self._resort_interval_s = 0.5
         self._last_sort_at = -math.inf
+        self._visible: tuple[int, int] | None = None
+        """Rows a view shows (first, last); None: format every row on every refresh."""
 
     # -- membership ---------------------------------------------------------------------------
     def set_symbols(self, symbols: Iterable[str]) -> None:
@@ -195,12 +205,16 @@ class QuoteTableModel(QAbstractTableModel):
         total = 0
         book = self._book
         ncols = self._ncols
+        first, last = self._visible or (0, len(self._rows))
         for symbol in symbols:
             r = self._row_of.get(symbol)
             state = book.get(symbol)
             if r is None or state is None:
                 continue
             row = self._rows[r]
+            if not first <= r <= last:
+                self._mark_stale(row, state)
+                continue
             changed = self._update_row(row, state, now)
             if not changed:
                 continue
@@ -222,6 +236,39 @@ class QuoteTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.createIndex(r, start), self.createIndex(r, end))
         return total
 
+    def _mark_stale(self, row: _Row, state: QuoteState) -> None:
+        """An off-screen row changed: keep only its sort key current (for re-sorting)."""
+        row.stale = True
+        c = self._sort_column
+        if c >= 0:
+            key = self._plan[c][1](state)
+            if key != row.keys[c]:
+                row.keys[c] = key
+                self._order_stale = True
+
+    def set_visible_rows(self, first: int, last: int) -> None:
+        """The rows the view shows (inclusive): only these are formatted and announced per flush.
+
+        Rows outside are marked stale and formatted (without a flash) when they come into view.
+        The one view that shows this model calls it on scroll, resize and layout changes.
+        """
+        self._visible = (first, last)
+        self._freshen(range(max(0, first), min(last + 1, len(self._rows))), emit=True)
+
+    def _freshen(self, rows: Iterable[int], *, emit: bool) -> None:
+        """Format stale rows in full (no flash); announce them when `emit`."""
+        book, ncols = self._book, self._ncols
+        for r in rows:
+            row = self._rows[r]
+            state = book.get(row.symbol) if row.stale else None
+            if state is None:
+                continue
+            row.stale = False
+            self._update_row(row, state, None)
+            row.cells = [self._make_cell(row, c) for c in range(ncols)]
+            if emit:
+                self.dataChanged.emit(self.createIndex(r, 0), self.createIndex(r, ncols - 1))
+
     def _update_row(self, row: _Row, state: QuoteState, now: float | None) -> list[int]:
         """Reformat what moved in `row` from `state`; start flashes; return the changed columns.
 
@@ -241,7 +288,12 @@ class QuoteTableModel(QAbstractTableModel):
                 keys[c] = key
                 if c == self._sort_column:
                     self._order_stale = True
-            text = note if c == _LAST and note is not None else format_cell(state, market)
+            if c == _LAST and note is not None:
+                text = note
+            elif c == _TIME and row.time_note is not None:
+                text = row.time_note
+            else:
+                text = format_cell(state, market)
             if text == texts[c]:
                 continue
             texts[c] = text
@@ -285,6 +337,8 @@ class QuoteTableModel(QAbstractTableModel):
             key = row.keys[c]
             if isinstance(key, float) and key != 0.0:
                 fg = UP_BRUSH if key > 0 else DOWN_BRUSH
+        if row.dim or (c == _TIME and row.time_note is not None):
+            fg, glyph_fg = DIM_BRUSH, None
         step = row.flash_step[c]
         bg = (
             None
@@ -343,6 +397,28 @@ class QuoteTableModel(QAbstractTableModel):
         index = self.createIndex(r, _LAST)
         self.dataChanged.emit(index, index)
 
+    def set_row_freshness(self, symbol: str, text: str | None, dim: bool) -> None:
+        """Freshness of a row: `text` replaces its Time ("2 m 14 s ago", "Closed"); `dim` greys it."""
+        r = self._row_of.get(symbol)
+        if r is None:
+            return
+        row = self._rows[r]
+        if row.time_note == text and row.dim == dim:
+            return
+        row.time_note, row.dim = text, dim
+        state = self._book.get(symbol)
+        if text is not None:
+            row.texts[_TIME] = text
+        elif state is not None:
+            row.texts[_TIME] = self._columns[_TIME].format(state, row.market)
+        row.cells = [self._make_cell(row, c) for c in range(self._ncols)]
+        self.dataChanged.emit(self.createIndex(r, 0), self.createIndex(r, self._ncols - 1))
+
+    def row_freshness(self, symbol: str) -> tuple[str | None, bool]:
+        """(Time-cell text, dimmed) of a row, for tests and the CSV export."""
+        r = self._row_of.get(symbol)
+        return (None, False) if r is None else (self._rows[r].time_note, self._rows[r].dim)
+
     def row_note(self, symbol: str) -> str | None:
         """The note shown for `symbol`, if any."""
         r = self._row_of.get(symbol)
@@ -352,6 +428,7 @@ class QuoteTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort rows by a column (stable; empty values last either way); -1 restores list order."""
         try:
+            self._freshen(range(len(self._rows)), emit=False)
             previous = self._sort_column
             self._sort_column = column if 0 <= column < self._ncols else -1
             self._sort_order = order
@@ -429,6 +506,9 @@ class QuoteTableModel(QAbstractTableModel):
         self._rows = rows
         self._row_of = new_row_of
         self.changePersistentIndexList(old_indexes, new_indexes)
+        if self._visible is not None:
+            first, last = self._visible
+            self._freshen(range(max(0, first), min(last + 1, len(rows))), emit=False)
         self.layoutChanged.emit()
         return True
 
@@ -439,6 +519,7 @@ class QuoteTableModel(QAbstractTableModel):
 
     def rows_as_displayed(self) -> list[list[str]]:
         """Cell texts in display order, without the ▲▼ glyphs (a row's note replaces its Last)."""
+        self._freshen(range(len(self._rows)), emit=False)
         return [list(row.texts) for row in self._rows]
 
     # -- QAbstractItemModel -------------------------------------------------------------------

@@ -16,7 +16,10 @@ from desktop.domain.feed_status import FeedStatus
 from desktop.domain.quote_book import QuoteBook
 from desktop.qt.quote_table_model import QuoteTableModel
 
-__all__ = ["FlushStats", "StreamBridge"]
+__all__ = ["FlushStats", "FrameListener", "StreamBridge"]
+
+FrameListener = Callable[[set[str], float], None]
+"""Called once per flush with the symbols changed since the previous one (read-only) and `now`."""
 
 
 class FlushStats:
@@ -39,6 +42,8 @@ class StreamBridge(QObject):
     """A new `FeedStatus`."""
     rateChanged = Signal(float)
     """Messages received per second over the last second."""
+    flushed = Signal(float)
+    """After every flush, with its duration in ms (the performance monitor and benchmarks)."""
 
     def __init__(
         self,
@@ -61,6 +66,17 @@ class StreamBridge(QObject):
         self._rate_timer.setInterval(1000)
         self._rate_timer.timeout.connect(self._measure_rate)
         self._rate_window: deque[tuple[float, int]] = deque(maxlen=2)
+        self._listeners: list[FrameListener] = []
+
+    def add_frame_listener(self, listener: FrameListener) -> None:
+        """Also refresh `listener` (e.g. an open ladder's depth model) on every flush."""
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def remove_frame_listener(self, listener: FrameListener) -> None:
+        """Stop refreshing `listener` (its ladder closed)."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     def start(self) -> None:
         """Start flushing and measuring."""
@@ -88,8 +104,12 @@ class StreamBridge(QObject):
             self._last_ticks = applied
         self.model.tick_flash(now)
         self.model.resort_if_due(now)
+        # `take_dirty()` hands the set out once: every other consumer gets the same set here.
+        for listener in tuple(self._listeners):
+            listener(dirty, now)
         stats.flushes += 1
         stats.last_flush_ms = (time.perf_counter() - started) * 1000
+        self.flushed.emit(stats.last_flush_ms)
 
     def publish_status(self, status: FeedStatus) -> None:
         """Called by the feed (same thread) when its status changes."""

@@ -1,21 +1,18 @@
 """The built-in market: an AllTick-compatible WS + REST server on loopback over a seeded market.
 
-With no API token the app runs against it ("Demo data"); the feed's tests run against it too.
+With no API token the app runs against it ("Demo data"); the feed's tests run against it too,
+with faults injected through `FaultInjector`.
 """
 
 from __future__ import annotations
 
+from desktop.simulator.config import DEMO_TOKEN, PLANS, Plan, SimulatorConfig
+from desktop.simulator.connections import ConnectionRecord, ReceivedFrame, ServerStats
 from desktop.simulator.embedded import EmbeddedSimulator, SimulatorEndpoints
-from desktop.simulator.market import Bar, BookRecord, SimulatedMarket, TradeRecord
-from desktop.simulator.server import (
-    DEMO_TOKEN,
-    PLANS,
-    ConnectionRecord,
-    Faults,
-    Plan,
-    SimulatorConfig,
-    SimulatorServer,
-)
+from desktop.simulator.faults import FaultInjector, FaultKind, Faults
+from desktop.simulator.market import SimulatedMarket
+from desktop.simulator.records import Bar, BookRecord, TradeRecord
+from desktop.simulator.server import SimulatorServer
 from desktop.simulator.universe import DEFAULT_INSTRUMENTS, Instrument, Universe
 
 __all__ = [
@@ -26,9 +23,13 @@ __all__ = [
     "BookRecord",
     "ConnectionRecord",
     "EmbeddedSimulator",
+    "FaultInjector",
+    "FaultKind",
     "Faults",
     "Instrument",
     "Plan",
+    "ReceivedFrame",
+    "ServerStats",
     "SimulatedMarket",
     "SimulatorConfig",
     "SimulatorEndpoints",

@@ -8,7 +8,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from desktop.simulator.server import PLANS, SimulatorConfig, SimulatorServer
+from desktop.simulator.config import PLANS, ExchangeHours, SimulatorConfig, always_open
+from desktop.simulator.faults import FaultInjector, FaultKind, run_fault_schedule
+from desktop.simulator.server import SimulatorServer
 
 __all__ = ["build_config", "main", "parse_args"]
 
@@ -47,6 +49,25 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="unknown codes: ignore them, reject the request (ret 600), or invent the instrument",
     )
     parser.add_argument("--us-depth-levels", type=int, default=1, help="depth levels for US")
+    parser.add_argument(
+        "--sessions",
+        choices=["always", "exchange"],
+        default="always",
+        help="when markets trade: around the clock (demo), or real XNYS/XHKG hours",
+    )
+    parser.add_argument(
+        "--faults",
+        default="",
+        metavar="LIST",
+        help="inject these faults at random, comma-separated, or 'all': "
+        + ", ".join(kind.value for kind in FaultKind),
+    )
+    parser.add_argument(
+        "--fault-interval", type=float, default=20.0, help="seconds between injected faults"
+    )
+    parser.add_argument(
+        "--fault-duration", type=float, default=15.0, help="how long timed faults last (s)"
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log connections")
     return parser.parse_args(argv)
 
@@ -72,15 +93,25 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
         synthesise_unknown=args.unknown_codes == "synthesise",
         trades_per_second=args.rate,
         us_depth_levels=args.us_depth_levels,
+        session=ExchangeHours() if args.sessions == "exchange" else always_open,
     )
 
 
-async def _serve(config: SimulatorConfig) -> None:
-    async with SimulatorServer(config) as server:
+async def _serve(config: SimulatorConfig, args: argparse.Namespace) -> None:
+    kinds = FaultKind.parse_list(args.faults) if args.faults else []
+    injector = FaultInjector()
+    async with SimulatorServer(config, faults=injector) as server:
         print(f"Quote Board simulator (seed {config.seed})", flush=True)
         print(f"  WebSocket: {server.ws_url}?token=<any token>", flush=True)
         print(f"  REST:      {server.rest_url}", flush=True)
+        if kinds:
+            names = ", ".join(kind.value for kind in kinds)
+            print(f"  Faults:    every {args.fault_interval:g} s one of: {names}", flush=True)
         print("Press Ctrl+C to stop.", flush=True)
+        if kinds:
+            await run_fault_schedule(
+                injector, kinds, args.fault_interval, duration=args.fault_duration, seed=config.seed
+            )
         await asyncio.Event().wait()
 
 
@@ -89,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         config = build_config(args)
+        if args.faults:
+            FaultKind.parse_list(args.faults)
     except ValueError as exc:
         print(f"quoteboard-sim: {exc}", file=sys.stderr)
         return 2
@@ -97,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        asyncio.run(_serve(config))
+        asyncio.run(_serve(config, args))
     except KeyboardInterrupt:
         print("stopped", flush=True)
     except OSError as exc:

@@ -6,7 +6,8 @@ import asyncio
 import threading
 from dataclasses import dataclass
 
-from desktop.simulator.server import DEMO_TOKEN, SimulatorConfig, SimulatorServer
+from desktop.simulator.config import DEMO_TOKEN, SimulatorConfig
+from desktop.simulator.server import SimulatorServer
 
 __all__ = ["EmbeddedSimulator", "SimulatorEndpoints"]
 

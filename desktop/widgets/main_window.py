@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 import desktop
 from desktop.domain.feed_status import FeedStatus
 from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.widgets.performance_panel import PerformancePanel
+from desktop.widgets.reconnect_banner import ReconnectBanner
 from desktop.widgets.status_bar import FeedStatusBar
 from desktop.widgets.watchlist_view import WatchlistView
 
@@ -26,6 +28,8 @@ class MainWindow(QMainWindow):
 
     quitRequested = Signal()
     """The user quit (File → Quit, Ctrl+Q, or closing this window): app.py shuts down."""
+    popOutRequested = Signal(str)
+    """Open a depth window for this symbol (Ctrl+D, or the watchlist row's context menu)."""
     settingsRequested = Signal()
     """File → Settings… (provider, plan, host, API token): app.py opens the settings dialog."""
 
@@ -34,9 +38,16 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("Quote Board")
         self.resize(1280, 760)
-        self._view = WatchlistView(model, self)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self._banner = ReconnectBanner(central)
+        self._view = WatchlistView(model, central)
         self._view.setObjectName("watchlistView")
-        self.setCentralWidget(self._view)
+        column.addWidget(self._banner)
+        column.addWidget(self._view, 1)
+        self.setCentralWidget(central)
         self._status_bar = FeedStatusBar(self)
         self.setStatusBar(self._status_bar)
         self._about: QMessageBox | None = None
@@ -58,7 +69,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        view_menu = bar.addMenu("&View")
+        view_menu = self._view_menu = bar.addMenu("&View")
         self.freeze_action = QAction("&Freeze Row Order", self)
         self.freeze_action.setCheckable(True)
         self.freeze_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
@@ -75,12 +86,40 @@ class MainWindow(QMainWindow):
         self.full_screen_action.setShortcut(QKeySequence.StandardKey.FullScreen)
         self.full_screen_action.toggled.connect(self._set_full_screen)
         view_menu.addAction(self.full_screen_action)
+        self._add_performance_action(view_menu)
+
+        view_menu.addSeparator()
+        self.pop_out_action = QAction("&Pop Out Depth Ladder", self)
+        self.pop_out_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.pop_out_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.pop_out_action.setToolTip("Open the selected symbol's depth ladder in its own window")
+        self.pop_out_action.triggered.connect(self._pop_out_current)
+        view_menu.addAction(self.pop_out_action)
+        self._view.addAction(self.pop_out_action)  # the watchlist row's context menu
+        self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
         help_menu = bar.addMenu("&Help")
         about = QAction("&About Quote Board", self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    # -- performance panel (issue 9) -----------------------------------------------------------
+    def _add_performance_action(self, view_menu: QMenu) -> None:
+        """View → Performance toggles the non-modal `PerformancePanel`; app.py feeds it."""
+        self._performance = PerformancePanel(self)
+        self.performance_action = QAction("&Performance", self)
+        self.performance_action.setCheckable(True)
+        self.performance_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.performance_action.setToolTip("Messages/s, flushes, loop lag and decode backlog")
+        self.performance_action.toggled.connect(self._performance.setVisible)
+        self._performance.visibilityChanged.connect(self.performance_action.setChecked)
+        view_menu.addSeparator()
+        view_menu.addAction(self.performance_action)
+
+    def performance_panel(self) -> PerformancePanel:
+        """The Performance tool window (hidden until View → Performance)."""
+        return self._performance
 
     # -- accessors ----------------------------------------------------------------------------
     def watchlist_view(self) -> WatchlistView:
@@ -91,11 +130,37 @@ class MainWindow(QMainWindow):
         """The status bar with the connection indicator, msg/s and DEMO badge."""
         return self._status_bar
 
+    def install_depth_dock(self, dock: QDockWidget, link_menu: QMenu | None = None) -> None:
+        """Dock the depth ladder on the right; list it (and the watchlist's link group) in View."""
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        width = 500
+        screen = self.screen()
+        room = screen.availableGeometry().width() if screen is not None else self.width()
+        self.resize(min(self.width() + width, room), self.height())  # the watchlist keeps its width
+        self.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+        self._view_menu.addAction(dock.toggleViewAction())
+        if link_menu is not None:
+            self._view_menu.addMenu(link_menu)
+
     # -- slots --------------------------------------------------------------------------------
+    def _pop_out_current(self) -> None:
+        symbol = self._view.current_symbol()
+        if symbol:
+            self.popOutRequested.emit(symbol)
+
     @Slot(FeedStatus)
     def set_status(self, status: FeedStatus) -> None:
         """Show the feed's state (and the DEMO badge when `status.demo`)."""
         self._status_bar.set_status(status)
+
+    @Slot(str)
+    def show_banner(self, text: str) -> None:
+        """Show a non-modal one-line notice above the table (e.g. after a reconnect)."""
+        self._banner.show_message(text)
+
+    def banner(self) -> ReconnectBanner:
+        """The notice strip above the table."""
+        return self._banner
 
     @Slot(float)
     def set_rate(self, msgs_per_s: float) -> None:

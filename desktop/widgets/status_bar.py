@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
 
@@ -80,7 +81,17 @@ class FeedStatusBar(QStatusBar):
         layout.addWidget(self._dot)
         layout.addWidget(self._state)
 
+        self._backlog = QLabel()
+        self._backlog.setObjectName("feedBacklogLabel")
+        self._backlog.setTextFormat(Qt.TextFormat.PlainText)
+        self._backlog.setToolTip("Frames received but not decoded yet")
+        self._backlog.hide()
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(250)
+        self._countdown.timeout.connect(self._tick_countdown)
+
         self.addPermanentWidget(self._demo)
+        self.addPermanentWidget(self._backlog)
         self.addPermanentWidget(self._rate)
         self.addPermanentWidget(self._indicator)
         self.set_status(FeedStatus(FeedState.CONNECTING))
@@ -90,10 +101,16 @@ class FeedStatusBar(QStatusBar):
         self._status = status
         color = _COLORS[status.state]
         self._dot.setStyleSheet(f"color: {color.name()};")
-        self._state.setText(status.text)
+        self._state.setText(status.text_at(time.monotonic()))
+        if status.retry_at is not None:
+            self._countdown.start()
+        else:
+            self._countdown.stop()
         details = [f"Feed: {status.text}"]
         if status.reason and status.reason not in status.text:
             details.append(status.reason)
+        if status.last_error and status.last_error != status.reason:
+            details.append(f"Last error: {status.last_error}")
         if status.stale:
             details.append(f"{status.stale} symbols have not updated recently")
         if status.demo:
@@ -105,6 +122,16 @@ class FeedStatusBar(QStatusBar):
         """Show the feed's message rate."""
         rate = max(0.0, msgs_per_s)
         self._rate.setText(f"{rate:,.1f} msg/s" if rate < 10 else f"{rate:,.0f} msg/s")
+
+    def set_backlog(self, frames: int) -> None:
+        """Show the decode backlog while there is one (hidden at 0)."""
+        self._backlog.setText(f"backlog {frames:,}")
+        self._backlog.setVisible(frames > 0)
+
+    def _tick_countdown(self) -> None:
+        """Count "Reconnecting in N s" down live between status changes."""
+        if self._status is not None:
+            self._state.setText(self._status.text_at(time.monotonic()))
 
     def set_demo(self, demo: bool) -> None:
         """Force the DEMO DATA badge on (it also shows whenever the last status says demo)."""

@@ -10,7 +10,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QEnterEvent, QMouseEvent
+from PySide6.QtGui import QEnterEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId
@@ -57,6 +57,12 @@ class WatchlistView(QTableView):
         model.layoutChanged.connect(self._emit_current_symbol)
         model.modelReset.connect(self._emit_current_symbol)
         model.rowsRemoved.connect(self._on_rows_removed)
+        # Only rows on screen are formatted per flush (issue 9: 3–4× less work at 1,000 rows).
+        self.verticalScrollBar().valueChanged.connect(self._publish_visible_rows)
+        model.layoutChanged.connect(self._publish_visible_rows)
+        model.modelReset.connect(self._publish_visible_rows)
+        model.rowsInserted.connect(self._publish_visible_rows)
+        model.rowsRemoved.connect(self._publish_visible_rows)
 
     def _configure(self) -> None:
         rows = self.verticalHeader()
@@ -172,6 +178,20 @@ class WatchlistView(QTableView):
         self._hovered = False
         self._update_hold()
         super().leaveEvent(event)
+
+    def _publish_visible_rows(self, *_: object) -> None:
+        """Tell the model which rows are on screen (one spare row below for partial rows)."""
+        count = self._quote_model.rowCount()
+        if count == 0:
+            return
+        first = max(0, self.rowAt(0))
+        last = self.rowAt(self.viewport().height() - 1)
+        self._quote_model.set_visible_rows(first, count - 1 if last < 0 else last + 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """More or fewer rows fit: the model formats what is now visible."""
+        super().resizeEvent(event)
+        self._publish_visible_rows()
 
     def changeEvent(self, event: QEvent) -> None:
         """Keep the delegate's cached fonts and brushes in step with the view's."""

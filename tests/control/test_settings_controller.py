@@ -16,7 +16,11 @@ from keyring.errors import KeyringLocked
 from PySide6.QtWidgets import QApplication
 
 from desktop.control.feed_runner import FeedRunner
-from desktop.control.settings_controller import SETTINGS_KEY, SettingsController
+from desktop.control.settings_controller import (
+    SETTINGS_KEY,
+    MemoryStateStore,
+    SettingsController,
+)
 from desktop.domain.feed_status import FeedState, FeedStatus
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Symbol
@@ -40,26 +44,13 @@ DEMO = SimulatorConfig(seed=5, trades_per_second=300.0, min_request_interval=0.0
 
 
 @dataclass
-class MemoryStore:
-    """The `app_state` table, in memory."""
-
-    values: dict[str, str] = field(default_factory=dict)
-
-    def get_state(self, key: str, default: str | None = None) -> str | None:
-        return self.values.get(key, default)
-
-    def set_state(self, key: str, value: str) -> None:
-        self.values[key] = value
-
-
-@dataclass
 class Harness:
     """A controller, its runner and store, driven on one Qt-run asyncio loop like the app's."""
 
     loop: qasync.QEventLoop
     book: QuoteBook
     statuses: list[FeedStatus]
-    store: MemoryStore
+    store: MemoryStateStore
     live_url: str
     environ: dict[str, str] = field(default_factory=dict)
     controller: SettingsController | None = None
@@ -143,7 +134,7 @@ def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
 
 @pytest.fixture
 def h(qloop: qasync.QEventLoop, live_market: str) -> Iterator[Harness]:
-    harness = Harness(qloop, QuoteBook(), [], MemoryStore(), live_market)
+    harness = Harness(qloop, QuoteBook(), [], MemoryStateStore(), live_market)
     yield harness
     if harness.controller is not None and harness.controller.dialog is not None:
         # Delete it now, not whenever the garbage collector breaks the controller <-> dialog

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from desktop.domain.symbols import Market
-from desktop.domain.tick_grid import decimals_for, round_to_tick, tick_size
+from desktop.domain.tick_grid import decimals_for, round_to_tick, tick_size, ticks_between
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,25 @@ def test_decimals_follow_the_tick_precision() -> None:
     assert decimals_for(Market.HK, Decimal("1500")) == 0
     assert decimals_for(Market.US, Decimal("187.23")) == 2
     assert decimals_for(Market.US, Decimal("0.51")) == 4
+
+
+@pytest.mark.parametrize(
+    ("market", "low", "high", "ticks"),
+    [
+        (Market.HK, "480.2", "480.4", 1),
+        (Market.HK, "480.2", "480.2", 0),
+        (Market.HK, "9.98", "10.04", 4),  # 9.99, 10.00, then 0.02 steps: 10.02, 10.04
+        (Market.HK, "199.9", "200.4", 3),  # 200.0, then 0.20 steps: 200.2, 200.4
+        (Market.US, "189.23", "189.26", 3),
+        (Market.US, "0.9998", "1.01", 3),  # 0.9999, 1.0000, 1.01
+    ],
+)
+def test_ticks_between_counts_grid_steps_across_spread_table_bands(
+    market: Market, low: str, high: str, ticks: int
+) -> None:
+    assert ticks_between(market, Decimal(low), Decimal(high)) == ticks
+
+
+def test_ticks_between_refuses_off_grid_and_inverted_prices() -> None:
+    assert ticks_between(Market.HK, Decimal("480.2"), Decimal("480.3")) is None
+    assert ticks_between(Market.US, Decimal("10.01"), Decimal("10.00")) is None

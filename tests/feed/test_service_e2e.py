@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -17,7 +17,7 @@ from desktop.feed.service import FeedService
 from desktop.protocol.alltick_wire import Cmd
 from desktop.protocol.plans import PLANS, Plan
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
-from tests.conftest import TIMEOUT_S
+from tests.conftest import wait_until
 
 FAST = ConnectionSettings(
     heartbeat_s=0.2,
@@ -28,15 +28,6 @@ FAST = ConnectionSettings(
     long_backoff_s=0.2,
 )
 SYMBOLS = [Symbol.parse(s) for s in ("AAPL", "MSFT", "NVDA", "700", "9988", "5")]
-
-
-async def until(condition: Callable[[], bool], within: float = TIMEOUT_S) -> None:
-    """Wait for a condition on the event loop, failing the test after `within` seconds."""
-    deadline = asyncio.get_running_loop().time() + within
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
 
 
 @pytest.fixture
@@ -76,8 +67,8 @@ async def test_the_client_fills_the_book_with_prices_names_and_books(
                 for st in states
             )
 
-        await until(filled)
-        await until(lambda: book.counters.ticks > 50)
+        await wait_until(filled)
+        await wait_until(lambda: book.counters.ticks > 50)
         assert service.status.state is FeedState.LIVE
         assert statuses and statuses[-1].state is FeedState.LIVE
         stats = service.stats()
@@ -99,10 +90,12 @@ async def test_the_full_set_is_sent_in_one_request_and_edits_coalesce(
     service.set_symbols(SYMBOLS[:2])
     await service.start()
     try:
-        await until(lambda: bool(server.connections) and bool(server.connections[0].trade_codes))
+        await wait_until(
+            lambda: bool(server.connections) and bool(server.connections[0].trade_codes)
+        )
         for n in range(3, len(SYMBOLS) + 1):  # a burst of edits while the spacing holds requests
             service.set_symbols(SYMBOLS[:n])
-        await until(lambda: len(server.connections[0].trade_codes) == len(SYMBOLS))
+        await wait_until(lambda: len(server.connections[0].trade_codes) == len(SYMBOLS))
         subscribes = server.connections[0].requests(Cmd.SUBSCRIBE_TRADES)
         assert len(subscribes) == 2
         last = subscribes[-1].json
@@ -121,14 +114,14 @@ async def test_a_dropped_connection_reconnects_and_resubscribes_the_full_set(
     service.set_symbols(SYMBOLS)
     await service.start()
     try:
-        await until(
+        await wait_until(
             lambda: (
                 bool(server.open_connections())
                 and len(server.open_connections()[0].trade_codes) == 6
             )
         )
         await server.drop_all()
-        await until(
+        await wait_until(
             lambda: len(server.connections) >= 2 and len(server.connections[-1].trade_codes) == 6
         )
         assert service.stats().reconnects == 1
@@ -138,8 +131,8 @@ async def test_a_dropped_connection_reconnects_and_resubscribes_the_full_set(
             s.wire for s in SYMBOLS
         ]
         ticks_before = book.counters.ticks
-        await until(lambda: book.counters.ticks > ticks_before + 20)
-        await until(lambda: service.status.state is FeedState.LIVE)
+        await wait_until(lambda: book.counters.ticks > ticks_before + 20)
+        await wait_until(lambda: service.status.state is FeedState.LIVE)
     finally:
         await service.stop()
 
@@ -152,7 +145,7 @@ async def test_a_bad_token_stops_retrying_and_says_token_rejected() -> None:
         service.set_symbols(SYMBOLS[:1])
         await service.start()
         try:
-            await until(lambda: service.status.state is FeedState.TOKEN_REJECTED)
+            await wait_until(lambda: service.status.state is FeedState.TOKEN_REJECTED)
             refused = server.stats.connections_refused
             await asyncio.sleep(0.3)  # would be several retries at this floor if it kept trying
             assert server.stats.connections_refused == refused

@@ -30,3 +30,18 @@ def test_only_a_healthy_session_resets_the_attempt_count() -> None:
     assert backoff.attempt == 5
     backoff.next_delay(45.0)
     assert backoff.attempt == 1
+
+
+def test_a_long_but_stalled_session_does_not_reset_the_attempt_count() -> None:
+    backoff = ReconnectBackoff(floor_s=3.0, healthy_reset_s=30.0, rng=random.Random(5))
+    for _ in range(4):
+        backoff.next_delay(10.0)
+    backoff.next_delay(90.0, CloseKind.DROPPED, healthy_for_s=5.0)  # open 90 s, mute after 5 s
+    assert backoff.attempt == 5
+    backoff.next_delay(90.0, CloseKind.DROPPED, healthy_for_s=40.0)
+    assert backoff.attempt == 1
+
+
+def test_rate_limited_closes_back_off_long_even_when_the_socket_lived_long() -> None:
+    backoff = ReconnectBackoff(floor_s=3.0, long_delay_s=60.0, rng=random.Random(6))
+    assert all(backoff.next_delay(120.0, CloseKind.RATE_LIMITED) >= 30.0 for _ in range(20))

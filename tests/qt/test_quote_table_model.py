@@ -444,3 +444,37 @@ def test_headers_give_titles_first_click_order_and_the_sort_arrow(market: Market
     assert model.headerData(0, horizontal) == "Symbol ▴"
     assert model.headerData(LAST, horizontal) == "Last"
     assert model.headerData(0, Qt.Orientation.Vertical) is None
+
+
+def test_rows_off_screen_are_announced_and_formatted_only_when_they_come_into_view() -> None:
+    m = Market(["AAPL.US", "MSFT.US", "NVDA.US"])
+    for symbol in ("AAPL.US", "MSFT.US", "NVDA.US"):
+        m.reference(symbol, "100.00", "100.00")
+    m.flush(1.0)
+    m.model.set_visible_rows(0, 0)  # the view shows AAPL only
+    spy = Spy(m.model)
+    m.tick("AAPL.US", "101.00")
+    m.tick("NVDA.US", "103.00")
+    m.flush(2.0)
+    assert {r for r, _ in spy.cells} == {0}
+    assert m.text("NVDA.US", ColumnId.LAST).startswith("100.00")  # stale until shown
+    m.model.set_visible_rows(1, 2)  # scrolled down
+    assert {r for r, _ in spy.cells} == {0, 2}
+    assert m.text("NVDA.US", ColumnId.LAST).startswith("103.00")
+    assert m.cell("NVDA.US", ColumnId.LAST).bg is None  # caught up, not flashed
+
+
+def test_an_off_screen_row_still_moves_in_the_sort_order() -> None:
+    m = Market(["AAPL.US", "MSFT.US", "NVDA.US"])
+    for symbol in ("AAPL.US", "MSFT.US", "NVDA.US"):
+        m.reference(symbol, "100.00", "100.00")
+    m.flush(1.0)
+    m.model.sort(int(ColumnId.LAST), Qt.SortOrder.DescendingOrder)
+    m.model.set_visible_rows(0, 0)
+    m.tick("NVDA.US", "150.00")
+    m.flush(2.0)
+    assert m.model.is_order_stale()
+    assert m.model.resort_if_due(10.0)
+    assert m.model.symbols()[0] == "NVDA.US"
+    assert m.text("NVDA.US", ColumnId.LAST).startswith("150.00")  # fresh once on screen
+    assert m.model.rows_as_displayed()[1][int(ColumnId.LAST)] == "100.00"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import urllib.parse
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
@@ -16,9 +15,9 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
+from tests.conftest import TIMEOUT_S, wait_until
 
-#: Every wait in these tests scales from this (QB_TEST_TIMEOUT_SCALE=3 on a slow machine).
-TIMEOUT = float(os.environ.get("QB_TEST_TIMEOUT_SCALE", "1")) * 5
+TIMEOUT = TIMEOUT_S
 
 #: A small, fast simulator: no request spacing, quick pushes, a short history.
 FAST = SimulatorConfig(
@@ -33,16 +32,6 @@ FAST = SimulatorConfig(
 def fast_config(**changes: Any) -> SimulatorConfig:
     """`FAST` with some fields changed."""
     return replace(FAST, **changes)
-
-
-async def wait_until(condition: Callable[[], bool], what: str, within: float = TIMEOUT) -> None:
-    """Poll `condition` until it holds; fail with `what` after `within` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {within:g} s waiting for {what}")
-        await asyncio.sleep(0.005)
 
 
 class WireClient:

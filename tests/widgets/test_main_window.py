@@ -31,7 +31,7 @@ def window(qtbot: QtBot) -> MainWindow:
 def test_the_window_hosts_the_watchlist_and_the_status_bar(window: MainWindow) -> None:
     assert window.windowTitle() == "Quote Board"
     assert window.width() >= 1000 and window.height() >= 600
-    assert window.centralWidget() is window.watchlist_view()
+    assert window.centralWidget().isAncestorOf(window.watchlist_view())
     assert window.statusBar() is window.feed_status_bar()
     menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
     assert menus == ["File", "View", "Help"]
@@ -79,3 +79,28 @@ def test_view_menu_actions_freeze_order_and_restore_watchlist_order(window: Main
     actions["Restore Watchlist Order"].trigger()
     assert view.quote_model().sort_column() == -1
     assert view.quote_model().symbols() == ["AAPL.US", "00700.HK"]
+
+
+def test_ctrl_d_asks_to_pop_out_the_selected_rows_ladder(window: MainWindow, qtbot: QtBot) -> None:
+    view = window.watchlist_view()
+    assert view.select_symbol("00700.HK")
+    view.setFocus()
+    with qtbot.waitSignal(window.popOutRequested, timeout=WAIT_MS) as blocker:
+        qtbot.keyClick(view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert blocker.args == ["00700.HK"]
+
+
+def test_the_watchlist_rows_context_menu_offers_the_pop_out(window: MainWindow) -> None:
+    view = window.watchlist_view()
+    assert view.contextMenuPolicy() is Qt.ContextMenuPolicy.ActionsContextMenu
+    assert window.pop_out_action in view.actions()
+
+
+def test_the_depth_dock_is_installed_on_the_right_and_listed_in_view(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QDockWidget
+
+    dock = QDockWidget("Depth Ladder", window)
+    window.install_depth_dock(dock)
+    assert window.dockWidgetArea(dock) is Qt.DockWidgetArea.RightDockWidgetArea
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    assert dock.toggleViewAction() in view_menu.actions()

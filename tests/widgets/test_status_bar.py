@@ -108,3 +108,31 @@ def test_a_temporary_message_never_hides_the_indicator_or_the_badge(bar: FeedSta
     state = bar.findChild(QLabel, "feedStateLabel")
     assert badge is not None and badge.isVisible()
     assert state is not None and state.isVisible()
+
+
+def test_reconnecting_counts_down_live_and_the_tooltip_keeps_the_last_error(
+    bar: FeedStatusBar, qtbot: QtBot
+) -> None:
+    import time
+
+    status = FeedStatus(
+        FeedState.RECONNECTING,
+        reason="connection lost",
+        attempt=3,
+        retry_in_s=2.4,
+        retry_at=time.monotonic() + 2.4,
+        last_error="the server answered 605 (too many requests)",
+    )
+    bar.set_status(status)
+    assert bar.state_text() == "Reconnecting in 2 s (attempt 3)"
+    qtbot.waitUntil(lambda: bar.state_text() == "Reconnecting in 1 s (attempt 3)", timeout=3000)
+    assert "605" in bar.indicator_tooltip()
+
+
+def test_the_decode_backlog_shows_only_while_there_is_one(bar: FeedStatusBar) -> None:
+    label = bar.findChild(QLabel, "feedBacklogLabel")
+    assert label is not None
+    bar.set_backlog(1234)
+    assert not label.isHidden() and label.text() == "backlog 1,234"
+    bar.set_backlog(0)
+    assert label.isHidden()

@@ -185,7 +185,7 @@ def test_an_up_flash_paints_a_green_ish_background_that_fades_away(
 
     def green_ish() -> bool:
         pixel = _pixel_in_cell(board, "AAPL.US", LAST)
-        return pixel.green() > pixel.red() + 40 and pixel.green() >= pixel.blue()
+        return 140 <= pixel.hsvHue() <= 200 and pixel.hsvSaturation() > 35  # blue-green
 
     qtbot.waitUntil(green_ish, timeout=WAIT_MS)
     board.model.tick_flash(11.0)
@@ -197,7 +197,7 @@ def test_a_down_flash_is_orange_ish_not_green(board: Board, qtbot: QtBot) -> Non
 
     def orange_ish() -> bool:
         pixel = _pixel_in_cell(board, "MSFT.US", LAST)
-        return pixel.red() > pixel.green() + 30 and pixel.red() > pixel.blue() + 60
+        return 0 <= pixel.hsvHue() <= 45 and pixel.hsvSaturation() > 35  # orange-red
 
     qtbot.waitUntil(orange_ish, timeout=WAIT_MS)
 

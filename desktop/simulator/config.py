@@ -1,0 +1,99 @@
+"""The simulator's switches: token plans, limits, rates, session rule and fault-free defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from desktop.domain.sessions import MarketSessions, SessionPhase, load_exchange_sessions
+from desktop.domain.symbols import Market
+
+__all__ = ["DEMO_TOKEN", "PLANS", "ExchangeHours", "Plan", "SimulatorConfig", "always_open"]
+
+DEMO_TOKEN = "demo"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A token's entitlements (reference §1.7, §1.10)."""
+
+    name: str
+    max_connections: int
+    max_symbols: int
+    rest_max_codes: int | None
+    reconnect_floor_s: float
+
+
+PLANS: dict[str, Plan] = {
+    "free": Plan("free", 1, 5, 5, 10.0),
+    "basic": Plan("basic", 1, 100, None, 3.0),
+    "premium": Plan("premium", 3, 200, None, 3.0),
+    "professional": Plan("professional", 10, 3000, None, 3.0),
+}
+
+
+def always_open(market: Market, now_ms: int) -> bool:
+    """The default session rule: every market trades at every hour, so the demo always moves."""
+    return True
+
+
+class ExchangeHours:
+    """A session rule following real XNYS / XHKG hours (lunch break, half days, holidays).
+
+    `quoteboard-sim --sessions exchange`: closed markets push nothing, so the board's freshness
+    logic ("Closed", "Lunch break", no false stale alarm) can be tested end to end.
+    """
+
+    def __init__(self) -> None:
+        self._sessions: MarketSessions | None = None
+
+    def __call__(self, market: Market, now_ms: int) -> bool:
+        """Whether `market` trades at epoch ms `now_ms` (loads the calendars on first use)."""
+        if self._sessions is None or not self._sessions.covers(now_ms):
+            self._sessions = load_exchange_sessions(now_ms)
+        return self._sessions.phase(market, now_ms) is SessionPhase.OPEN
+
+
+@dataclass(frozen=True)
+class SimulatorConfig:
+    """Every switch of the simulator; tests shrink the timeouts and rates here."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    seed: int = 0
+    tokens: Mapping[str, str] = field(default_factory=dict)
+    """token → plan name; checked before `any_token_plan`."""
+    any_token_plan: str | None = "professional"
+    """Plan for any other non-empty token (demo mode); None refuses unknown tokens with 401."""
+    heartbeat_timeout: float = 30.0
+    min_request_interval: float = 1.0
+    heartbeat_is_request: bool = False
+    """Whether 22000 counts toward the one-request-per-second rule (undocumented; off)."""
+    rate_limit_code: int = 605
+    """605 rejects the early request; 606 rejects it and closes the connection."""
+    unknown_codes: Literal["drop", "reject"] = "drop"
+    synthesise_unknown: bool = False
+    """Serve any well-formed code, inventing an instrument for codes outside the universe."""
+    enforce_reconnect_floor: bool = False
+    """Refuse (HTTP 429) a token's handshake sooner than its plan's reconnect floor."""
+    hk_depth_levels: int = 10
+    us_depth_levels: int = 1
+    trades_per_second: float = 150.0
+    """Trades per second in total, spread over the subscribed symbols by activity weight."""
+    depth_per_second: float = 3.0
+    """Book pushes per second for each depth-subscribed symbol."""
+    max_depth_per_second: float = 1500.0
+    push_interval: float = 0.05
+    history_minutes: int = 120
+    vol_scale: float = 1.0
+    session: Callable[[Market, int], bool] = always_open
+    """Hook: is `market` trading at epoch ms `now`? Closed markets get no pushes."""
+
+    def __post_init__(self) -> None:
+        names = [*self.tokens.values()] + ([self.any_token_plan] if self.any_token_plan else [])
+        unknown = [name for name in names if name not in PLANS]
+        if unknown:
+            raise ValueError(f"unknown plan {unknown[0]!r}; plans are {', '.join(PLANS)}")
+        if self.unknown_codes not in ("drop", "reject"):
+            raise ValueError("unknown_codes must be 'drop' or 'reject'")

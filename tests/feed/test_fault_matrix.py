@@ -1,0 +1,108 @@
+"""The fault matrix: every simulator fault against the production client on compressed timing."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import random
+
+import pytest
+
+from benchmarks.fault_matrix import BOUND_S, FaultRig, run_case, until
+from desktop.domain.feed_status import FeedState
+from desktop.domain.sessions import AlwaysOpen, SessionPhase
+from desktop.simulator.faults import FaultKind
+from tests.conftest import TIMEOUT_SCALE
+
+
+@pytest.mark.parametrize("kind", list(FaultKind), ids=lambda k: k.value)
+async def test_every_fault_is_recovered_within_the_bound_with_nothing_lost(
+    kind: FaultKind,
+) -> None:
+    result = await run_case(kind)
+    assert result.recovered, result
+    assert result.recovery_s < BOUND_S * TIMEOUT_SCALE
+    assert result.lost == 0
+    assert result.resubscribes_ok, "a new connection must send its full set exactly once"
+    assert result.spacing_ok, result.problems
+    if kind is FaultKind.REJECT_401:
+        assert result.final_state == FeedState.TOKEN_REJECTED.value
+    else:
+        assert result.fresh and result.final_state == "Live"
+
+
+async def test_garbage_and_truncated_frames_are_counted_and_never_raise() -> None:
+    async with FaultRig() as rig:
+        await rig.warm_up()
+        rig.injector.inject(FaultKind.GARBAGE, count=4)
+        rig.injector.inject(FaultKind.TRUNCATED, count=4)
+        assert await until(lambda: rig.feed.stats().bad_frames >= 8 * 3, 3.0)
+        assert rig.feed.status.state is FeedState.LIVE
+
+
+async def test_under_a_burst_every_tick_sent_reaches_the_book() -> None:
+    # Muting below must not reconnect, and a simulator busy pushing 10,000 trades answers
+    # heartbeats late at compressed timing: this test is about loss, not the watchdog.
+    async with FaultRig(mute_after_s=0.0, dead_after_s=5.0, server_heartbeat_timeout=30.0) as rig:
+        await rig.warm_up()
+        rig.injector.inject(FaultKind.DUPLICATE_SEQ, count=3)
+        for _ in range(5):
+            await rig.server.burst(2000)
+        await asyncio.sleep(0.2)
+        server, book = rig.server, rig.book
+        # Stop pushing, then let the socket drain: sent == applied, duplicates counted apart.
+        rig.injector.inject(FaultKind.MUTE, duration=60)
+        assert await until(
+            lambda: book.counters.ticks == server.stats.trade_pushes, 5.0 * TIMEOUT_SCALE
+        ), (book.counters.ticks, server.stats.trade_pushes)
+        assert 1 <= book.counters.duplicates <= rig.injector.extra_frames  # depth dups aside
+        assert rig.feed.stats().reconnects == 0
+
+
+async def test_a_soak_of_random_faults_ends_with_every_subscription_back_and_bounded_memory() -> (
+    None
+):
+    rng = random.Random(2026)
+    kinds = [k for k in FaultKind if k is not FaultKind.REJECT_401]  # 401 stops by design
+    async with FaultRig() as rig:
+        await rig.warm_up()
+        loop = asyncio.get_running_loop()
+        gc.collect()
+        objects_before = len(gc.get_objects())
+        for _ in range(300):
+            rig.injector.inject(rng.choice(kinds), duration=0.3, count=2)
+            await asyncio.sleep(rng.uniform(0.0, 0.1))
+        rig.injector.clear()
+        t_end = loop.time()
+        assert await until(lambda: rig.healthy_since(t_end), 10.0 * TIMEOUT_SCALE), sorted(
+            rig.lost()
+        )
+        assert not rig.lost()
+        assert not rig.spacing_problems()
+        feed = rig.feed
+        assert all(len(c._pending) <= 64 for c in feed.connections())
+        assert len(rig.book) == len(rig.symbols)
+        gc.collect()
+        # Client state must not grow with faults; the simulator's own per-connection records do.
+        server_records = sum(len(r.received) for r in rig.server.connections)
+        growth = len(gc.get_objects()) - objects_before
+        assert growth < 20_000 + server_records * 4, growth
+
+
+class _AllClosed:
+    def phase(self, market: object, epoch_ms: int) -> SessionPhase:
+        return SessionPhase.CLOSED
+
+    def phase_start(self, market: object, epoch_ms: int) -> int | None:
+        return None
+
+
+async def test_a_mute_feed_is_not_reconnected_while_the_markets_are_closed() -> None:
+    async with FaultRig() as rig:
+        await rig.warm_up()
+        rig.feed.set_sessions(_AllClosed())  # type: ignore[arg-type]
+        rig.injector.inject(FaultKind.MUTE, duration=60)
+        await asyncio.sleep(rig.settings.mute_after_s * 2.5)
+        assert rig.feed.stats().mute_reconnects == 0
+        rig.feed.set_sessions(AlwaysOpen())
+        assert await until(lambda: rig.feed.stats().mute_reconnects > 0, BOUND_S)
