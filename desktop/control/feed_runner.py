@@ -118,10 +118,13 @@ class FeedRunner:
             self.service.set_symbols(self._trades, self._depth, self._full_depth)
 
     # -- switching ----------------------------------------------------------------------------
-    async def switch(self, source: FeedSource) -> None:
-        """Stop the current feed, blank the book, and stream from `source`."""
+    async def switch(self, source: FeedSource, *, blank: bool = True) -> None:
+        """Stop the current feed, blank the book, and stream from `source`.
+
+        `blank=False` keeps the quotes: for resuming the same source after a pause.
+        """
         await self.stop()
-        if self.switches:
+        if self.switches and blank:
             self._blank_book()
         self.switches += 1
         if source.demo:

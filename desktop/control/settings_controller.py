@@ -222,9 +222,20 @@ class SettingsController:
             dialog.show_test_result(False, "Enter a token to test the connection.")
             return
         remember_secret(token)
-        result = await self._probe(draft.settings.ws_url(), token)
+        # AllTick counts connections per token (reference §1.7): on a one-connection plan a probe
+        # next to the board's own socket is refused, or evicts it. Pause the board meanwhile.
+        running = self.runner.source
+        paused = running is not None and not running.demo and running.token == token
+        if paused:
+            await self.runner.stop()
+        try:
+            result = await self._probe(draft.settings.ws_url(), token)
+        finally:
+            if paused and running is not None:
+                await self.runner.switch(running, blank=False)
         log.info("connection test: %s", result.message)
-        dialog.show_test_result(result.ok, result.message)
+        note = " (the board paused its own connection for the test)" if paused else ""
+        dialog.show_test_result(result.ok, result.message + note)
 
     def _on_save(self, draft: SettingsDraft) -> None:
         self._spawn(self._save(draft))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -141,6 +141,7 @@ class SettingsDialog(QDialog):
         self.setFixedWidth(620)
         self._token_available = False
         self._busy = False
+        self._fit_pending = False
 
         self._banner = _named(QFrame(), "settingsBanner")
         self._banner_text = _label()
@@ -403,11 +404,15 @@ class SettingsDialog(QDialog):
 
     # -- internals ---------------------------------------------------------------------------
     def _fit(self) -> None:
-        """Take the height the content needs: banners, messages and panels come and go."""
+        """Take the height the content needs (banners, messages and panels come and go), once the
+        pending layout requests have run: sizes read before then are stale."""
         self._message.setVisible(bool(self._message.text()))
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
+        if not self._fit_pending:
+            self._fit_pending = True
+            QTimer.singleShot(0, self._fit_now)
+
+    def _fit_now(self) -> None:
+        self._fit_pending = False
         height = self.heightForWidth(self.width())
         self.resize(self.width(), height if height > 0 else self.sizeHint().height())
 

@@ -22,7 +22,7 @@ from desktop.control.settings_controller import (
     SettingsController,
 )
 from desktop.domain.feed_status import FeedState, FeedStatus
-from desktop.domain.quote_book import QuoteBook
+from desktop.domain.quote_book import QuoteBook, QuoteState
 from desktop.domain.symbols import Symbol
 from desktop.feed.connection import ConnectionSettings
 from desktop.persistence.credentials import ENV_VAR, KEYRING_SERVICE, KEYRING_USER
@@ -34,6 +34,7 @@ from desktop.widgets.settings_dialog import SettingsDialog
 from tests.conftest import TIMEOUT_S, MemoryKeyring
 
 GOOD = "good-token-1234"
+ONE_CONNECTION = "basic-token-4321"
 BAD = "bad-token-5678"
 KEY = (KEYRING_SERVICE, KEYRING_USER)
 SYMBOLS = [Symbol.parse(s) for s in ("AAPL", "700")]
@@ -116,7 +117,10 @@ class Harness:
 def live_market() -> Iterator[str]:
     """A stand-in for AllTick: knows GOOD only and answers any other token with HTTP 401."""
     config = SimulatorConfig(
-        seed=9, tokens={GOOD: "professional"}, any_token_plan=None, min_request_interval=0.04
+        seed=9,
+        tokens={GOOD: "professional", ONE_CONNECTION: "basic"},
+        any_token_plan=None,
+        min_request_interval=0.04,
     )
     with EmbeddedSimulator(config) as market:
         yield market.endpoints.ws_url
@@ -312,6 +316,30 @@ def test_test_connection_reports_the_probe_outcome_in_words(
         dialog.test_button.click()
         await h.until(lambda: dialog.test_result_text()[:1] in "✔✖", "a second result")
         assert dialog.test_result_text() == "✖ Token rejected (401)"
+
+    h.run_test(body)
+
+
+def test_testing_the_token_the_board_streams_with_pauses_the_board_on_a_one_connection_plan(
+    h: Harness, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.store[KEY] = ONE_CONNECTION
+    h.save_settings(h.live_settings(plan=Plan.BASIC))
+
+    async def body() -> None:
+        controller = await h.start()
+        await h.until(lambda: h.statuses[-1].state is FeedState.LIVE, "a live feed")
+        await h.until(lambda: (h.book.get("AAPL.US") or QuoteState("")).last is not None, "a price")
+        dialog = controller.open_dialog()
+        dialog.test_button.click()
+        await h.until(lambda: dialog.test_result_text()[:1] in "✔✖", "a test result")
+        text = dialog.test_result_text()
+        assert text.startswith("✔ Connected to") and text.endswith(
+            "paused its own connection for the test)"
+        )
+        assert h.runner.source is not None and h.runner.source.token == ONE_CONNECTION
+        assert (h.book.get("AAPL.US") or QuoteState("")).last is not None  # not blanked
+        await h.until(lambda: h.statuses[-1].state is FeedState.LIVE, "the board live again")
 
     h.run_test(body)
 
