@@ -87,6 +87,8 @@ class SettingsController:
         self.token_source = ""
         self.keyring_problem: str | None = None
         self._backend_name = "the OS keyring"
+        self._in_keyring = False
+        """Whether the keyring holds a token, as far as this session has seen."""
         self._dialog: SettingsDialog | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._test_task: asyncio.Task[None] | None = None
@@ -102,6 +104,7 @@ class SettingsController:
         self.keyring_problem = lookup.problem
         if lookup.token:
             self._adopt(lookup.token, lookup.source or "keyring")
+            self._in_keyring = lookup.source == "keyring"
         if self._feed_url_override and not self.token:
             raise SystemExit(
                 "--feed-url needs an API token: run `quoteboard token set` or set "
@@ -180,7 +183,6 @@ class SettingsController:
         dialog = self._dialog
         if dialog is None:
             return
-        stored = False
         if self.token_source == "environment":
             text = (
                 f"Using {credentials.ENV_VAR} from the environment; it overrides the keyring "
@@ -188,14 +190,16 @@ class SettingsController:
             )
         elif self.token_source == "keyring":
             text = f"A token is stored in {self._backend_name}."
-            stored = True
         elif self.token_source == "session":
             text = "Using a token kept in memory for this session only; it is forgotten at quit."
+            if self._in_keyring:
+                text += f" {self._backend_name} still holds an older one."
         elif self.keyring_problem:
             text = f"No token available. {self.keyring_problem}"
         else:
             text = "No token stored. Without one the board shows demo data."
-        dialog.set_token_state(text, available=self.token is not None, stored=stored)
+        forgettable = self._in_keyring or self.token_source == "session"
+        dialog.set_token_state(text, available=self.token is not None, stored=forgettable)
 
     # -- intents ------------------------------------------------------------------------------
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
@@ -253,6 +257,7 @@ class SettingsController:
                 dialog.offer_session_only(exc.message)
                 return
             self.keyring_problem = None
+            self._in_keyring = True
             self._adopt(draft.token, "keyring")
         await self._apply(draft.settings)
 
@@ -276,17 +281,27 @@ class SettingsController:
     async def _forget(self) -> None:
         dialog = self._dialog
         assert dialog is not None
-        try:
-            removed = await credentials.delete_token_async(self._keyring_timeout_s)
-        except CredentialError as exc:
-            dialog.show_message(f"The token could not be removed: {exc.message}", ok=False)
-            return
-        if self.token_source in ("keyring", "session"):
+        dropped = self.token_source == "session"
+        if dropped:  # "Forget" means the app has no token left, except QUOTEBOARD_TOKEN
             self.token, self.token_source = None, ""
+        removed = False
+        if self._in_keyring or not dropped:
+            try:
+                removed = await credentials.delete_token_async(self._keyring_timeout_s)
+            except CredentialError as exc:
+                self._show_token_state()
+                dialog.show_message(f"The token could not be removed: {exc.message}", ok=False)
+                await self._restart_if_changed()
+                return
+            self._in_keyring = False
+            if self.token_source == "keyring":
+                self.token, self.token_source = None, ""
         self._show_token_state()
-        dialog.show_message(
-            "Token removed from the keyring." if removed else "No token was stored in the keyring."
-        )
+        if removed:
+            message = "Token removed from the keyring" + (" and from memory." if dropped else ".")
+        else:
+            message = "Token forgotten." if dropped else "No token was stored in the keyring."
+        dialog.show_message(message)
         await self._restart_if_changed()
 
     async def close(self) -> None:
