@@ -8,8 +8,6 @@ with `show()`, never `exec()`: a nested event loop would stall the asyncio tasks
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
@@ -17,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -36,88 +33,18 @@ from desktop.protocol.provider_settings import (
     normalize_host,
     token_problem,
 )
+from desktop.widgets.dialog_parts import (
+    DIALOG_STYLE,
+    FormRows,
+    hbox,
+    named,
+    plain_label,
+    set_tone,
+)
 
 __all__ = ["SettingsDialog"]
 
 _OK, _FAIL, _BUSY, _WARN = "✔", "✖", "…", "⚠"
-_LABEL_WIDTH = 76
-_STYLE = """
-QDialog#settingsDialog QGroupBox { border: 1px solid #2e353f; border-radius: 4px; margin-top: 14px;
-    padding: 10px 8px 6px 8px; font-weight: 600; }
-QDialog#settingsDialog QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px;
-    color: #8b95a3; }
-QDialog#settingsDialog QGroupBox QLabel { font-weight: 400; }
-QDialog#settingsDialog QLineEdit, QDialog#settingsDialog QComboBox { padding: 3px 6px;
-    border: 1px solid #3a424d; border-radius: 3px; background: #12151a; min-height: 20px; }
-QDialog#settingsDialog QLineEdit:focus, QDialog#settingsDialog QComboBox:focus {
-    border-color: #1f6feb; }
-QLabel[role="hint"] { color: #8b95a3; }
-QLabel[role="error"] { color: #f85149; }
-QLabel[tone="ok"] { color: #3fb950; }
-QLabel[tone="fail"] { color: #f85149; }
-QLabel[tone="busy"] { color: #8b95a3; }
-QFrame#settingsBanner { background: #3a1d1f; border: 1px solid #f85149; border-radius: 4px; }
-QFrame#sessionOnlyPanel { background: #33290f; border: 1px solid #e3a008; border-radius: 4px; }
-QFrame#settingsBanner QLabel, QFrame#sessionOnlyPanel QLabel { color: #e6e9ee; }
-QPushButton#saveButton { background: #1f6feb; border-color: #388bfd; color: #ffffff; font-weight: 600; }
-QPushButton#saveButton:hover { background: #388bfd; }
-QPushButton#saveButton:disabled { background: #243447; border-color: #2e353f; color: #7d8590; }
-"""
-
-
-_W = TypeVar("_W", bound=QWidget)
-
-
-def _named(widget: _W, name: str) -> _W:
-    """Give `widget` an object name (style sheet selectors, tests) and return it."""
-    widget.setObjectName(name)
-    return widget
-
-
-class _Rows:
-    """A two-column grid: fixed-width labels, then fields; rows whose widgets are hidden collapse."""
-
-    def __init__(self, group: QGroupBox) -> None:
-        self.grid = QGridLayout(group)
-        self.grid.setHorizontalSpacing(12)
-        self.grid.setVerticalSpacing(8)
-        self.grid.setColumnMinimumWidth(0, _LABEL_WIDTH)
-        self.grid.setColumnStretch(1, 1)
-
-    def add(self, label: str, field: QWidget | QHBoxLayout) -> None:
-        row = self.grid.rowCount()
-        if label:
-            self.grid.addWidget(QLabel(label), row, 0, Qt.AlignmentFlag.AlignVCenter)
-        if isinstance(field, QWidget):
-            self.grid.addWidget(field, row, 1)
-        else:
-            self.grid.addLayout(field, row, 1)
-
-
-def _hbox(*items: QWidget | tuple[QWidget, int]) -> QHBoxLayout:
-    """Widgets side by side; `(widget, stretch)` gives one the spare room."""
-    box = QHBoxLayout()
-    box.setSpacing(8)
-    for item in items:
-        widget, stretch = item if isinstance(item, tuple) else (item, 0)
-        box.addWidget(widget, stretch)
-    return box
-
-
-def _label(text: str = "", role: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # server and keyring text is shown literally
-    label.setWordWrap(True)
-    if role:
-        label.setProperty("role", role)
-    return label
-
-
-def _set_tone(label: QLabel, tone: str, text: str) -> None:
-    label.setProperty("tone", tone)
-    label.setText(text)
-    label.style().unpolish(label)
-    label.style().polish(label)
 
 
 class SettingsDialog(QDialog):
@@ -137,48 +64,51 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
         self.setModal(False)
-        self.setStyleSheet(_STYLE)
+        self.setStyleSheet(DIALOG_STYLE)
         self.setFixedWidth(620)
         self._token_available = False
         self._busy = False
-        self._fit_pending = False
+        self._fit_timer = QTimer(self)  # a child: it dies with the dialog, never fires after it
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_now)
 
-        self._banner = _named(QFrame(), "settingsBanner")
-        self._banner_text = _label()
+        self._banner = named(QFrame(), "settingsBanner")
+        self._banner_text = plain_label()
         banner_layout = QHBoxLayout(self._banner)
         banner_layout.setContentsMargins(10, 8, 10, 8)
         banner_layout.addWidget(self._banner_text)
         self._banner.hide()
 
-        self.provider_box = _named(QComboBox(), "providerBox")
+        self.provider_box = named(QComboBox(), "providerBox")
         for provider in (Provider.ALLTICK, Provider.SIMULATOR):
             self.provider_box.addItem(provider.label, provider)
-        self._provider_hint = _label(role="hint")
-        source_group = _named(QGroupBox("Data source"), "sourceGroup")
-        source = _Rows(source_group)
+        self._provider_hint = plain_label(role="hint")
+        source_group = named(QGroupBox("Data source"), "sourceGroup")
+        source = FormRows(source_group)
         source.add("Provider", self.provider_box)
         source.add("", self._provider_hint)
 
-        self._alltick = _named(QGroupBox("AllTick connection"), "alltickGroup")
-        form = _Rows(self._alltick)
-        self.plan_box = _named(QComboBox(), "planBox")
+        self._alltick = named(QGroupBox("AllTick connection"), "alltickGroup")
+        form = FormRows(self._alltick)
+        self.plan_box = named(QComboBox(), "planBox")
         for plan in Plan:
             self.plan_box.addItem(PLANS[plan].label, plan)
-        self._plan_hint = _label(role="hint")
-        form.add("Plan", _hbox(self.plan_box, (self._plan_hint, 1)))
+        self._plan_hint = plain_label(role="hint")
+        form.add("Plan", hbox(self.plan_box, (self._plan_hint, 1)))
 
-        self.host_box = _named(QComboBox(), "hostBox")
+        self.host_box = named(QComboBox(), "hostBox")
         self.host_box.setEditable(True)
         self.host_box.addItems(list(DEFAULT_HOSTS))
         self.host_box.setToolTip(
             "An AllTick host (wss:// on port 443), or ws://host:port for a local simulator"
         )
-        self._host_error = _label(role="error")
+        self._host_error = plain_label(role="error")
         self._host_error.hide()
         form.add("Host", self.host_box)
         form.add("", self._host_error)
 
-        self.token_edit = _named(QLineEdit(), "tokenEdit")
+        self.token_edit = named(QLineEdit(), "tokenEdit")
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.token_edit.setInputMethodHints(
             Qt.InputMethodHint.ImhHiddenText
@@ -187,33 +117,33 @@ class SettingsDialog(QDialog):
             | Qt.InputMethodHint.ImhNoAutoUppercase
         )
         self.token_edit.setClearButtonEnabled(True)
-        self.show_token_button = _named(QPushButton("Show"), "showTokenButton")
+        self.show_token_button = named(QPushButton("Show"), "showTokenButton")
         self.show_token_button.setCheckable(True)
         self.show_token_button.setAutoDefault(False)
         self.show_token_button.setToolTip("Show or hide the token you are typing")
         self.show_token_button.toggled.connect(self._toggle_token_visible)
-        form.add("API token", _hbox((self.token_edit, 1), self.show_token_button))
-        self._token_error = _label(role="error")
+        form.add("API token", hbox((self.token_edit, 1), self.show_token_button))
+        self._token_error = plain_label(role="error")
         self._token_error.hide()
         form.add("", self._token_error)
-        self._token_state = _label(role="hint")
-        self.forget_button = _named(QPushButton("Forget token"), "forgetTokenButton")
+        self._token_state = plain_label(role="hint")
+        self.forget_button = named(QPushButton("Forget token"), "forgetTokenButton")
         self.forget_button.setToolTip("Delete the token from the OS keyring")
         self.forget_button.setAutoDefault(False)
         self.forget_button.clicked.connect(self.forgetTokenRequested.emit)
-        form.add("", _hbox((self._token_state, 1), self.forget_button))
+        form.add("", hbox((self._token_state, 1), self.forget_button))
 
-        self.test_button = _named(QPushButton("Test connection"), "testButton")
+        self.test_button = named(QPushButton("Test connection"), "testButton")
         self.test_button.setAutoDefault(False)
         self.test_button.clicked.connect(self._request_test)
-        self._test_result = _label()
+        self._test_result = plain_label()
         self._test_result.setObjectName("testResult")
         self._test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.add("", _hbox(self.test_button, (self._test_result, 1)))
+        form.add("", hbox(self.test_button, (self._test_result, 1)))
 
-        self._session_panel = _named(QFrame(), "sessionOnlyPanel")
-        self._session_text = _label()
-        self.session_button = _named(QPushButton("Use for this session only"), "sessionOnlyButton")
+        self._session_panel = named(QFrame(), "sessionOnlyPanel")
+        self._session_text = plain_label()
+        self.session_button = named(QPushButton("Use for this session only"), "sessionOnlyButton")
         self.session_button.setAutoDefault(False)
         self.session_button.clicked.connect(self._request_session_only)
         session_layout = QVBoxLayout(self._session_panel)
@@ -222,12 +152,12 @@ class SettingsDialog(QDialog):
         session_layout.addWidget(self.session_button, 0, Qt.AlignmentFlag.AlignRight)
         self._session_panel.hide()
 
-        self._message = _label()
+        self._message = plain_label()
         self._message.setObjectName("settingsMessage")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        self.save_button = _named(
+        self.save_button = named(
             self.buttons.button(QDialogButtonBox.StandardButton.Save), "saveButton"
         )
         self.save_button.setDefault(True)
@@ -278,13 +208,13 @@ class SettingsDialog(QDialog):
     def show_test_result(self, ok: bool, text: str) -> None:
         """The outcome of "Test connection", in words."""
         self._set_busy(False)
-        _set_tone(self._test_result, "ok" if ok else "fail", f"{_OK if ok else _FAIL} {text}")
+        set_tone(self._test_result, "ok" if ok else "fail", f"{_OK if ok else _FAIL} {text}")
         self._fit()
 
     def show_message(self, text: str, ok: bool = True) -> None:
         """A line above the buttons (e.g. "Token removed from the keyring.")."""
         self._set_busy(False)
-        _set_tone(self._message, "ok" if ok else "fail", f"{_OK if ok else _FAIL} {text}")
+        set_tone(self._message, "ok" if ok else "fail", f"{_OK if ok else _FAIL} {text}")
         self._fit()
 
     def offer_session_only(self, text: str) -> None:
@@ -380,7 +310,7 @@ class SettingsDialog(QDialog):
         if draft is None:
             return
         self.test_button.setEnabled(False)
-        _set_tone(self._test_result, "busy", f"{_BUSY} Testing {draft.settings.host_label}…")
+        set_tone(self._test_result, "busy", f"{_BUSY} Testing {draft.settings.host_label}…")
         self._fit()
         self.testRequested.emit(draft)
 
@@ -389,7 +319,7 @@ class SettingsDialog(QDialog):
         if draft is None:
             return
         self._set_busy(True)
-        _set_tone(self._message, "busy", f"{_BUSY} Saving…")
+        set_tone(self._message, "busy", f"{_BUSY} Saving…")
         self.saveRequested.emit(draft)
 
     def _request_session_only(self) -> None:
@@ -407,12 +337,9 @@ class SettingsDialog(QDialog):
         """Take the height the content needs (banners, messages and panels come and go), once the
         pending layout requests have run: sizes read before then are stale."""
         self._message.setVisible(bool(self._message.text()))
-        if not self._fit_pending:
-            self._fit_pending = True
-            QTimer.singleShot(0, self._fit_now)
+        self._fit_timer.start()
 
     def _fit_now(self) -> None:
-        self._fit_pending = False
         height = self.heightForWidth(self.width())
         self.resize(self.width(), height if height > 0 else self.sizeHint().height())
 

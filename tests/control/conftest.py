@@ -124,9 +124,10 @@ def live_market() -> Iterator[str]:
         yield market.endpoints.ws_url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """One Qt-driven asyncio loop for the module, as the app has one for its lifetime."""
+    """One Qt-driven asyncio loop for the whole run, as the app has one for its lifetime (a
+    closed qasync loop can leave Qt a timer on a freed object: re-creating them crashes)."""
     qapp.setQuitOnLastWindowClosed(False)  # as in the app: closing a dialog must not end the loop
     loop = qasync.QEventLoop(qapp)
     yield loop
