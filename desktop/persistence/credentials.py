@@ -240,7 +240,7 @@ def load_token(environ: Mapping[str, str] | None = None) -> TokenLookup:
     try:
         stored = read_token()
     except CredentialError as exc:
-        log.warning("API token not read: %s", exc.message)
+        log.info("API token not read: %s", exc.message)
         return TokenLookup(None, None, exc.message)
     return TokenLookup(stored, "keyring") if stored else TokenLookup(None)
 
@@ -291,7 +291,7 @@ async def load_token_async(
     try:
         return await _off_thread(lambda: load_token(env), timeout_s)
     except CredentialError as exc:
-        log.warning("API token not read: %s", exc.message)
+        log.info("API token not read: %s", exc.message)
         return TokenLookup(None, None, exc.message)
 
 
