@@ -49,6 +49,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default), ERROR"
     )
     _add_token_commands(parser)
+    # -- recording and replay (issue 10) ----------------------------------------------------
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="record every tick and book into <data-dir>/ticks.db for this run (with --smoke "
+        "the JSON line gains `recorded`, which must equal `ticks`)",
+    )
+    parser.add_argument(
+        "--replay",
+        type=Path,
+        metavar="DATABASE",
+        help="show a recorded session (a ticks.db) instead of the live feed",
+    )
+    parser.add_argument(
+        "--speed", type=float, default=1.0, help="with --replay: this many times faster"
+    )
     return parser
 
 
@@ -87,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_token_command(args.token_action)
     if args.dump and args.smoke is None:
         build_parser().error("--dump only works with --smoke")
+    if args.replay is not None and args.record:
+        build_parser().error("--record and --replay together would record the replay")
+    if not 0 < args.speed <= 10_000:
+        build_parser().error("--speed must be a number between 0 and 10000")
     from desktop.app import run
 
     return run(args)

@@ -16,8 +16,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
-from desktop.control.feed_runner import FeedRunner, FeedSource
+from desktop.app_recording import AppRecording, FeedTarget, replay_target
+from desktop.control.feed_source import FeedSource
 from desktop.control.settings_controller import MemoryStateStore, SettingsController
+from desktop.domain.feed_status import FeedStatus
 from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import AlwaysOpen, SessionSource, load_exchange_sessions
@@ -27,13 +29,17 @@ from desktop.feed.service import FeedService
 from desktop.persistence.database import Database, DatabaseTooNew
 from desktop.persistence.layouts import LayoutRepository
 from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
-from desktop.protocol.plans import Plan, PlanProfile
+from desktop.protocol.plans import PLANS, Plan
 from desktop.qt.freshness_monitor import FreshnessMonitor
 from desktop.qt.perf_monitor import PerfMonitor
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
+from desktop.simulator.config import SimulatorConfig
+from desktop.simulator.embedded import EmbeddedSimulator
+from desktop.simulator.replay import RecordingError
 
 if TYPE_CHECKING:
+    from desktop.app_insights import Insights
     from desktop.widgets.depth_windows import DepthWindowManager
 
 __all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "configure_logging", "redacting_handler", "run"]
@@ -108,18 +114,18 @@ class QuoteBoardApp:
         self.smoke: float | None = args.smoke
         self.errors = 0
         self.book = QuoteBook()
-        self.feed: FeedRunner | None = None
+        self.simulator: EmbeddedSimulator | None = None
+        self.service: FeedService | None = None
         self.db: Database | None = None
         self._watchlist: list[Symbol] = []
         self._ladder_symbols: list[str] = []
-        self._exchange_sessions: SessionSource | None = None
-        self._sessions_loading = False
+        self.ladders: DepthWindowManager | None = None
+        self.recording: AppRecording | None = None
+        self.exchange_sessions: SessionSource | None = None
+        self.insights: Insights | None = None
+        self.feed_settings: SettingsController | None = None
+        self._source: FeedSource | None = None
         self._done = asyncio.Event()
-
-    @property
-    def service(self) -> FeedService | None:
-        """The running feed service; Settings replace it when switching demo <-> live."""
-        return self.feed.service if self.feed else None
 
     # -- error accounting ---------------------------------------------------------------------
     def _excepthook(
@@ -137,6 +143,51 @@ class QuoteBoardApp:
         )
 
     # -- start-up -----------------------------------------------------------------------------
+    def _feed_endpoint(self, first: bool = True) -> FeedTarget:
+        """A replay with --replay (at start), else what Settings ask for: AllTick or the demo."""
+        symbols = [Symbol.parse(text) for text in DEFAULT_WATCHLIST]
+        if self.args.replay is not None and first:
+            try:
+                return replay_target(self.args.replay, None, None, self.args.speed)
+            except RecordingError as exc:
+                raise SystemExit(f"--replay: {exc}") from None
+        if self.feed_settings is not None:
+            source = self.feed_settings.desired_source()
+        else:
+            source = FeedSource.simulator(Plan(self.args.plan or "professional"))
+        self._source = source
+        return self._target(source, symbols)
+
+    def _target(self, source: FeedSource, symbols: list[Symbol]) -> FeedTarget:
+        """The feed for `source`; blocks while a demo simulator starts (call it in a thread)."""
+        if not source.demo:  # AllTick: the stock WS path on the host; REST is derived from it
+            return FeedTarget(source.ws_url, source.token, False, source.plan, symbols)
+        seed = self.args.seed if self.args.seed is not None else int(time.time())
+        simulator = EmbeddedSimulator(SimulatorConfig(seed=seed))
+        endpoints = simulator.start()
+        return FeedTarget(endpoints.ws_url, endpoints.token, True, source.plan, symbols, simulator)
+
+    # -- the feed as Settings see it (issue 7: `FeedControl`) -------------------------------------
+    def current_source(self) -> FeedSource | None:
+        """What streams now (None while paused or replaying)."""
+        return self._source
+
+    async def use_source(self, source: FeedSource) -> None:
+        """Switch the board to `source` (Settings' Save, start-up, a probe's resume)."""
+        symbols = [Symbol.parse(text) for text in DEFAULT_WATCHLIST]
+        target = await asyncio.to_thread(self._target, source, symbols)
+        await self.switch_feed(target)
+        self._source = source
+        if not source.demo and self.exchange_sessions is None:
+            self._load_sessions(self.monitor)  # ≈ 0.75 s, off the GUI thread
+
+    async def pause_feed(self) -> None:
+        """Stop streaming until the next `use_source` (a probe needs the token's connection)."""
+        self._source = None
+        if self.insights is not None:
+            await self.insights.detach_feed()
+        await self._stop_feed()
+
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
         from PySide6.QtCore import QTimer
@@ -152,18 +203,23 @@ class QuoteBoardApp:
         sys.excepthook = self._excepthook
         qapp.setQuitOnLastWindowClosed(False)
 
-        symbols = [Symbol.parse(text) for text in DEFAULT_WATCHLIST]
-        model = QuoteTableModel(self.book)
-        model.set_symbols([str(s) for s in symbols])
-        window = MainWindow(model)
-        bridge = StreamBridge(self.book, model, lambda: self.feed.frames() if self.feed else 0)
+        target = self._feed_endpoint() if self.args.replay is not None else None
+        self.model = model = QuoteTableModel(self.book)
+        self.window = window = MainWindow(model)
+        self.bridge = bridge = StreamBridge(
+            self.book, model, lambda: self.service.stats().frames if self.service else 0
+        )
         bridge.statusChanged.connect(window.set_status)
         bridge.rateChanged.connect(window.set_rate)
+        # -- recording and replay (issue 10): the recorder taps every FeedService we build ----
+        self.recording = recording = AppRecording(self.args, window, self.switch_feed)
+        recording.start()
         # -- View → Performance (issue 9): measures only while the panel is shown.
         perf = PerfMonitor(
             bridge,
             frames=lambda: self.service.stats().frames if self.service else 0,
             backlog=lambda: self.service.stats().backlog if self.service else 0,
+            recorder_queue=lambda: recording.controller.queue_depth,
             parent=bridge,
         )
         perf.sampled.connect(window.performance_panel().show_sample)
@@ -172,69 +228,45 @@ class QuoteBoardApp:
         qapp.aboutToQuit.connect(self._done.set)
 
         # -- reliability (issue 3): row notes, reconnect banner, freshness, market hours -------
-        monitor = FreshnessMonitor(
+        # The demo simulator and a replay trade around the clock: switch_feed gives the monitor
+        # their clock; a live feed is judged by exchange hours once they are loaded.
+        self.monitor = monitor = FreshnessMonitor(
             self.book,
             model,
             FreshnessJudge(None),
             not_streaming=lambda: set(self.service.notes()) if self.service else set(),
         )
         monitor.staleCountChanged.connect(
-            lambda n: self.service.set_stale(n) if self.service else None
+            lambda count: self.service.set_stale(count) if self.service else None
         )
         backlog = QTimer(window)
         backlog.setInterval(1000)
         backlog.timeout.connect(
             lambda: window.feed_status_bar().set_backlog(
-                self.feed.stats().backlog if self.feed else 0
+                self.service.stats().backlog if self.service else 0
             )
         )
-
-        def build_service(url: str, token: str, profile: PlanProfile, demo: bool) -> FeedService:
-            # The demo simulator trades around the clock, so demo mode judges by its clock.
-            sessions = AlwaysOpen() if demo else self._exchange_sessions
-            monitor.judge.sessions = sessions
-            return FeedService(
-                self.book,
-                url,
-                token,
-                profile,
-                demo=demo,
-                on_status=bridge.publish_status,
-                sessions=sessions,
-                on_notes=lambda notes: _show_notes(model, notes),
-                on_reconnected=lambda notice: window.show_banner(notice.text),
-            )
-
-        def switched(source: FeedSource) -> None:
-            self._subscribe(ladders, self._ladder_symbols)  # the new plan's depth notes
-            if not source.demo:  # after the first paint: ≈ 0.75 s, off the GUI thread
-                self._load_sessions(monitor)
-
-        self.feed = feed = FeedRunner(
-            self.book,
-            bridge.publish_status,
-            seed=self.args.seed,
-            service_factory=build_service,
-            on_switched=switched,
-        )
-        self._watchlist = symbols
         # Depth ladders (issue 5): the dock follows the watchlist, pop-outs are saved and restored.
-        ladders = DepthWindowManager(self.book, bridge, main_window=window)
+        self.ladders = ladders = DepthWindowManager(self.book, bridge, main_window=window)
         window.install_depth_dock(ladders.dock(), ladders.watchlist_group_menu(window))
         window.watchlist_view().currentSymbolChanged.connect(ladders.follow_selection)
         window.popOutRequested.connect(ladders.pop_out)
-        ladders.ladderSymbolsChanged.connect(lambda names: self._subscribe(ladders, names))
-        self._subscribe(ladders, [])
+        ladders.ladderSymbolsChanged.connect(self._subscribe)
         self.db = self._open_database()
         layouts = LayoutRepository(self.db) if self.db is not None else None
         if layouts is not None:
             ladders.layoutChanged.connect(lambda: self._save_layouts(layouts, ladders))
+        # -- issue 6: sparklines, charts, heatmap, alerts; `switch_feed` attaches each feed ----
+        from desktop.app_insights import Insights
+
+        insights_db = self.db if self.db is not None else Database(Path(":memory:"))
+        self.insights = insights = Insights(self.book, model, window, bridge, insights_db)
         # -- API token and provider (issue 7): QUOTEBOARD_TOKEN or the keyring; provider, plan and
         # host in app_state; a 401 opens Settings; Save switches demo <-> live without a restart.
         plan = Plan(self.args.plan) if self.args.plan else None
-        settings = SettingsController(
+        self.feed_settings = settings = SettingsController(
             window,
-            feed,
+            self,
             self.db if self.db is not None else MemoryStateStore(),
             plan_override=plan,
             feed_url_override=self.args.feed_url,
@@ -242,35 +274,56 @@ class QuoteBoardApp:
         window.settingsRequested.connect(lambda: settings.open_dialog())
         bridge.statusChanged.connect(settings.on_status)
         window.show()
-        if symbols:
-            window.watchlist_view().select_symbol(str(symbols[0]))
         if layouts is not None:  # after the main window, so it is placed first (AetherSDR #3324)
             ladders.restore(layouts.load(DEPTH_KIND))
+        insights.start()  # alerts, and the chart windows (after the main window, like ladders)
+        if self.db is None and self.smoke is None:
+            insights.ui.show_problem(
+                "The data folder is unavailable: alerts and chart windows work but will not be "
+                "saved."
+            )
         bridge.start()
         monitor.start()
         backlog.start()
-        if self.smoke is not None:  # smoke mode: always the built-in simulator, never the keyring
-            await feed.switch(FeedSource.simulator(plan or Plan.PROFESSIONAL))
-            loop.call_later(self.smoke, self._done.set)
+        if target is not None:  # --replay; Settings still find the token for Stop Replay
+            await self.switch_feed(target)
+            if self.smoke is None:
+                await settings.start(switch=False)
+        elif self.smoke is not None:  # smoke mode: the built-in simulator, never the keyring
+            await self.use_source(FeedSource.simulator(plan or Plan.PROFESSIONAL))
         else:
             await settings.start()
+        if model.symbols():
+            window.watchlist_view().select_symbol(model.symbols()[0])
+        if self.smoke is not None:
+            loop.call_later(self.smoke, self._done.set)
         await self._done.wait()
 
         await settings.close()
+
         bridge.flush()
         bridge.stop()
         monitor.stop()
         backlog.stop()
+        await insights.stop()  # before the feed: its history requests use the feed's REST client
+        await self._stop_feed()  # nothing arrives after this: the report and recording agree
         report = self._report(model, bridge) if self.smoke is not None else None
-        await feed.stop()
+        if report is not None:
+            report["sparklines"] = sum(1 for s in model.symbols() if insights.sparklines.version(s))
+            report["history_seeded"] = insights.history.seeded
+        recorded = await recording.close()
         if layouts is not None:
             self._save_layouts(layouts, ladders)
         ladders.shutdown()
         window.close()
+        if insights_db is not self.db:
+            insights_db.close()
         if self.db is not None:
             self.db.close()
         if report is None:
             return 0
+        if recorded is not None:
+            report["recorded"] = recorded
         if self.args.dump:
             self._dump(model, self.args.dump)
         print(json.dumps(report), flush=True)
@@ -278,40 +331,86 @@ class QuoteBoardApp:
             report["ticks"] > 0
             and report["rows_with_price"] == report["rows"]
             and report["errors"] == 0
+            and report.get("recorded", report["ticks"]) == report["ticks"]
         )
         return 0 if ok else 1
 
+    # -- switching feeds (replay, issue 10) ---------------------------------------------------
+    async def switch_feed(self, target: FeedTarget | None) -> None:
+        """Stream from `target` (None: the normal feed): the old feed stops, the rows reset."""
+        self._source = None  # `use_source` (or `_feed_endpoint` for Stop Replay) sets it again
+        if self.insights is not None:
+            await self.insights.detach_feed()
+        await self._stop_feed()
+        if target is None:
+            target = await asyncio.to_thread(self._feed_endpoint, False)  # Stop Replay
+        self.simulator = target.simulator
+        model, window = self.model, self.window
+        model.set_symbols([])
+        for symbol in self.book.symbols():
+            self.book.untrack(symbol)
+        model.set_symbols([str(s) for s in target.symbols])
+        assert self.recording is not None
+        self.recording.show_target(target)
+        around_the_clock = target.demo or target.replay_label is not None
+        sessions = AlwaysOpen() if around_the_clock else self.exchange_sessions
+        self.service = service = FeedService(
+            self.book,
+            target.url,
+            target.token,
+            PLANS[target.plan],
+            demo=target.demo,
+            on_status=self.bridge.publish_status,
+            sessions=sessions,
+            on_notes=lambda notes: _show_notes(model, notes),
+            on_reconnected=lambda notice: window.show_banner(notice.text),
+            tap=self.recording.offer,
+        )
+        if sessions is not None:
+            self.monitor.set_sessions(sessions)
+        window.set_status(FeedStatus(service.status.state, demo=target.demo))
+        self._watchlist = list(target.symbols)
+        self._subscribe(self._ladder_symbols)
+        await service.start()
+        if self.insights is not None:  # today's lines start afresh, from this feed's history
+            self.insights.attach_feed(service.rest, model.symbols(), sessions)
+
+    async def _stop_feed(self) -> None:
+        if self.service is not None:
+            await self.service.stop()
+        if self.simulator is not None:
+            simulator, self.simulator = self.simulator, None
+            await asyncio.to_thread(simulator.stop)
+
     def _load_sessions(self, monitor: FreshnessMonitor) -> None:
-        """Load XNYS/XHKG hours once, in a worker thread; live feeds judge freshness and mute by them."""
-        if self._exchange_sessions is not None or self._sessions_loading:
-            return
-        self._sessions_loading = True
+        """Load XNYS/XHKG hours in a worker thread, then judge freshness and mute by them."""
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(None, load_exchange_sessions, time.time_ns() // 1_000_000)
 
         def loaded(done: asyncio.Future[Any]) -> None:
-            self._sessions_loading = False
             if done.cancelled() or done.exception() is not None:
                 log.warning("market hours unavailable: %s", done.exception())
                 return
-            self._exchange_sessions = done.result()
-            if self.feed is not None and self.feed.source is not None and not self.feed.source.demo:
-                if self.service is not None:
-                    self.service.set_sessions(done.result())
+            self.exchange_sessions = done.result()
+            service = self.service
+            if service is not None and not service.demo and self.simulator is None:
+                service.set_sessions(done.result())  # a live feed, not the demo or a replay
                 monitor.set_sessions(done.result())
+                if self.insights is not None:
+                    self.insights.set_sessions(done.result())
 
         future.add_done_callback(loaded)
 
-    def _subscribe(self, ladders: DepthWindowManager, ladder_symbols: list[str]) -> None:
+    def _subscribe(self, ladder_symbols: list[str]) -> None:
         """Trades for the watchlist and every ladder; 1 depth level for the watchlist's bid/ask,
         the plan's full depth only for symbols with a ladder open (issue 5's budget)."""
-        assert self.feed is not None
         self._ladder_symbols = list(ladder_symbols)
+        ladders = self.ladders
+        if self.service is None or ladders is None:
+            return
         full = [Symbol.parse(text) for text in ladder_symbols]
         wanted = list(dict.fromkeys([*self._watchlist, *full]))
-        self.feed.set_symbols(wanted, wanted, full_depth=full)
-        if self.service is None:  # before the first feed starts; `switched` comes back here
-            return
+        self.service.set_symbols(wanted, wanted, full_depth=full)
         profile = self.service.profile
         blocked = self.service.over_limit_depth
         note = (

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from PySide6.QtWidgets import QWidget
 
-from desktop.control.feed_runner import FeedRunner, FeedSource
+from desktop.control.feed_source import FeedControl, FeedSource
 from desktop.domain.feed_status import FeedState, FeedStatus
 from desktop.feed.probe import ProbeResult, probe_connection
 from desktop.feed.redact import remember_secret
@@ -65,7 +65,7 @@ class SettingsController:
     def __init__(
         self,
         parent: QWidget | None,
-        runner: FeedRunner,
+        feed: FeedControl,
         store: StateStore,
         *,
         environ: Mapping[str, str] | None = None,
@@ -75,7 +75,7 @@ class SettingsController:
         keyring_timeout_s: float = credentials.KEYRING_TIMEOUT_S,
     ) -> None:
         self._parent = parent
-        self.runner = runner
+        self.feed = feed
         self._store = store
         self._environ = os.environ if environ is None else environ
         self._plan_override = plan_override
@@ -92,11 +92,15 @@ class SettingsController:
         self._dialog: SettingsDialog | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._test_task: asyncio.Task[None] | None = None
-        self._rejection_seen = -1
+        self._rejection_shown = False
 
     # -- start-up -----------------------------------------------------------------------------
-    async def start(self) -> FeedSource:
-        """Find the token, start the matching feed, and open Settings if something needs the user."""
+    async def start(self, *, switch: bool = True) -> FeedSource:
+        """Find the token, start the matching feed, and open Settings if something needs the user.
+
+        `switch=False` only finds the token (the board starts on a replay; Stop Replay comes back
+        to `desired_source()`).
+        """
         lookup = await credentials.load_token_async(self._environ, self._keyring_timeout_s)
         if lookup.source != "environment":
             info = await credentials.backend_info_async(self._keyring_timeout_s)
@@ -110,8 +114,9 @@ class SettingsController:
                 "--feed-url needs an API token: run `quoteboard token set` or set "
                 f"{credentials.ENV_VAR}." + (f" {lookup.problem}" if lookup.problem else "")
             )
-        source = self._source()
-        await self.runner.switch(source)
+        source = self.desired_source()
+        if switch:
+            await self.feed.use_source(source)
         saved_live = self._store.get_state(SETTINGS_KEY) is not None and self.settings.live
         if self.keyring_problem and saved_live and not self.token:
             dialog = self.open_dialog(
@@ -121,8 +126,8 @@ class SettingsController:
             dialog.offer_session_only(self.keyring_problem)
         return source
 
-    def _source(self) -> FeedSource:
-        """The feed the current settings and token ask for."""
+    def desired_source(self) -> FeedSource:
+        """The feed the current settings and token ask for (no I/O: the token is in memory)."""
         plan = self._plan_override or self.settings.plan
         if self._feed_url_override and self.token:
             return FeedSource.provider(self._feed_url_override, self.token, plan, self.token_source)
@@ -136,9 +141,9 @@ class SettingsController:
         self.token_source = source
 
     async def _restart_if_changed(self) -> None:
-        source = self._source()
-        if source != self.runner.source:
-            await self.runner.switch(source)
+        source = self.desired_source()
+        if source != self.feed.current_source():
+            await self.feed.use_source(source)
 
     # -- the dialog ---------------------------------------------------------------------------
     def open_dialog(self, reason: str | None = None) -> SettingsDialog:
@@ -166,12 +171,14 @@ class SettingsController:
         return self._dialog
 
     def on_status(self, status: FeedStatus) -> None:
-        """Feed status changes: a rejected token opens Settings with the reason (once per feed)."""
+        """Feed status changes: a rejected token opens Settings with the reason, once each time
+        the feed turns to "Token rejected" (a new feed starts as Connecting)."""
         if status.state is not FeedState.TOKEN_REJECTED or status.demo:
+            self._rejection_shown = False
             return
-        if self._rejection_seen == self.runner.switches:
+        if self._rejection_shown:
             return
-        self._rejection_seen = self.runner.switches
+        self._rejection_shown = True
         where = f" (from {credentials.ENV_VAR})" if self.token_source == "environment" else ""
         code = "HTTP 401" if "HTTP 401" in status.reason else "401"
         self.open_dialog(
@@ -228,15 +235,15 @@ class SettingsController:
         remember_secret(token)
         # AllTick counts connections per token (reference §1.7): on a one-connection plan a probe
         # next to the board's own socket is refused, or evicts it. Pause the board meanwhile.
-        running = self.runner.source
+        running = self.feed.current_source()
         paused = running is not None and not running.demo and running.token == token
         if paused:
-            await self.runner.stop()
+            await self.feed.pause_feed()
         try:
             result = await self._probe(draft.settings.ws_url(), token)
         finally:
             if paused and running is not None:
-                await self.runner.switch(running, blank=False)
+                await self.feed.use_source(running)
         log.info("connection test: %s", result.message)
         note = " (the board paused its own connection for the test)" if paused else ""
         dialog.show_test_result(result.ok, result.message + note)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,8 @@ __all__ = [
     "format_size",
     "format_time",
     "format_volume",
+    "local_day",
+    "local_day_end",
     "market_of",
     "price_decimals",
 ]
@@ -141,6 +143,19 @@ def format_time(ts_ms: int | None, market: Market) -> str:
     seconds = ts_ms // 1000
     local = seconds + _utc_offset(market, seconds // 3600)
     return f"{local // 3600 % 24:02d}:{local // 60 % 60:02d}:{local % 60:02d}"
+
+
+def local_day(market: Market, epoch_s: float) -> int:
+    """Days since 1970-01-01 on the market's own calendar: a new number at each local midnight."""
+    seconds = int(epoch_s)
+    return (seconds + _utc_offset(market, seconds // 3600)) // 86_400
+
+
+def local_day_end(market: Market, epoch_s: float) -> int:
+    """Epoch second of the first local midnight after `epoch_s` (when `local_day` next changes)."""
+    local = datetime.fromtimestamp(int(epoch_s), _ZONES[market])
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return int(midnight.timestamp())
 
 
 def _utc_offset(market: Market, hour: int) -> int:

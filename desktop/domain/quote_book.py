@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -77,6 +77,11 @@ class QuoteBook:
         self._states: dict[str, QuoteState] = {}
         self._dirty: set[str] = set()
         self.counters = BookCounters()
+        self._trade_listeners: list[Callable[[Tick], None]] = []
+
+    def add_trade_listener(self, listener: Callable[[Tick], None]) -> None:
+        """Also pass every accepted trade to `listener` (sparklines, minute bars): it runs per tick."""
+        self._trade_listeners.append(listener)
 
     # -- membership -------------------------------------------------------------------------
     def track(self, symbol: str) -> QuoteState:
@@ -173,6 +178,8 @@ class QuoteBook:
             if seq is not None and (state.last_seq is None or seq > state.last_seq):
                 state.last_seq = seq
         self._dirty.add(tick.symbol)
+        for listener in self._trade_listeners:
+            listener(tick)
 
     def apply_ticks(self, ticks: Iterable[Tick], now: float) -> None:
         """Apply a batch of trades (one socket read)."""
@@ -197,6 +204,11 @@ class QuoteBook:
             state.ask = state.ask_size = None
         state.updated_at = now
         self._dirty.add(book.symbol)
+
+    def mark_dirty(self, symbol: str) -> None:
+        """Have the next flush look at a tracked symbol again (its history changed off the tick path)."""
+        if symbol in self._states:
+            self._dirty.add(symbol)
 
     def take_dirty(self) -> set[str]:
         """Symbols changed since the previous call; the caller owns the returned set."""

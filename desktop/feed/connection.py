@@ -13,11 +13,12 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from desktop.domain.market_data import DepthSnapshot, Tick
+from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Market
 from desktop.feed.redact import redact
@@ -27,9 +28,15 @@ from desktop.protocol.alltick_wire import Cmd, ErrorCode
 from desktop.protocol.backoff import CloseKind, ReconnectBackoff
 from desktop.protocol.subscriptions import ConnectionPlan
 
-__all__ = ["ConnectionEvents", "ConnectionSettings", "FeedConnection"]
+__all__ = ["ConnectionEvents", "ConnectionSettings", "FeedConnection", "FeedTap"]
 
 log = logging.getLogger(__name__)
+
+_SLICE_S = 0.004
+"""Longest run of queued frames decoded before the receive loop yields to the event loop."""
+
+FeedTap: TypeAlias = Callable[[Tick | DepthSnapshot | ReferenceData], None]
+"""Sees every event the book accepted (the tick recorder); must be a cheap, non-blocking call."""
 
 
 @dataclass(slots=True)
@@ -58,8 +65,10 @@ class FeedConnection:
         clock: Callable[[], float] = time.monotonic,
         stagger: SubscribeStagger | None = None,
         market_open: Callable[[Market], bool] = lambda market: False,
+        tap: FeedTap | None = None,
     ) -> None:
         self.index = index
+        self.tap = tap
         self.url = url
         self.book = book
         self.events = events
@@ -215,6 +224,9 @@ class FeedConnection:
         book = self.book
         clock = self.clock
         queue = ws.recv_messages.frames
+        counters = book.counters
+        tap = self.tap
+        slice_started = time.perf_counter()
         while True:
             try:
                 frame = await ws.recv(decode=False)
@@ -222,6 +234,15 @@ class FeedConnection:
                 return CloseKind.DROPPED, self._abort_reason or _describe(exc)
             self.frames += 1
             backlog = self.backlog = len(queue)
+            if backlog and not self.frames & 63:
+                # recv() returns queued frames without yielding: under a burst, hand the loop
+                # back every few milliseconds so paints, timers and heartbeats keep their pace.
+                now_pc = time.perf_counter()
+                if now_pc - slice_started > _SLICE_S:
+                    await asyncio.sleep(0)
+                    slice_started = time.perf_counter()
+            elif not backlog:
+                slice_started = time.perf_counter()
             if backlog > self.max_backlog:
                 self.max_backlog = backlog
             event = decode(frame)
@@ -229,11 +250,16 @@ class FeedConnection:
             if kind is Tick:
                 now = self._last_data_at = clock()
                 self.data_frames += 1
+                applied = counters.ticks
                 book.apply_tick(event, now)  # type: ignore[arg-type]
+                if tap is not None and counters.ticks != applied:  # recorder: no duplicates
+                    tap(event)  # type: ignore[arg-type]
             elif kind is DepthSnapshot:
                 now = self._last_data_at = clock()
                 self.data_frames += 1
                 book.apply_depth(event, now)  # type: ignore[arg-type]
+                if tap is not None:
+                    tap(event)  # type: ignore[arg-type]
             elif kind is Reply:
                 verdict = self._on_reply(event)  # type: ignore[arg-type]
                 if verdict is not None:

@@ -13,6 +13,7 @@ from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.symbols import Symbol
 from desktop.feed.redact import redact
 from desktop.protocol.alltick_rest import (
+    KLINE_1M,
     KLINE_DAY,
     Bar,
     RestError,
@@ -157,6 +158,11 @@ class AllTickRestClient:
             except RestError as exc:
                 log.info("no day bars for %s: %s", symbol, exc)
         return out
+
+    async def minute_bars(self, symbol: Symbol, count: int) -> list[Bar]:
+        """Up to `count` of the symbol's latest 1-minute bars, oldest first (charts, sparklines)."""
+        path, query = self.queries.kline(symbol, KLINE_1M, count)
+        return self.queries.parse_kline(await self._get(path, query))
 
     async def references(
         self, symbols: Sequence[Symbol]

@@ -20,7 +20,7 @@ from desktop.domain.feed_status import FeedStatus, ReconnectNotice
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import SessionPhase, SessionSource
 from desktop.domain.symbols import Market, Symbol
-from desktop.feed.connection import ConnectionEvents, FeedConnection
+from desktop.feed.connection import ConnectionEvents, FeedConnection, FeedTap
 from desktop.feed.health import FeedHealth
 from desktop.feed.not_streaming import REFUSING_CODES, NotStreaming, RejectedCodeFinder
 from desktop.feed.redact import redact
@@ -75,8 +75,11 @@ class FeedService:
         on_reconnected: Callable[[ReconnectNotice], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_ms: Callable[[], int] = _wall_ms,
+        tap: FeedTap | None = None,
     ) -> None:
         self.book = book
+        self.tap = tap
+        """Sees every accepted tick, book and REST reference (the tick recorder)."""
         self.profile = profile
         self.demo = demo
         self._ws_url = f"{ws_url}{'&' if '?' in ws_url else '?'}{urlencode({'token': token})}"
@@ -222,6 +225,7 @@ class FeedService:
             clock=self.clock,
             stagger=self.stagger,
             market_open=self._market_open,
+            tap=self.tap,
         )
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -254,6 +258,8 @@ class FeedService:
         now = self.clock()
         for ref in refs:
             self.book.apply_reference(ref, now)
+            if self.tap is not None:
+                self.tap(ref)
         depth = [s for s in symbols if s in self._depth]
         if depth:
             problems.extend(await self._books(depth, report=False))

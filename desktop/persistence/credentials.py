@@ -14,6 +14,7 @@ joined at shutdown, so one unanswered prompt would keep the app from quitting.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import threading
@@ -34,11 +35,13 @@ __all__ = [
     "backend_info_async",
     "delete_token",
     "delete_token_async",
+    "load_postgres_password",
     "load_token",
     "load_token_async",
     "read_token",
     "save_token",
     "save_token_async",
+    "store_postgres_password",
 ]
 
 log = logging.getLogger(__name__)
@@ -311,3 +314,32 @@ async def backend_info_async(timeout_s: float = KEYRING_TIMEOUT_S) -> BackendInf
         return await _off_thread(backend_info, timeout_s)
     except CredentialError as exc:
         return BackendInfo("unknown", "", exc.message)
+
+
+# -- the PostgreSQL recorder's password (issue 10) ------------------------------------------------
+def load_postgres_password(dsn_key: str) -> str | None:
+    """The password stored for a (redacted) PostgreSQL connection string, if any."""
+    try:
+        stored = _secure_backend().get_password(KEYRING_SERVICE, f"postgres:{dsn_key}")
+    except Exception as exc:  # no keyring: libpq may still find ~/.pgpass or PGPASSWORD
+        log.warning("keyring unavailable for the PostgreSQL password: %s", type(exc).__name__)
+        return None
+    return stored or None
+
+
+def store_postgres_password(dsn_key: str, password: str) -> str | None:
+    """Keep the password in the OS keyring; returns a sentence when that was impossible."""
+    try:
+        backend = _secure_backend()
+        if password:
+            backend.set_password(KEYRING_SERVICE, f"postgres:{dsn_key}", password)
+        else:
+            with contextlib.suppress(Exception):
+                backend.delete_password(KEYRING_SERVICE, f"postgres:{dsn_key}")
+    except Exception as exc:
+        why = exc.message if isinstance(exc, CredentialError) else type(exc).__name__
+        return (
+            f"The password could not be stored in the OS keyring ({why}); "
+            "use ~/.pgpass or PGPASSWORD instead."
+        )
+    return None

@@ -77,6 +77,8 @@ class PerfSample:
     loop_lag_max_ms: float
     flush_p99_ms: float
     decode_backlog: int
+    recorder_queue: int = 0
+    """Events waiting for the tick recorder's writer thread (issue 10)."""
 
 
 class PerfMonitor(QObject):
@@ -92,11 +94,13 @@ class PerfMonitor(QObject):
         backlog: Callable[[], int],
         sample_ms: int = 1000,
         parent: QObject | None = None,
+        recorder_queue: Callable[[], int] = lambda: 0,
     ) -> None:
         super().__init__(parent)
         self._bridge = bridge
         self._frames = frames
         self._backlog = backlog
+        self._recorder_queue = recorder_queue
         self.probe = LoopLagProbe(parent=self)
         self._flush_ms: deque[float] = deque(maxlen=250)
         self._timer = QTimer(self)
@@ -140,6 +144,7 @@ class PerfMonitor(QObject):
             loop_lag_max_ms=max(lags, default=0.0),
             flush_p99_ms=p99(self._flush_ms),
             decode_backlog=self._backlog(),
+            recorder_queue=self._recorder_queue(),
         )
         self.sampled.emit(reading)
         return reading

@@ -20,9 +20,13 @@ from desktop.domain.formatting import (
     format_volume,
 )
 from desktop.domain.quote_book import QuoteState
+from desktop.domain.sparklines import SparklineStore
 from desktop.domain.symbols import Market
 
 __all__ = [
+    "BADGE_ARMED",
+    "BADGE_FIRED",
+    "BELL",
     "DIM_BRUSH",
     "DOWN_BRUSH",
     "DOWN_COLOR",
@@ -38,6 +42,7 @@ __all__ = [
     "QuoteCell",
     "QuoteColumn",
     "SortKey",
+    "SparkCell",
     "column_for_key",
     "flash_step",
 ]
@@ -47,6 +52,12 @@ SortKey = float | str | None
 
 UP_GLYPH = "▲"
 DOWN_GLYPH = "▼"
+BELL = "\U0001f514"
+"""Spoken/copied form of the alert badge (the delegate draws its own bell: fonts often lack it)."""
+BADGE_ARMED = 1
+"""The symbol has alerts switched on."""
+BADGE_FIRED = 2
+"""One of the symbol's alerts fired recently."""
 
 FLASH_STEP_S = 0.2
 """A flash fades in three steps of this length (0.6 s in all)."""
@@ -75,15 +86,16 @@ class ColumnId(IntEnum):
     LAST = 2
     CHANGE = 3
     CHANGE_PCT = 4
-    BID = 5
-    ASK = 6
-    BID_SIZE = 7
-    ASK_SIZE = 8
-    VOLUME = 9
-    OPEN = 10
-    HIGH = 11
-    LOW = 12
-    TIME = 13
+    TREND = 5
+    BID = 6
+    ASK = 7
+    BID_SIZE = 8
+    ASK_SIZE = 9
+    VOLUME = 10
+    OPEN = 11
+    HIGH = 12
+    LOW = 13
+    TIME = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +145,18 @@ class QuoteCell:  # not frozen: frozen dataclasses construct twice as slowly
     """Flash brush (translucent, painted over the row background); None when not flashing."""
     glyph: str = ""
     glyph_fg: QBrush | None = None
+    badge: int = 0
+    """Alert badge on the Symbol cell: 0 none, `BADGE_ARMED` or `BADGE_FIRED`."""
+
+
+@dataclass(slots=True, eq=False)
+class SparkCell:
+    """What the Trend cell's delegate needs: whose line, which version of it, the baseline."""
+
+    symbol: str
+    version: int
+    prev_close: float | None
+    store: SparklineStore
 
 
 def flash_step(age: float) -> int:
@@ -247,6 +271,17 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=lambda s, m: format_change_pct(s.change_pct),
         sort_key=lambda s: _number(s.change_pct),
         signed=True,
+    ),
+    QuoteColumn(
+        ColumnId.TREND,
+        "trend",
+        "Trend",
+        "Today's price path (10-second points) against the previous close (dotted); "
+        "sorts by change %",
+        False,
+        104,
+        format=lambda s, m: "",
+        sort_key=lambda s: _number(s.change_pct),
     ),
     QuoteColumn(
         ColumnId.BID,

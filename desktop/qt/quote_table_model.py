@@ -12,8 +12,10 @@ from PySide6.QtGui import QBrush
 
 from desktop.domain.formatting import market_of
 from desktop.domain.quote_book import QuoteBook, QuoteState
+from desktop.domain.sparklines import SparklineStore
 from desktop.domain.symbols import Market
 from desktop.qt.quote_columns import (
+    BELL,
     DIM_BRUSH,
     DOWN_BRUSH,
     DOWN_GLYPH,
@@ -26,10 +28,11 @@ from desktop.qt.quote_columns import (
     QuoteCell,
     QuoteColumn,
     SortKey,
+    SparkCell,
     flash_step,
 )
 
-__all__ = ["CELL_ROLE", "SYMBOL_ROLE", "QuoteTableModel"]
+__all__ = ["CELL_ROLE", "SPARK_ROLE", "SYMBOL_ROLE", "QuoteTableModel"]
 
 _log = logging.getLogger(__name__)
 
@@ -37,6 +40,8 @@ CELL_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 """Returns the cell's `QuoteCell`: everything the delegate paints, in one `data()` call."""
 SYMBOL_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 """Returns the row's canonical symbol (any column)."""
+SPARK_ROLE = int(Qt.ItemDataRole.UserRole) + 3
+"""Returns the row's `SparkCell` (any column; None until `set_sparklines`)."""
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
@@ -46,6 +51,8 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _INITIAL_SORT = int(Qt.ItemDataRole.InitialSortOrderRole)
 _FLASH_ROLES = [_BG, CELL_ROLE]
 _LAST = int(ColumnId.LAST)
+_SYMBOL = int(ColumnId.SYMBOL)
+_TREND = int(ColumnId.TREND)
 _NAME = int(ColumnId.NAME)
 _VOLUME = int(ColumnId.VOLUME)
 _TIME = int(ColumnId.TIME)
@@ -62,6 +69,8 @@ class _Row:
     """Per-symbol cache: display strings, sort keys, cell records and flash state per column."""
 
     __slots__ = (
+        "badge",
+        "badge_note",
         "cells",
         "dim",
         "flash_at",
@@ -70,6 +79,7 @@ class _Row:
         "keys",
         "market",
         "note",
+        "spark",
         "stale",
         "symbol",
         "texts",
@@ -92,6 +102,9 @@ class _Row:
         self.time_note: str | None = None
         self.dim = False
         self.tooltips: dict[int, str] = {}
+        self.spark: SparkCell | None = None
+        self.badge = 0
+        self.badge_note = ""
         self.stale = False
         """Changed while outside the view's visible rows: cells are formatted when it shows."""
 
@@ -128,6 +141,7 @@ class QuoteTableModel(QAbstractTableModel):
         self._held = False
         self._resort_interval_s = 0.5
         self._last_sort_at = -math.inf
+        self._sparklines: SparklineStore | None = None
         self._visible: tuple[int, int] | None = None
         """Rows a view shows (first, last); None: format every row on every refresh."""
 
@@ -313,12 +327,58 @@ class QuoteTableModel(QAbstractTableModel):
             row.tick_dir = state.tick_dir
             if _LAST not in changed:
                 changed.append(_LAST)
+        if self._sparklines is not None and self._update_spark(row, state):
+            changed.append(_TREND)
         if changed or first:
             name_changed = first or _NAME in changed
             for c, tooltip in self._tooltips:
                 if name_changed or c in changed:  # Symbol's and Name's tooltips show the name
                     row.tooltips[c] = tooltip(state, market)
         return changed
+
+    # -- sparklines and alert badges (issue 6) ------------------------------------------------
+    def set_sparklines(self, store: SparklineStore | None) -> None:
+        """Draw the Trend column from `store`; its cells change whenever a symbol's line does."""
+        self._sparklines = store
+        for row in self._rows:
+            state = self._book.get(row.symbol)
+            if state is None or store is None:
+                row.spark = None
+            else:
+                self._update_spark(row, state)
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.createIndex(0, _TREND), self.createIndex(last, _TREND))
+
+    def _update_spark(self, row: _Row, state: QuoteState) -> bool:
+        """Refresh the row's `SparkCell` if its line or baseline moved; True when it did."""
+        store = self._sparklines
+        assert store is not None
+        version = store.version(row.symbol)
+        prev_close = None if state.prev_close is None else float(state.prev_close)
+        spark = row.spark
+        if spark is not None and spark.version == version and spark.prev_close == prev_close:
+            return False
+        row.spark = SparkCell(row.symbol, version, prev_close, store)
+        return True
+
+    def set_badge(self, symbol: str, badge: int, note: str = "") -> None:
+        """Show an alert badge (`BADGE_ARMED`/`BADGE_FIRED`, 0 for none) on the Symbol cell."""
+        r = self._row_of.get(symbol)
+        if r is None:
+            return
+        row = self._rows[r]
+        if row.badge == badge and row.badge_note == note:
+            return
+        row.badge, row.badge_note = badge, note
+        row.cells[_SYMBOL] = self._make_cell(row, _SYMBOL)
+        index = self.createIndex(r, _SYMBOL)
+        self.dataChanged.emit(index, index)
+
+    def badge(self, symbol: str) -> int:
+        """The alert badge shown for `symbol` (0 when none or not shown)."""
+        r = self._row_of.get(symbol)
+        return 0 if r is None else self._rows[r].badge
 
     def _make_cell(self, row: _Row, c: int) -> QuoteCell:
         text = row.texts[c]
@@ -348,8 +408,11 @@ class QuoteTableModel(QAbstractTableModel):
         if bg is not None:
             glyph_fg = None  # on a flash the glyph would vanish in its own colour: use the text's
         display = f"{text} {glyph}" if glyph and text else text
+        badge = row.badge if c == _SYMBOL else 0
+        if badge:
+            display = f"{text} {BELL}"
         return QuoteCell(
-            text, display, self._aligns[c], column.numeric, numeric, fg, bg, glyph, glyph_fg
+            text, display, self._aligns[c], column.numeric, numeric, fg, bg, glyph, glyph_fg, badge
         )
 
     def tick_flash(self, now: float) -> int:
@@ -548,9 +611,14 @@ class QuoteTableModel(QAbstractTableModel):
         if role == _BG:
             return row.cells[c].bg
         if role == _TOOLTIP:
-            return row.tooltips.get(c)
+            tip = row.tooltips.get(c)
+            if c == _SYMBOL and row.badge_note:
+                return f"{tip}\n{row.badge_note}" if tip else row.badge_note
+            return tip
         if role == SYMBOL_ROLE:
             return row.symbol
+        if role == SPARK_ROLE:
+            return row.spark
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:

@@ -7,12 +7,16 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 
+from desktop.domain.recording import parse_time_bound
 from desktop.simulator.config import PLANS, ExchangeHours, SimulatorConfig, always_open
 from desktop.simulator.faults import FaultInjector, FaultKind, run_fault_schedule
+from desktop.simulator.replay import RecordingError, ReplaySource
 from desktop.simulator.server import SimulatorServer
 
-__all__ = ["build_config", "main", "parse_args"]
+__all__ = ["build_config", "build_replay", "main", "parse_args"]
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -69,7 +73,35 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--fault-duration", type=float, default=15.0, help="how long timed faults last (s)"
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="log connections")
+    # -- replay of a recording (issue 10) --------------------------------------------------
+    replay = parser.add_argument_group("replay a recording instead of simulating")
+    replay.add_argument(
+        "--replay", type=Path, metavar="DATABASE", help="a tick database recorded by Quote Board"
+    )
+    replay.add_argument(
+        "--from",
+        dest="start",
+        metavar="TIME",
+        help="start at this local time (2024-05-02T09:30, or epoch seconds)",
+    )
+    replay.add_argument("--to", dest="end", metavar="TIME", help="stop at this local time")
+    replay.add_argument(
+        "--speed", type=float, default=1.0, help="replay this many times faster (default 1)"
+    )
     return parser.parse_args(argv)
+
+
+def build_replay(args: argparse.Namespace) -> ReplaySource | None:
+    """The replay source asked for on the command line; ValueError/RecordingError if unusable."""
+    if args.replay is None:
+        if args.start or args.end or args.speed != 1.0:
+            raise ValueError("--from, --to and --speed only work with --replay DATABASE")
+        return None
+    start = parse_time_bound(args.start) if args.start else None
+    end = parse_time_bound(args.end) if args.end else None
+    if start is not None and end is not None and end < start:
+        raise ValueError("--to is before --from")
+    return ReplaySource(args.replay, start_ms=start, end_ms=end, speed=args.speed)
 
 
 def build_config(args: argparse.Namespace) -> SimulatorConfig:
@@ -97,11 +129,19 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
     )
 
 
-async def _serve(config: SimulatorConfig, args: argparse.Namespace) -> None:
+async def _serve(
+    config: SimulatorConfig, args: argparse.Namespace, replay: ReplaySource | None = None
+) -> None:
     kinds = FaultKind.parse_list(args.faults) if args.faults else []
     injector = FaultInjector()
-    async with SimulatorServer(config, faults=injector) as server:
-        print(f"Quote Board simulator (seed {config.seed})", flush=True)
+    async with SimulatorServer(config, faults=injector, market=replay) as server:
+        if replay is None:
+            print(f"Quote Board simulator (seed {config.seed})", flush=True)
+        else:
+            symbols = ", ".join(str(s) for s in replay.symbols())
+            print(f"Quote Board replay of {replay.path} at {replay.speed:g}×", flush=True)
+            print(f"  Symbols:   {symbols}", flush=True)
+            print("  The replay starts when the first client subscribes.", flush=True)
         print(f"  WebSocket: {server.ws_url}?token=<any token>", flush=True)
         print(f"  REST:      {server.rest_url}", flush=True)
         if kinds:
@@ -122,15 +162,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = build_config(args)
         if args.faults:
             FaultKind.parse_list(args.faults)
-    except ValueError as exc:
+        replay = build_replay(args)
+    except (ValueError, RecordingError) as exc:
         print(f"quoteboard-sim: {exc}", file=sys.stderr)
         return 2
+    if replay is not None:  # recorded US books may be deeper than the simulator's default
+        config = replace(config, us_depth_levels=10)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        asyncio.run(_serve(config, args))
+        asyncio.run(_serve(config, args, replay))
     except KeyboardInterrupt:
         print("stopped", flush=True)
     except OSError as exc:

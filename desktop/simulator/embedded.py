@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.simulator.config import DEMO_TOKEN, SimulatorConfig
 from desktop.simulator.server import SimulatorServer
+from desktop.simulator.source import MarketSource
 
 __all__ = ["EmbeddedSimulator", "SimulatorEndpoints"]
 
@@ -29,8 +31,14 @@ class EmbeddedSimulator:
     idempotent and safe to call from any thread but the simulator's own.
     """
 
-    def __init__(self, config: SimulatorConfig | None = None) -> None:
+    def __init__(
+        self,
+        config: SimulatorConfig | None = None,
+        market_factory: Callable[[], MarketSource] | None = None,
+    ) -> None:
         self.config = config or SimulatorConfig()
+        self.market_factory = market_factory
+        """Builds the market on the simulator's thread (a replay opens its file there)."""
         self.server: SimulatorServer | None = None
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -103,7 +111,8 @@ class EmbeddedSimulator:
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stopping = asyncio.Event()
-        server = SimulatorServer(self.config)
+        market = self.market_factory() if self.market_factory is not None else None
+        server = SimulatorServer(self.config, market=market)
         self.server = server
         await server.start()
         try:

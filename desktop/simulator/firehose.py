@@ -235,5 +235,4 @@ class FirehoseServer(SimulatorServer):
         chance = self.config.depth_per_second * elapsed
         due = [s for s in depth_symbols if self._rng.random() < chance]
         if due:
-            _, books = self.market.step(self.clock(), 0, None, due)
-            await self._fan_out([], books)
+            await self._fan_out(self.market.pushes(self.clock(), 0, (), due))

@@ -166,6 +166,17 @@ class SimulatedMarket:
                 books.append(state.book)
         return trades, books
 
+    def pushes(
+        self,
+        now_ms: int,
+        trades_wanted: int,
+        trade_symbols: Collection[Symbol],
+        depth_symbols: Collection[Symbol],
+    ) -> list[TradeRecord | BookRecord]:
+        """`step`, as the server's `MarketSource`: the new trades, then the new books."""
+        trades, books = self.step(now_ms, trades_wanted, trade_symbols, depth_symbols)
+        return [*trades, *books]
+
     def _trade_pool(self, symbols: Collection[Symbol] | None) -> tuple[list[_State], list[float]]:
         key = frozenset(self._states if symbols is None else symbols)
         if key != self._pool_key:

@@ -11,9 +11,9 @@ from desktop.domain.symbols import Market, Symbol
 from desktop.protocol.alltick_wire import MAX_TRACE_LEN, CancelType, Cmd, ErrorCode
 from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.connections import ConnectionRecord, ServerStats
-from desktop.simulator.market import SimulatedMarket
 from desktop.simulator.records import BOOK_DEPTH
 from desktop.simulator.rest_api import DATA_INVALID
+from desktop.simulator.source import MarketSource
 
 __all__ = ["HEADER_INVALID", "RequestHandler"]
 
@@ -33,7 +33,7 @@ class RequestHandler:
     def __init__(
         self,
         config: SimulatorConfig,
-        market: SimulatedMarket,
+        market: MarketSource,
         stats: ServerStats,
         changed: Callable[[], None],
     ) -> None:

@@ -31,6 +31,7 @@ from desktop.simulator.market import SimulatedMarket
 from desktop.simulator.records import BookRecord, TradeRecord, wall_clock_ms
 from desktop.simulator.requests import RequestHandler
 from desktop.simulator.rest_api import PostAwareConnection, RestApi, json_response
+from desktop.simulator.source import MarketSource, Push
 
 __all__ = ["SimulatorConfig", "SimulatorServer", "json_response"]
 
@@ -44,13 +45,13 @@ class SimulatorServer:
         self,
         config: SimulatorConfig | None = None,
         *,
-        market: SimulatedMarket | None = None,
+        market: MarketSource | None = None,
         clock: Callable[[], int] | None = None,
         faults: Faults | None = None,
     ) -> None:
         self.config = cfg = config or SimulatorConfig()
         self.clock = clock or wall_clock_ms
-        self.market = market or SimulatedMarket(
+        self.market: MarketSource = market or SimulatedMarket(
             seed=cfg.seed,
             clock=self.clock,
             history_minutes=cfg.history_minutes,
@@ -200,9 +201,9 @@ class SimulatorServer:
         trade_symbols, _ = self._wanted(self.clock())
         if not trade_symbols:
             return 0
-        trades, books = self.market.step(self.clock(), count, trade_symbols, [])
-        await self._fan_out(trades, books)
-        return len(trades)
+        pushes = self.market.pushes(self.clock(), count, trade_symbols, [])
+        await self._fan_out(pushes)
+        return sum(1 for push in pushes if isinstance(push, TradeRecord))
 
     def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         """Gate the WS handshake on path and token, and answer REST GETs on the same port."""
@@ -327,8 +328,7 @@ class SimulatorServer:
                 cap = max(1, int(self.config.max_depth_per_second * elapsed))
                 if len(due) > cap:
                     due = sorted(self._rng.sample(due, cap))
-                trades, books = self.market.step(now_ms, count, trade_symbols, due)
-                await self._fan_out(trades, books)
+                await self._fan_out(self.market.pushes(now_ms, count, trade_symbols, due))
             except Exception:  # the loop must outlive any bug in one step
                 _log.exception("simulator push step failed")
 
@@ -349,27 +349,35 @@ class SimulatorServer:
             [s for s in depth if s.market not in shut],
         )
 
-    async def _fan_out(self, trades: list[TradeRecord], books: list[BookRecord]) -> None:
-        if not trades and not books:
+    async def _fan_out(self, pushes: list[Push]) -> None:
+        """Send each connection what it subscribed to, in the order the market produced it."""
+        if not pushes:
             return
-        trade_frames = [(t.symbol, _push(Cmd.PUSH_TRADE, t.to_wire())) for t in trades]
-        depth_frames: dict[tuple[Symbol, int], str] = {}
+        # (symbol, book or None, trade frame or ""): trades are encoded once for everyone.
+        items = [
+            (p.symbol, p, "")
+            if isinstance(p, BookRecord)
+            else (p.symbol, None, _push(Cmd.PUSH_TRADE, p.to_wire()))
+            for p in pushes
+        ]
+        depth_frames: dict[tuple[int, int], str] = {}
 
         def depth_frame(book: BookRecord, levels: int) -> str:
-            key = (book.symbol, levels)
+            key = (id(book), levels)
             if key not in depth_frames:
                 depth_frames[key] = _push(Cmd.PUSH_DEPTH, book.to_wire(levels))
             return depth_frames[key]
 
         async def send_to(ws: ServerConnection, rec: ConnectionRecord) -> None:
             try:
-                for symbol, text in trade_frames:
-                    if symbol in rec.trades:  # checked right before each send: replace semantics
-                        await self._send_push(ws, rec, text, depth=False)
-                for book in books:
-                    levels = rec.depth.get(book.symbol)
-                    if levels:
-                        await self._send_push(ws, rec, depth_frame(book, levels), depth=True)
+                for symbol, book, text in items:  # subscriptions checked before each send
+                    if book is None:
+                        if symbol in rec.trades:
+                            await self._send_push(ws, rec, text, depth=False)
+                    else:
+                        levels = rec.depth.get(symbol)
+                        if levels:
+                            await self._send_push(ws, rec, depth_frame(book, levels), depth=True)
             except ConnectionClosed:
                 pass
 

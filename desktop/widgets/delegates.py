@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
+    QColor,
     QFont,
     QFontDatabase,
     QFontMetrics,
     QPainter,
+    QPainterPath,
     QPalette,
     QPen,
     QStaticText,
@@ -16,10 +18,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from desktop.qt.quote_columns import UP_GLYPH, ColumnId, QuoteCell
+from desktop.qt.quote_columns import BADGE_FIRED, UP_GLYPH, ColumnId, QuoteCell
 from desktop.qt.quote_table_model import CELL_ROLE
 
-__all__ = ["QuoteCellDelegate", "monospace_font"]
+__all__ = ["QuoteCellDelegate", "bell_path", "monospace_font"]
 
 # Plain ints: testing enum flags in Python costs microseconds per cell.
 _SELECTED = QStyle.StateFlag.State_Selected.value
@@ -27,6 +29,27 @@ _ACTIVE = QStyle.StateFlag.State_Active.value
 _ELIDE = Qt.TextElideMode.ElideRight
 _TEXT_CACHE_LIMIT = 8_000
 _PREFERRED_MONO = ("DejaVu Sans Mono", "Menlo", "Consolas", "Cascadia Mono", "Noto Sans Mono")
+_BELL_FIRED = QBrush(QColor("#f5b942"))
+_BELL_ARMED = QBrush(QColor("#6f7a88"))
+
+
+def bell_path(size: float) -> QPainterPath:
+    """An alert bell `size` px tall, drawn rather than typed: most fonts have no bell glyph."""
+    path = QPainterPath()
+    path.moveTo(5.0, 0.6)
+    path.cubicTo(2.4, 0.6, 2.0, 2.8, 2.0, 5.2)
+    path.lineTo(2.0, 7.0)
+    path.lineTo(0.8, 8.6)
+    path.lineTo(9.2, 8.6)
+    path.lineTo(8.0, 7.0)
+    path.lineTo(8.0, 5.2)
+    path.cubicTo(8.0, 2.8, 7.6, 0.6, 5.0, 0.6)
+    path.closeSubpath()
+    path.addEllipse(3.8, 9.0, 2.4, 1.7)
+    scale = size / 10.7
+    scaled = QPainterPath()
+    scaled.addPath(QTransform.fromScale(scale, scale).map(path))
+    return scaled
 
 
 def monospace_font(like: QFont) -> QFont:
@@ -69,6 +92,8 @@ class QuoteCellDelegate(QStyledItemDelegate):
         self._text_pen = QPen()
         self._selection = QBrush()
         self._selection_inactive = QBrush()
+        self._bell = QPainterPath()
+        self._bell_width = 0
         self.set_fonts(self._font)
         self.set_palette(QPalette())
 
@@ -82,6 +107,9 @@ class QuoteCellDelegate(QStyledItemDelegate):
         self._mono_texts.clear()
         self._glyph_advance = self._mono_fm.horizontalAdvance(UP_GLYPH)
         self._glyph_width = self._glyph_advance + self._mono_fm.horizontalAdvance(" ")
+        size = max(8.0, self._fm.ascent() * 1.05)
+        self._bell = bell_path(size)
+        self._bell_width = int(self._bell.boundingRect().width()) + 6
 
     def set_palette(self, palette: QPalette) -> None:
         """Cache the default text pen and selection brushes from the view's palette."""
@@ -138,6 +166,9 @@ class QuoteCellDelegate(QStyledItemDelegate):
         left = x + self.PADDING
         right = x + rect.width() - self.PADDING
         numeric = cell.numeric
+        if cell.badge:
+            right -= self._bell_width
+            self._paint_bell(painter, right + 4, y + height / 2, cell.badge)
         if index.column() in self._glyph_columns:
             right -= self._glyph_width
             if cell.glyph:
@@ -155,6 +186,16 @@ class QuoteCellDelegate(QStyledItemDelegate):
         painter.setPen(self._pen(cell.fg))
         top = y + (height - metrics.height()) // 2
         painter.drawStaticText(right - width if cell.align_right else left, top, static)
+
+    def _paint_bell(self, painter: QPainter, left: float, middle: float, badge: int) -> None:
+        box = self._bell.boundingRect()
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(_BELL_FIRED if badge == BADGE_FIRED else _BELL_ARMED)
+        painter.translate(left, middle - box.height() / 2)
+        painter.drawPath(self._bell)
+        painter.restore()
 
     def sizeHint(
         self,

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 import desktop
 from desktop.domain.feed_status import FeedStatus
+from desktop.domain.recording import RecordingSettings
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.widgets.performance_panel import PerformancePanel
 from desktop.widgets.reconnect_banner import ReconnectBanner
+from desktop.widgets.recording_badges import RecordingIndicator, ReplayBadge
+from desktop.widgets.recording_menu import RecordingMenu
 from desktop.widgets.status_bar import FeedStatusBar
 from desktop.widgets.watchlist_view import WatchlistView
 
@@ -37,7 +40,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Quote Board")
-        self.resize(1280, 760)
+        self.resize(self._default_width(), 760)
         central = QWidget(self)
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -53,6 +56,12 @@ class MainWindow(QMainWindow):
         self._about: QMessageBox | None = None
         self._build_menus()
 
+    def _default_width(self) -> int:
+        """Room for every column with readable names (1440 px), but never wider than the screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry().width() if screen is not None else 1440
+        return max(1000, min(1440, available - 40))
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -62,6 +71,13 @@ class MainWindow(QMainWindow):
         settings_action.triggered.connect(self.settingsRequested.emit)
         file_menu.addAction(settings_action)
         file_menu.addSeparator()
+        # -- recording and replay (issue 10): intents for app.py, REC and REPLAY badges --------
+        self.recording_menu = RecordingMenu(self, file_menu, RecordingSettings())
+        self.recording_indicator = RecordingIndicator()
+        self.replay_badge = ReplayBadge()
+        self._status_bar.insertPermanentWidget(0, self.replay_badge)
+        self._status_bar.insertPermanentWidget(1, self.recording_indicator)
+        # -- end of recording and replay ----------------------------------------------------
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -125,6 +141,10 @@ class MainWindow(QMainWindow):
     def watchlist_view(self) -> WatchlistView:
         """The central watchlist table."""
         return self._view
+
+    def view_menu(self) -> QMenu:
+        """The View menu (features add their panels' toggles here)."""
+        return self._view_menu
 
     def feed_status_bar(self) -> FeedStatusBar:
         """The status bar with the connection indicator, msg/s and DEMO badge."""

@@ -22,6 +22,7 @@ _ROWS = (
     ("lag", "Loop lag p99", "How late a 10 ms timer fires (99th percentile, last 5 s)"),
     ("flush_ms", "Flush time p99", "Time one model update takes (99th percentile)"),
     ("backlog", "Decode backlog", "Frames read from the socket and waiting to be decoded"),
+    ("recorder", "Recorder queue", "Ticks and books waiting for the tick recorder to store them"),
 )
 
 
@@ -77,6 +78,8 @@ class PerformancePanel(QWidget):
         values["flush_ms"].setText(f"{sample.flush_p99_ms:,.1f} ms")
         values["backlog"].setText(f"{sample.decode_backlog:,}")
         self._colour(values["backlog"], _WARN if sample.decode_backlog > 1000 else self._normal)
+        values["recorder"].setText(f"{sample.recorder_queue:,}")
+        self._colour(values["recorder"], _WARN if sample.recorder_queue > 10_000 else self._normal)
 
     @staticmethod
     def _colour(label: QLabel, colour: QColor) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
@@ -10,12 +12,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QEnterEvent, QMouseEvent, QResizeEvent
+from PySide6.QtGui import QAction, QEnterEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.widgets.delegates import QuoteCellDelegate
+from desktop.widgets.sparkline_delegate import SparklineDelegate
 
 __all__ = ["WatchlistView"]
 
@@ -47,10 +50,13 @@ class WatchlistView(QTableView):
         self._frozen = False
         self._hold_on_hover = False
         self._current_symbol = ""
+        self._spark_delegate = SparklineDelegate(self)
         self.setItemDelegate(self._delegate)
+        self.setItemDelegateForColumn(int(ColumnId.TREND), self._spark_delegate)
         self.setModel(model)
         self._delegate.set_fonts(self.font())
         self._delegate.set_palette(self.palette())
+        self._spark_delegate.set_palette(self.palette())
         self._configure()
         self.activated.connect(self._on_activated)
         self.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
@@ -107,6 +113,26 @@ class WatchlistView(QTableView):
     def cell_delegate(self) -> QuoteCellDelegate:
         """The delegate painting every cell."""
         return self._delegate
+
+    def sparkline_delegate(self) -> SparklineDelegate:
+        """The delegate painting the Trend column."""
+        return self._spark_delegate
+
+    def add_row_action(self, text: str, handler: Callable[[str], object]) -> QAction:
+        """Offer `text` in the rows' context menu; it calls `handler(symbol)` for the current row.
+
+        A right-click makes the row under the pointer current first, so that is the row meant.
+        """
+        action = QAction(text, self)
+        action.triggered.connect(lambda checked=False: self._run_row_action(handler))
+        self.addAction(action)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        return action
+
+    def _run_row_action(self, handler: Callable[[str], object]) -> None:
+        symbol = self.current_symbol()
+        if symbol:
+            handler(symbol)
 
     def current_symbol(self) -> str | None:
         """Symbol of the current row, if any."""
@@ -200,6 +226,7 @@ class WatchlistView(QTableView):
             self._delegate.set_fonts(self.font())
         elif kind == QEvent.Type.PaletteChange:
             self._delegate.set_palette(self.palette())
+            self._spark_delegate.set_palette(self.palette())
         super().changeEvent(event)
 
     def _on_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:

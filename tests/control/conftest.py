@@ -13,7 +13,7 @@ import qasync
 import shiboken6
 from PySide6.QtWidgets import QApplication
 
-from desktop.control.feed_runner import FeedRunner
+from desktop.control.feed_source import FeedSource
 from desktop.control.settings_controller import (
     SETTINGS_KEY,
     MemoryStateStore,
@@ -24,7 +24,9 @@ from desktop.domain.feed_status import FeedStatus
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Symbol
 from desktop.feed.connection import ConnectionSettings
+from desktop.feed.service import FeedService
 from desktop.persistence.credentials import KEYRING_SERVICE, KEYRING_USER
+from desktop.protocol.plans import PLANS
 from desktop.protocol.provider_settings import ProviderSettings
 from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.simulator.server import SimulatorConfig
@@ -42,9 +44,61 @@ FAST = ConnectionSettings(
 DEMO = SimulatorConfig(seed=5, trades_per_second=300.0, min_request_interval=0.04)
 
 
+class StandInFeed:
+    """The app's `FeedControl` in miniature: a FeedService on the simulator or a provider URL.
+
+    app.py does the same through `QuoteBoardApp.switch_feed` (plus recording, ladders, charts).
+    """
+
+    def __init__(self, book: QuoteBook, on_status: Callable[[FeedStatus], None]) -> None:
+        self.book = book
+        self._on_status = on_status
+        self.source: FeedSource | None = None
+        self.service: FeedService | None = None
+        self.simulator: EmbeddedSimulator | None = None
+
+    def current_source(self) -> FeedSource | None:
+        return self.source
+
+    async def use_source(self, source: FeedSource) -> None:
+        await self.pause_feed()
+        for symbol in self.book.symbols():  # blank, as app.py's switch_feed does
+            self.book.untrack(symbol)
+        url, token = source.ws_url, source.token
+        if source.demo:
+            self.simulator = EmbeddedSimulator(DEMO)
+            endpoints = await asyncio.to_thread(self.simulator.start)
+            url, token = endpoints.ws_url, endpoints.token
+        self.service = FeedService(
+            self.book,
+            url,
+            token,
+            PLANS[source.plan],
+            demo=source.demo,
+            settings=FAST,
+            on_status=self._on_status,
+        )
+        self.source = source
+        self._on_status(self.service.status)  # as switch_feed shows the new feed's state at once
+        self.service.set_symbols(SYMBOLS, SYMBOLS)
+        await self.service.start()
+
+    async def pause_feed(self) -> None:
+        self.source = None
+        service, self.service = self.service, None
+        if service is not None:
+            await service.stop()
+        simulator, self.simulator = self.simulator, None
+        if simulator is not None:
+            await asyncio.to_thread(simulator.stop)
+
+    def frames(self) -> int:
+        return self.service.stats().frames if self.service else 0
+
+
 @dataclass
 class Harness:
-    """A controller, its runner and store, driven on one Qt-run asyncio loop like the app's."""
+    """A controller, its feed and store, driven on one Qt-run asyncio loop like the app's."""
 
     loop: qasync.QEventLoop
     book: QuoteBook
@@ -53,13 +107,10 @@ class Harness:
     live_url: str
     environ: dict[str, str] = field(default_factory=dict)
     controller: SettingsController | None = None
-    runner: FeedRunner = field(init=False)
+    runner: StandInFeed = field(init=False)
 
     def __post_init__(self) -> None:
-        self.runner = FeedRunner(
-            self.book, self._on_status, simulator_config=DEMO, connection_settings=FAST
-        )
-        self.runner.set_symbols(SYMBOLS)
+        self.runner = StandInFeed(self.book, self._on_status)
 
     def _on_status(self, status: FeedStatus) -> None:
         self.statuses.append(status)  # what the status bar would show
@@ -79,7 +130,7 @@ class Harness:
             finally:
                 if self.controller is not None:
                     await self.controller.close()
-                await self.runner.stop()
+                await self.runner.pause_feed()
 
         task = self.loop.create_task(whole())
         task.add_done_callback(lambda _: self.loop.stop())

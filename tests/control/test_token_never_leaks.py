@@ -80,7 +80,7 @@ def test_the_token_never_reaches_the_data_folder_the_logs_or_argv(
         # connect: WS handshake and REST snapshots with the token in their URLs
         controller = await h.start()
         await h.until(lambda: h.statuses[-1].state is FeedState.LIVE, "a live feed")
-        await h.until(lambda: h.runner.stats().frames > 20, "frames")
+        await h.until(lambda: h.runner.frames() > 20, "frames")
         dialog = controller.open_dialog()
         # probe with the working token (the board pauses itself), then with a wrong one
         dialog.test_button.click()

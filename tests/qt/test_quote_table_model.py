@@ -478,3 +478,56 @@ def test_an_off_screen_row_still_moves_in_the_sort_order() -> None:
     assert m.model.symbols()[0] == "NVDA.US"
     assert m.text("NVDA.US", ColumnId.LAST).startswith("150.00")  # fresh once on screen
     assert m.model.rows_as_displayed()[1][int(ColumnId.LAST)] == "100.00"
+
+
+# -- Trend column and alert badges (issue 6) ----------------------------------------------------
+
+
+def test_the_trend_cell_changes_only_when_the_symbols_line_moves(
+    market: Market, qtmodeltester: ModelTester
+) -> None:
+    from desktop.domain.sparklines import SparklineStore
+    from desktop.qt.quote_columns import SparkCell
+    from desktop.qt.quote_table_model import SPARK_ROLE
+
+    sparks = SparklineStore()
+    market.book.add_trade_listener(sparks.add_trade)
+    market.model.set_sparklines(sparks)
+    trend = int(ColumnId.TREND)
+    row = market.model.row_of("AAPL.US") or 0
+    before = market.model.index(row, trend).data(SPARK_ROLE)
+    assert isinstance(before, SparkCell) and before.prev_close == 187.0
+    spy = Spy(market.model)
+    market.depth("AAPL.US", "189.80", "189.90")  # a book update does not move the line
+    market.flush(1.0)
+    assert (row, trend) not in spy.cells
+    market.tick("AAPL.US", "190.50")
+    market.flush(2.0)
+    assert (row, trend) in spy.cells
+    after = market.model.index(row, trend).data(SPARK_ROLE)
+    assert isinstance(after, SparkCell) and after.version > before.version
+    assert sparks.last_price("AAPL.US") == 190.5
+    qtmodeltester.check(market.model)
+
+
+def test_an_alert_badge_rides_on_the_symbol_cell_with_its_note_in_the_tooltip(
+    market: Market,
+) -> None:
+    from desktop.qt.quote_columns import BADGE_ARMED, BADGE_FIRED, BELL
+
+    spy = Spy(market.model)
+    market.model.set_badge("AAPL.US", BADGE_FIRED, "Alert fired at 10:00:00")
+    row = market.model.row_of("AAPL.US") or 0
+    symbol_col = int(ColumnId.SYMBOL)
+    assert spy.cells == {(row, symbol_col)}
+    assert market.cell("AAPL.US", ColumnId.SYMBOL).badge == BADGE_FIRED
+    assert market.text("AAPL.US", ColumnId.SYMBOL) == f"AAPL.US {BELL}"
+    tip = market.model.index(row, symbol_col).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.endswith("\nAlert fired at 10:00:00")
+    market.model.set_badge("AAPL.US", BADGE_ARMED)
+    assert market.model.badge("AAPL.US") == BADGE_ARMED
+    market.model.set_badge("AAPL.US", 0)
+    assert market.text("AAPL.US", ColumnId.SYMBOL) == "AAPL.US"
+    market.tick("AAPL.US", "191.00")
+    market.flush(1.0)
+    assert market.cell("AAPL.US", ColumnId.SYMBOL).badge == 0

@@ -225,3 +225,44 @@ def test_the_dark_theme_colours_the_table_and_loads_its_style_sheet(
 def test_numbers_are_painted_in_a_monospace_font(board: Board) -> None:
     font = board.view.cell_delegate().monospace()
     assert font.fixedPitch() or font.styleHint() == font.StyleHint.Monospace
+
+
+# -- alert badge and row menu (issue 6) ---------------------------------------------------------
+
+
+def test_a_fired_alert_paints_an_amber_bell_in_the_symbol_cell(board: Board, qtbot: QtBot) -> None:
+    from desktop.qt.quote_columns import BADGE_ARMED, BADGE_FIRED
+
+    def amber_pixels() -> int:
+        row = board.model.row_of("MSFT.US") or 0
+        rect = board.view.visualRect(board.model.index(row, int(ColumnId.SYMBOL)))
+        image = board.view.viewport().grab(rect).toImage()
+        return sum(
+            1
+            for y in range(image.height())
+            for x in range(image.width())
+            if (c := image.pixelColor(x, y)).red() > 200
+            and 150 < c.green() < 210
+            and c.blue() < 110
+        )
+
+    assert amber_pixels() == 0
+    board.model.set_badge("MSFT.US", BADGE_FIRED, "Alert fired")
+    qtbot.waitUntil(lambda: amber_pixels() >= 12, timeout=WAIT_MS)
+    board.model.set_badge("MSFT.US", BADGE_ARMED)
+    qtbot.waitUntil(lambda: amber_pixels() == 0, timeout=WAIT_MS)
+
+
+def test_a_row_action_in_the_context_menu_acts_on_the_row_right_clicked(
+    board: Board, qtbot: QtBot
+) -> None:
+    chosen: list[str] = []
+    action = board.view.add_row_action("Open Chart", chosen.append)
+    assert action in board.view.actions()
+    assert board.view.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    row = board.model.row_of("00700.HK") or 0
+    point = board.view.visualRect(board.model.index(row, 0)).center()
+    qtbot.mouseClick(board.view.viewport(), Qt.MouseButton.RightButton, pos=point)
+    assert board.view.current_symbol() == "00700.HK"  # a right-click makes the row current
+    action.trigger()
+    assert chosen == ["00700.HK"]

@@ -1,0 +1,142 @@
+"""Composition of sparklines, charts, the heatmap and alerts (issue 6) for `desktop.app`.
+
+Part of the composition root: it sees every layer. It builds the intraday stores and hooks them
+to the book's trades, seeds them from REST, runs the alert center on the flush, stores alerts and
+chart windows in SQLite, and connects all of it to the widgets of `InsightsUi`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Sequence
+
+from desktop.domain.alerts import AlertEngine, AlertRule, AlertRuleError, SessionsUnknown
+from desktop.domain.market_data import Tick
+from desktop.domain.minute_bars import MinuteBarStore
+from desktop.domain.quote_book import QuoteBook
+from desktop.domain.sessions import SessionSource
+from desktop.domain.sparklines import SparklineStore
+from desktop.feed.history import IntradayHistory
+from desktop.feed.rest import AllTickRestClient
+from desktop.persistence.alerts import AlertRepository
+from desktop.persistence.database import Database
+from desktop.persistence.layouts import LayoutRepository
+from desktop.qt.alert_center import AlertCenter
+from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.qt.stream_bridge import StreamBridge
+from desktop.widgets.chart_window import CHART_KIND
+from desktop.widgets.insights import InsightsUi
+from desktop.widgets.main_window import MainWindow
+
+__all__ = ["Insights"]
+
+log = logging.getLogger(__name__)
+
+
+class Insights:
+    """Everything issue 6 adds to a running board, started after the feed and stopped before it."""
+
+    def __init__(
+        self,
+        book: QuoteBook,
+        model: QuoteTableModel,
+        window: MainWindow,
+        bridge: StreamBridge,
+        db: Database,
+        tray_available: bool | None = None,
+    ) -> None:
+        self._book = book
+        self.sparklines = SparklineStore()
+        self.bars = MinuteBarStore()
+        book.add_trade_listener(self._on_trade)
+        model.set_sparklines(self.sparklines)
+        self.ui = InsightsUi(window, book, self.bars, tray_available)
+        self.alerts = AlertCenter(
+            AlertEngine(SessionsUnknown()), AlertRepository(db), book, self.bars, model
+        )
+        self.history = IntradayHistory(None, self.sparklines, self.bars, on_seeded=self._on_seeded)
+        self._layouts = LayoutRepository(db)
+        ui, alerts = self.ui, self.alerts
+        ui.set_alert_models(alerts.rules_model, alerts.log_model)
+        ui.alertRuleSubmitted.connect(self._add_rule)
+        ui.alertsDeleteRequested.connect(self._delete_rules)
+        ui.alertLogClearRequested.connect(alerts.clear_log)
+        alerts.fired.connect(ui.show_firing)
+        alerts.problem.connect(ui.show_problem)
+        bridge.add_frame_listener(alerts.on_frame)
+        bridge.add_frame_listener(ui.charts.on_frame)
+        ui.charts.opened.connect(self._on_chart_opened)
+        ui.charts.layoutChanged.connect(self.save_charts)
+
+    def _on_trade(self, tick: Tick) -> None:
+        """Per trade: one float conversion shared by both stores."""
+        price = float(tick.price)
+        self.sparklines.add(tick.symbol, price, tick.ts_ms)
+        self.bars.add(tick.symbol, price, tick.volume, tick.ts_ms)
+
+    def set_sessions(self, sessions: SessionSource | None) -> None:
+        """Gate alerts by these market hours; None (not loaded yet) evaluates no alert at all."""
+        self.alerts.engine.set_sessions(sessions or SessionsUnknown())
+
+    def start(self) -> None:
+        """Load alerts and reopen the saved charts (after the main window is shown)."""
+        self.alerts.load()
+        try:
+            layouts = self._layouts.load(CHART_KIND)
+        except sqlite3.Error as exc:
+            log.error("chart windows not restored: %s", exc)
+            layouts = []
+        self.ui.charts.restore(layouts)
+
+    async def detach_feed(self) -> None:
+        """The feed is about to stop: stop fetching history through its REST client."""
+        await self.history.stop()
+
+    def attach_feed(
+        self, rest: AllTickRestClient, symbols: Sequence[str], sessions: SessionSource | None
+    ) -> None:
+        """A feed now streams `symbols` (live, demo or a replay): today's lines and bars start
+        afresh, its REST serves their history, and its market hours gate the alerts."""
+        self.sparklines.clear()
+        self.bars.clear()
+        self.history.set_rest(rest)
+        self.history.request(symbols)
+        self.history.request(self.ui.charts.symbols(), urgent=True)
+        self.history.start()
+        self.set_sessions(sessions)
+        for symbol in self.ui.charts.symbols():
+            self.ui.charts.refresh_symbol(symbol)
+
+    async def stop(self) -> None:
+        """Save the chart windows, stop fetching history, close the windows and the tray icon."""
+        self.save_charts()
+        await self.history.stop()
+        self.ui.shutdown()
+
+    def save_charts(self) -> None:
+        """Store the open chart windows (called when one opens or closes, and at quit)."""
+        try:
+            self._layouts.save(CHART_KIND, self.ui.charts.layouts())
+        except sqlite3.Error as exc:
+            log.error("chart windows not saved: %s", exc)
+            self.ui.show_problem(f"Chart windows could not be saved: {exc}.")
+
+    def _add_rule(self, rule: object) -> None:
+        if not isinstance(rule, AlertRule):
+            return
+        try:
+            self.alerts.add_rule(rule)
+        except AlertRuleError as exc:
+            self.ui.show_problem(str(exc))
+
+    def _delete_rules(self, ids: list[int]) -> None:
+        for rule_id in ids:
+            self.alerts.delete(rule_id)
+
+    def _on_chart_opened(self, symbol: str) -> None:
+        self.history.request([symbol], urgent=True)
+
+    def _on_seeded(self, symbol: str) -> None:
+        self._book.mark_dirty(symbol)  # the next flush redraws its sparkline
+        self.ui.charts.refresh_symbol(symbol)

@@ -1,0 +1,118 @@
+"""The storage side of the recorder: one interface, SQLite and PostgreSQL behind it.
+
+A sink is used by exactly one thread (the recorder's writer): `open`, then `write` batches, each
+in one transaction, `prune` a little at a time, `close`. Storage trouble the user can fix (a full
+disk, a locked file, a server that went away) is raised as `SinkUnavailable` with a sentence;
+the recorder pauses, keeps the batch, and retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+import msgspec
+
+from desktop.domain.recording import MarketEvent, Retention
+
+__all__ = [
+    "BatchCounts",
+    "ExportRow",
+    "PruneResult",
+    "RecordedItem",
+    "SinkUnavailable",
+    "TickReader",
+    "TickSink",
+]
+
+RecordedItem = tuple[int, MarketEvent]
+"""(local wall-clock ms when the client received it, the event)."""
+
+
+class SinkUnavailable(Exception):
+    """Storage is temporarily unusable; `reason` is a sentence for the status bar."""
+
+    def __init__(self, reason: str, *, kind: str = "error") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind
+        """"full", "locked", "offline" or "error"."""
+
+
+class BatchCounts(msgspec.Struct):
+    """What one committed batch held."""
+
+    ticks: int = 0
+    depth: int = 0
+    references: int = 0
+    last_id: int = 0
+    """The id of the last event written (its position in the recorded order)."""
+
+
+class PruneResult(msgspec.Struct, frozen=True):
+    """What one small pruning step removed; `more` when the limits are still exceeded."""
+
+    deleted: int = 0
+    more: bool = False
+
+
+class ExportRow(msgspec.Struct, frozen=True):
+    """One recorded event as the CSV export writes it (prices as exact decimal text)."""
+
+    id: int
+    recv_ms: int
+    kind: int
+    symbol: str
+    ts_ms: int
+    seq: int | None
+    price: str | None
+    volume: int | None
+    turnover: str | None
+    side: int | None
+    bids: str | None
+    asks: str | None
+
+
+class TickSink(Protocol):
+    """Where the recorder's writer thread puts batches."""
+
+    @property
+    def target(self) -> str:
+        """Where the ticks go, safe to show and log (no password)."""
+        ...
+
+    def open(self) -> None:
+        """Connect and create or upgrade the schema; `SinkUnavailable` when it cannot."""
+        ...
+
+    def write(self, items: Sequence[RecordedItem]) -> BatchCounts:
+        """Store a batch in ONE transaction: all of it or, on error, none of it."""
+        ...
+
+    def prune(self, retention: Retention, now_ms: int, chunk: int) -> PruneResult:
+        """Delete at most `chunk` of the oldest events beyond the limits, in one transaction."""
+        ...
+
+    def close(self) -> None:
+        """Close the connection (never raises)."""
+        ...
+
+
+class TickReader(Protocol):
+    """Read access to recorded events, for export."""
+
+    def symbols(self) -> list[str]:
+        """Every symbol with recorded events, sorted."""
+        ...
+
+    def time_span(self, symbol: str | None = None) -> tuple[int, int] | None:
+        """(first, last) exchange time in epoch ms of recorded events, or None when empty."""
+        ...
+
+    def rows(self, symbol: str, start_ms: int, end_ms: int) -> Iterator[ExportRow]:
+        """The events of `symbol` with exchange time in [start_ms, end_ms], in recorded order."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...

@@ -1,0 +1,190 @@
+"""A small non-modal editor for a new alert on one symbol, opened from a row's context menu."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.alerts import (
+    AlertKind,
+    AlertRule,
+    AlertRuleError,
+    ChangeDirection,
+    validate,
+)
+from desktop.domain.formatting import format_change_pct, format_price, market_of, price_decimals
+from desktop.domain.quote_book import QuoteState
+
+__all__ = ["AlertEditor"]
+
+_KINDS = (
+    (AlertKind.PRICE_ABOVE, "Price at or above"),
+    (AlertKind.PRICE_BELOW, "Price at or below"),
+    (AlertKind.CHANGE_PCT, "Change % beyond"),
+    (AlertKind.VOLUME_ANOMALY, "Volume anomaly"),
+)
+_DIRECTIONS = (
+    (ChangeDirection.EITHER, "Up or down"),
+    (ChangeDirection.UP, "Up only"),
+    (ChangeDirection.DOWN, "Down only"),
+)
+
+
+class AlertEditor(QDialog):
+    """Builds one `AlertRule`; `submitted` carries it once it is valid. Shown with `show()`."""
+
+    submitted = Signal(object)
+    """A validated `AlertRule` (no id yet)."""
+
+    def __init__(
+        self, symbol: str, state: QuoteState | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("alertEditor")
+        self.setModal(False)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(f"New Alert — {symbol}")
+        self.symbol = symbol
+        self._market = market_of(symbol)
+        last = state.last if state is not None else None
+        self._last = last
+        self._decimals = price_decimals(self._market, last) if last is not None else 2
+
+        heading = QLabel(self)
+        heading.setTextFormat(Qt.TextFormat.PlainText)  # the name comes from the network
+        name = state.name if state is not None else ""
+        quote = ""
+        if last is not None:
+            change = format_change_pct(state.change_pct) if state is not None else ""
+            quote = f"   Last {format_price(self._market, last)}  {change}".rstrip()
+        heading.setText(f"{symbol}  {name}{quote}".strip())
+        self.kind = QComboBox(self)
+        for kind, text in _KINDS:
+            self.kind.addItem(text, kind.value)
+        self.threshold = QDoubleSpinBox(self)
+        self.threshold.setMaximum(1e9)
+        self.threshold.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.direction = QComboBox(self)
+        for direction, text in _DIRECTIONS:
+            self.direction.addItem(text, direction.value)
+        self.window_min = QSpinBox(self)
+        self.window_min.setRange(1, 120)
+        self.window_min.setValue(5)
+        self.window_min.setSuffix(" min")
+        self.cooldown_min = QSpinBox(self)
+        self.cooldown_min.setRange(0, 24 * 60)
+        self.cooldown_min.setValue(5)
+        self.cooldown_min.setSuffix(" min")
+        self.cooldown_min.setToolTip("After firing, stay quiet at least this long")
+        for spin in (self.window_min, self.cooldown_min):
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.error = QLabel(self)
+        self.error.setObjectName("alertEditorError")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setStyleSheet("color: #ff7b45;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        form = QFormLayout()
+        form.addRow("Condition", self.kind)
+        self._threshold_label = QLabel("Price", self)
+        form.addRow(self._threshold_label, self.threshold)
+        form.addRow("Direction", self.direction)
+        form.addRow("Window", self.window_min)
+        form.addRow("Cooldown", self.cooldown_min)
+        self._form = form
+        buttons = QDialogButtonBox(self)
+        self.create_button = buttons.addButton("Create", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        hint = QLabel(
+            "Fires once when the condition holds, then re-arms when it clears; "
+            "only while the symbol's market is open.",
+            self,
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #8b95a3;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.kind.currentIndexChanged.connect(self._on_kind)
+        self._on_kind()
+        self.setMinimumWidth(380)
+
+    def set_kind(self, kind: AlertKind) -> None:
+        """Pick a condition (and its sensible default threshold)."""
+        self.kind.setCurrentIndex(self.kind.findData(kind.value))
+
+    def current_kind(self) -> AlertKind:
+        """The chosen condition."""
+        return AlertKind(self.kind.currentData())
+
+    def _on_kind(self) -> None:
+        kind = self.current_kind()
+        spin = self.threshold
+        last = float(self._last) if self._last is not None else 0.0
+        if kind in (AlertKind.PRICE_ABOVE, AlertKind.PRICE_BELOW):
+            self._threshold_label.setText("Price")
+            spin.setDecimals(self._decimals)
+            spin.setSuffix("")
+            spin.setSingleStep(10**-self._decimals * 10)
+            spin.setValue(last * (1.01 if kind is AlertKind.PRICE_ABOVE else 0.99))
+        elif kind is AlertKind.CHANGE_PCT:
+            self._threshold_label.setText("Change")
+            spin.setDecimals(2)
+            spin.setSuffix(" %")
+            spin.setSingleStep(0.25)
+            spin.setValue(3.0)
+        else:
+            self._threshold_label.setText("Multiple")
+            spin.setDecimals(1)
+            spin.setSuffix(" × session rate")
+            spin.setSingleStep(0.5)
+            spin.setValue(3.0)
+        self._form.setRowVisible(self.direction, kind is AlertKind.CHANGE_PCT)
+        self._form.setRowVisible(self.window_min, kind is AlertKind.VOLUME_ANOMALY)
+        self.error.hide()
+
+    def rule(self) -> AlertRule:
+        """The rule as the fields describe it (not validated)."""
+        kind = self.current_kind()
+        decimals = self.threshold.decimals()
+        return AlertRule(
+            self.symbol,
+            kind,
+            Decimal(f"{self.threshold.value():.{decimals}f}"),
+            window_min=self.window_min.value(),
+            direction=ChangeDirection(self.direction.currentData()),
+            cooldown_s=float(self.cooldown_min.value() * 60),
+        )
+
+    def submit(self) -> None:
+        """Emit the rule and close, or show why it cannot be made and stay open."""
+        try:
+            rule = validate(self.rule())
+        except AlertRuleError as exc:
+            self.show_error(str(exc))
+            return
+        self.submitted.emit(rule)
+        self.accept()
+
+    def show_error(self, text: str) -> None:
+        """Show a sentence under the form."""
+        self.error.setText(text)
+        self.error.show()

@@ -1,0 +1,100 @@
+"""MinuteBarStore: bars from trades, late prints, new days, REST seeding and volume windows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from desktop.domain.market_data import Tick, TradeSide
+from desktop.domain.minute_bars import MinuteBar, MinuteBarStore
+
+US_OPEN_S = 1_732_285_800  # Friday 2024-11-22 09:30 in New York
+US = "AAPL.US"
+
+
+def trade(store: MinuteBarStore, at_s: float, price: str, volume: int = 100) -> None:
+    store.add_trade(Tick(US, Decimal(price), volume, None, TradeSide.BUY, int(at_s * 1000)))
+
+
+def test_trades_build_open_high_low_close_and_volume_per_minute() -> None:
+    store = MinuteBarStore()
+    for second, price in [(0, "10"), (10, "12"), (20, "9"), (59, "11")]:
+        trade(store, US_OPEN_S + second, price)
+    trade(store, US_OPEN_S + 60, "11.5", 300)
+    assert store.bars(US) == [
+        MinuteBar(US_OPEN_S, 10.0, 12.0, 9.0, 11.0, 400),
+        MinuteBar(US_OPEN_S + 60, 11.5, 11.5, 11.5, 11.5, 300),
+    ]
+    arrays = store.arrays(US)
+    assert len(arrays) == 2 and arrays.high.tolist() == [12.0, 11.5]
+    assert store.session_volume(US) == (700, 2)
+
+
+def test_a_late_print_widens_its_minute_and_adds_volume_but_not_the_close() -> None:
+    store = MinuteBarStore()
+    trade(store, US_OPEN_S, "10")
+    trade(store, US_OPEN_S + 65, "11")
+    trade(store, US_OPEN_S + 30, "13", 50)
+    first = store.bars(US)[0]
+    assert (first.high, first.close, first.volume) == (13.0, 10.0, 150)
+    assert store.session_volume(US) == (250, 2)
+
+
+def test_a_new_exchange_day_starts_with_no_bars() -> None:
+    store = MinuteBarStore()
+    trade(store, US_OPEN_S - 86_400, "9")
+    trade(store, US_OPEN_S, "10")
+    assert [bar.start_s for bar in store.bars(US)] == [US_OPEN_S]
+    assert store.session_volume(US) == (100, 1)
+
+
+def test_rest_bars_replace_earlier_minutes_and_merge_into_the_running_one() -> None:
+    store = MinuteBarStore()
+    trade(store, US_OPEN_S + 62, "10.5", 100)  # the app started during 09:31
+    trade(store, US_OPEN_S + 125, "10.9", 100)
+    trade(store, US_OPEN_S + 130, "11.8", 200)
+    rest = [
+        MinuteBar(US_OPEN_S - 86_400, 1, 1, 1, 1, 1),  # yesterday: ignored
+        MinuteBar(US_OPEN_S, 10.0, 10.2, 9.9, 10.1, 5_000),
+        MinuteBar(US_OPEN_S + 60, 10.1, 10.6, 10.0, 10.4, 6_000),
+        MinuteBar(US_OPEN_S + 120, 10.4, 11.0, 10.3, 10.8, 250),  # still running when fetched
+    ]
+    assert store.seed(US, rest) == 3
+    bars = store.bars(US)
+    assert bars[0] == MinuteBar(US_OPEN_S, 10.0, 10.2, 9.9, 10.1, 5_000)
+    assert bars[1] == MinuteBar(US_OPEN_S + 60, 10.1, 10.6, 10.0, 10.4, 6_000)
+    assert bars[2] == MinuteBar(US_OPEN_S + 120, 10.4, 11.8, 10.3, 11.8, 300)
+    assert store.session_volume(US) == (11_300, 3)
+
+
+def test_bars_of_an_older_day_than_the_live_ones_are_not_seeded() -> None:
+    store = MinuteBarStore()
+    trade(store, US_OPEN_S, "10")
+    assert store.seed(US, [MinuteBar(US_OPEN_S - 86_400, 9, 9, 9, 9, 10)]) == 0
+    assert len(store.bars(US)) == 1
+
+
+def test_volume_since_counts_the_newest_minutes_only() -> None:
+    store = MinuteBarStore()
+    for minute in range(10):
+        trade(store, US_OPEN_S + 60 * minute, "10", 100 * (minute + 1))
+    assert store.volume_since(US, US_OPEN_S + 60 * 8) == (900 + 1000, 2)
+    assert store.volume_since("NONE.US", US_OPEN_S) == (0, 0)
+
+
+def test_the_oldest_bar_drops_out_past_the_limit_and_leaves_the_session_volume() -> None:
+    store = MinuteBarStore(max_bars=3)
+    for minute in range(5):
+        trade(store, US_OPEN_S + 60 * minute, "10", 10**minute)
+    assert [bar.volume for bar in store.bars(US)] == [100, 1_000, 10_000]
+    assert store.session_volume(US) == (11_100, 3)
+
+
+def test_cleared_bars_come_back_with_new_version_numbers_never_old_ones() -> None:
+    store = MinuteBarStore()
+    trade(store, US_OPEN_S, "10")
+    before = store.version(US)
+    store.clear()
+    assert store.bars(US) == [] and store.version(US) > before
+    emptied = store.version(US)
+    trade(store, US_OPEN_S + 60, "11")
+    assert store.version(US) > emptied and len(store.bars(US)) == 1

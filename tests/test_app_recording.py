@@ -1,0 +1,116 @@
+"""The whole app records a smoke run (`recorded` equals `ticks`) and replays it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.app_recording import AppRecording, FeedTarget
+from desktop.domain.quote_book import QuoteBook
+from desktop.domain.recording import RecordingState
+from desktop.protocol.plans import Plan
+from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.simulator.replay import ReplaySource
+from desktop.widgets.main_window import MainWindow
+from tests.conftest import TIMEOUT_S
+from tests.simulator.test_replay import BASE, record
+
+
+def smoke(*args: str) -> dict[str, object]:
+    """Run `quoteboard --smoke …` headless and return its JSON line (it must exit 0)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=12 * TIMEOUT_S,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert isinstance(report, dict)
+    return report
+
+
+@pytest.mark.slow
+def test_a_recorded_smoke_run_stores_every_tick_and_replays_them_all(tmp_path: Path) -> None:
+    recorded = smoke("--smoke", "3", "--record", "--seed", "3", "--data-dir", str(tmp_path))
+    assert recorded["ticks"] == recorded["recorded"] and recorded["ticks"] > 0
+    ticks_db = tmp_path / "ticks.db"
+    with sqlite3.connect(ticks_db) as db:
+        stored = db.execute("SELECT count(*) FROM events WHERE kind = 0").fetchone()[0]
+        symbols = db.execute("SELECT count(*) FROM symbols").fetchone()[0]
+    assert stored == recorded["ticks"]
+
+    replayed = smoke(
+        "--smoke",
+        "4",
+        "--replay",
+        str(ticks_db),
+        "--speed",
+        "50",
+        "--data-dir",
+        str(tmp_path / "r"),
+    )
+    assert replayed["ticks"] == recorded["ticks"]
+    assert replayed["rows"] == symbols == replayed["rows_with_price"]
+    assert "recorded" not in replayed
+
+
+def test_record_and_replay_together_are_refused(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop", "--record", "--replay", str(tmp_path / "x.db")],
+        capture_output=True,
+        text=True,
+        timeout=4 * TIMEOUT_S,
+        check=False,
+    )
+    assert done.returncode == 2 and "would record the replay" in done.stderr
+
+
+def test_the_replay_badge_follows_a_replay_to_its_end_and_recording_waits(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "ticks.db"
+    record(path, [BASE + 100 * n for n in range(20)])
+    window = MainWindow(QuoteTableModel(QuoteBook()))
+    qtbot.addWidget(window)
+    args = argparse.Namespace(smoke=1.0, record=True, data_dir=tmp_path / "data")
+
+    async def switch(target: FeedTarget | None) -> None:
+        raise AssertionError("not used here")
+
+    recording = AppRecording(args, window, switch)
+    recording.start()
+    replay = ReplaySource(path, speed=1_000, start_delay_ms=0)
+    target = FeedTarget(
+        "ws://127.0.0.1:1/x",
+        "t",
+        False,
+        Plan.PROFESSIONAL,
+        replay.symbols(),
+        replay_label="REPLAY 1000×",
+        replay=replay,
+    )
+    recording.show_target(target)
+    assert window.replay_badge.text() == "REPLAY 1000×" and not window.replay_badge.isHidden()
+    assert window.recording_menu.stop_replay_action.isEnabled()
+    assert recording.controller.status().state is RecordingState.OFF  # suspended
+    replay.pushes(0, 0, set(replay.symbols()), ())
+    replay.pushes(10_000, 0, set(replay.symbols()), ())
+    qtbot.waitUntil(lambda: window.replay_badge.text() == "REPLAY 1000× · ended", timeout=5000)
+    assert "20 events" in window.replay_badge.toolTip()
+    recording.show_target(FeedTarget("ws://x", "t", True, Plan.PROFESSIONAL, []))
+    assert window.replay_badge.isHidden()
+    assert recording.controller.status().state is RecordingState.RECORDING
+    recorder = recording.controller.recorder
+    assert recorder is not None and recorder.close()

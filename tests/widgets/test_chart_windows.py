@@ -1,0 +1,93 @@
+"""ChartWindowManager: one window per symbol, per-flush refresh, saved and restored as a set."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.domain.minute_bars import MinuteBarStore
+from desktop.domain.quote_book import QuoteBook
+from desktop.domain.window_placement import Rect, WindowLayout
+from desktop.widgets.chart_window import CHART_KIND, ChartMode
+from desktop.widgets.chart_windows import ChartWindowManager
+from tests.conftest import TIMEOUT_S
+
+WAIT_MS = int(TIMEOUT_S * 1000)
+
+
+@pytest.fixture
+def manager(qtbot: QtBot) -> Iterator[ChartWindowManager]:
+    made = ChartWindowManager(MinuteBarStore(), QuoteBook())
+    yield made
+    made.close_all()
+
+
+def test_opening_a_symbol_twice_keeps_one_window_and_asks_for_history_once(
+    manager: ChartWindowManager, qtbot: QtBot
+) -> None:
+    opened: list[str] = []
+    manager.opened.connect(opened.append)
+    with qtbot.waitSignal(manager.layoutChanged, timeout=WAIT_MS):
+        first = manager.open("AAPL.US")
+    assert manager.open("AAPL.US") is first
+    assert opened == ["AAPL.US"] and manager.symbols() == ["AAPL.US"]
+    assert first.isVisible()
+
+
+def test_a_flush_refreshes_only_the_charts_of_changed_symbols(
+    manager: ChartWindowManager, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aapl, msft = manager.open("AAPL.US"), manager.open("MSFT.US")
+    refreshed: list[str] = []
+    for window in (aapl, msft):
+        monkeypatch.setattr(
+            window, "refresh", lambda force=False, w=window: refreshed.append(w.symbol)
+        )
+    manager.on_frame({"MSFT.US", "NVDA.US"}, 0.0)
+    assert refreshed == ["MSFT.US"]
+
+
+def test_closing_a_chart_is_a_layout_change_but_closing_all_at_quit_is_not(
+    manager: ChartWindowManager, qtbot: QtBot
+) -> None:
+    manager.open("AAPL.US")
+    manager.open("MSFT.US")
+    changes: list[None] = []
+    manager.layoutChanged.connect(lambda: changes.append(None))
+    window = manager.window("AAPL.US")
+    assert window is not None
+    window.close()
+    assert changes == [None] and manager.symbols() == ["MSFT.US"]
+    manager.close_all()
+    assert changes == [None] and manager.symbols() == []
+
+
+def test_saved_charts_come_back_with_their_settings(manager: ChartWindowManager) -> None:
+    saved = [
+        WindowLayout(
+            CHART_KIND, "AAPL.US", Rect(20, 30, 640, 420), extra={"mode": "line", "follow": False}
+        ),
+        WindowLayout(CHART_KIND, "00700.HK", Rect(60, 70, 600, 400)),
+        WindowLayout("depth", "MSFT.US", Rect(60, 70, 600, 400)),  # not a chart: left alone
+    ]
+    changes: list[None] = []
+    manager.layoutChanged.connect(lambda: changes.append(None))
+    manager.restore(saved)
+    assert manager.symbols() == ["AAPL.US", "00700.HK"]
+    layouts = manager.layouts()
+    assert [(w.kind, w.symbol, w.extra) for w in layouts] == [
+        (CHART_KIND, "AAPL.US", {"mode": ChartMode.LINE.value, "follow": False}),
+        (CHART_KIND, "00700.HK", {"mode": ChartMode.CANDLES.value, "follow": True}),
+    ]
+    assert layouts[0].geometry == Rect(20, 30, 640, 420)
+    assert changes == []  # reopening what was saved is not a change to save
+
+
+def test_moving_a_chart_saves_the_layout_a_moment_later(
+    manager: ChartWindowManager, qtbot: QtBot
+) -> None:
+    window = manager.open("AAPL.US")
+    with qtbot.waitSignal(manager.layoutChanged, timeout=WAIT_MS):
+        window.move(window.x() + 40, window.y() + 30)
