@@ -361,6 +361,8 @@ class SettingsDialog(QDialog):
             else "Simulated prices from the built-in market: NOT real market data. "
             "The board shows a DEMO DATA badge."
         )
+        self._test_result.clear()  # an outcome of AllTick's test says nothing about the simulator
+        self._fit()
 
     def _plan_changed(self) -> None:
         plan = self.plan_box.currentData()

@@ -160,3 +160,11 @@ def test_with_no_keyring_the_token_can_be_used_for_this_session_only(
     with qtbot.waitSignal(dialog.sessionOnlyRequested, timeout=WAIT_MS) as chosen:
         dialog.session_button.click()
     assert chosen.args[0].token == SECRET
+
+
+def test_choosing_the_simulator_clears_an_alltick_test_result(dialog: SettingsDialog) -> None:
+    dialog.show_test_result(
+        True, "Connected to quote.alltick.co in 182 ms; heartbeat answered in 35 ms"
+    )
+    dialog.provider_box.setCurrentIndex(dialog.provider_box.findData(Provider.SIMULATOR))
+    assert dialog.test_result_text() == ""
