@@ -48,23 +48,32 @@ async def _run(args: argparse.Namespace) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
+    from desktop.domain.symbol_search import SymbolMatcher
+    from desktop.domain.symbol_universe import SymbolUniverse
     from desktop.feed.service import FeedService
+    from desktop.persistence.database import Database
+    from desktop.persistence.watchlists import WatchlistRepository
     from desktop.protocol.plans import PLANS, Plan
     from desktop.qt.quote_columns import ColumnId
-    from desktop.qt.quote_table_model import QuoteTableModel
     from desktop.qt.stream_bridge import StreamBridge
+    from desktop.qt.watchlist_session import WatchlistSession
     from desktop.widgets.main_window import MainWindow
+    from desktop.widgets.watchlist_panel import WatchlistPanel
 
     qapp = QApplication.instance()
     assert isinstance(qapp, QApplication)
     names = benchmark_symbols(args.symbols)
     symbols = [Symbol.parse(name) for name in names]
     book = StampingQuoteBook()
-    model = QuoteTableModel(book)
-    model.set_symbols(names)
-    window = MainWindow(model)
+    repo = WatchlistRepository(Database(Path(":memory:")))  # one list, nothing kept
+    list_id = repo.create("Benchmark", names).id
+    session = WatchlistSession(repo, book)
+    window = MainWindow(WatchlistPanel(session, SymbolMatcher(SymbolUniverse())))
     window.resize(1280, 760)
-    window.watchlist_view().sortByColumn(int(ColumnId.CHANGE_PCT), Qt.SortOrder.DescendingOrder)
+    model = session.model(list_id)
+    view = window.watchlist_view()
+    assert model is not None and view is not None
+    view.sortByColumn(int(ColumnId.CHANGE_PCT), Qt.SortOrder.DescendingOrder)
     # REST unpaced: the simulator's batch-kline is GET-only, so the client falls back to one
     # /kline per symbol, which at the plan's pacing would take a minute for 1,000 symbols.
     profile = msgspec.structs.replace(PLANS[Plan.PROFESSIONAL], rest_interval_s=0.0)

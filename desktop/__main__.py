@@ -1,5 +1,7 @@
 """Command line: `quoteboard` starts the app; `--smoke N` runs it headless-checkable for N seconds;
-`quoteboard token set|status|clear` manages the API token in the OS keyring."""
+`quoteboard lists | export NAME | import FILE` script the watchlists (see `desktop.persistence.list_io`);
+`quoteboard token set|status|clear` manages the API token in the OS keyring.
+"""
 
 from __future__ import annotations
 
@@ -48,7 +50,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default), ERROR"
     )
-    _add_token_commands(parser)
     # -- recording and replay (issue 10) ----------------------------------------------------
     parser.add_argument(
         "--record",
@@ -65,12 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--speed", type=float, default=1.0, help="with --replay: this many times faster"
     )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_list_commands(commands)
+    _add_token_commands(commands)
     return parser
 
 
-def _add_token_commands(parser: argparse.ArgumentParser) -> None:
+def _add_token_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`quoteboard token set|status|clear` (the token itself is read from stdin, never argv)."""
-    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     token = commands.add_parser(
         "token",
         help="store, check or remove the API token in the OS keyring",
@@ -87,20 +90,58 @@ def _add_token_commands(parser: argparse.ArgumentParser) -> None:
     actions.add_parser("clear", help="remove the stored token")
 
 
+def _run_token_command(args: argparse.Namespace) -> int:
+    if getattr(args, "stray", None):
+        # Not echoed back: the argument may be the token itself.
+        build_parser().error(
+            "`quoteboard token set` takes no arguments: it reads the token from standard "
+            "input, so it never lands in shell history or the process list. Run it and paste "
+            'the token, or pipe it in: printf %s "$TOKEN" | quoteboard token set'
+        )
+    from desktop.persistence.token_cli import run_token_command
+
+    return run_token_command(args.token_action)
+
+
+def _add_list_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`lists`, `export`, `import`: scripts edit watchlists, also while the app runs."""
+    data_dir = argparse.ArgumentParser(add_help=False)  # `--data-dir` also after the command
+    data_dir.add_argument("--data-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS)
+    commands.add_parser("lists", parents=[data_dir], help="print each watchlist: NAME<TAB>COUNT")
+    export = commands.add_parser("export", parents=[data_dir], help="print a watchlist")
+    export.add_argument("name", metavar="NAME")
+    export.add_argument("--format", choices=["csv", "txt"], default="csv")
+    imp = commands.add_parser(
+        "import", parents=[data_dir], help="add a CSV or text file's symbols to a watchlist"
+    )
+    imp.add_argument("file", metavar="FILE", help="a .csv or text file, or - for stdin")
+    imp.add_argument("--into", metavar="NAME", help="the watchlist (default: the file's name)")
+    imp.add_argument("--format", choices=["csv", "txt"], help="default: from the file name")
+
+
+def _run_list_command(args: argparse.Namespace) -> int:
+    from desktop.domain.list_text import ListFormat
+    from desktop.domain.symbol_universe import SymbolUniverse
+    from desktop.persistence import list_io
+    from desktop.widgets.resources import resource_path
+
+    fmt = ListFormat(args.format) if getattr(args, "format", None) else None
+    if args.command == "lists":
+        return list_io.cli_lists(args.data_dir)
+    if args.command == "export":
+        files = [resource_path("symbols", name) for name in ("us.csv", "hk.csv")]
+        names = SymbolUniverse.from_files(files).name_of
+        return list_io.cli_export(args.data_dir, args.name, fmt or ListFormat.CSV, names)
+    return list_io.cli_import(args.data_dir, args.file, args.into, fmt)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `quoteboard` console script."""
     args = build_parser().parse_args(argv)
     if args.command == "token":
-        if getattr(args, "stray", None):
-            # Not echoed back: the argument may be the token itself.
-            build_parser().error(
-                "`quoteboard token set` takes no arguments: it reads the token from standard "
-                "input, so it never lands in shell history or the process list. Run it and paste "
-                'the token, or pipe it in: printf %s "$TOKEN" | quoteboard token set'
-            )
-        from desktop.persistence.token_cli import run_token_command
-
-        return run_token_command(args.token_action)
+        return _run_token_command(args)
+    if args.command is not None:
+        return _run_list_command(args)
     if args.dump and args.smoke is None:
         build_parser().error("--dump only works with --smoke")
     if args.replay is not None and args.record:

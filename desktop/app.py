@@ -10,7 +10,9 @@ import logging
 import os
 import sqlite3
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -18,22 +20,25 @@ from typing import TYPE_CHECKING, Any
 from desktop import __version__
 from desktop.app_recording import AppRecording, FeedTarget, replay_target
 from desktop.control.feed_source import FeedSource
-from desktop.control.settings_controller import MemoryStateStore, SettingsController
+from desktop.control.settings_controller import SettingsController
 from desktop.domain.feed_status import FeedStatus
 from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import AlwaysOpen, SessionSource, load_exchange_sessions
+from desktop.domain.symbol_search import SymbolMatcher
+from desktop.domain.symbol_universe import SymbolUniverse
 from desktop.domain.symbols import Symbol
 from desktop.feed.redact import redact
 from desktop.feed.service import FeedService
 from desktop.persistence.database import Database, DatabaseTooNew
 from desktop.persistence.layouts import LayoutRepository
 from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
+from desktop.persistence.watchlists import WatchlistRepository
 from desktop.protocol.plans import PLANS, Plan
 from desktop.qt.freshness_monitor import FreshnessMonitor
 from desktop.qt.perf_monitor import PerfMonitor
-from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
+from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.simulator.replay import RecordingError
@@ -42,36 +47,95 @@ if TYPE_CHECKING:
     from desktop.app_insights import Insights
     from desktop.widgets.depth_windows import DepthWindowManager
 
-__all__ = ["DEFAULT_WATCHLIST", "QuoteBoardApp", "configure_logging", "redacting_handler", "run"]
+__all__ = [
+    "DEFAULT_WATCHLISTS",
+    "FeedSubscriptions",
+    "OpenedDatabase",
+    "QuoteBoardApp",
+    "configure_logging",
+    "open_database",
+    "redacting_handler",
+    "run",
+]
 
 log = logging.getLogger("desktop")
 
-DEFAULT_WATCHLIST = [
-    "AAPL.US",
-    "MSFT.US",
-    "NVDA.US",
-    "TSLA.US",
-    "AMZN.US",
-    "GOOGL.US",
-    "META.US",
-    "AMD.US",
-    "NFLX.US",
-    "JPM.US",
-    "BRK.B.US",
-    "V.US",
-    "00700.HK",
-    "09988.HK",
-    "00005.HK",
-    "01299.HK",
-    "00941.HK",
-    "03690.HK",
-    "00388.HK",
-    "02318.HK",
-    "01810.HK",
-    "00939.HK",
-    "01211.HK",
-    "09618.HK",
-]
+DEFAULT_WATCHLISTS: dict[str, list[str]] = {
+    "US": [
+        "AAPL.US", "MSFT.US", "NVDA.US", "TSLA.US", "AMZN.US", "GOOGL.US",
+        "META.US", "AMD.US", "NFLX.US", "JPM.US", "BRK.B.US", "V.US",
+    ],
+    "Hong Kong": [
+        "00700.HK", "09988.HK", "00005.HK", "01299.HK", "00941.HK", "03690.HK",
+        "00388.HK", "02318.HK", "01810.HK", "00939.HK", "01211.HK", "09618.HK",
+    ],
+}  # fmt: skip
+"""The lists a first run starts with (an empty data folder only)."""
+GEOMETRY_ENV = "QB_TEST_GEOMETRY_FILE"
+"""When set, the app writes its widgets' screen rectangles there (the real-window drag test)."""
+
+
+@dataclass
+class OpenedDatabase:
+    """The database the app runs on, what to tell the user about it, and a folder to delete."""
+
+    db: Database
+    notice: str | None = None
+    scratch: tempfile.TemporaryDirectory[str] | None = None
+
+
+def open_database(data_dir: Path | None, throwaway: bool = False) -> OpenedDatabase:
+    """The data folder's database (a corrupt one is moved aside and said so).
+
+    `throwaway` (smoke mode without --data-dir) runs on a temporary folder; a file from a newer
+    Quote Board or an unusable folder is left alone and the app runs on a scratch database.
+    """
+    if data_dir is None and throwaway:
+        scratch = tempfile.TemporaryDirectory(prefix="quoteboard-smoke-")
+        return OpenedDatabase(Database(Path(scratch.name) / DB_FILENAME), None, scratch)
+    try:
+        db = Database(resolve_data_dir(data_dir) / DB_FILENAME)
+    except (DatabaseTooNew, OSError) as exc:
+        scratch = tempfile.TemporaryDirectory(prefix="quoteboard-unsaved-")
+        notice = f"{exc} Changes made in this session will not be saved."
+        return OpenedDatabase(Database(Path(scratch.name) / DB_FILENAME), notice, scratch)
+    return OpenedDatabase(db, db.recovery_message)
+
+
+class FeedSubscriptions:
+    """What the feed streams: every watchlist's symbols (one depth level, for bid/ask) plus the
+    open depth ladders' symbols (the plan's full depth, issue 5's budget). One update per change."""
+
+    def __init__(self, service: FeedService | None = None) -> None:
+        self.service = service
+        self._lists: list[Symbol] = []
+        self._ladders: list[Symbol] = []
+
+    def attach(self, service: FeedService) -> None:
+        """Stream through this service from now on (a new feed: the live one, or a replay)."""
+        self.service = service
+        self._apply()
+
+    def follow(self, session: WatchlistSession) -> None:
+        """Stream the union of every list from now on: one feed update per list edit."""
+        session.symbolsChanged.connect(self.set_lists)
+        self.set_lists(session.all_symbols())
+
+    def set_lists(self, codes: list[str]) -> None:
+        """The union of all watchlists changed."""
+        self._lists = [Symbol.parse(code) for code in codes]
+        self._apply()
+
+    def set_ladders(self, codes: list[str]) -> None:
+        """The symbols with a depth ladder open changed."""
+        self._ladders = [Symbol.parse(code) for code in codes]
+        self._apply()
+
+    def _apply(self) -> None:
+        if self.service is None:
+            return
+        wanted = list(dict.fromkeys([*self._lists, *self._ladders]))
+        self.service.set_symbols(wanted, wanted, full_depth=self._ladders)
 
 
 class _RedactingFilter(logging.Filter):
@@ -116,8 +180,7 @@ class QuoteBoardApp:
         self.book = QuoteBook()
         self.simulator: EmbeddedSimulator | None = None
         self.service: FeedService | None = None
-        self.db: Database | None = None
-        self._watchlist: list[Symbol] = []
+        self.subscriptions = FeedSubscriptions()
         self._ladder_symbols: list[str] = []
         self.ladders: DepthWindowManager | None = None
         self.recording: AppRecording | None = None
@@ -145,7 +208,6 @@ class QuoteBoardApp:
     # -- start-up -----------------------------------------------------------------------------
     def _feed_endpoint(self, first: bool = True) -> FeedTarget:
         """A replay with --replay (at start), else what Settings ask for: AllTick or the demo."""
-        symbols = [Symbol.parse(text) for text in DEFAULT_WATCHLIST]
         if self.args.replay is not None and first:
             try:
                 return replay_target(self.args.replay, None, None, self.args.speed)
@@ -156,14 +218,16 @@ class QuoteBoardApp:
         else:
             source = FeedSource.simulator(Plan(self.args.plan or "professional"))
         self._source = source
-        return self._target(source, symbols)
+        return self._target(source)
 
-    def _target(self, source: FeedSource, symbols: list[Symbol]) -> FeedTarget:
+    def _target(self, source: FeedSource) -> FeedTarget:
         """The feed for `source`; blocks while a demo simulator starts (call it in a thread)."""
+        symbols: list[Symbol] = []  # a live feed streams what the watchlists hold
         if not source.demo:  # AllTick: the stock WS path on the host; REST is derived from it
             return FeedTarget(source.ws_url, source.token, False, source.plan, symbols)
         seed = self.args.seed if self.args.seed is not None else int(time.time())
-        simulator = EmbeddedSimulator(SimulatorConfig(seed=seed))
+        # Demo lists may hold any code the search offers: the simulator invents the ones it lacks.
+        simulator = EmbeddedSimulator(SimulatorConfig(seed=seed, synthesise_unknown=True))
         endpoints = simulator.start()
         return FeedTarget(endpoints.ws_url, endpoints.token, True, source.plan, symbols, simulator)
 
@@ -174,8 +238,7 @@ class QuoteBoardApp:
 
     async def use_source(self, source: FeedSource) -> None:
         """Switch the board to `source` (Settings' Save, start-up, a probe's resume)."""
-        symbols = [Symbol.parse(text) for text in DEFAULT_WATCHLIST]
-        target = await asyncio.to_thread(self._target, source, symbols)
+        target = await asyncio.to_thread(self._target, source)
         await self.switch_feed(target)
         self._source = source
         if not source.demo and self.exchange_sessions is None:
@@ -195,6 +258,8 @@ class QuoteBoardApp:
 
         from desktop.widgets.depth_windows import DEPTH_KIND, DepthWindowManager
         from desktop.widgets.main_window import MainWindow
+        from desktop.widgets.resources import resource_path
+        from desktop.widgets.watchlist_panel import WatchlistPanel
 
         qapp = QApplication.instance()
         assert isinstance(qapp, QApplication)
@@ -204,10 +269,26 @@ class QuoteBoardApp:
         qapp.setQuitOnLastWindowClosed(False)
 
         target = self._feed_endpoint() if self.args.replay is not None else None
-        self.model = model = QuoteTableModel(self.book)
-        self.window = window = MainWindow(model)
+        opened = open_database(self.args.data_dir, throwaway=self.smoke is not None)
+        db = opened.db
+        repo = WatchlistRepository(db)
+        repo.seed(DEFAULT_WATCHLISTS)
+        universe = SymbolUniverse.from_files(
+            resource_path("symbols", name) for name in ("us.csv", "hk.csv")
+        )
+        self.session = session = WatchlistSession(repo, self.book, universe.name_of)
+        self.panel = panel = WatchlistPanel(session, SymbolMatcher(universe))
+        self.window = window = MainWindow(panel)
+        if opened.notice:
+            panel.notices.show_notice("warning", opened.notice, timeout_ms=0)
         self.bridge = bridge = StreamBridge(
-            self.book, model, lambda: self.service.stats().frames if self.service else 0
+            self.book, session.models(), lambda: self.service.stats().frames if self.service else 0
+        )
+        session.modelAdded.connect(bridge.add_model)
+        session.modelRemoved.connect(bridge.remove_model)
+        self.rows = rows = session.rows()  # every list's rows: freshness and "not streaming" notes
+        session.modelAdded.connect(
+            lambda _model: rows.set_notes(self.service.notes() if self.service else {})
         )
         bridge.statusChanged.connect(window.set_status)
         bridge.rateChanged.connect(window.set_rate)
@@ -228,11 +309,11 @@ class QuoteBoardApp:
         qapp.aboutToQuit.connect(self._done.set)
 
         # -- reliability (issue 3): row notes, reconnect banner, freshness, market hours -------
-        # The demo simulator and a replay trade around the clock: switch_feed gives the monitor
-        # their clock; a live feed is judged by exchange hours once they are loaded.
+        # The demo simulator and a replay trade around the clock: they are judged by its clock.
+        # switch_feed gives the monitor the clock of each feed (exchange hours once loaded).
         self.monitor = monitor = FreshnessMonitor(
             self.book,
-            model,
+            rows,
             FreshnessJudge(None),
             not_streaming=lambda: set(self.service.notes()) if self.service else set(),
         )
@@ -249,39 +330,32 @@ class QuoteBoardApp:
         # Depth ladders (issue 5): the dock follows the watchlist, pop-outs are saved and restored.
         self.ladders = ladders = DepthWindowManager(self.book, bridge, main_window=window)
         window.install_depth_dock(ladders.dock(), ladders.watchlist_group_menu(window))
-        window.watchlist_view().currentSymbolChanged.connect(ladders.follow_selection)
+        panel.currentSymbolChanged.connect(ladders.follow_selection)
         window.popOutRequested.connect(ladders.pop_out)
         ladders.ladderSymbolsChanged.connect(self._subscribe)
-        self.db = self._open_database()
-        layouts = LayoutRepository(self.db) if self.db is not None else None
-        if layouts is not None:
-            ladders.layoutChanged.connect(lambda: self._save_layouts(layouts, ladders))
+        self.subscriptions.follow(session)
+        session.watch_external_changes()
+        layouts = LayoutRepository(db)
+        ladders.layoutChanged.connect(lambda: self._save_layouts(layouts, ladders))
         # -- issue 6: sparklines, charts, heatmap, alerts; `switch_feed` attaches each feed ----
         from desktop.app_insights import Insights
 
-        insights_db = self.db if self.db is not None else Database(Path(":memory:"))
-        self.insights = insights = Insights(self.book, model, window, bridge, insights_db)
+        self.insights = insights = Insights(self.book, session, window, bridge, db)
         # -- API token and provider (issue 7): QUOTEBOARD_TOKEN or the keyring; provider, plan and
         # host in app_state; a 401 opens Settings; Save switches demo <-> live without a restart.
         plan = Plan(self.args.plan) if self.args.plan else None
         self.feed_settings = settings = SettingsController(
-            window,
-            self,
-            self.db if self.db is not None else MemoryStateStore(),
-            plan_override=plan,
-            feed_url_override=self.args.feed_url,
+            window, self, db, plan_override=plan, feed_url_override=self.args.feed_url
         )
         window.settingsRequested.connect(lambda: settings.open_dialog())
         bridge.statusChanged.connect(settings.on_status)
         window.show()
-        if layouts is not None:  # after the main window, so it is placed first (AetherSDR #3324)
-            ladders.restore(layouts.load(DEPTH_KIND))
+        ladders.restore(layouts.load(DEPTH_KIND))  # after the main window (AetherSDR #3324)
         insights.start()  # alerts, and the chart windows (after the main window, like ladders)
-        if self.db is None and self.smoke is None:
-            insights.ui.show_problem(
-                "The data folder is unavailable: alerts and chart windows work but will not be "
-                "saved."
-            )
+        if os.environ.get(GEOMETRY_ENV):
+            from desktop.widgets.geometry_probe import GeometryProbe
+
+            GeometryProbe(window, panel, Path(os.environ[GEOMETRY_ENV])).start()
         bridge.start()
         monitor.start()
         backlog.start()
@@ -293,8 +367,10 @@ class QuoteBoardApp:
             await self.use_source(FeedSource.simulator(plan or Plan.PROFESSIONAL))
         else:
             await settings.start()
-        if model.symbols():
-            window.watchlist_view().select_symbol(model.symbols()[0])
+        view = panel.current_view()
+        first = view.list_model().symbol_at(0) if view is not None else None
+        if view is not None and first is not None:
+            view.select_symbol(first)  # the ladder dock follows the selection from the start
         if self.smoke is not None:
             loop.call_later(self.smoke, self._done.set)
         await self._done.wait()
@@ -306,26 +382,28 @@ class QuoteBoardApp:
         monitor.stop()
         backlog.stop()
         await insights.stop()  # before the feed: its history requests use the feed's REST client
+        session.watch_external_changes(False)
+        panel.shutdown()
         await self._stop_feed()  # nothing arrives after this: the report and recording agree
-        report = self._report(model, bridge) if self.smoke is not None else None
+        report = self._report(session, bridge) if self.smoke is not None else None
         if report is not None:
-            report["sparklines"] = sum(1 for s in model.symbols() if insights.sparklines.version(s))
+            report["sparklines"] = sum(
+                1 for s in session.all_symbols() if insights.sparklines.version(s)
+            )
             report["history_seeded"] = insights.history.seeded
         recorded = await recording.close()
-        if layouts is not None:
-            self._save_layouts(layouts, ladders)
+        self._save_layouts(layouts, ladders)
         ladders.shutdown()
         window.close()
-        if insights_db is not self.db:
-            insights_db.close()
-        if self.db is not None:
-            self.db.close()
+        db.close()
+        if opened.scratch is not None:
+            opened.scratch.cleanup()
         if report is None:
             return 0
         if recorded is not None:
             report["recorded"] = recorded
         if self.args.dump:
-            self._dump(model, self.args.dump)
+            self._dump(session, self.args.dump)
         print(json.dumps(report), flush=True)
         ok = (
             report["ticks"] > 0
@@ -345,11 +423,8 @@ class QuoteBoardApp:
         if target is None:
             target = await asyncio.to_thread(self._feed_endpoint, False)  # Stop Replay
         self.simulator = target.simulator
-        model, window = self.model, self.window
-        model.set_symbols([])
-        for symbol in self.book.symbols():
-            self.book.untrack(symbol)
-        model.set_symbols([str(s) for s in target.symbols])
+        window, rows = self.window, self.rows
+        self.session.clear_rows(self._forget_book)
         assert self.recording is not None
         self.recording.show_target(target)
         around_the_clock = target.demo or target.replay_label is not None
@@ -362,18 +437,25 @@ class QuoteBoardApp:
             demo=target.demo,
             on_status=self.bridge.publish_status,
             sessions=sessions,
-            on_notes=lambda notes: _show_notes(model, notes),
+            on_notes=rows.set_notes,
             on_reconnected=lambda notice: window.show_banner(notice.text),
             tap=self.recording.offer,
         )
         if sessions is not None:
             self.monitor.set_sessions(sessions)
         window.set_status(FeedStatus(service.status.state, demo=target.demo))
-        self._watchlist = list(target.symbols)
+        self.subscriptions.attach(service)
         self._subscribe(self._ladder_symbols)
+        if target.replay_label is not None:
+            self._offer_replay_list(target)
         await service.start()
         if self.insights is not None:  # today's lines start afresh, from this feed's history
-            self.insights.attach_feed(service.rest, model.symbols(), sessions)
+            self.insights.attach_feed(service.rest, self.session.all_symbols(), sessions)
+
+    def _forget_book(self) -> None:
+        """Drop every symbol's state: a new feed must not show the old one's prices."""
+        for symbol in self.book.symbols():
+            self.book.untrack(symbol)
 
     async def _stop_feed(self) -> None:
         if self.service is not None:
@@ -401,16 +483,29 @@ class QuoteBoardApp:
 
         future.add_done_callback(loaded)
 
+    def _offer_replay_list(self, target: FeedTarget) -> None:
+        """A replay streams what was recorded: offer a list of it when the lists miss some."""
+        on_lists = set(self.session.all_symbols())
+        recorded = [str(s) for s in target.symbols]
+        missing = [s for s in recorded if s not in on_lists]
+        if not missing:
+            return
+        self.panel.notices.show_notice(
+            "info",
+            f"{len(missing)} of the {len(recorded)} recorded symbols are on no watchlist, so "
+            "their replay is not shown.",
+            [("Make a list of them", lambda: self.session.create_list("Replay", recorded))],
+            timeout_ms=0,
+        )
+
     def _subscribe(self, ladder_symbols: list[str]) -> None:
-        """Trades for the watchlist and every ladder; 1 depth level for the watchlist's bid/ask,
-        the plan's full depth only for symbols with a ladder open (issue 5's budget)."""
+        """Trades for every list and ladder; 1 depth level for the lists' bid/ask, the plan's
+        full depth only for symbols with a ladder open (issue 5's budget)."""
         self._ladder_symbols = list(ladder_symbols)
         ladders = self.ladders
         if self.service is None or ladders is None:
             return
-        full = [Symbol.parse(text) for text in ladder_symbols]
-        wanted = list(dict.fromkeys([*self._watchlist, *full]))
-        self.service.set_symbols(wanted, wanted, full_depth=full)
+        self.subscriptions.set_ladders(self._ladder_symbols)
         profile = self.service.profile
         blocked = self.service.over_limit_depth
         note = (
@@ -430,21 +525,11 @@ class QuoteBoardApp:
         except sqlite3.Error as exc:
             log.error("could not save the window layout: %s", exc)
 
-    def _open_database(self) -> Database | None:
-        """The app's SQLite file (saved layouts); None in smoke mode without --data-dir."""
-        if self.smoke is not None and self.args.data_dir is None:
-            return None
-        try:
-            return Database(resolve_data_dir(self.args.data_dir) / DB_FILENAME)
-        except (DatabaseTooNew, OSError) as exc:
-            log.error("saved layouts are unavailable: %s", exc)
-            return None
-
     # -- smoke mode ---------------------------------------------------------------------------
-    def _report(self, model: QuoteTableModel, bridge: StreamBridge) -> dict[str, Any]:
+    def _report(self, session: WatchlistSession, bridge: StreamBridge) -> dict[str, Any]:
         assert self.service is not None
         stats = self.service.stats()
-        symbols = model.symbols()
+        symbols = session.all_symbols()
         priced = sum(1 for s in symbols if (state := self.book.get(s)) and state.last is not None)
         counters = self.book.counters
         return {
@@ -466,18 +551,21 @@ class QuoteBoardApp:
         }
 
     @staticmethod
-    def _dump(model: QuoteTableModel, path: Path) -> None:
+    def _dump(session: WatchlistSession, path: Path) -> None:
+        """Every list's rows as displayed (a symbol on two lists once), one CSV."""
         path.parent.mkdir(parents=True, exist_ok=True)
+        models = session.models()
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(model.column_titles())
-            writer.writerows(model.rows_as_displayed())
-
-
-def _show_notes(model: QuoteTableModel, notes: dict[str, str]) -> None:
-    """Rows the feed cannot stream say why ("not streaming — plan limit"); others are cleared."""
-    for symbol in model.symbols():
-        model.set_row_note(symbol, notes.get(symbol))
+            if models:
+                writer.writerow(models[0].column_titles())
+            seen: set[str] = set()
+            for model in models:
+                model.set_live(True)  # a hidden list catches up before it is written
+                for symbol, row in zip(model.symbols(), model.rows_as_displayed(), strict=True):
+                    if symbol not in seen:
+                        seen.add(symbol)
+                        writer.writerow(row)
 
 
 def _headless() -> bool:

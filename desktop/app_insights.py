@@ -23,8 +23,9 @@ from desktop.persistence.alerts import AlertRepository
 from desktop.persistence.database import Database
 from desktop.persistence.layouts import LayoutRepository
 from desktop.qt.alert_center import AlertCenter
-from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.qt.list_decorations import ListDecorations
 from desktop.qt.stream_bridge import StreamBridge
+from desktop.qt.watchlist_session import WatchlistSession
 from desktop.widgets.chart_window import CHART_KIND
 from desktop.widgets.insights import InsightsUi
 from desktop.widgets.main_window import MainWindow
@@ -40,7 +41,7 @@ class Insights:
     def __init__(
         self,
         book: QuoteBook,
-        model: QuoteTableModel,
+        session: WatchlistSession,
         window: MainWindow,
         bridge: StreamBridge,
         db: Database,
@@ -50,10 +51,11 @@ class Insights:
         self.sparklines = SparklineStore()
         self.bars = MinuteBarStore()
         book.add_trade_listener(self._on_trade)
-        model.set_sparklines(self.sparklines)
+        self.decorations = ListDecorations(session)
+        self.decorations.set_sparklines(self.sparklines)
         self.ui = InsightsUi(window, book, self.bars, tray_available)
         self.alerts = AlertCenter(
-            AlertEngine(SessionsUnknown()), AlertRepository(db), book, self.bars, model
+            AlertEngine(SessionsUnknown()), AlertRepository(db), book, self.bars, self.decorations
         )
         self.history = IntradayHistory(None, self.sparklines, self.bars, on_seeded=self._on_seeded)
         self._layouts = LayoutRepository(db)

@@ -14,14 +14,13 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.app_recording import AppRecording, FeedTarget
-from desktop.domain.quote_book import QuoteBook
 from desktop.domain.recording import RecordingState
 from desktop.protocol.plans import Plan
-from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.simulator.replay import ReplaySource
 from desktop.widgets.main_window import MainWindow
 from tests.conftest import TIMEOUT_S
 from tests.simulator.test_replay import BASE, record
+from tests.widgets.conftest import watchlist_panel
 
 
 def smoke(*args: str) -> dict[str, object]:
@@ -82,7 +81,7 @@ def test_the_replay_badge_follows_a_replay_to_its_end_and_recording_waits(
 ) -> None:
     path = tmp_path / "ticks.db"
     record(path, [BASE + 100 * n for n in range(20)])
-    window = MainWindow(QuoteTableModel(QuoteBook()))
+    window = MainWindow(watchlist_panel(tmp_path / "q.db", ["AAPL.US"]))
     qtbot.addWidget(window)
     args = argparse.Namespace(smoke=1.0, record=True, data_dir=tmp_path / "data")
 

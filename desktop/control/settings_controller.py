@@ -26,7 +26,7 @@ from desktop.protocol.plans import Plan
 from desktop.protocol.provider_settings import ProviderSettings, SettingsDraft
 from desktop.widgets.settings_dialog import SettingsDialog
 
-__all__ = ["SETTINGS_KEY", "MemoryStateStore", "SettingsController", "StateStore"]
+__all__ = ["SETTINGS_KEY", "SettingsController", "StateStore"]
 
 log = logging.getLogger(__name__)
 
@@ -42,21 +42,6 @@ class StateStore(Protocol):
     def get_state(self, key: str, default: str | None = None) -> str | None: ...
 
     def set_state(self, key: str, value: str) -> None: ...
-
-
-class MemoryStateStore:
-    """A `StateStore` that forgets at exit: smoke runs without a data folder, and tests."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, str] = {}
-
-    def get_state(self, key: str, default: str | None = None) -> str | None:
-        """The stored value, or `default`."""
-        return self.values.get(key, default)
-
-    def set_state(self, key: str, value: str) -> None:
-        """Keep `value` until exit."""
-        self.values[key] = value
 
 
 class SettingsController:

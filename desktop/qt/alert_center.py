@@ -12,6 +12,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -21,7 +22,6 @@ from desktop.domain.quote_book import QuoteBook
 from desktop.persistence.alerts import AlertRepository
 from desktop.qt.alert_models import AlertLogModel, AlertRulesModel, clock_text
 from desktop.qt.quote_columns import BADGE_ARMED, BADGE_FIRED
-from desktop.qt.quote_table_model import QuoteTableModel
 
 __all__ = ["BADGE_HOLD_S", "AlertCenter"]
 
@@ -29,6 +29,13 @@ log = logging.getLogger(__name__)
 
 BADGE_HOLD_S = 600.0
 """How long a row keeps the bright "fired" bell after one of its alerts fired."""
+
+
+class Badges(Protocol):
+    """Where alert badges are shown (every watchlist's model, through `ListDecorations`)."""
+
+    def set_badge(self, symbol: str, badge: int, note: str = "") -> None:
+        """Show a badge (0 clears it) on `symbol`."""
 
 
 class AlertCenter(QObject):
@@ -45,7 +52,7 @@ class AlertCenter(QObject):
         repository: AlertRepository,
         book: QuoteBook,
         bars: MinuteBarStore,
-        quotes: QuoteTableModel,
+        quotes: Badges,
         clock: Callable[[], float] = time.time,
         parent: QObject | None = None,
     ) -> None:

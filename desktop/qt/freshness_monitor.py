@@ -9,15 +9,27 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.domain.freshness import FreshnessJudge, FreshnessReport
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import SessionSource
-from desktop.qt.quote_table_model import QuoteTableModel
 
-__all__ = ["FreshnessMonitor"]
+__all__ = ["FreshnessMonitor", "FreshnessRows"]
+
+
+class FreshnessRows(Protocol):
+    """Where the verdicts go: one `QuoteTableModel`, or every watchlist's rows at once."""
+
+    def symbols(self) -> list[str]:
+        """The symbols shown."""
+        ...
+
+    def set_row_freshness(self, symbol: str, text: str | None, dim: bool) -> None:
+        """Show a row's age text and dimming."""
+        ...
 
 
 def _wall_ms() -> int:
@@ -33,7 +45,7 @@ class FreshnessMonitor(QObject):
     def __init__(
         self,
         book: QuoteBook,
-        model: QuoteTableModel,
+        model: FreshnessRows,
         judge: FreshnessJudge,
         *,
         not_streaming: Callable[[], set[str]] = set,

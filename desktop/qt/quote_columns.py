@@ -32,6 +32,7 @@ __all__ = [
     "DOWN_COLOR",
     "DOWN_GLYPH",
     "FLASH_DOWN_BRUSHES",
+    "FLASH_NOTICE_BRUSHES",
     "FLASH_STEP_S",
     "FLASH_UP_BRUSHES",
     "QUOTE_COLUMNS",
@@ -73,6 +74,8 @@ DIM_BRUSH = QBrush(_DIM_COLOR)
 _FLASH_ALPHAS = (80, 46, 20)
 FLASH_UP_BRUSHES = tuple(QBrush(QColor(46, 199, 166, alpha)) for alpha in _FLASH_ALPHAS)
 FLASH_DOWN_BRUSHES = tuple(QBrush(QColor(255, 123, 69, alpha)) for alpha in _FLASH_ALPHAS)
+FLASH_NOTICE_BRUSHES = tuple(QBrush(QColor(96, 156, 255, alpha)) for alpha in _FLASH_ALPHAS)
+"""A whole row flashes blue: "this symbol was just added" or "it is already on the list"."""
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter

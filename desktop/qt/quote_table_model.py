@@ -20,6 +20,7 @@ from desktop.qt.quote_columns import (
     DOWN_BRUSH,
     DOWN_GLYPH,
     FLASH_DOWN_BRUSHES,
+    FLASH_NOTICE_BRUSHES,
     FLASH_UP_BRUSHES,
     QUOTE_COLUMNS,
     UP_BRUSH,
@@ -160,6 +161,10 @@ class QuoteTableModel(QAbstractTableModel):
             self._remove_missing(set(wanted))
             present = set(self._row_of)
             added = [symbol for symbol in wanted if symbol not in present]
+            if self._sort_column < 0:
+                self._reorder()  # existing rows into list order first, then insert in place
+                self._insert_in_place(wanted, set(added))
+                return
             if added:
                 first = len(self._rows)
                 self.beginInsertRows(_ROOT, first, first + len(added) - 1)
@@ -170,6 +175,22 @@ class QuoteTableModel(QAbstractTableModel):
             self._order_stale = True
         else:
             self._reorder()
+
+    def _insert_in_place(self, wanted: list[str], added: set[str]) -> None:
+        """Insert each run of new symbols at its list position (rows before it are already right)."""
+        i = 0
+        while i < len(wanted):
+            if wanted[i] not in added:
+                i += 1
+                continue
+            end = i
+            while end < len(wanted) and wanted[end] in added:
+                end += 1
+            self.beginInsertRows(_ROOT, i, end - 1)
+            self._rows[i:i] = [self._new_row(symbol) for symbol in wanted[i:end]]
+            self._reindex()
+            self.endInsertRows()
+            i = end
 
     def _remove_missing(self, keep: set[str]) -> None:
         doomed = [i for i, row in enumerate(self._rows) if row.symbol not in keep]
@@ -400,10 +421,17 @@ class QuoteTableModel(QAbstractTableModel):
         if row.dim or (c == _TIME and row.time_note is not None):
             fg, glyph_fg = DIM_BRUSH, None
         step = row.flash_step[c]
+        direction = row.flash_dir[c]
         bg = (
             None
             if step < 0
-            else (FLASH_UP_BRUSHES if row.flash_dir[c] > 0 else FLASH_DOWN_BRUSHES)[step]
+            else (
+                FLASH_UP_BRUSHES
+                if direction > 0
+                else FLASH_DOWN_BRUSHES
+                if direction < 0
+                else FLASH_NOTICE_BRUSHES
+            )[step]
         )
         if bg is not None:
             glyph_fg = None  # on a flash the glyph would vanish in its own colour: use the text's
@@ -436,6 +464,20 @@ class QuoteTableModel(QAbstractTableModel):
                 count += 1
         self._flashing.difference_update(finished)
         return count
+
+    def flash_rows(self, symbols: Iterable[str], now: float) -> None:
+        """Flash whole rows in the neutral notice colour (just added, or already on the list)."""
+        last = self._ncols - 1
+        for symbol in symbols:
+            r = self._row_of.get(symbol)
+            if r is None:
+                continue
+            row = self._rows[r]
+            for c in range(self._ncols):
+                row.flash_at[c], row.flash_dir[c], row.flash_step[c] = now, 0, 0
+                row.cells[c] = self._make_cell(row, c)
+                self._flashing.add((row, c))
+            self.dataChanged.emit(self.createIndex(r, 0), self.createIndex(r, last), _FLASH_ROLES)
 
     def set_row_note(self, symbol: str, text: str | None) -> None:
         """Show `text` dimmed in the row's Last cell (e.g. "not streaming — plan limit"); None clears."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -48,14 +48,17 @@ class StreamBridge(QObject):
     def __init__(
         self,
         book: QuoteBook,
-        model: QuoteTableModel,
+        models: QuoteTableModel | Iterable[QuoteTableModel],
         frames: Callable[[], int],
         flush_hz: float = 25.0,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.book = book
-        self.model = model
+        self.models: list[QuoteTableModel] = (
+            [models] if isinstance(models, QuoteTableModel) else list(models)
+        )
+        """Every table fed by this book (one per watchlist; hidden lists only note what changed)."""
         self._frames = frames
         self.stats = FlushStats()
         self._last_ticks = book.counters.ticks + book.counters.depth_updates
@@ -84,26 +87,39 @@ class StreamBridge(QObject):
         self._flush_timer.start()
         self._rate_timer.start()
 
+    def add_model(self, model: QuoteTableModel) -> None:
+        """Feed one more table (a new watchlist)."""
+        if model not in self.models:
+            self.models.append(model)
+
+    def remove_model(self, model: QuoteTableModel) -> None:
+        """Stop feeding a table (its watchlist was deleted)."""
+        if model in self.models:
+            self.models.remove(model)
+
     def stop(self) -> None:
         """Stop the timers (at shutdown)."""
         self._flush_timer.stop()
         self._rate_timer.stop()
 
     def flush(self) -> None:
-        """Move everything that changed since the last frame into the model (one frame)."""
+        """Move everything that changed since the last frame into the models (one frame)."""
         started = time.perf_counter()
         now = time.monotonic()
         dirty = self.book.take_dirty()
         stats = self.stats
+        models = self.models
         if dirty:
             stats.symbols += len(dirty)
-            stats.cells += self.model.refresh(dirty, now)
+            for model in models:
+                stats.cells += model.refresh(dirty, now)
             counters = self.book.counters
             applied = counters.ticks + counters.depth_updates
             stats.coalesced += max(0, applied - self._last_ticks - len(dirty))
             self._last_ticks = applied
-        self.model.tick_flash(now)
-        self.model.resort_if_due(now)
+        for model in models:
+            model.tick_flash(now)
+            model.resort_if_due(now)
         # `take_dirty()` hands the set out once: every other consumer gets the same set here.
         for listener in tuple(self._listeners):
             listener(dirty, now)

@@ -112,6 +112,13 @@ class HeatmapWidget(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
 
+    def set_model(self, model: QuoteTableModel) -> None:
+        """Draw another list (the watchlist tab the user switched to)."""
+        if model is not self._model:
+            self._model = model
+            self._signature = ()
+            self.refresh()
+
     # -- data ---------------------------------------------------------------------------------
     def refresh(self) -> bool:
         """Re-read the book (if shown); relayout and repaint only if something moved."""

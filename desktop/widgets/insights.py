@@ -7,8 +7,10 @@ toast + tray notifications. It emits intents for what needs storage; app.py conn
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from desktop.domain.alerts import AlertFiring
@@ -58,7 +60,9 @@ class InsightsUi(QObject):
         super().__init__(window)
         self.window = window
         self._book = book
-        view = window.watchlist_view()
+        panel = window.watchlists()
+        view = panel.current_view()
+        assert view is not None, "the watchlist panel always shows one list"
         self.charts = ChartWindowManager(bars, book, self)
         self.heatmap = HeatmapWidget(view.quote_model(), book)
         self.heatmap_dock = _dock("Heatmap", "heatmapDock", self.heatmap, window)
@@ -88,12 +92,16 @@ class InsightsUi(QObject):
             dock.toggleViewAction().triggered.connect(
                 lambda checked, d=dock: d.raise_() if checked else None
             )
-        view.add_row_action("Open Chart", self.charts.open)
-        view.add_row_action("New Alert…", self.new_alert)
-        view.symbolActivated.connect(self.charts.open)
-        view.currentSymbolChanged.connect(self.heatmap.set_selected)
-        self.heatmap.symbolSelected.connect(view.select_symbol)
-        self.alerts_panel.symbolActivated.connect(view.select_symbol)
+        self._panel = panel
+        for label, handler in (("Open Chart", self.charts.open), ("New Alert…", self.new_alert)):
+            action = QAction(label, window)
+            action.triggered.connect(lambda _=False, h=handler: self._on_current(h))
+            panel.add_row_action(action)
+        panel.symbolActivated.connect(self.charts.open)
+        panel.currentSymbolChanged.connect(self.heatmap.set_selected)
+        panel.currentSymbolChanged.connect(self._follow_list)
+        self.heatmap.symbolSelected.connect(self._select)
+        self.alerts_panel.symbolActivated.connect(self._select)
         self.alerts_panel.deleteRequested.connect(self.alertsDeleteRequested)
         self.alerts_panel.clearLogRequested.connect(self.alertLogClearRequested)
         self._sized: set[QDockWidget] = set()
@@ -106,6 +114,25 @@ class InsightsUi(QObject):
         self.toasts = ToastHost(window)
         self.tray = TrayNotifier(self, tray_available)
         self._editor: AlertEditor | None = None
+
+    def _on_current(self, handler: Callable[[str], object]) -> None:
+        """A row action: run `handler` on the shown list's current symbol."""
+        view = self._panel.current_view()
+        symbol = view.current_symbol() if view is not None else None
+        if symbol:
+            handler(symbol)
+
+    def _select(self, symbol: str) -> None:
+        """Select `symbol` in the shown list (heatmap tile, alert row)."""
+        view = self._panel.current_view()
+        if view is not None:
+            view.select_symbol(symbol)
+
+    def _follow_list(self, _symbol: str) -> None:
+        """The heatmap draws the list the user is looking at."""
+        view = self._panel.current_view()
+        if view is not None:
+            self.heatmap.set_model(view.quote_model())
 
     def _first_size(
         self, dock: QDockWidget, shown: bool, share: float, orientation: Qt.Orientation

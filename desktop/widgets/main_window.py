@@ -1,4 +1,4 @@
-"""The main window: the watchlist in the middle, the feed status bar below, and the menus."""
+"""The main window: the watchlists in the middle, the feed status bar below, and the menus."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QVBo
 import desktop
 from desktop.domain.feed_status import FeedStatus
 from desktop.domain.recording import RecordingSettings
-from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.widgets.editable_watchlist_view import EditableWatchlistView
 from desktop.widgets.performance_panel import PerformancePanel
 from desktop.widgets.reconnect_banner import ReconnectBanner
 from desktop.widgets.recording_badges import RecordingIndicator, ReplayBadge
 from desktop.widgets.recording_menu import RecordingMenu
 from desktop.widgets.status_bar import FeedStatusBar
-from desktop.widgets.watchlist_view import WatchlistView
+from desktop.widgets.watchlist_panel import WatchlistPanel
 
 __all__ = ["MainWindow"]
 
@@ -27,7 +27,7 @@ _ABOUT_TEXT = (
 
 
 class MainWindow(QMainWindow):
-    """Hosts the `WatchlistView` and `FeedStatusBar`; emits intents, owns no feed or storage."""
+    """Hosts the `WatchlistPanel` and `FeedStatusBar`; emits intents, owns no feed or storage."""
 
     quitRequested = Signal()
     """The user quit (File → Quit, Ctrl+Q, or closing this window): app.py shuts down."""
@@ -36,7 +36,7 @@ class MainWindow(QMainWindow):
     settingsRequested = Signal()
     """File → Settings… (provider, plan, host, API token): app.py opens the settings dialog."""
 
-    def __init__(self, model: QuoteTableModel, parent: QWidget | None = None) -> None:
+    def __init__(self, watchlists: WatchlistPanel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Quote Board")
@@ -46,10 +46,9 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         self._banner = ReconnectBanner(central)
-        self._view = WatchlistView(model, central)
-        self._view.setObjectName("watchlistView")
+        self._watchlists = watchlists
         column.addWidget(self._banner)
-        column.addWidget(self._view, 1)
+        column.addWidget(watchlists, 1)
         self.setCentralWidget(central)
         self._status_bar = FeedStatusBar(self)
         self.setStatusBar(self._status_bar)
@@ -70,6 +69,7 @@ class MainWindow(QMainWindow):
         settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         settings_action.triggered.connect(self.settingsRequested.emit)
         file_menu.addAction(settings_action)
+        file_menu.addActions(self._watchlists.file_actions())
         file_menu.addSeparator()
         # -- recording and replay (issue 10): intents for app.py, REC and REPLAY badges --------
         self.recording_menu = RecordingMenu(self, file_menu, RecordingSettings())
@@ -85,16 +85,23 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
+        edit_menu = bar.addMenu("&Edit")
+        for action in self._watchlists.edit_actions():
+            if action is None:
+                edit_menu.addSeparator()
+            else:
+                edit_menu.addAction(action)
+
         view_menu = self._view_menu = bar.addMenu("&View")
         self.freeze_action = QAction("&Freeze Row Order", self)
         self.freeze_action.setCheckable(True)
         self.freeze_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
         self.freeze_action.setToolTip("Stop rows from re-sorting while prices move")
-        self.freeze_action.toggled.connect(self._view.set_order_frozen)
+        self.freeze_action.toggled.connect(self._watchlists.set_order_frozen)
         view_menu.addAction(self.freeze_action)
         restore_order = QAction("&Restore Watchlist Order", self)
         restore_order.setShortcut(QKeySequence("Ctrl+Shift+R"))
-        restore_order.triggered.connect(self._view.clear_sort)
+        restore_order.triggered.connect(self._watchlists.clear_sort)
         view_menu.addAction(restore_order)
         view_menu.addSeparator()
         self.full_screen_action = QAction("F&ull Screen", self)
@@ -111,8 +118,7 @@ class MainWindow(QMainWindow):
         self.pop_out_action.setToolTip("Open the selected symbol's depth ladder in its own window")
         self.pop_out_action.triggered.connect(self._pop_out_current)
         view_menu.addAction(self.pop_out_action)
-        self._view.addAction(self.pop_out_action)  # the watchlist row's context menu
-        self._view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self._watchlists.add_row_action(self.pop_out_action)  # the rows' context menu
 
         help_menu = bar.addMenu("&Help")
         about = QAction("&About Quote Board", self)
@@ -138,9 +144,13 @@ class MainWindow(QMainWindow):
         return self._performance
 
     # -- accessors ----------------------------------------------------------------------------
-    def watchlist_view(self) -> WatchlistView:
-        """The central watchlist table."""
-        return self._view
+    def watchlists(self) -> WatchlistPanel:
+        """The watchlist tabs, search pane and notice bar."""
+        return self._watchlists
+
+    def watchlist_view(self) -> EditableWatchlistView | None:
+        """The table of the list shown now."""
+        return self._watchlists.current_view()
 
     def view_menu(self) -> QMenu:
         """The View menu (features add their panels' toggles here)."""
@@ -164,7 +174,8 @@ class MainWindow(QMainWindow):
 
     # -- slots --------------------------------------------------------------------------------
     def _pop_out_current(self) -> None:
-        symbol = self._view.current_symbol()
+        view = self._watchlists.current_view()
+        symbol = view.current_symbol() if view is not None else None
         if symbol:
             self.popOutRequested.emit(symbol)
 

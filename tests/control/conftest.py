@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication
 from desktop.control.feed_source import FeedSource
 from desktop.control.settings_controller import (
     SETTINGS_KEY,
-    MemoryStateStore,
     SettingsController,
     StateStore,
 )
@@ -42,6 +41,21 @@ FAST = ConnectionSettings(
     heartbeat_s=0.2, dead_after_s=1.0, request_spacing_s=0.05, reconnect_floor_s=0.05
 )
 DEMO = SimulatorConfig(seed=5, trades_per_second=300.0, min_request_interval=0.04)
+
+
+class MemoryStateStore:
+    """A `StateStore` in memory (the app uses its SQLite `app_state` table)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def get_state(self, key: str, default: str | None = None) -> str | None:
+        """The stored value, or `default`."""
+        return self.values.get(key, default)
+
+    def set_state(self, key: str, value: str) -> None:
+        """Keep `value` until exit."""
+        self.values[key] = value
 
 
 class StandInFeed:

@@ -371,7 +371,7 @@ def test_set_symbols_inserts_and_removes_rows_and_tracks_new_symbols(
     model.rowsRemoved.connect(lambda parent, first, last: removed.append((first, last)))
     model.set_symbols(["AAPL.US", "NVDA.US", "00700.HK", "09988.HK"])
     assert removed == [(2, 3)]  # MSFT and SIRI sat next to each other: one block
-    assert inserted == [(2, 3)]
+    assert inserted == [(1, 1), (3, 3)]  # each new symbol goes in at its place in the list
     assert model.symbols() == ["AAPL.US", "NVDA.US", "00700.HK", "09988.HK"]
     assert market.book.get("NVDA.US") is not None
     assert model.symbol_at(1) == "NVDA.US"

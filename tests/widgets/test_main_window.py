@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 import desktop
 from desktop.domain.feed_status import FeedState, FeedStatus
 from desktop.domain.quote_book import QuoteBook
-from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.domain.symbol_search import SymbolMatcher
+from desktop.domain.symbol_universe import SymbolUniverse
+from desktop.persistence.database import Database
+from desktop.persistence.watchlists import WatchlistRepository
+from desktop.qt.watchlist_session import WatchlistSession
 from desktop.widgets.main_window import MainWindow
+from desktop.widgets.watchlist_panel import WatchlistPanel
 from tests.conftest import TIMEOUT_S
 
 WAIT_MS = int(TIMEOUT_S * 1000)
 
 
 @pytest.fixture
-def window(qtbot: QtBot) -> MainWindow:
-    model = QuoteTableModel(QuoteBook())
-    model.set_symbols(["AAPL.US", "00700.HK"])
-    win = MainWindow(model)
+def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    repo = WatchlistRepository(Database(tmp_path / "q.db"))
+    repo.create("Mine", ["AAPL.US", "00700.HK"])
+    session = WatchlistSession(repo, QuoteBook())
+    win = MainWindow(WatchlistPanel(session, SymbolMatcher(SymbolUniverse())))
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
@@ -31,10 +39,11 @@ def window(qtbot: QtBot) -> MainWindow:
 def test_the_window_hosts_the_watchlist_and_the_status_bar(window: MainWindow) -> None:
     assert window.windowTitle() == "Quote Board"
     assert window.width() >= 1000 and window.height() >= 600
-    assert window.centralWidget().isAncestorOf(window.watchlist_view())
+    assert window.centralWidget().isAncestorOf(window.watchlists())
+    assert window.watchlist_view() is window.watchlists().current_view()
     assert window.statusBar() is window.feed_status_bar()
     menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
-    assert menus == ["File", "View", "Help"]
+    assert menus == ["File", "Edit", "View", "Help"]
 
 
 def test_status_and_rate_slots_reach_the_status_bar(window: MainWindow) -> None:
@@ -79,6 +88,7 @@ def test_file_settings_asks_the_app_to_open_the_settings_dialog(
 
 def test_view_menu_actions_freeze_order_and_restore_watchlist_order(window: MainWindow) -> None:
     view = window.watchlist_view()
+    assert view is not None
     window.freeze_action.setChecked(True)
     assert view.is_order_frozen() and view.quote_model().is_order_held()
     window.freeze_action.setChecked(False)
@@ -104,8 +114,12 @@ def test_ctrl_d_asks_to_pop_out_the_selected_rows_ladder(window: MainWindow, qtb
 
 def test_the_watchlist_rows_context_menu_offers_the_pop_out(window: MainWindow) -> None:
     view = window.watchlist_view()
-    assert view.contextMenuPolicy() is Qt.ContextMenuPolicy.ActionsContextMenu
-    assert window.pop_out_action in view.actions()
+    assert view is not None
+    assert view.contextMenuPolicy() is Qt.ContextMenuPolicy.CustomContextMenu
+    window.watchlists().tabs.rowMenuRequested.emit(view, QPoint(20, 20))
+    menu = next(m for m in window.findChildren(QMenu) if m.isVisible())
+    assert menu.actions()[0] is window.pop_out_action
+    menu.close()
 
 
 def test_the_depth_dock_is_installed_on_the_right_and_listed_in_view(window: MainWindow) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pytestqt.qtbot import QtBot
 
-from desktop.domain.quote_book import QuoteBook
 from desktop.qt.perf_monitor import PerfSample
-from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.widgets.main_window import MainWindow
 from desktop.widgets.performance_panel import PerformancePanel
+from tests.widgets.conftest import watchlist_panel
 
 
 def _sample(lag_ms: float) -> PerfSample:
@@ -47,8 +48,10 @@ def test_a_lag_over_the_budget_is_flagged_in_words_not_only_colour(qtbot: QtBot)
     assert not panel.lag_over_budget()
 
 
-def test_view_performance_shows_the_panel_and_the_panel_reports_it(qtbot: QtBot) -> None:
-    window = MainWindow(QuoteTableModel(QuoteBook()))
+def test_view_performance_shows_the_panel_and_the_panel_reports_it(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = MainWindow(watchlist_panel(tmp_path / "q.db", ["AAPL.US"]))
     qtbot.addWidget(window)
     window.show()
     panel = window.performance_panel()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.feed_status import ReconnectNotice
 from desktop.widgets.reconnect_banner import ReconnectBanner
+from tests.widgets.conftest import watchlist_panel
 
 
 def test_the_banner_shows_the_sentence_as_plain_text_then_hides_itself(qtbot: QtBot) -> None:
@@ -20,15 +23,13 @@ def test_the_banner_shows_the_sentence_as_plain_text_then_hides_itself(qtbot: Qt
     assert not banner.isVisible()
 
 
-def test_the_main_window_hosts_the_banner_above_the_table(qtbot: QtBot) -> None:
-    from desktop.domain.quote_book import QuoteBook
-    from desktop.qt.quote_table_model import QuoteTableModel
+def test_the_main_window_hosts_the_banner_above_the_table(qtbot: QtBot, tmp_path: Path) -> None:
     from desktop.widgets.main_window import MainWindow
 
-    window = MainWindow(QuoteTableModel(QuoteBook()))
+    window = MainWindow(watchlist_panel(tmp_path / "q.db", ["AAPL.US"]))
     qtbot.addWidget(window)
     window.show()
     assert not window.banner().isVisible()
     window.show_banner("Reconnected — 1 symbol resubscribed, gap 0.5 s")
     assert window.banner().isVisible()
-    assert window.banner().geometry().bottom() <= window.watchlist_view().geometry().top()
+    assert window.banner().geometry().bottom() <= window.watchlists().geometry().top()
