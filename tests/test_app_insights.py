@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,27 +14,22 @@ from desktop.domain.alerts import AlertKind, AlertRule
 from desktop.domain.market_data import Tick, TradeSide
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import AlwaysOpen
+from desktop.domain.symbol_search import SymbolMatcher
+from desktop.domain.symbol_universe import SymbolUniverse
 from desktop.feed.rest import AllTickRestClient
 from desktop.persistence.database import Database
+from desktop.persistence.watchlists import WatchlistRepository
 from desktop.protocol.plans import Plan, PlanProfile
-from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
+from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
 from desktop.widgets.main_window import MainWindow
-from tests.conftest import TIMEOUT_S
+from desktop.widgets.watchlist_panel import WatchlistPanel
+from tests.conftest import wait_until
 
 NOW_S = 1_732_285_800 + 30 * 60  # Friday 2024-11-22 10:00 in New York, 23:00 in Hong Kong
 FAST = PlanProfile(Plan.BASIC, 1, 100, 10, 1, 3.0, 0.0, 50)
 SYMBOLS = ["AAPL.US", "00700.HK"]
-
-
-async def until(condition: Callable[[], bool], within: float = TIMEOUT_S) -> None:
-    """Wait for a condition on the event loop, failing the test after `within` seconds."""
-    deadline = asyncio.get_running_loop().time() + within
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
 
 
 @pytest.fixture
@@ -51,15 +45,18 @@ class Board:
 
     def __init__(self, server: SimulatorServer, path: Path) -> None:
         self.book = QuoteBook()
-        self.model = QuoteTableModel(self.book)
-        self.model.set_symbols(SYMBOLS)
-        self.window = MainWindow(self.model)
-        self.bridge = StreamBridge(self.book, self.model, lambda: 0)
         self.db = Database(path)
+        repo = WatchlistRepository(self.db)
+        if not repo.lists():
+            repo.create("Mine", SYMBOLS)
+        self.session = WatchlistSession(repo, self.book)
+        self.model = self.session.models()[0]
+        self.window = MainWindow(WatchlistPanel(self.session, SymbolMatcher(SymbolUniverse())))
+        self.bridge = StreamBridge(self.book, self.session.models(), lambda: 0)
         self.rest = AllTickRestClient(server.rest_url, "demo", FAST)
         self.insights = Insights(
             self.book,
-            self.model,
+            self.session,
             self.window,
             self.bridge,
             self.db,
@@ -84,7 +81,7 @@ async def test_history_alerts_and_chart_windows_work_together_and_survive_a_rest
     insights = board.insights
     insights.start()
     board.attach()
-    await until(lambda: insights.history.seeded == 2)
+    await wait_until(lambda: insights.history.seeded == 2)
     assert len(insights.bars.bars("AAPL.US")) == 30
     assert insights.sparklines.points("00700.HK") is not None
 
@@ -97,7 +94,7 @@ async def test_history_alerts_and_chart_windows_work_together_and_survive_a_rest
 
     chart = insights.ui.charts.open("AAPL.US")
     assert "00700.HK" not in insights.history.pending()
-    await until(lambda: chart.bar_count() == 31)  # the REST history plus the live minute
+    await wait_until(lambda: chart.bar_count() == 31)  # the REST history plus the live minute
     await board.close()
 
     again = Board(server, tmp_path / "q.db")
@@ -116,14 +113,14 @@ async def test_switching_feeds_rebuilds_todays_lines_from_the_new_feed(
     insights = board.insights
     insights.start()
     board.attach()
-    await until(lambda: insights.history.seeded == 2)
+    await wait_until(lambda: insights.history.seeded == 2)
     tick = Tick("AAPL.US", Decimal("999"), 100, None, TradeSide.BUY, NOW_S * 1000 + 5, 1)
     board.book.apply_tick(tick, 0.0)
     assert insights.sparklines.last_price("AAPL.US") == 999.0
     await insights.detach_feed()  # as switch_feed does before stopping the old feed
     board.attach()  # a replay, say: its history, not the old feed's trades
     assert insights.sparklines.last_price("AAPL.US") is None
-    await until(lambda: insights.history.seeded == 4)
+    await wait_until(lambda: insights.history.seeded == 4)
     assert insights.sparklines.last_price("AAPL.US") != 999.0
     assert len(insights.bars.bars("AAPL.US")) == 30
     await board.close()

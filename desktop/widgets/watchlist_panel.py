@@ -184,6 +184,10 @@ class WatchlistPanel(QWidget):
         """Also offer `action` in the rows' context menu (e.g. Pop Out Depth Ladder)."""
         self._row_actions.append(action)
 
+    def row_actions(self) -> list[QAction]:
+        """The extra actions the rows' context menu offers, in order."""
+        return list(self._row_actions)
+
     def _row_menu(self, view: EditableWatchlistView, at: QPoint) -> None:
         """Right-click on rows: remove, copy, paste, and move or copy them to another list."""
         symbols = view.selected_symbols()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -12,27 +13,40 @@ from desktop.domain.alerts import AlertFiring, AlertKind, AlertRule
 from desktop.domain.market_data import ReferenceData
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
-from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.domain.symbol_search import SymbolMatcher
+from desktop.domain.symbol_universe import SymbolUniverse
+from desktop.persistence.database import Database
+from desktop.persistence.watchlists import WatchlistRepository
+from desktop.qt.watchlist_session import WatchlistSession
 from desktop.widgets.insights import InsightsUi
 from desktop.widgets.main_window import MainWindow
+from desktop.widgets.watchlist_panel import WatchlistPanel
 from tests.conftest import TIMEOUT_S
 
 WAIT_MS = int(TIMEOUT_S * 1000)
 SYMBOLS = ["AAPL.US", "MSFT.US", "00700.HK"]
 
 
-@pytest.fixture
-def ui(qtbot: QtBot) -> Iterator[InsightsUi]:
-    book = QuoteBook()
-    model = QuoteTableModel(book)
-    model.set_symbols(SYMBOLS)
+def board_window(book: QuoteBook, folder: Path) -> MainWindow:
+    """A main window over one saved list holding SYMBOLS, priced from `book`."""
+    repo = WatchlistRepository(Database(folder / "q.db"))
+    repo.create("Mine", SYMBOLS)
+    session = WatchlistSession(repo, book)
     for symbol in SYMBOLS:
         book.apply_reference(
             ReferenceData(symbol, prev_close=Decimal(100), last=Decimal(101), turnover=Decimal(5)),
             0.0,
         )
-    model.refresh(book.take_dirty(), 0.0)
-    window = MainWindow(model)
+    dirty = book.take_dirty()
+    for model in session.models():
+        model.refresh(dirty, 0.0)
+    return MainWindow(WatchlistPanel(session, SymbolMatcher(SymbolUniverse())))
+
+
+@pytest.fixture
+def ui(qtbot: QtBot, tmp_path: Path) -> Iterator[InsightsUi]:
+    book = QuoteBook()
+    window = board_window(book, tmp_path)
     qtbot.addWidget(window)
     made = InsightsUi(window, book, MinuteBarStore(), tray_available=False)
     window.show()
@@ -55,7 +69,8 @@ def test_the_view_menu_toggles_the_heatmap_and_alerts_docks(ui: InsightsUi, qtbo
 
 def test_a_rows_menu_offers_a_chart_and_a_new_alert(ui: InsightsUi) -> None:
     view = ui.window.watchlist_view()
-    actions = {action.text(): action for action in view.actions()}
+    assert view is not None
+    actions = {action.text(): action for action in ui.window.watchlists().row_actions()}
     assert {"Open Chart", "New Alert…"} <= set(actions)
     view.select_symbol("MSFT.US")
     actions["Open Chart"].trigger()
@@ -66,14 +81,15 @@ def test_a_rows_menu_offers_a_chart_and_a_new_alert(ui: InsightsUi) -> None:
 
 
 def test_activating_a_row_opens_its_chart(ui: InsightsUi) -> None:
-    ui.window.watchlist_view().symbolActivated.emit("00700.HK")
+    ui.window.watchlists().symbolActivated.emit("00700.HK")
     window = ui.charts.window("00700.HK")
     assert window is not None and window.isVisible()
 
 
 def test_a_heatmap_click_selects_the_row_in_the_watchlist(ui: InsightsUi) -> None:
     ui.heatmap.symbolSelected.emit("00700.HK")
-    assert ui.window.watchlist_view().current_symbol() == "00700.HK"
+    view = ui.window.watchlist_view()
+    assert view is not None and view.current_symbol() == "00700.HK"
 
 
 def test_a_submitted_alert_is_passed_on_and_the_alerts_dock_shows(
@@ -98,15 +114,13 @@ def test_a_firing_shows_a_toast_and_skips_a_missing_tray(ui: InsightsUi) -> None
 
 
 def test_the_heatmap_shares_the_right_edge_with_a_docked_ladder_and_comes_to_the_front(
-    qtbot: QtBot,
+    qtbot: QtBot, tmp_path: Path
 ) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QDockWidget, QLabel
 
     book = QuoteBook()
-    model = QuoteTableModel(book)
-    model.set_symbols(SYMBOLS)
-    window = MainWindow(model)
+    window = board_window(book, tmp_path)
     qtbot.addWidget(window)
     ladder = QDockWidget("Depth Ladder", window)
     ladder.setWidget(QLabel("ladder"))
