@@ -1,5 +1,6 @@
 """Command line: `quoteboard` starts the app; `--smoke N` runs it headless-checkable for N seconds;
-`quoteboard lists | export NAME | import FILE` script the watchlists (see `desktop.persistence.list_io`).
+`quoteboard lists | export NAME | import FILE` script the watchlists (see `desktop.persistence.list_io`);
+`quoteboard token set|status|clear` manages the API token in the OS keyring.
 """
 
 from __future__ import annotations
@@ -65,13 +66,45 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--speed", type=float, default=1.0, help="with --replay: this many times faster"
     )
-    _add_list_commands(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_list_commands(commands)
+    _add_token_commands(commands)
     return parser
 
 
-def _add_list_commands(parser: argparse.ArgumentParser) -> None:
+def _add_token_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`quoteboard token set|status|clear` (the token itself is read from stdin, never argv)."""
+    token = commands.add_parser(
+        "token",
+        help="store, check or remove the API token in the OS keyring",
+        description="Manage the AllTick API token in the OS keyring. QUOTEBOARD_TOKEN in the "
+        "environment overrides the keyring for one run.",
+    )
+    actions = token.add_subparsers(dest="token_action", metavar="ACTION", required=True)
+    setter = actions.add_parser(
+        "set",
+        help="read the token from standard input (a hidden prompt, or a pipe) and store it",
+    )
+    setter.add_argument("stray", nargs="*", help=argparse.SUPPRESS)
+    actions.add_parser("status", help="say whether a token is stored, and where (never the token)")
+    actions.add_parser("clear", help="remove the stored token")
+
+
+def _run_token_command(args: argparse.Namespace) -> int:
+    if getattr(args, "stray", None):
+        # Not echoed back: the argument may be the token itself.
+        build_parser().error(
+            "`quoteboard token set` takes no arguments: it reads the token from standard "
+            "input, so it never lands in shell history or the process list. Run it and paste "
+            'the token, or pipe it in: printf %s "$TOKEN" | quoteboard token set'
+        )
+    from desktop.persistence.token_cli import run_token_command
+
+    return run_token_command(args.token_action)
+
+
+def _add_list_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`lists`, `export`, `import`: scripts edit watchlists, also while the app runs."""
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     data_dir = argparse.ArgumentParser(add_help=False)  # `--data-dir` also after the command
     data_dir.add_argument("--data-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS)
     commands.add_parser("lists", parents=[data_dir], help="print each watchlist: NAME<TAB>COUNT")
@@ -105,6 +138,8 @@ def _run_list_command(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `quoteboard` console script."""
     args = build_parser().parse_args(argv)
+    if args.command == "token":
+        return _run_token_command(args)
     if args.command is not None:
         return _run_list_command(args)
     if args.dump and args.smoke is None:

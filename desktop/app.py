@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
 from desktop.app_recording import AppRecording, FeedTarget, replay_target
+from desktop.control.feed_source import FeedSource
+from desktop.control.settings_controller import SettingsController
 from desktop.domain.feed_status import FeedStatus
 from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.quote_book import QuoteBook
@@ -28,7 +30,6 @@ from desktop.domain.symbol_universe import SymbolUniverse
 from desktop.domain.symbols import Symbol
 from desktop.feed.redact import redact
 from desktop.feed.service import FeedService
-from desktop.persistence.credentials import load_token
 from desktop.persistence.database import Database, DatabaseTooNew
 from desktop.persistence.layouts import LayoutRepository
 from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
@@ -51,7 +52,9 @@ __all__ = [
     "FeedSubscriptions",
     "OpenedDatabase",
     "QuoteBoardApp",
+    "configure_logging",
     "open_database",
+    "redacting_handler",
     "run",
 ]
 
@@ -144,11 +147,24 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
+class _RedactingFormatter(logging.Formatter):
+    """Redacts the finished line too: tracebacks and stack info are formatted after filters run."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def redacting_handler(stream: Any = None) -> logging.Handler:
+    """The app's log handler: stderr (or `stream`), every record and traceback redacted."""
+    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler.addFilter(_RedactingFilter())
+    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
 def configure_logging(level: str) -> None:
     """Log to stderr, redacted."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(_RedactingFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler = redacting_handler()
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(getattr(logging, level.upper(), logging.WARNING))
@@ -170,6 +186,8 @@ class QuoteBoardApp:
         self.recording: AppRecording | None = None
         self.exchange_sessions: SessionSource | None = None
         self.insights: Insights | None = None
+        self.feed_settings: SettingsController | None = None
+        self._source: FeedSource | None = None
         self._done = asyncio.Event()
 
     # -- error accounting ---------------------------------------------------------------------
@@ -189,29 +207,49 @@ class QuoteBoardApp:
 
     # -- start-up -----------------------------------------------------------------------------
     def _feed_endpoint(self, first: bool = True) -> FeedTarget:
-        """The real provider when asked for, a replay with --replay (at start), else the demo."""
-        symbols: list[Symbol] = []  # a live feed streams what the watchlists hold
+        """A replay with --replay (at start), else what Settings ask for: AllTick or the demo."""
         if self.args.replay is not None and first:
             try:
                 return replay_target(self.args.replay, None, None, self.args.speed)
             except RecordingError as exc:
                 raise SystemExit(f"--replay: {exc}") from None
-        if self.args.feed_url and self.smoke is None:
-            lookup = load_token()
-            if not lookup.token:
-                raise SystemExit(
-                    "--feed-url needs an API token: set QUOTEBOARD_TOKEN or store one in the "
-                    "OS keyring (service 'quoteboard', user 'alltick-token')."
-                    + (f" {lookup.problem}" if lookup.problem else "")
-                )
-            plan = Plan(self.args.plan or "basic")
-            return FeedTarget(self.args.feed_url, lookup.token, False, plan, symbols)
+        if self.feed_settings is not None:
+            source = self.feed_settings.desired_source()
+        else:
+            source = FeedSource.simulator(Plan(self.args.plan or "professional"))
+        self._source = source
+        return self._target(source)
+
+    def _target(self, source: FeedSource) -> FeedTarget:
+        """The feed for `source`; blocks while a demo simulator starts (call it in a thread)."""
+        symbols: list[Symbol] = []  # a live feed streams what the watchlists hold
+        if not source.demo:  # AllTick: the stock WS path on the host; REST is derived from it
+            return FeedTarget(source.ws_url, source.token, False, source.plan, symbols)
         seed = self.args.seed if self.args.seed is not None else int(time.time())
         # Demo lists may hold any code the search offers: the simulator invents the ones it lacks.
         simulator = EmbeddedSimulator(SimulatorConfig(seed=seed, synthesise_unknown=True))
         endpoints = simulator.start()
-        plan = Plan(self.args.plan or "professional")
-        return FeedTarget(endpoints.ws_url, endpoints.token, True, plan, symbols, simulator)
+        return FeedTarget(endpoints.ws_url, endpoints.token, True, source.plan, symbols, simulator)
+
+    # -- the feed as Settings see it (issue 7: `FeedControl`) -------------------------------------
+    def current_source(self) -> FeedSource | None:
+        """What streams now (None while paused or replaying)."""
+        return self._source
+
+    async def use_source(self, source: FeedSource) -> None:
+        """Switch the board to `source` (Settings' Save, start-up, a probe's resume)."""
+        target = await asyncio.to_thread(self._target, source)
+        await self.switch_feed(target)
+        self._source = source
+        if not source.demo and self.exchange_sessions is None:
+            self._load_sessions(self.monitor)  # ≈ 0.75 s, off the GUI thread
+
+    async def pause_feed(self) -> None:
+        """Stop streaming until the next `use_source` (a probe needs the token's connection)."""
+        self._source = None
+        if self.insights is not None:
+            await self.insights.detach_feed()
+        await self._stop_feed()
 
     async def run(self) -> int:
         """Build everything, show the window, stream until quit (or the smoke time), shut down."""
@@ -230,7 +268,7 @@ class QuoteBoardApp:
         sys.excepthook = self._excepthook
         qapp.setQuitOnLastWindowClosed(False)
 
-        target = self._feed_endpoint()
+        target = self._feed_endpoint() if self.args.replay is not None else None
         opened = open_database(self.args.data_dir, throwaway=self.smoke is not None)
         db = opened.db
         repo = WatchlistRepository(db)
@@ -272,11 +310,11 @@ class QuoteBoardApp:
 
         # -- reliability (issue 3): row notes, reconnect banner, freshness, market hours -------
         # The demo simulator and a replay trade around the clock: they are judged by its clock.
-        sessions: SessionSource | None = AlwaysOpen() if target.demo else None
+        # switch_feed gives the monitor the clock of each feed (exchange hours once loaded).
         self.monitor = monitor = FreshnessMonitor(
             self.book,
             rows,
-            FreshnessJudge(sessions),
+            FreshnessJudge(None),
             not_streaming=lambda: set(self.service.notes()) if self.service else set(),
         )
         monitor.staleCountChanged.connect(
@@ -303,6 +341,14 @@ class QuoteBoardApp:
         from desktop.app_insights import Insights
 
         self.insights = insights = Insights(self.book, session, window, bridge, db)
+        # -- API token and provider (issue 7): QUOTEBOARD_TOKEN or the keyring; provider, plan and
+        # host in app_state; a 401 opens Settings; Save switches demo <-> live without a restart.
+        plan = Plan(self.args.plan) if self.args.plan else None
+        self.feed_settings = settings = SettingsController(
+            window, self, db, plan_override=plan, feed_url_override=self.args.feed_url
+        )
+        window.settingsRequested.connect(lambda: settings.open_dialog())
+        bridge.statusChanged.connect(settings.on_status)
         window.show()
         ladders.restore(layouts.load(DEPTH_KIND))  # after the main window (AetherSDR #3324)
         insights.start()  # alerts, and the chart windows (after the main window, like ladders)
@@ -313,16 +359,23 @@ class QuoteBoardApp:
         bridge.start()
         monitor.start()
         backlog.start()
-        await self.switch_feed(target)
+        if target is not None:  # --replay; Settings still find the token for Stop Replay
+            await self.switch_feed(target)
+            if self.smoke is None:
+                await settings.start(switch=False)
+        elif self.smoke is not None:  # smoke mode: the built-in simulator, never the keyring
+            await self.use_source(FeedSource.simulator(plan or Plan.PROFESSIONAL))
+        else:
+            await settings.start()
         view = panel.current_view()
         first = view.list_model().symbol_at(0) if view is not None else None
         if view is not None and first is not None:
             view.select_symbol(first)  # the ladder dock follows the selection from the start
-        if sessions is None:  # after the first paint: ≈ 0.75 s, off the GUI thread
-            self._load_sessions(monitor)
         if self.smoke is not None:
             loop.call_later(self.smoke, self._done.set)
         await self._done.wait()
+
+        await settings.close()
 
         bridge.flush()
         bridge.stop()
@@ -363,6 +416,7 @@ class QuoteBoardApp:
     # -- switching feeds (replay, issue 10) ---------------------------------------------------
     async def switch_feed(self, target: FeedTarget | None) -> None:
         """Stream from `target` (None: the normal feed): the old feed stops, the rows reset."""
+        self._source = None  # `use_source` (or `_feed_endpoint` for Stop Replay) sets it again
         if self.insights is not None:
             await self.insights.detach_feed()
         await self._stop_feed()

@@ -1,15 +1,20 @@
-"""Shared test set-up: headless Qt, one timeout constant, and the system-service switch."""
+"""Shared test set-up: headless Qt, one timeout constant, the system-service switch, and a fake keyring."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
+import keyring  # noqa: E402
 import pytest  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+from keyring.backends import fail  # noqa: E402
+from keyring.errors import PasswordDeleteError  # noqa: E402
 
 #: Every wait in the suite scales from this (QB_TEST_TIMEOUT_SCALE=3 on a slow machine).
 TIMEOUT_SCALE = float(os.environ.get("QB_TEST_TIMEOUT_SCALE", "1"))
@@ -36,3 +41,54 @@ async def wait_until(
         if loop.time() > deadline:
             raise AssertionError(f"timed out after {within:g} s waiting for {what}")
         await asyncio.sleep(0.005)
+
+
+class MemoryKeyring(KeyringBackend):
+    """An in-memory keyring backend for tests: records calls, can fail or block on demand."""
+
+    priority = 1.0  # type: ignore[assignment]  # (keyring declares it as a class property)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+        self.calls: list[str] = []
+        self.fail_with: BaseException | None = None
+        self.gate: threading.Event | None = None
+        """When set, every call waits for it (a keyring stuck on an unlock prompt)."""
+
+    def _enter(self, operation: str) -> None:
+        self.calls.append(operation)
+        if self.gate is not None:
+            self.gate.wait()
+        if self.fail_with is not None:
+            raise self.fail_with
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self._enter("get")
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._enter("set")
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self._enter("delete")
+        if (service, username) not in self.store:
+            raise PasswordDeleteError("not found")
+        del self.store[(service, username)]
+
+
+@pytest.fixture(autouse=True)
+def _never_the_real_keyring() -> Iterator[None]:
+    """No test reads or writes the developer's real keyring: the default is "no keyring"."""
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(fail.Keyring())
+
+
+@pytest.fixture
+def memory_keyring() -> MemoryKeyring:
+    """An empty in-memory keyring, active for this test."""
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    return ring

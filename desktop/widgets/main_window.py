@@ -33,6 +33,8 @@ class MainWindow(QMainWindow):
     """The user quit (File → Quit, Ctrl+Q, or closing this window): app.py shuts down."""
     popOutRequested = Signal(str)
     """Open a depth window for this symbol (Ctrl+D, or the watchlist row's context menu)."""
+    settingsRequested = Signal()
+    """File → Settings… (provider, plan, host, API token): app.py opens the settings dialog."""
 
     def __init__(self, watchlists: WatchlistPanel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +64,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        settings_action = QAction("&Settings…", self)
+        settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        settings_action.triggered.connect(self.settingsRequested.emit)
+        file_menu.addAction(settings_action)
         file_menu.addActions(self._watchlists.file_actions())
         file_menu.addSeparator()
         # -- recording and replay (issue 10): intents for app.py, REC and REPLAY badges --------

@@ -74,6 +74,18 @@ def test_quit_and_closing_the_window_ask_the_app_to_quit(window: MainWindow, qtb
         window.close()
 
 
+def test_file_settings_asks_the_app_to_open_the_settings_dialog(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    file_menu = window.menuBar().actions()[0].menu()
+    assert file_menu is not None
+    settings = next(a for a in file_menu.actions() if a.text().replace("&", "") == "Settings…")
+    assert settings.shortcut().toString() == "Ctrl+,"
+    assert settings.menuRole() is settings.MenuRole.PreferencesRole
+    with qtbot.waitSignal(window.settingsRequested, timeout=WAIT_MS):
+        settings.trigger()
+
+
 def test_view_menu_actions_freeze_order_and_restore_watchlist_order(window: MainWindow) -> None:
     view = window.watchlist_view()
     assert view is not None
