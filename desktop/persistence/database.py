@@ -245,7 +245,7 @@ class Database:
             )
 
     def close(self) -> None:
-        """Checkpoint and close."""
-        with contextlib.suppress(sqlite3.Error):
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Close; SQLite checkpoints the WAL itself when the last connection goes. An explicit
+        TRUNCATE checkpoint here would look like a commit to every other open connection
+        (`PRAGMA data_version`), and the app would reload its watchlists for nothing."""
         self.conn.close()

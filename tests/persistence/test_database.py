@@ -78,3 +78,20 @@ def test_app_state_round_trips_and_transactions_roll_back(tmp_path: Path) -> Non
         raise RuntimeError("boom")
     assert db.get_state("k") is None
     db.close()
+
+
+def test_closing_a_second_connection_does_not_look_like_a_commit_to_the_first(
+    tmp_path: Path,
+) -> None:
+    first = Database(tmp_path / "q.db")
+    first.set_state("x", "1")
+
+    def version() -> int:
+        return int(first.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    before = version()
+    second = Database(tmp_path / "q.db")
+    assert second.get_state("x") == "1"
+    second.close()
+    assert version() == before  # nothing was committed: no spurious "changed outside" reload
+    first.close()
