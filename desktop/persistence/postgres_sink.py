@@ -14,12 +14,10 @@ import logging
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.recording import (
     RECORDING_FORMAT,
     EventKind,
     Retention,
-    encode_levels,
     redact_dsn,
 )
 from desktop.persistence.tick_sink import (
@@ -28,6 +26,7 @@ from desktop.persistence.tick_sink import (
     PruneResult,
     RecordedItem,
     SinkUnavailable,
+    batch_rows,
 )
 
 if TYPE_CHECKING:
@@ -240,73 +239,16 @@ class PostgresTickSink:
         import psycopg
 
         conn = self._connection()
-        counts = BatchCounts()
+        events, refs, counts = batch_rows(items, str, lambda value: value)
         try:
             with conn.transaction(), conn.cursor() as cur:
-                refs: list[tuple[object, ...]] = []
                 with cur.copy(_COPY_EVENTS) as copy:
-                    for recv_ms, event in items:
-                        kind = type(event)
-                        if kind is Tick:
-                            tick: Tick = event  # type: ignore[assignment]
-                            copy.write_row(
-                                (
-                                    recv_ms,
-                                    int(EventKind.TRADE),
-                                    tick.symbol,
-                                    tick.ts_ms,
-                                    tick.seq,
-                                    tick.price,
-                                    tick.volume,
-                                    tick.turnover,
-                                    int(tick.side),
-                                    None,
-                                    None,
-                                )
-                            )
-                            counts.ticks += 1
-                        elif kind is DepthSnapshot:
-                            book: DepthSnapshot = event  # type: ignore[assignment]
-                            copy.write_row(
-                                (
-                                    recv_ms,
-                                    int(EventKind.DEPTH),
-                                    book.symbol,
-                                    book.ts_ms,
-                                    book.seq,
-                                    None,
-                                    None,
-                                    None,
-                                    None,
-                                    encode_levels(book.bids),
-                                    encode_levels(book.asks),
-                                )
-                            )
-                            counts.depth += 1
-                        elif kind is ReferenceData:
-                            ref: ReferenceData = event  # type: ignore[assignment]
-                            refs.append(
-                                (
-                                    recv_ms,
-                                    ref.symbol,
-                                    ref.name,
-                                    ref.lot_size,
-                                    ref.prev_close,
-                                    ref.open,
-                                    ref.high,
-                                    ref.low,
-                                    ref.volume,
-                                    ref.turnover,
-                                    ref.last,
-                                    ref.last_time_ms,
-                                    ref.as_of_ms,
-                                )
-                            )
+                    for values in events:
+                        copy.write_row(values)
                 if refs:
                     with cur.copy(_COPY_REFS) as copy:
                         for values in refs:
                             copy.write_row(values)
-                    counts.references = len(refs)
                 if counts.ticks or counts.depth:
                     row = cur.execute("SELECT currval('qb_events_id_seq')").fetchone()
                     counts.last_id = int(row[0]) if row else 0

@@ -8,12 +8,14 @@ the recorder pauses, keeps the batch, and retries.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
+from typing import Protocol, TypeVar
 
 import msgspec
 
-from desktop.domain.recording import MarketEvent, Retention
+from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
+from desktop.domain.recording import EventKind, MarketEvent, Retention, encode_levels
 
 __all__ = [
     "BatchCounts",
@@ -23,6 +25,7 @@ __all__ = [
     "SinkUnavailable",
     "TickReader",
     "TickSink",
+    "batch_rows",
 ]
 
 RecordedItem = tuple[int, MarketEvent]
@@ -47,6 +50,51 @@ class BatchCounts(msgspec.Struct):
     references: int = 0
     last_id: int = 0
     """The id of the last event written (its position in the recorded order)."""
+
+
+_Key = TypeVar("_Key")
+
+
+def batch_rows(
+    items: Sequence[RecordedItem],
+    symbol_key: Callable[[str], _Key],
+    number: Callable[[Decimal | None], object],
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], BatchCounts]:
+    """One batch as table rows, the same for every sink: events (trades and books, in received
+    order) and references. `symbol_key` stores a symbol (an id, or the text); `number` a price."""
+    events: list[tuple[object, ...]] = []
+    refs: list[tuple[object, ...]] = []
+    counts = BatchCounts()
+    for recv_ms, event in items:
+        if isinstance(event, Tick):
+            events.append(
+                (
+                    recv_ms, int(EventKind.TRADE), symbol_key(event.symbol), event.ts_ms,
+                    event.seq, number(event.price), event.volume, number(event.turnover),
+                    int(event.side), None, None,
+                )
+            )  # fmt: skip
+            counts.ticks += 1
+        elif isinstance(event, DepthSnapshot):
+            events.append(
+                (
+                    recv_ms, int(EventKind.DEPTH), symbol_key(event.symbol), event.ts_ms,
+                    event.seq, None, None, None, None,
+                    encode_levels(event.bids), encode_levels(event.asks),
+                )
+            )  # fmt: skip
+            counts.depth += 1
+        elif isinstance(event, ReferenceData):
+            refs.append(
+                (
+                    recv_ms, symbol_key(event.symbol), event.name, event.lot_size,
+                    number(event.prev_close), number(event.open), number(event.high),
+                    number(event.low), event.volume, number(event.turnover), number(event.last),
+                    event.last_time_ms, event.as_of_ms,
+                )
+            )  # fmt: skip
+            counts.references += 1
+    return events, refs, counts
 
 
 class PruneResult(msgspec.Struct, frozen=True):

@@ -14,14 +14,14 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
-from desktop.domain.recording import RECORDING_FORMAT, EventKind, Retention, encode_levels
+from desktop.domain.recording import RECORDING_FORMAT, EventKind, Retention
 from desktop.persistence.tick_sink import (
     BatchCounts,
     ExportRow,
     PruneResult,
     RecordedItem,
     SinkUnavailable,
+    batch_rows,
 )
 
 __all__ = ["TICKS_FILENAME", "SqliteTickStore", "classify_sqlite_error"]
@@ -174,9 +174,6 @@ class SqliteTickStore:
         conn = self._connection()
         ids = self._symbol_ids
         new_ids: dict[str, int] = {}
-        events: list[tuple[object, ...]] = []
-        refs: list[tuple[object, ...]] = []
-        counts = BatchCounts()
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -191,64 +188,7 @@ class SqliteTickStore:
                         known = new_ids[symbol] = int(row[0])
                     return known
 
-                for recv_ms, event in items:
-                    kind = type(event)
-                    if kind is Tick:
-                        tick: Tick = event  # type: ignore[assignment]
-                        events.append(
-                            (
-                                recv_ms,
-                                EventKind.TRADE,
-                                symbol_id(tick.symbol),
-                                tick.ts_ms,
-                                tick.seq,
-                                str(tick.price),
-                                tick.volume,
-                                _text(tick.turnover),
-                                int(tick.side),
-                                None,
-                                None,
-                            )
-                        )
-                        counts.ticks += 1
-                    elif kind is DepthSnapshot:
-                        book: DepthSnapshot = event  # type: ignore[assignment]
-                        events.append(
-                            (
-                                recv_ms,
-                                EventKind.DEPTH,
-                                symbol_id(book.symbol),
-                                book.ts_ms,
-                                book.seq,
-                                None,
-                                None,
-                                None,
-                                None,
-                                encode_levels(book.bids),
-                                encode_levels(book.asks),
-                            )
-                        )
-                        counts.depth += 1
-                    elif kind is ReferenceData:
-                        ref: ReferenceData = event  # type: ignore[assignment]
-                        refs.append(
-                            (
-                                recv_ms,
-                                symbol_id(ref.symbol),
-                                ref.name,
-                                ref.lot_size,
-                                _text(ref.prev_close),
-                                _text(ref.open),
-                                _text(ref.high),
-                                _text(ref.low),
-                                ref.volume,
-                                _text(ref.turnover),
-                                _text(ref.last),
-                                ref.last_time_ms,
-                                ref.as_of_ms,
-                            )
-                        )
-                        counts.references += 1
+                events, refs, counts = batch_rows(items, symbol_id, _text)
                 if events:
                     conn.executemany(_INSERT_EVENT, events)
                     counts.last_id = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
