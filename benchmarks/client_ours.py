@@ -2,8 +2,12 @@
 
 FeedService (websockets, msgspec codec) → QuoteBook → StreamBridge flush at 25 Hz →
 QuoteTableModel → MainWindow with the WatchlistView, shown offscreen under qasync and sorted by
-Chg % (so throttled re-sorts run). The only addition is `StampingQuoteBook`, which remembers each
-applied tick's `tick_time` so every tick's latency to the model is measured, not a sample.
+Chg % (so throttled re-sorts run), with what a trader has on screen besides: the Trend column's
+sparklines and the minute bars fed by every trade and seeded from REST (`Insights`, with the
+alert center evaluating on every flush), the depth dock following the selected row and two
+pop-out depth ladders whose symbols stream full depth. The only addition is
+`StampingQuoteBook`, which remembers each applied tick's `tick_time` so every tick's latency to
+the model is measured, not a sample.
 """
 
 from __future__ import annotations
@@ -19,19 +23,28 @@ import msgspec
 import numpy as np
 
 from benchmarks.common import ControlBlock, benchmark_symbols
-from benchmarks.features import open_ladders, sparklines_shown
 from benchmarks.measure import RunMeasurement
-from desktop.domain.market_data import Tick
+from desktop.domain.market_data import DepthSnapshot, Tick
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Symbol
 
 
 class StampingQuoteBook(QuoteBook):
-    """A `QuoteBook` that also keeps the `tick_time` of every tick applied since the last take."""
+    """A `QuoteBook` that also keeps the `tick_time` of every tick applied since the last take,
+    and tells books that came from a REST snapshot (not from a frame) from pushed ones."""
 
     def __init__(self) -> None:
         super().__init__()
         self.stamps: list[int] = []
+        self.rest_books: dict[int, DepthSnapshot] = {}
+        """The books the REST client returned by `id()`, kept alive so no id is reused."""
+        self.rest_books_applied = 0
+
+    def apply_depth(self, depth: DepthSnapshot, now: float) -> None:
+        """Apply, counting the REST snapshots: they were never a frame on the socket."""
+        super().apply_depth(depth, now)
+        if id(depth) in self.rest_books:
+            self.rest_books_applied += 1
 
     def apply_tick(self, tick: Tick, now: float) -> None:
         """Apply, then remember the stamp."""
@@ -44,10 +57,23 @@ class StampingQuoteBook(QuoteBook):
         return stamps
 
 
+def _count_rest_books(rest: Any, book: StampingQuoteBook) -> None:
+    """Let `book` recognise the depth snapshots this REST client returns."""
+    fetch = rest.latest_books
+
+    async def latest_books(symbols: Any) -> list[DepthSnapshot]:
+        books: list[DepthSnapshot] = await fetch(symbols)
+        book.rest_books.update((id(depth), depth) for depth in books)
+        return books
+
+    rest.latest_books = latest_books
+
+
 async def _run(args: argparse.Namespace) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
+    from desktop.app_insights import Insights
     from desktop.domain.symbol_search import SymbolMatcher
     from desktop.domain.symbol_universe import SymbolUniverse
     from desktop.feed.service import FeedService
@@ -57,6 +83,7 @@ async def _run(args: argparse.Namespace) -> None:
     from desktop.qt.quote_columns import ColumnId
     from desktop.qt.stream_bridge import StreamBridge
     from desktop.qt.watchlist_session import WatchlistSession
+    from desktop.widgets.depth_windows import DepthWindowManager
     from desktop.widgets.main_window import MainWindow
     from desktop.widgets.watchlist_panel import WatchlistPanel
 
@@ -65,24 +92,37 @@ async def _run(args: argparse.Namespace) -> None:
     names = benchmark_symbols(args.symbols)
     symbols = [Symbol.parse(name) for name in names]
     book = StampingQuoteBook()
-    repo = WatchlistRepository(Database(Path(":memory:")))  # one list, nothing kept
+    db = Database(Path(":memory:"))  # one list, no alerts, nothing kept
+    repo = WatchlistRepository(db)
     list_id = repo.create("Benchmark", names).id
     session = WatchlistSession(repo, book)
-    window = MainWindow(WatchlistPanel(session, SymbolMatcher(SymbolUniverse())))
+    panel = WatchlistPanel(session, SymbolMatcher(SymbolUniverse()))
+    window = MainWindow(panel)
     window.resize(1280, 760)
     model = session.model(list_id)
     view = window.watchlist_view()
     assert model is not None and view is not None
     view.sortByColumn(int(ColumnId.CHANGE_PCT), Qt.SortOrder.DescendingOrder)
-    # REST unpaced: the simulator's batch-kline is GET-only, so the client falls back to one
-    # /kline per symbol, which at the plan's pacing would take a minute for 1,000 symbols.
+    # REST unpaced: 1,000 symbols' static info and minute bars at the plan's pacing would take
+    # minutes; the measured window starts once every symbol is named and its history seeded.
     profile = msgspec.structs.replace(PLANS[Plan.PROFESSIONAL], rest_interval_s=0.0)
     url = f"ws://127.0.0.1:{args.port}/quote-stock-b-ws-api"
     service = FeedService(book, url, "bench", profile)
-    bridge = StreamBridge(book, model, lambda: service.stats().frames)
+    _count_rest_books(service.rest, book)
+    bridge = StreamBridge(book, session.models(), lambda: service.stats().frames)
+    ladders = DepthWindowManager(book, bridge, main_window=window)
+    window.install_depth_dock(ladders.dock(), ladders.watchlist_group_menu(window))
+    panel.currentSymbolChanged.connect(ladders.follow_selection)
+    insights = Insights(book, session, window, bridge, db, tray_available=False)
     window.show()
-    ladders = open_ladders(window, names[:2]) if args.ladders else []
-    service.set_symbols(symbols, [Symbol.parse(s) for s in ladders])
+    insights.start()
+    view.select_symbol(names[0])  # the dock follows it, as when the app starts
+    if args.ladders:
+        for name in names[1:3]:
+            ladders.pop_out(name)
+    depth = [Symbol.parse(name) for name in ladders.ladder_symbols()]
+    service.set_symbols(symbols, depth)
+    insights.attach_feed(service.rest, names, None)
 
     control = ControlBlock(Path(args.control))
 
@@ -90,18 +130,24 @@ async def _run(args: argparse.Namespace) -> None:
         return service.stats().frames
 
     def ready() -> bool:
-        return all((state := book.get(name)) is not None and state.name for name in names)
+        named = all((state := book.get(name)) is not None and state.name for name in names)
+        return named and not insights.history.pending()
 
     def extra() -> dict[str, Any]:
         conns = service._connections
         codec_replies = sum(c.codec.stats.replies + c.codec.stats.unknown_cmd for c in conns)
         counters = book.counters
-        applied = counters.ticks + counters.depth_updates
+        applied = counters.ticks + counters.depth_updates - book.rest_books_applied
         return {
             "lost": service.stats().frames - codec_replies - applied,
             "bad_frames": service.stats().bad_frames,
             "duplicates": counters.duplicates,
-            "features": {"sparklines": sparklines_shown(model), "ladders": len(ladders)},
+            "features": {
+                "sparklines": sum(1 for name in names if insights.sparklines.version(name)),
+                "ladders": len(ladders.windows()),
+                "depth_symbols": len(depth),
+                "history_seeded": insights.history.seeded,
+            },
         }
 
     measurement = RunMeasurement(
