@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from desktop.domain.alerts import AlertLogEntry, AlertRule, describe
+from desktop.qt.plain_text import plain_tooltip
 
 __all__ = ["RULE_ID_ROLE", "AlertLogModel", "AlertRulesModel", "clock_text"]
 
@@ -208,7 +209,7 @@ class AlertLogModel(QAbstractTableModel):
                 return clock_text(entry.fired_at)
             return entry.symbol if c == 1 else entry.message
         if role == _TOOLTIP and c == 2:
-            return entry.message
+            return plain_tooltip(entry.message)
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

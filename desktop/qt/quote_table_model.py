@@ -14,6 +14,7 @@ from desktop.domain.formatting import market_of
 from desktop.domain.quote_book import QuoteBook, QuoteState
 from desktop.domain.sparklines import SparklineStore
 from desktop.domain.symbols import Market
+from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.quote_columns import (
     BELL,
     DIM_BRUSH,
@@ -655,8 +656,8 @@ class QuoteTableModel(QAbstractTableModel):
         if role == _TOOLTIP:
             tip = row.tooltips.get(c)
             if c == _SYMBOL and row.badge_note:
-                return f"{tip}\n{row.badge_note}" if tip else row.badge_note
-            return tip
+                tip = f"{tip}\n{row.badge_note}" if tip else row.badge_note
+            return plain_tooltip(tip) if tip else None  # names come from the network
         if role == SYMBOL_ROLE:
             return row.symbol
         if role == SPARK_ROLE:

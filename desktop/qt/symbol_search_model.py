@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 )
 
 from desktop.domain.symbol_search import MatchKind, SearchHit, SymbolMatcher
+from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.symbol_mime import SYMBOLS_MIME, TEXT_MIME, symbols_mime
 
 __all__ = ["DETAIL_ROLE", "NAME_ROLE", "ON_LIST_ROLE", "SYMBOL_ROLE", "SymbolSearchModel"]
@@ -100,7 +101,7 @@ class SymbolSearchModel(QAbstractListModel):
             return hit.code in self._on_list
         if role == _TOOLTIP:
             zh = hit.listing.name_zh if hit.listing else ""
-            return "\n".join(p for p in (hit.code, hit.name, zh) if p)
+            return plain_tooltip("\n".join(p for p in (hit.code, hit.name, zh) if p))
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.qt.depth_ladder_cells import TEXT_BRUSH, LadderColumn
 from desktop.qt.depth_model import DepthLadderModel
+from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
 from desktop.widgets.depth_delegate import DepthLadderDelegate
 
@@ -230,7 +231,7 @@ class DepthLadder(QWidget):
         summary = self._model.summary()
         self._symbol.setText(summary.symbol or "—")
         self._name.setText(summary.name)
-        self._name.setToolTip(summary.name)
+        self._name.setToolTip(plain_tooltip(summary.name) if summary.name else "")
         glyph = UP_GLYPH if summary.tick_dir > 0 else DOWN_GLYPH if summary.tick_dir < 0 else ""
         self._last.setText(f"{summary.last} {glyph}".strip() or "—")
         self._last.setPalette(self._last_palettes[summary.tick_dir if summary.last else 0])

@@ -9,7 +9,6 @@ the signed % change, so colour is never the only cue. It reads the book at most 
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from desktop.domain.formatting import format_change_pct, format_price, format_volume, market_of
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.treemap import Rect, squarify
+from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
 from desktop.qt.quote_table_model import QuoteTableModel
 
@@ -279,8 +279,7 @@ class HeatmapWidget(QWidget):
             )
         lines.append(f"Turnover {format_volume(state.turnover)} {market.currency}")
         # Names come from the network: escape them and say it is rich text, so none is rendered.
-        text = "<qt>" + "<br>".join(html.escape(line) for line in lines) + "</qt>"
-        QToolTip.showText(event.globalPosition().toPoint(), text, self)
+        QToolTip.showText(event.globalPosition().toPoint(), plain_tooltip("\n".join(lines)), self)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Lay out again for the new size (at once: the old layout would be wrong)."""

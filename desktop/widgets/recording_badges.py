@@ -7,12 +7,11 @@ like DEMO DATA, makes it impossible to mistake a replayed session for the live m
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from desktop.domain.recording import RecordingState, RecordingStatus
+from desktop.qt.plain_text import plain_tooltip
 
 __all__ = ["RecordingIndicator", "ReplayBadge"]
 
@@ -26,7 +25,7 @@ _REPLAY_STYLE = (
 
 def _tooltip(lines: list[str]) -> str:
     """Plain text shown literally (paths and server messages may contain < or &)."""
-    return "<qt>" + "<br>".join(html.escape(line) for line in lines) + "</qt>"
+    return plain_tooltip("\n".join(lines))
 
 
 class RecordingIndicator(QWidget):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import time
 
 from PySide6.QtCore import Qt, QTimer
@@ -10,6 +9,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
 
 from desktop.domain.feed_status import FeedState, FeedStatus
+from desktop.qt.plain_text import plain_tooltip
 
 __all__ = ["FeedStatusBar", "state_color"]
 
@@ -37,11 +37,6 @@ _DEMO_STYLE = (
 def state_color(state: FeedState) -> QColor:
     """Indicator colour of a feed state: green live, amber in between, red down."""
     return QColor(_COLORS[state])
-
-
-def _rich_tooltip(text: str) -> str:
-    """Show network-provided text literally: escape it and force rich-text mode with <qt>."""
-    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 class FeedStatusBar(QStatusBar):
@@ -115,7 +110,7 @@ class FeedStatusBar(QStatusBar):
             details.append(f"{status.stale} symbols have not updated recently")
         if status.demo:
             details.append("Demo data from the built-in simulator")
-        self._indicator.setToolTip(_rich_tooltip("\n".join(details)))
+        self._indicator.setToolTip(plain_tooltip("\n".join(details)))
         self._update_demo()
 
     def set_rate(self, msgs_per_s: float) -> None:

@@ -427,8 +427,18 @@ def test_tooltips_give_exact_volume_and_turnover_and_the_full_name(market: Marke
     volume = model.index(row, int(ColumnId.VOLUME)).data(tooltip)
     assert "Volume 1,000 shares" in volume
     assert "Turnover 189,840 USD" in volume
-    assert model.index(row, int(ColumnId.NAME)).data(tooltip) == "Apple Inc."
+    assert model.index(row, int(ColumnId.NAME)).data(tooltip) == "<qt>Apple Inc.</qt>"
     assert "Apple Inc." in model.index(row, int(ColumnId.SYMBOL)).data(tooltip)
+
+
+def test_a_name_from_the_network_that_looks_like_markup_is_escaped_in_tooltips(
+    market: Market,
+) -> None:
+    market.reference("MSFT.US", "415.26", "420.00", "<b>Micro</b> & Soft")
+    market.flush(1.0)
+    row = market.model.row_of("MSFT.US")
+    tip = market.model.index(row, int(ColumnId.NAME)).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "<qt>&lt;b&gt;Micro&lt;/b&gt; &amp; Soft</qt>"
 
 
 def test_headers_give_titles_first_click_order_and_the_sort_arrow(market: Market) -> None:
@@ -523,7 +533,7 @@ def test_an_alert_badge_rides_on_the_symbol_cell_with_its_note_in_the_tooltip(
     assert market.cell("AAPL.US", ColumnId.SYMBOL).badge == BADGE_FIRED
     assert market.text("AAPL.US", ColumnId.SYMBOL) == f"AAPL.US {BELL}"
     tip = market.model.index(row, symbol_col).data(Qt.ItemDataRole.ToolTipRole)
-    assert tip.endswith("\nAlert fired at 10:00:00")
+    assert tip.endswith("<br>Alert fired at 10:00:00</qt>")
     market.model.set_badge("AAPL.US", BADGE_ARMED)
     assert market.model.badge("AAPL.US") == BADGE_ARMED
     market.model.set_badge("AAPL.US", 0)
