@@ -11,11 +11,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.markdown import format_markdown
 from benchmarks.report import format_table, machine_info, ratios
 from benchmarks.runner import RunSpec, run_once
 
 RESULTS = Path(__file__).parent / "results"
-FULL_RATES = [250, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000]
+FULL_RATES = [250, 500, 1000, 2000, 5000, 10000, 20000, 30000, 50000, 100000]
 FULL_SYMBOLS = [500, 1000, 2000]
 QUICK_RATES = [500, 5000]
 QUICK_SYMBOLS = [500]
@@ -107,12 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1) + "\n")
+    out.with_suffix(".md").write_text(format_markdown(report))  # the README's tables
     print(format_table(report))
     try:
         from benchmarks.plot import draw_plot
 
         png = draw_plot(report, out.with_suffix(".png"))
-        print(f"\nwrote {out} and {png}")
+        print(f"\nwrote {out}, {out.with_suffix('.md')} and {png}")
     except ImportError as exc:  # pragma: no cover - PySide6 is a dependency
         print(f"\nwrote {out} (no plot: {exc})")
     failed = [r for rs in results.values() for r in rs if r.get("error")]
