@@ -36,6 +36,7 @@ def run_ladder(
     warmup_s: float,
     window_s: float,
     log: Any = sys.stderr,
+    profile_dir: Path | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Every (system, universe, rate); a system stops climbing after two collapsed rates."""
     results: dict[str, list[dict[str, Any]]] = {system: [] for system in systems}
@@ -48,7 +49,9 @@ def run_ladder(
                     skipped.update(skipped="collapsed at two lower rates", sustained=False)
                     results[system].append(skipped)
                     continue
-                spec = RunSpec(system, float(rate), symbols, warmup_s, window_s)
+                spec = RunSpec(
+                    system, float(rate), symbols, warmup_s, window_s, profile_dir=profile_dir
+                )
                 print(f"  {system:8} {symbols:5} symbols {rate:7} ticks/s …", end="", file=log)
                 log.flush()
                 result = run_once(spec)
@@ -69,6 +72,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, help="measured window per run")
     parser.add_argument("--warmup", type=float, help="warm-up per run before the window")
     parser.add_argument("--out", type=Path, help="JSON path (default results/latest.json)")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="run each client under py-spy; stacks to DIR (summarise: python -m benchmarks.profile)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     quick = args.quick
@@ -90,7 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     machine = machine_info()
     print(f"Quote Board benchmark on {machine['cpu']} ({machine['cores']} cores)", file=sys.stderr)
-    results = run_ladder(systems, universes, rates, warmup_s, window_s)
+    if args.profile is not None:
+        if not Path(sys.executable).with_name("py-spy").exists():
+            parser.error("--profile needs py-spy beside this Python: pip install -e '.[bench]'")
+        args.profile.mkdir(parents=True, exist_ok=True)
+    results = run_ladder(systems, universes, rates, warmup_s, window_s, profile_dir=args.profile)
     report: dict[str, Any] = {
         "generated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "command": "make bench-quick" if quick else "make bench",

@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,14 @@ class RunSpec:
     warmup_s: float
     window_s: float
     ladders: bool = True
+    profile_dir: Path | None = None
+    """When set, the client runs under py-spy and its stacks go to a file in this folder."""
+
+    def profile_path(self) -> Path | None:
+        """Where this run's collapsed stacks go (`benchmarks.profile` summarises them)."""
+        if self.profile_dir is None:
+            return None
+        return self.profile_dir / f"{self.system}-{self.symbols}-{self.rate:.0f}.txt"
 
 
 def _result_of(output: str) -> dict[str, Any] | None:
@@ -63,15 +72,21 @@ def run_once(spec: RunSpec) -> dict[str, Any]:
             command += ["--control", str(control_path), "--rate", str(spec.rate)]
             command += ["--symbols", str(spec.symbols), "--warmup", str(spec.warmup_s)]
             command += ["--seconds", str(spec.window_s)] + (["--ladders"] if spec.ladders else [])
+            client = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            profiler = _profile_window(spec, client.pid, control)
             try:
-                client = subprocess.run(
-                    command, capture_output=True, text=True, timeout=_RUN_TIMEOUT_S, check=False
-                )
-                result = _result_of(client.stdout) or {
-                    "error": f"client exited {client.returncode}: {client.stderr.strip()[-400:]}"
+                stdout, stderr = client.communicate(timeout=_RUN_TIMEOUT_S)
+                result = _result_of(stdout) or {
+                    "error": f"client exited {client.returncode}: {stderr.strip()[-400:]}"
                 }
             except subprocess.TimeoutExpired:
+                client.kill()
+                client.communicate()
                 result = {"error": f"client did not finish within {_RUN_TIMEOUT_S:g} s"}
+            if profiler is not None:
+                profiler.join()
             control.set("stop", 2)
             out, _ = sim.communicate(timeout=30)
         finally:
@@ -85,6 +100,28 @@ def run_once(spec: RunSpec) -> dict[str, Any]:
     result["simulator_throttled"] = simulator.get("throttled")
     result["run_seconds"] = round(time.monotonic() - started, 1)
     return result
+
+
+def _profile_window(spec: RunSpec, pid: int, control: ControlBlock) -> threading.Thread | None:
+    """With `spec.profile_dir`, record the client with py-spy during its measured window only
+    (startup, REST seeding and warm-up would otherwise dominate the stacks)."""
+    path = spec.profile_path()
+    if path is None:
+        return None
+    py_spy = str(Path(sys.executable).with_name("py-spy"))
+    command = [py_spy, "record", "--pid", str(pid), "--format", "raw", "--rate", "200"]
+    command += ["--duration", str(max(1, round(spec.window_s))), "--output", str(path)]
+
+    def record() -> None:
+        deadline = time.monotonic() + _RUN_TIMEOUT_S
+        while not control.get("go") and time.monotonic() < deadline:
+            time.sleep(0.05)  # polling a shared-memory flag the client sets when it says go
+        time.sleep(spec.warmup_s)  # the client's own warm-up, before its measured window
+        subprocess.run(command, capture_output=True, check=False)
+
+    thread = threading.Thread(target=record, name="py-spy", daemon=True)
+    thread.start()
+    return thread
 
 
 def _round(value: float | None) -> float | None:
