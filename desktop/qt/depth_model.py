@@ -170,10 +170,12 @@ class DepthLadderModel(QAbstractTableModel):
 
     # -- updates ------------------------------------------------------------------------------
     def on_frame(self, dirty: Collection[str], now: float) -> None:
-        """`StreamBridge` frame listener: rebuild when this symbol changed, then advance flashes."""
+        """`StreamBridge` frame listener: rebuild when this symbol changed (which advances the
+        flashes too), else advance the flashes alone."""
         if self._symbol is not None and self._symbol in dirty:
             self.refresh(now)
-        self.tick_flash(now)
+        else:
+            self.tick_flash(now)
 
     def refresh(self, now: float) -> int:
         """Rebuild from the book; emit dataChanged for rows that look different; return their count."""
