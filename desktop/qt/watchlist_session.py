@@ -1,25 +1,21 @@
-"""Every watchlist of the board: one model per list over the shared book, durable undoable edits.
+"""Every watchlist of the board, as the widgets edit it: symbol and list edits, files, view state.
 
-An edit is committed to SQLite first (`WatchlistRepository`, one transaction), then shown (the
-models), then pushed on the undo stack; if the COMMIT fails nothing changes on screen and the user
-gets a sentence. `symbolsChanged` carries the union of all lists whenever it changes: that is what
-the feed streams, so one drop of 50 symbols is one subscription change.
+Each method turns a user's intent (a drop, Delete, a new tab, an import) into one durable,
+undoable edit of `WatchlistHistory`, and says in a sentence what it did or why it could not.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QObject, Signal
 
 from desktop.domain.list_text import ListFormat, ListParseError, format_list, parse_list
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import SymbolError
 from desktop.domain.watchlist import (
-    StorageError,
     ViewState,
     WatchlistInfo,
     WatchlistNameError,
@@ -32,59 +28,24 @@ from desktop.domain.watchlist import (
 from desktop.qt.symbol_mime import SymbolPayload
 from desktop.qt.watchlist_commands import (
     DeleteListCommand,
-    EditItemsCommand,
     RenameListCommand,
     ReorderListsCommand,
     RestoreListCommand,
 )
-from desktop.qt.watchlist_model import WatchlistTableModel
+from desktop.qt.watchlist_history import SAVE_FAILED, WatchlistHistory
 
 __all__ = ["WatchlistSession"]
 
 log = logging.getLogger(__name__)
-
-_SAVE_FAILED = (StorageError, OSError)
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-class ListRows:
-    """Every list's rows at once, for per-symbol row state: freshness and "not streaming" notes."""
-
-    def __init__(self, session: WatchlistSession) -> None:
-        self._session = session
-
-    def symbols(self) -> list[str]:
-        """The union of all lists."""
-        return self._session.all_symbols()
-
-    def set_row_freshness(self, symbol: str, text: str | None, dim: bool) -> None:
-        """Age text and dimming, on every list showing `symbol`."""
-        for model in self._session.models():
-            model.set_row_freshness(symbol, text, dim)
-
-    def set_notes(self, notes: Mapping[str, str]) -> None:
-        """Rows the feed cannot stream say why; every other row's note is cleared."""
-        for model in self._session.models():
-            for symbol in model.symbols():
-                model.set_row_note(symbol, notes.get(symbol))
-
-
-class WatchlistSession(QObject):
+class WatchlistSession(WatchlistHistory):
     """The lists, their models and the undo stack; widgets call these methods, app.py wires it."""
 
-    listsChanged = Signal()
-    """Lists were added, removed, renamed, reordered, or their counts changed."""
-    symbolsChanged = Signal(list)
-    """The union of every list's symbols changed (the feed's desired set)."""
-    modelAdded = Signal(object)
-    """A new `WatchlistTableModel` (the flush loop must refresh it)."""
-    modelRemoved = Signal(object)
-    """A model that no longer shows a list."""
-    notice = Signal(str, str)
-    """(kind, text): "info", "warning" or "error", and a plain-text sentence for the user."""
     revealed = Signal(int, list)
     """(list id, symbols): just added or already present — select and scroll to them."""
     listDeleted = Signal(str)
@@ -97,58 +58,8 @@ class WatchlistSession(QObject):
         name_of: Callable[[str], str] = lambda code: "",
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._repo = repo
-        self._book = book
+        super().__init__(repo, book, self, parent)  # the tables' drops and moves come here
         self._name_of = name_of
-        self._models: dict[int, WatchlistTableModel] = {}
-        self._lists: list[WatchlistInfo] = []
-        self._union: frozenset[str] = frozenset()
-        self.undo_stack = QUndoStack(self)
-        self._data_version = self._read_data_version()
-        self._watch = QTimer(self)
-        self._watch.setInterval(1500)
-        self._watch.timeout.connect(self.check_external_changes)
-        self._sync()
-
-    # -- reading ------------------------------------------------------------------------------
-    def lists(self) -> list[WatchlistInfo]:
-        """Lists in tab order, with counts."""
-        return list(self._lists)
-
-    def info(self, list_id: int) -> WatchlistInfo | None:
-        """One list, or None."""
-        return next((info for info in self._lists if info.id == list_id), None)
-
-    def model(self, list_id: int) -> WatchlistTableModel | None:
-        """The table model of a list."""
-        return self._models.get(list_id)
-
-    def models(self) -> list[WatchlistTableModel]:
-        """Every list's model, in tab order."""
-        return [self._models[info.id] for info in self._lists if info.id in self._models]
-
-    def all_symbols(self) -> list[str]:
-        """The union of all lists (tab order, then row order): what the feed streams."""
-        return list(dict.fromkeys(s for m in self.models() for s in m.list_symbols()))
-
-    def symbols(self, list_id: int) -> list[str]:
-        """A list's symbols in its own order."""
-        model = self._models.get(list_id)
-        return model.list_symbols() if model is not None else []
-
-    def clear_rows(self, between: Callable[[], object] = lambda: None) -> None:
-        """A new feed: empty every table, run `between` (forget the old book), refill the lists."""
-        kept = [(model, model.list_symbols()) for model in self.models()]
-        for model, _ in kept:
-            model.set_symbols([])
-        between()
-        for model, symbols in kept:
-            model.apply_symbols(symbols)
-
-    def rows(self) -> ListRows:
-        """All lists' rows as one target (the freshness monitor, plan-limit notes)."""
-        return ListRows(self)
 
     def name_of(self, code: str) -> str:
         """The bundled name of a symbol ("" when unknown)."""
@@ -286,7 +197,7 @@ class WatchlistSession(QObject):
         except (WatchlistNameError, SymbolError) as exc:
             self.notice.emit("warning", str(exc))
             return None
-        except _SAVE_FAILED as exc:
+        except SAVE_FAILED as exc:
             self._save_failed(exc)
             return None
         self._sync()
@@ -306,7 +217,7 @@ class WatchlistSession(QObject):
         except (WatchlistNameError, WatchlistNotFound) as exc:
             self.notice.emit("warning", str(exc))
             return False
-        except _SAVE_FAILED as exc:
+        except SAVE_FAILED as exc:
             self._save_failed(exc)
             return False
         self._sync()
@@ -319,7 +230,7 @@ class WatchlistSession(QObject):
             return False
         try:
             snapshot = self._repo.delete(list_id)
-        except (WatchlistNotFound, *_SAVE_FAILED) as exc:
+        except (WatchlistNotFound, *SAVE_FAILED) as exc:
             self._save_failed(exc)
             return False
         self._sync()
@@ -334,7 +245,7 @@ class WatchlistSession(QObject):
             return False
         try:
             self._repo.reorder_lists(ids)
-        except _SAVE_FAILED as exc:
+        except SAVE_FAILED as exc:
             self._save_failed(exc)
             return False
         self._sync()
@@ -394,7 +305,7 @@ class WatchlistSession(QObject):
             return
         try:
             self._repo.set_view_state(list_id, state)
-        except _SAVE_FAILED as exc:
+        except SAVE_FAILED as exc:
             log.warning("could not save the view of list %s: %s", list_id, exc)
 
     def active_list(self) -> int | None:
@@ -407,116 +318,5 @@ class WatchlistSession(QObject):
             model.set_live(other_id == list_id)
         try:
             self._repo.set_active_list(list_id)
-        except _SAVE_FAILED as exc:
+        except SAVE_FAILED as exc:
             log.warning("could not remember the active list: %s", exc)
-
-    # -- external changes ---------------------------------------------------------------------
-    def watch_external_changes(self, enabled: bool = True) -> None:
-        """Poll for commits by other processes (`quoteboard import` while the app runs)."""
-        if enabled:
-            self._watch.start()
-        else:
-            self._watch.stop()
-
-    def check_external_changes(self) -> bool:
-        """Reload if another process committed since the last look; True if it did."""
-        version = self._read_data_version()
-        if version == self._data_version:
-            return False
-        self._data_version = version
-        self.undo_stack.clear()  # the stored orders the history would restore are out of date
-        self._sync()
-        self.notice.emit(
-            "info", "Your watchlists were changed outside the app and have been reloaded."
-        )
-        return True
-
-    def _read_data_version(self) -> int:
-        try:
-            return self._repo.data_version()
-        except StorageError:
-            return -1
-
-    # -- applying (also called by the undo commands) -------------------------------------------
-    def _edit(self, text: str, changes: Mapping[int, Sequence[str]]) -> bool:
-        before = {list_id: self.symbols(list_id) for list_id in changes}
-        try:
-            self.write_items(changes)
-        except (WatchlistNotFound, SymbolError, *_SAVE_FAILED) as exc:
-            self._save_failed(exc)
-            return False
-        self.undo_stack.push(EditItemsCommand(self, text, before, changes))
-        return True
-
-    def write_items(self, changes: Mapping[int, Sequence[str]]) -> None:
-        """Commit these lists' symbols, then show them."""
-        stored = self._repo.edit(changes)
-        for list_id, symbols in stored.items():
-            model = self._models.get(list_id)
-            if model is not None:
-                model.apply_symbols(symbols)
-        self._sync(reload_items=False)
-
-    def write_delete(self, list_id: int) -> WatchlistSnapshot:
-        """Delete a list (undo/redo)."""
-        snapshot = self._repo.delete(list_id)
-        self._sync()
-        return snapshot
-
-    def write_restore(self, snapshot: WatchlistSnapshot) -> int:
-        """Restore a list (undo/redo); returns its id."""
-        info = self._repo.restore(snapshot)
-        self._sync()
-        return info.id
-
-    def write_rename(self, list_id: int, name: str) -> None:
-        """Rename a list (undo/redo)."""
-        self._repo.rename(list_id, name)
-        self._sync()
-
-    def write_order(self, ids: Sequence[int]) -> None:
-        """Reorder the lists (undo/redo)."""
-        self._repo.reorder_lists(ids)
-        self._sync()
-
-    def undo_failed(self, action: str, error: Exception) -> None:
-        """An undo/redo could not be applied: say so and show what is really stored."""
-        self.notice.emit("error", f"{action} failed: {error}")
-        self._sync()
-
-    def _save_failed(self, error: Exception) -> None:
-        log.warning("watchlist edit failed: %s", error)
-        if isinstance(error, WatchlistNotFound):
-            self.notice.emit("warning", f"{error} It may have been deleted outside the app.")
-            self._sync()
-        else:
-            self.notice.emit("error", f"Could not save the change ({error}); nothing was changed.")
-
-    def _sync(self, reload_items: bool = True) -> None:
-        """Bring lists and models in line with the database; emit what changed."""
-        lists = self._repo.lists()
-        ids = {info.id for info in lists}
-        for list_id in [i for i in self._models if i not in ids]:
-            model = self._models.pop(list_id)
-            self.modelRemoved.emit(model)
-            model.deleteLater()
-        for info in lists:
-            existing = self._models.get(info.id)
-            if existing is None:
-                model = WatchlistTableModel(self._book, info.id, self, self)
-                model.set_live(False)
-                model.apply_symbols(self._repo.symbols(info.id))
-                self._models[info.id] = model
-                self.modelAdded.emit(model)
-            elif reload_items:
-                stored = self._repo.symbols(info.id)
-                if stored != existing.list_symbols():
-                    existing.apply_symbols(stored)
-        changed = lists != self._lists
-        self._lists = lists
-        if changed:
-            self.listsChanged.emit()
-        union = frozenset(self.all_symbols())
-        if union != self._union:
-            self._union = union
-            self.symbolsChanged.emit(self.all_symbols())
