@@ -66,7 +66,7 @@ class Chart:
         self.window.refresh(force=True)
 
     def x_range(self) -> tuple[float, float]:
-        (left, right), _ = self.window._price_plot.getViewBox().viewRange()
+        (left, right), _ = self.window._plots._price_plot.getViewBox().viewRange()
         return left, right
 
 
@@ -82,8 +82,8 @@ def test_the_chart_shows_todays_bars_and_the_previous_close(chart: Chart) -> Non
     window = chart.window
     assert window.bar_count() == chart.minutes
     assert window.windowTitle() == "AAPL.US — Chart"
-    assert window._prev_close_line.value() == pytest.approx(100.0)
-    assert "Prev close 100.00" in window._prev_label.toPlainText()
+    assert window._plots._prev_close_line.value() == pytest.approx(100.0)
+    assert "Prev close 100.00" in window._plots._prev_label.toPlainText()
     assert window.readout().startswith("10:59")  # the newest bar when no crosshair is shown
 
 
@@ -104,14 +104,14 @@ def test_the_view_follows_new_bars_until_the_user_pans(chart: Chart, qtbot: QtBo
     assert window.is_following()
     left, right = chart.x_range()
     assert left <= chart.minutes - 1 <= right
-    view_box = window._price_plot.getViewBox()
+    view_box = window._plots._price_plot.getViewBox()
     view_box.translateBy(x=-40)
     view_box.sigRangeChangedManually.emit(view_box.state["mouseEnabled"])
     assert not window.is_following()
     panned = chart.x_range()
     chart.trade(chart.minutes + 5, "101.00")
     assert chart.x_range() == pytest.approx(panned)  # stays where the user put it
-    window._follow_button.click()
+    window._header._follow_button.click()
     assert window.is_following()
     left, right = chart.x_range()
     assert left < chart.window.bar_count() - 1 < right
@@ -126,11 +126,11 @@ def test_the_end_key_follows_again(chart: Chart, qtbot: QtBot) -> None:
 def test_candles_and_line_toggle(chart: Chart, qtbot: QtBot) -> None:
     window = chart.window
     assert window.mode() is ChartMode.CANDLES
-    assert window.candles_item().isVisible() and not window._line.isVisible()
-    qtbot.mouseClick(window._line_button, Qt.MouseButton.LeftButton)
+    assert window.candles_item().isVisible() and not window._plots._line.isVisible()
+    qtbot.mouseClick(window._header._line_button, Qt.MouseButton.LeftButton)
     assert window.mode() is ChartMode.LINE
-    assert window._line.isVisible() and not window.candles_item().isVisible()
-    x, y = window._line.getData()
+    assert window._plots._line.isVisible() and not window.candles_item().isVisible()
+    x, y = window._plots._line.getData()
     assert np.allclose(y[:3], [100.2, 100.3, 100.4])
 
 
@@ -143,7 +143,7 @@ def test_the_crosshair_reads_out_the_bar_and_the_price_under_it(chart: Chart, qt
     window.hide_crosshair()
     assert window.readout().startswith("10:59")
     view = window._plots
-    point = window._price_plot.getViewBox().mapViewToScene(QPointF(20, 102.0))
+    point = window._plots._price_plot.getViewBox().mapViewToScene(QPointF(20, 102.0))
     qtbot.mouseMove(view.viewport(), view.mapFromScene(point))
     qtbot.waitUntil(lambda: window.readout().startswith("09:50"), timeout=WAIT_MS)
 
@@ -172,7 +172,7 @@ def test_a_chart_with_no_bars_says_it_is_waiting(qtbot: QtBot) -> None:
     window = ChartWindow("MSFT.US", bars, book)
     qtbot.addWidget(window)
     window.show()
-    assert window.bar_count() == 0 and window._empty.isVisible()
+    assert window.bar_count() == 0 and window._plots._empty.isVisible()
     window.restore(WindowLayout(CHART_KIND, "MSFT.US", Rect(10, 10, 600, 400), extra={"mode": "?"}))
     assert window.mode() is ChartMode.CANDLES and window.is_following()
     assert window.readout() == ""

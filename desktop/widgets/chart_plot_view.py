@@ -1,0 +1,271 @@
+"""The chart window's plots: price over volume on one bar-index x axis, with levels and a crosshair.
+
+Price (candles or a line through the closes) sits over volume and both share the x axis, which
+counts bars (`chart_items.TimeAxis`). A dashed line marks the previous close, a dotted one the last
+price. The view either shows the newest bars (`show_latest`) or stays where the user panned or
+zoomed; once the user zooms, that span is kept. Which of the two is the window's call.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import QWidget
+
+from desktop.domain.formatting import format_price
+from desktop.domain.minute_bars import BarArrays
+from desktop.domain.quote_book import QuoteState
+from desktop.domain.symbols import Market
+from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
+from desktop.widgets.chart_items import BarsItem, TimeAxis, VolumeAxis
+
+__all__ = ["ChartMode", "ChartPlotView"]
+
+
+class ChartMode(StrEnum):
+    """How price is drawn; the value is what a saved layout keeps."""
+
+    CANDLES = "candles"
+    LINE = "line"
+
+
+_BACKGROUND = "#12151a"
+_AXIS = QColor("#8b95a3")
+_GRID_ALPHA = 0.12
+_MUTED = QColor("#8b95a3")
+_CROSS = QColor(214, 219, 226, 90)
+_VISIBLE_BARS = 120
+_RIGHT_MARGIN = 8
+_FIRST_SPAN_MAX = 240
+
+
+def _pen(color: QColor, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+    pen = QPen(color)
+    pen.setCosmetic(True)
+    pen.setWidth(1)
+    pen.setStyle(style)
+    return pen
+
+
+class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
+    """Price and volume plots of one symbol's bars; the window decides what to follow and read out."""
+
+    userRangeChanged = Signal()
+    """The user panned or zoomed the view."""
+    hovered = Signal(int, object)
+    """The mouse is over bar `index`, at a price level (None over the volume plot)."""
+    unhovered = Signal()
+    """The mouse left the plots, or there are no bars to point at."""
+
+    def __init__(self, market: Market, arrays: BarArrays, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._market = market
+        self._arrays = arrays
+        self._mode = ChartMode.CANDLES
+        self._span: float | None = None
+        self.setBackground(_BACKGROUND)
+        self.ci.setContentsMargins(4, 4, 4, 4)
+        self.ci.setSpacing(0)
+        self._time_axis = TimeAxis(market)
+        self._price_plot = self.addPlot(row=0, col=0)
+        self._volume_plot = self.addPlot(
+            row=1, col=0, axisItems={"bottom": self._time_axis, "right": VolumeAxis("right")}
+        )
+        self.ci.layout.setRowStretchFactor(0, 4)
+        self.ci.layout.setRowStretchFactor(1, 1)
+        self._setup_plots()
+
+    def _setup_plots(self) -> None:
+        price, volume = self._price_plot, self._volume_plot
+        for plot in (price, volume):
+            plot.hideAxis("left")
+            plot.showAxis("right")
+            plot.showGrid(x=True, y=True, alpha=_GRID_ALPHA)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            plot.setMouseEnabled(x=True, y=False)
+            for name in ("right", "bottom"):
+                axis = plot.getAxis(name)
+                axis.setPen(_pen(QColor("#2e353f")))
+                axis.setTextPen(_AXIS)
+            plot.getAxis("right").setWidth(72)
+        price.hideAxis("bottom")
+        volume.setXLink(price)
+        self._candles = BarsItem()
+        self._volume_bars = BarsItem(volume=True)
+        self._line = pg.PlotCurveItem(pen=_pen(_MUTED))
+        price.addItem(self._candles)
+        price.addItem(self._line)
+        volume.addItem(self._volume_bars)
+        self._prev_close_line = pg.InfiniteLine(angle=0, pen=_pen(_MUTED, Qt.PenStyle.DashLine))
+        self._prev_label = pg.InfLineLabel(
+            self._prev_close_line,
+            "",
+            position=0.0,
+            anchors=[(0, 1), (0, 1)],
+            color=_MUTED,
+            fill=pg.mkBrush(18, 21, 26, 210),
+        )
+        price.addItem(self._prev_close_line, ignoreBounds=True)
+        self._last_line = pg.InfiniteLine(angle=0, pen=_pen(_MUTED, Qt.PenStyle.DotLine))
+        self._last_label = pg.InfLineLabel(
+            self._last_line, "", position=1.0, anchors=[(1, 0.5), (1, 0.5)], color="#0c0e12"
+        )
+        price.addItem(self._last_line, ignoreBounds=True)
+        self._prev_close_line.setZValue(10)  # labels above the candles
+        self._last_line.setZValue(11)
+        self._cross_v = pg.InfiniteLine(angle=90, pen=_pen(_CROSS, Qt.PenStyle.DashLine))
+        self._cross_h = pg.InfiniteLine(angle=0, pen=_pen(_CROSS, Qt.PenStyle.DashLine))
+        self._cross_v_volume = pg.InfiniteLine(angle=90, pen=_pen(_CROSS, Qt.PenStyle.DashLine))
+        for item in (self._cross_v, self._cross_h):
+            price.addItem(item, ignoreBounds=True)
+            item.hide()
+        volume.addItem(self._cross_v_volume, ignoreBounds=True)
+        self._cross_v_volume.hide()
+        self._empty = pg.TextItem("Waiting for today's trades…", color=_MUTED, anchor=(0.5, 0.5))
+        price.addItem(self._empty, ignoreBounds=True)
+        price.getViewBox().sigRangeChangedManually.connect(self._on_user_range)
+        price.getViewBox().sigXRangeChanged.connect(self.fit_y)
+        self._mouse = pg.SignalProxy(
+            self.scene().sigMouseMoved, rateLimit=60, slot=self._on_mouse_moved
+        )
+
+    # -- what is drawn ------------------------------------------------------------------------
+    def mode(self) -> ChartMode:
+        """Candles or line."""
+        return self._mode
+
+    def set_mode(self, mode: ChartMode) -> None:
+        """Draw price as candles or as a line through the closes."""
+        self._mode = mode
+        self._candles.setVisible(mode is ChartMode.CANDLES)
+        self._line.setVisible(mode is ChartMode.LINE)
+
+    def arrays(self) -> BarArrays:
+        """The bars on the plots."""
+        return self._arrays
+
+    def candles_item(self) -> BarsItem:
+        """The candle item."""
+        return self._candles
+
+    def time_at(self, index: int) -> float | None:
+        """Epoch seconds of bar `index` (see `TimeAxis.time_at`)."""
+        return self._time_axis.time_at(index)
+
+    def set_bars(self, arrays: BarArrays) -> None:
+        """Draw these bars (the closed ones are drawn again only when they changed)."""
+        self._arrays = arrays
+        n = len(arrays)
+        self._empty.setVisible(n == 0)
+        self._time_axis.set_starts(arrays.start_s)
+        if n:
+            self._candles.set_bars(
+                arrays.open, arrays.high, arrays.low, arrays.close, arrays.volume
+            )
+            self._volume_bars.set_bars(
+                arrays.open, arrays.high, arrays.low, arrays.close, arrays.volume
+            )
+            x = np.arange(n, dtype=np.float64)
+            self._line.setData(x, arrays.close)
+        vb = self._price_plot.getViewBox()
+        vb.setLimits(xMin=-20, xMax=max(n, 10) + 40, minXRange=10)
+
+    def show_levels(self, state: QuoteState | None) -> None:
+        """Mark the previous close and the last price, coloured by the day's change."""
+        market = self._market
+        if state is not None and state.prev_close is not None:
+            self._prev_close_line.setPos(float(state.prev_close))
+            self._prev_label.setFormat(f"Prev close {format_price(market, state.prev_close)}")
+            self._prev_close_line.show()
+        else:
+            self._prev_close_line.hide()
+        if state is None or state.last is None:
+            self._last_line.hide()
+            return
+        change = state.change
+        color_line = UP_COLOR if change and change > 0 else DOWN_COLOR if change else _MUTED
+        self._line.setPen(_pen(color_line))
+        self._last_line.setPen(_pen(color_line, Qt.PenStyle.DotLine))
+        self._last_line.setPos(float(state.last))
+        self._last_label.fill = pg.mkBrush(color_line)
+        self._last_label.setFormat(format_price(market, state.last))
+        self._last_line.show()
+
+    # -- view range ---------------------------------------------------------------------------
+    def show_latest(self) -> None:
+        """Scroll to the newest bar, keeping the user's zoom if there was one."""
+        n = len(self._arrays)
+        vb = self._price_plot.getViewBox()
+        # Until the user zooms: the session so far (at least an hour, at most four hours).
+        span = self._span or float(min(max(n, _VISIBLE_BARS // 2), _FIRST_SPAN_MAX) + _RIGHT_MARGIN)
+        end = n - 1 + _RIGHT_MARGIN
+        vb.setXRange(end - span, end, padding=0)
+        self.fit_y()
+
+    def fit_y(self, *args: Any) -> None:
+        """Fit price and volume to the bars in view."""
+        n = len(self._arrays)
+        if n == 0:
+            return
+        vb = self._price_plot.getViewBox()
+        (left, right), _ = vb.viewRange()
+        first = max(0, int(np.floor(left)))
+        last = min(n, int(np.ceil(right)) + 1)
+        if first >= last:
+            first, last = max(0, n - 1), n
+        arrays = self._arrays
+        if self._mode is ChartMode.LINE:
+            lo, hi = float(arrays.close[first:last].min()), float(arrays.close[first:last].max())
+        else:
+            lo, hi = float(arrays.low[first:last].min()), float(arrays.high[first:last].max())
+        pad = max((hi - lo) * 0.08, abs(hi) * 0.0005, 1e-6)
+        vb.setYRange(lo - pad, hi + pad, padding=0)
+        volume = arrays.volume[first:last]
+        top = float(volume.max()) if volume.size else 1.0
+        self._volume_plot.getViewBox().setYRange(0, max(1.0, top * 1.1), padding=0)
+
+    def _on_user_range(self, *args: Any) -> None:
+        (left, right), _ = self._price_plot.getViewBox().viewRange()
+        self._span = max(10.0, right - left)  # the user's zoom is kept from now on
+        self.userRangeChanged.emit()
+
+    # -- crosshair ----------------------------------------------------------------------------
+    def _on_mouse_moved(self, event: tuple[QPointF]) -> None:
+        position = event[0]
+        vb = self._price_plot.getViewBox()
+        inside = self._price_plot.sceneBoundingRect().contains(position) or (
+            self._volume_plot.sceneBoundingRect().contains(position)
+        )
+        if not inside or not len(self._arrays):
+            self.unhovered.emit()
+            return
+        point = vb.mapSceneToView(position)
+        index = int(round(point.x()))
+        in_price = self._price_plot.sceneBoundingRect().contains(position)
+        self.hovered.emit(index, point.y() if in_price else None)
+
+    def crosshair_shown(self) -> bool:
+        """Whether the crosshair is on a bar."""
+        return bool(self._cross_v.isVisible())
+
+    def show_crosshair(self, index: int, price: float | None) -> None:
+        """Put the crosshair on bar `index`, and across at `price` unless it is None."""
+        for line in (self._cross_v, self._cross_v_volume):
+            line.setPos(index)
+            line.show()
+        if price is None:
+            self._cross_h.hide()
+        else:
+            self._cross_h.setPos(price)
+            self._cross_h.show()
+
+    def hide_crosshair(self) -> None:
+        """Hide the crosshair."""
+        for line in (self._cross_v, self._cross_v_volume, self._cross_h):
+            line.hide()
