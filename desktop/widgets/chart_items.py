@@ -19,7 +19,7 @@ from desktop.domain.formatting import format_time, format_volume
 from desktop.domain.symbols import Market
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
 
-__all__ = ["BODY_WIDTH", "BarsItem", "TimeAxis", "VolumeAxis"]
+__all__ = ["BODY_WIDTH", "BarsItem", "TimeAxis", "VolumeAxis", "cosmetic_pen"]
 
 Floats = npt.NDArray[np.float64]
 
@@ -29,10 +29,12 @@ _MINUTE_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 240)
 _LABEL_PX = 70
 
 
-def _pen(color: QColor) -> QPen:
+def cosmetic_pen(color: QColor, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+    """A one-pixel pen at any zoom: chart lines stay crisp however far the user zooms."""
     pen = QPen(color)
     pen.setCosmetic(True)
     pen.setWidth(1)
+    pen.setStyle(style)
     return pen
 
 
@@ -51,7 +53,7 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
         self._up.setAlpha(alpha)
         self._down = QColor(DOWN_COLOR)
         self._down.setAlpha(alpha)
-        self._pens = {True: _pen(self._up), False: _pen(self._down)}
+        self._pens = {True: cosmetic_pen(self._up), False: cosmetic_pen(self._down)}
         self._brushes = {True: QBrush(self._up), False: QBrush(self._down)}
         self.pictures_built = 0
         """How often the closed bars were drawn again (tests read it)."""

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from desktop.domain.formatting import format_price
@@ -22,7 +22,7 @@ from desktop.domain.minute_bars import BarArrays
 from desktop.domain.quote_book import QuoteState
 from desktop.domain.symbols import Market
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
-from desktop.widgets.chart_items import BarsItem, TimeAxis, VolumeAxis
+from desktop.widgets.chart_items import BarsItem, TimeAxis, VolumeAxis, cosmetic_pen
 
 __all__ = ["ChartMode", "ChartPlotView"]
 
@@ -42,14 +42,6 @@ _CROSS = QColor(214, 219, 226, 90)
 _VISIBLE_BARS = 120
 _RIGHT_MARGIN = 8
 _FIRST_SPAN_MAX = 240
-
-
-def _pen(color: QColor, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
-    pen = QPen(color)
-    pen.setCosmetic(True)
-    pen.setWidth(1)
-    pen.setStyle(style)
-    return pen
 
 
 class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
@@ -91,18 +83,20 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             plot.setMouseEnabled(x=True, y=False)
             for name in ("right", "bottom"):
                 axis = plot.getAxis(name)
-                axis.setPen(_pen(QColor("#2e353f")))
+                axis.setPen(cosmetic_pen(QColor("#2e353f")))
                 axis.setTextPen(_AXIS)
             plot.getAxis("right").setWidth(72)
         price.hideAxis("bottom")
         volume.setXLink(price)
         self._candles = BarsItem()
         self._volume_bars = BarsItem(volume=True)
-        self._line = pg.PlotCurveItem(pen=_pen(_MUTED))
+        self._line = pg.PlotCurveItem(pen=cosmetic_pen(_MUTED))
         price.addItem(self._candles)
         price.addItem(self._line)
         volume.addItem(self._volume_bars)
-        self._prev_close_line = pg.InfiniteLine(angle=0, pen=_pen(_MUTED, Qt.PenStyle.DashLine))
+        self._prev_close_line = pg.InfiniteLine(
+            angle=0, pen=cosmetic_pen(_MUTED, Qt.PenStyle.DashLine)
+        )
         self._prev_label = pg.InfLineLabel(
             self._prev_close_line,
             "",
@@ -112,16 +106,18 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             fill=pg.mkBrush(18, 21, 26, 210),
         )
         price.addItem(self._prev_close_line, ignoreBounds=True)
-        self._last_line = pg.InfiniteLine(angle=0, pen=_pen(_MUTED, Qt.PenStyle.DotLine))
+        self._last_line = pg.InfiniteLine(angle=0, pen=cosmetic_pen(_MUTED, Qt.PenStyle.DotLine))
         self._last_label = pg.InfLineLabel(
             self._last_line, "", position=1.0, anchors=[(1, 0.5), (1, 0.5)], color="#0c0e12"
         )
         price.addItem(self._last_line, ignoreBounds=True)
         self._prev_close_line.setZValue(10)  # labels above the candles
         self._last_line.setZValue(11)
-        self._cross_v = pg.InfiniteLine(angle=90, pen=_pen(_CROSS, Qt.PenStyle.DashLine))
-        self._cross_h = pg.InfiniteLine(angle=0, pen=_pen(_CROSS, Qt.PenStyle.DashLine))
-        self._cross_v_volume = pg.InfiniteLine(angle=90, pen=_pen(_CROSS, Qt.PenStyle.DashLine))
+        self._cross_v = pg.InfiniteLine(angle=90, pen=cosmetic_pen(_CROSS, Qt.PenStyle.DashLine))
+        self._cross_h = pg.InfiniteLine(angle=0, pen=cosmetic_pen(_CROSS, Qt.PenStyle.DashLine))
+        self._cross_v_volume = pg.InfiniteLine(
+            angle=90, pen=cosmetic_pen(_CROSS, Qt.PenStyle.DashLine)
+        )
         for item in (self._cross_v, self._cross_h):
             price.addItem(item, ignoreBounds=True)
             item.hide()
@@ -190,8 +186,8 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             return
         change = state.change
         color_line = UP_COLOR if change and change > 0 else DOWN_COLOR if change else _MUTED
-        self._line.setPen(_pen(color_line))
-        self._last_line.setPen(_pen(color_line, Qt.PenStyle.DotLine))
+        self._line.setPen(cosmetic_pen(color_line))
+        self._last_line.setPen(cosmetic_pen(color_line, Qt.PenStyle.DotLine))
         self._last_line.setPos(float(state.last))
         self._last_label.fill = pg.mkBrush(color_line)
         self._last_label.setFormat(format_price(market, state.last))
