@@ -64,7 +64,7 @@ class Board:
         )
 
     def attach(self) -> None:
-        """What `QuoteBoardApp.switch_feed` does once the feed streams."""
+        """What `AppFeed.switch_feed` does once the feed streams."""
         self.insights.attach_feed(self.rest, self.model.symbols(), AlwaysOpen())
 
     async def close(self) -> None:

@@ -2,7 +2,7 @@
 
 `FeedSource` is the settings' answer — the built-in simulator (demo data) or a provider URL with a
 token and a plan. `FeedControl` is the app's side: app.py turns a source into a running feed
-(`QuoteBoardApp.switch_feed`), so the settings flow never builds feeds itself.
+(`AppFeed.switch_feed`), so the settings flow never builds feeds itself.
 """
 
 from __future__ import annotations

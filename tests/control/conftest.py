@@ -61,7 +61,7 @@ class MemoryStateStore:
 class StandInFeed:
     """The app's `FeedControl` in miniature: a FeedService on the simulator or a provider URL.
 
-    app.py does the same through `QuoteBoardApp.switch_feed` (plus recording, ladders, charts).
+    The app does the same through `AppFeed.switch_feed` (plus recording, ladders, charts).
     """
 
     def __init__(self, book: QuoteBook, on_status: Callable[[FeedStatus], None]) -> None:

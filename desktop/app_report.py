@@ -1,0 +1,129 @@
+"""The composition root's run accounting: unhandled errors, and what a smoke run reports.
+
+Part of the app layer (a sibling of `app_support` in the import-linter contract). Every run logs
+and counts what escapes a Qt slot or an asyncio task; `--smoke N` turns the run into one JSON
+line (ticks, priced rows, flushes, the feed's counters, errors), with `--dump` a CSV of every row
+as displayed, and the exit code CI checks: 0 only when ticks arrived, every row has a price,
+nothing failed, and a recording (if on) stored every tick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import logging
+import sys
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from desktop import __version__
+from desktop.domain.quote_book import QuoteBook
+from desktop.domain.sparklines import SparklineStore
+from desktop.feed.service import FeedService
+from desktop.qt.stream_bridge import StreamBridge
+from desktop.qt.watchlist_session import WatchlistSession
+
+__all__ = ["RunReport"]
+
+log = logging.getLogger("desktop")
+
+
+class RunReport:
+    """Counts unhandled errors in every run; in smoke mode, sums the run up and decides its exit."""
+
+    def __init__(self, book: QuoteBook, smoke: float | None, dump: Path | None) -> None:
+        self.book = book
+        self.smoke = smoke
+        self.dump = dump
+        self.errors = 0
+
+    # -- error accounting ---------------------------------------------------------------------
+    def install(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Log and count what escapes a Qt slot (`sys.excepthook`) or an asyncio task."""
+        loop.set_exception_handler(self._loop_exception)
+        sys.excepthook = self._excepthook
+
+    def _excepthook(
+        self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        self.errors += 1
+        log.error("unhandled error", exc_info=(kind, exc, tb))
+
+    def _loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        self.errors += 1
+        log.error(
+            "unhandled error in a task: %s",
+            context.get("message"),
+            exc_info=context.get("exception"),
+        )
+
+    # -- smoke mode ---------------------------------------------------------------------------
+    def collect(
+        self,
+        service: FeedService | None,
+        session: WatchlistSession,
+        bridge: StreamBridge,
+        sparklines: SparklineStore,
+        history_seeded: int,
+    ) -> dict[str, Any]:
+        """The run's numbers once the feed has stopped (the recording is still being written)."""
+        assert service is not None
+        stats = service.stats()
+        symbols = session.all_symbols()
+        priced = sum(1 for s in symbols if (state := self.book.get(s)) and state.last is not None)
+        counters = self.book.counters
+        return {
+            "version": __version__,
+            "seconds": self.smoke,
+            "ticks": counters.ticks,
+            "depth_updates": counters.depth_updates,
+            "rows": len(symbols),
+            "rows_with_price": priced,
+            "model_flushes": bridge.stats.flushes,
+            "cells_updated": bridge.stats.cells,
+            "frames": stats.frames,
+            "errors": self.errors + stats.bad_frames + stats.error_replies + stats.rest_failures,
+            "bad_frames": stats.bad_frames,
+            "error_replies": stats.error_replies,
+            "rest_failures": stats.rest_failures,
+            "reconnects": stats.reconnects,
+            "status": service.status.text,
+            "sparklines": sum(1 for s in symbols if sparklines.version(s)),
+            "history_seeded": history_seeded,
+        }
+
+    def finish(
+        self, report: dict[str, Any], recorded: int | None, session: WatchlistSession
+    ) -> int:
+        """Write the dump, print the JSON line, and return the exit code the run earned."""
+        if recorded is not None:
+            report["recorded"] = recorded
+        if self.dump:
+            self._dump(session, self.dump)
+        print(json.dumps(report), flush=True)
+        ok = (
+            report["ticks"] > 0
+            and report["rows_with_price"] == report["rows"]
+            and report["errors"] == 0
+            and report.get("recorded", report["ticks"]) == report["ticks"]
+        )
+        return 0 if ok else 1
+
+    @staticmethod
+    def _dump(session: WatchlistSession, path: Path) -> None:
+        """Every list's rows as displayed (a symbol on two lists once), one CSV."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        models = session.models()
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            if models:
+                writer.writerow(models[0].column_titles())
+            seen: set[str] = set()
+            for model in models:
+                model.set_live(True)  # a hidden list catches up before it is written
+                for symbol, row in zip(model.symbols(), model.rows_as_displayed(), strict=True):
+                    if symbol not in seen:
+                        seen.add(symbol)
+                        writer.writerow(row)
