@@ -1,0 +1,341 @@
+"""Per-symbol rows of the watchlist and the formatter that turns `QuoteState`s into their cells.
+
+`QuoteTableModel` keeps the rows, their order and the Qt signals; everything a row shows is
+decided here, once per flush for each dirty symbol on screen: strings are formatted only when a
+value moved, each cell becomes one `QuoteCell` for the delegate, price moves start a flash that
+fades by step, and notes, freshness, sparklines and alert badges land in the same cells. This runs
+at the flush rate for hundreds of rows, so the loops bind attributes to locals and call nothing
+per column that they can avoid.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QBrush
+
+from desktop.domain.formatting import market_of
+from desktop.domain.quote_book import QuoteBook, QuoteState
+from desktop.domain.sparklines import SparklineStore
+from desktop.domain.symbols import Market
+from desktop.qt.quote_columns import (
+    BELL,
+    DIM_BRUSH,
+    DOWN_BRUSH,
+    DOWN_GLYPH,
+    FLASH_DOWN_BRUSHES,
+    FLASH_NOTICE_BRUSHES,
+    FLASH_UP_BRUSHES,
+    QUOTE_COLUMNS,
+    UP_BRUSH,
+    UP_GLYPH,
+    ColumnId,
+    QuoteCell,
+    SortKey,
+    SparkCell,
+    flash_step,
+)
+
+if TYPE_CHECKING:  # the order module sorts `QuoteRow`s, so it imports this one
+    from desktop.qt.quote_row_order import QuoteRowOrder
+
+__all__ = ["QuoteRow", "QuoteRowFormatter"]
+
+_LAST = int(ColumnId.LAST)
+_SYMBOL = int(ColumnId.SYMBOL)
+_TREND = int(ColumnId.TREND)
+_NAME = int(ColumnId.NAME)
+_TIME = int(ColumnId.TIME)
+
+
+class QuoteRow:
+    """Per-symbol cache: display strings, sort keys, cell records and flash state per column."""
+
+    __slots__ = (
+        "badge",
+        "badge_note",
+        "cells",
+        "dim",
+        "flash_at",
+        "flash_dir",
+        "flash_step",
+        "keys",
+        "market",
+        "note",
+        "spark",
+        "stale",
+        "symbol",
+        "texts",
+        "tick_dir",
+        "time_note",
+        "tooltips",
+    )
+
+    def __init__(self, symbol: str, ncols: int) -> None:
+        self.symbol = symbol
+        self.market: Market = market_of(symbol)
+        self.texts: list[str] = [""] * ncols
+        self.keys: list[SortKey] = [None] * ncols
+        self.cells: list[QuoteCell] = []
+        self.flash_at: list[float] = [0.0] * ncols
+        self.flash_dir: list[int] = [0] * ncols
+        self.flash_step: list[int] = [-1] * ncols
+        self.tick_dir = 0
+        self.note: str | None = None
+        self.time_note: str | None = None
+        self.dim = False
+        self.tooltips: dict[int, str] = {}
+        self.spark: SparkCell | None = None
+        self.badge = 0
+        self.badge_note = ""
+        self.stale = False
+        """Changed while outside the view's visible rows: cells are formatted when it shows."""
+
+
+class QuoteRowFormatter:
+    """Fills `QuoteRow`s from the book: texts, sort keys, `QuoteCell`s, flashes and decorations.
+
+    It raises `order.stale` when a value in the sort column moves; it never emits a Qt signal.
+    """
+
+    def __init__(self, book: QuoteBook, order: QuoteRowOrder) -> None:
+        self._book = book
+        self._order = order
+        self._columns = QUOTE_COLUMNS
+        self._ncols = len(QUOTE_COLUMNS)
+        self.aligns = [column.alignment for column in QUOTE_COLUMNS]
+        """Each column's text alignment, by column number."""
+        # (column, sort key, formatter, numeric, flashes): attribute lookups hoisted out of the loop.
+        self._plan = [
+            (c, col.sort_key, col.format, col.numeric, col.flash)
+            for c, col in enumerate(QUOTE_COLUMNS)
+        ]
+        self._tooltips = [
+            (c, col.cell_tooltip)
+            for c, col in enumerate(QUOTE_COLUMNS)
+            if col.cell_tooltip is not None
+        ]
+        self._flashing: set[tuple[QuoteRow, int]] = set()
+        self._sparklines: SparklineStore | None = None
+
+    # -- filling rows -------------------------------------------------------------------------
+    def new_row(self, symbol: str) -> QuoteRow:
+        """A filled row for `symbol`, which the book starts tracking."""
+        row = QuoteRow(symbol, self._ncols)
+        self._fill(row, self._book.track(symbol))
+        return row
+
+    def freshen(self, row: QuoteRow) -> bool:
+        """Format a stale row in full (no flash); True when it was stale and is now current."""
+        state = self._book.get(row.symbol) if row.stale else None
+        if state is None:
+            return False
+        row.stale = False
+        self._fill(row, state)
+        return True
+
+    def _fill(self, row: QuoteRow, state: QuoteState) -> None:
+        self.update(row, state, None)
+        row.cells = [self.cell(row, c) for c in range(self._ncols)]
+
+    def mark_stale(self, row: QuoteRow, state: QuoteState) -> None:
+        """An off-screen row changed: keep only its sort key current (for re-sorting)."""
+        row.stale = True
+        order = self._order
+        c = order.column
+        if c >= 0:
+            key = self._plan[c][1](state)
+            if key != row.keys[c]:
+                row.keys[c] = key
+                order.stale = True
+
+    def update(self, row: QuoteRow, state: QuoteState, now: float | None) -> list[int]:
+        """Reformat what moved in `row` from `state`; start flashes; return the changed columns.
+
+        A numeric cell's text is a function of its sort key, so it is formatted only when the key
+        moved (or on the first fill, `now` None); text cells are cheap and always re-read. The
+        caller makes the changed columns' cells.
+        """
+        changed: list[int] = []
+        texts, keys, market, note = row.texts, row.keys, row.market, row.note
+        first = now is None
+        order = self._order
+        for c, sort_key, format_cell, numeric, flash in self._plan:
+            key = sort_key(state)
+            old_key = keys[c]
+            if key == old_key:
+                if numeric and not first:
+                    continue
+            else:
+                keys[c] = key
+                if c == order.column:
+                    order.stale = True
+            if c == _LAST and note is not None:
+                text = note
+            elif c == _TIME and row.time_note is not None:
+                text = row.time_note
+            else:
+                text = format_cell(state, market)
+            if text == texts[c]:
+                continue
+            texts[c] = text
+            changed.append(c)
+            if (
+                flash
+                and now is not None
+                and note is None
+                and isinstance(key, float)
+                and isinstance(old_key, float)
+            ):
+                row.flash_at[c] = now
+                row.flash_dir[c] = 1 if key > old_key else -1
+                row.flash_step[c] = 0
+                self._flashing.add((row, c))
+        if state.tick_dir != row.tick_dir:
+            row.tick_dir = state.tick_dir
+            if _LAST not in changed:
+                changed.append(_LAST)
+        if self._sparklines is not None and self._update_spark(row, state):
+            changed.append(_TREND)
+        if changed or first:
+            name_changed = first or _NAME in changed
+            for c, tooltip in self._tooltips:
+                if name_changed or c in changed:  # Symbol's and Name's tooltips show the name
+                    row.tooltips[c] = tooltip(state, market)
+        return changed
+
+    def cell(self, row: QuoteRow, c: int) -> QuoteCell:
+        """Column `c` of `row` as the delegate paints it, from the row's cached state."""
+        text = row.texts[c]
+        column = self._columns[c]
+        fg: QBrush | None = None
+        glyph, glyph_fg = "", None
+        numeric = column.numeric
+        if c == _LAST:
+            if row.note is not None:
+                fg, numeric = DIM_BRUSH, False
+            elif row.tick_dir > 0:
+                glyph, glyph_fg = UP_GLYPH, UP_BRUSH
+            elif row.tick_dir < 0:
+                glyph, glyph_fg = DOWN_GLYPH, DOWN_BRUSH
+        elif column.signed:
+            key = row.keys[c]
+            if isinstance(key, float) and key != 0.0:
+                fg = UP_BRUSH if key > 0 else DOWN_BRUSH
+        if row.dim or (c == _TIME and row.time_note is not None):
+            fg, glyph_fg = DIM_BRUSH, None
+        step = row.flash_step[c]
+        direction = row.flash_dir[c]
+        bg = (
+            None
+            if step < 0
+            else (
+                FLASH_UP_BRUSHES
+                if direction > 0
+                else FLASH_DOWN_BRUSHES
+                if direction < 0
+                else FLASH_NOTICE_BRUSHES
+            )[step]
+        )
+        if bg is not None:
+            glyph_fg = None  # on a flash the glyph would vanish in its own colour: use the text's
+        display = f"{text} {glyph}" if glyph and text else text
+        badge = row.badge if c == _SYMBOL else 0
+        if badge:
+            display = f"{text} {BELL}"
+        return QuoteCell(
+            text, display, self.aligns[c], column.numeric, numeric, fg, bg, glyph, glyph_fg, badge
+        )
+
+    # -- flashes ------------------------------------------------------------------------------
+    def advance_flashes(self, now: float) -> list[tuple[QuoteRow, int]]:
+        """Step every fading flash to `now`; return the (row, column) cells whose step changed."""
+        moved: list[tuple[QuoteRow, int]] = []
+        if not self._flashing:
+            return moved
+        finished: list[tuple[QuoteRow, int]] = []
+        for flashing in self._flashing:
+            row, c = flashing
+            step = flash_step(now - row.flash_at[c])
+            if step == row.flash_step[c]:
+                continue
+            row.flash_step[c] = step
+            row.cells[c] = self.cell(row, c)
+            if step < 0:
+                finished.append(flashing)
+            moved.append(flashing)
+        self._flashing.difference_update(finished)
+        return moved
+
+    def flash_row(self, row: QuoteRow, now: float) -> None:
+        """Flash every cell of `row` in the neutral notice colour, starting at `now`."""
+        for c in range(self._ncols):
+            row.flash_at[c], row.flash_dir[c], row.flash_step[c] = now, 0, 0
+            row.cells[c] = self.cell(row, c)
+            self._flashing.add((row, c))
+
+    def forget(self, gone: list[QuoteRow]) -> None:
+        """Rows left the table: stop fading their flashes."""
+        self._flashing = {(row, c) for row, c in self._flashing if row not in gone}
+
+    # -- notes, freshness, sparklines and alert badges ----------------------------------------
+    def set_note(self, row: QuoteRow, text: str | None) -> bool:
+        """Show `text` dimmed in the Last cell (None clears); True when the cell changed."""
+        if row.note == text:
+            return False
+        row.note = text
+        row.flash_step[_LAST] = -1
+        self._flashing.discard((row, _LAST))
+        state = self._book.get(row.symbol)
+        if text is not None:
+            row.texts[_LAST] = text
+            row.tooltips[_LAST] = text
+        else:
+            row.tooltips.pop(_LAST, None)
+            column = self._columns[_LAST]
+            row.texts[_LAST] = column.format(state, row.market) if state is not None else ""
+        row.cells[_LAST] = self.cell(row, _LAST)
+        return True
+
+    def set_freshness(self, row: QuoteRow, text: str | None, dim: bool) -> bool:
+        """`text` replaces the Time cell (None: the tick time); `dim` greys the row; True if changed."""
+        if row.time_note == text and row.dim == dim:
+            return False
+        row.time_note, row.dim = text, dim
+        state = self._book.get(row.symbol)
+        if text is not None:
+            row.texts[_TIME] = text
+        elif state is not None:
+            row.texts[_TIME] = self._columns[_TIME].format(state, row.market)
+        row.cells = [self.cell(row, c) for c in range(self._ncols)]
+        return True
+
+    def set_sparklines(self, store: SparklineStore | None, rows: list[QuoteRow]) -> None:
+        """Draw the Trend cells of `rows` (and of rows updated later) from `store`; None: none."""
+        self._sparklines = store
+        for row in rows:
+            state = self._book.get(row.symbol)
+            if state is None or store is None:
+                row.spark = None
+            else:
+                self._update_spark(row, state)
+
+    def _update_spark(self, row: QuoteRow, state: QuoteState) -> bool:
+        """Refresh the row's `SparkCell` if its line or baseline moved; True when it did."""
+        store = self._sparklines
+        assert store is not None
+        version = store.version(row.symbol)
+        prev_close = None if state.prev_close is None else float(state.prev_close)
+        spark = row.spark
+        if spark is not None and spark.version == version and spark.prev_close == prev_close:
+            return False
+        row.spark = SparkCell(row.symbol, version, prev_close, store)
+        return True
+
+    def set_badge(self, row: QuoteRow, badge: int, note: str) -> bool:
+        """Show an alert badge (0: none) and its note on the Symbol cell; True when it changed."""
+        if row.badge == badge and row.badge_note == note:
+            return False
+        row.badge, row.badge_note = badge, note
+        row.cells[_SYMBOL] = self.cell(row, _SYMBOL)
+        return True
