@@ -34,6 +34,7 @@ def _panel(
     report: dict[str, Any],
     universes: list[int],
     budget_ms: float,
+    budget_label: str,
 ) -> None:
     painter.fillRect(rect, QColor(_PANEL))
     runs = [r for s in ("ours", "baseline") for r in report.get(s, []) if r.get(key) is not None]
@@ -42,7 +43,7 @@ def _panel(
     x0, x1 = _log_axis(min(r["offered_rate"] for r in runs), max(r["offered_rate"] for r in runs))
     y0, y1 = _log_axis(max(0.1, min(max(r[key], 0.1) for r in runs)), max(r[key] for r in runs))
     y1 = max(y1, y0 + 1)
-    plot = rect.adjusted(70, 40, -20, -50)
+    plot = rect.adjusted(84, 40, -20, -50)
 
     def point(rate: float, value: float) -> QPointF:
         fx = (math.log10(rate) - x0) / (x1 - x0)
@@ -67,8 +68,8 @@ def _panel(
         painter.setPen(QPen(QColor(_GRID), 1))
         painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         painter.setPen(QColor(_TEXT))
-        label = f"{10**exponent:g} ms"
-        painter.drawText(QRectF(rect.left(), y - 8, 64, 16), Qt.AlignmentFlag.AlignRight, label)
+        label = f"{10**exponent:,g} ms"
+        painter.drawText(QRectF(rect.left(), y - 8, 78, 16), Qt.AlignmentFlag.AlignRight, label)
     painter.drawText(
         QRectF(plot.left(), plot.bottom() + 24, plot.width(), 16),
         Qt.AlignmentFlag.AlignCenter,
@@ -79,7 +80,7 @@ def _panel(
         painter.setPen(QPen(QColor("#e5534b"), 1, Qt.PenStyle.DotLine))
         painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         painter.drawText(
-            QRectF(plot.right() - 130, y - 18, 128, 16), Qt.AlignmentFlag.AlignRight, "50 ms budget"
+            QRectF(plot.right() - 130, y - 18, 128, 16), Qt.AlignmentFlag.AlignRight, budget_label
         )
     for u, symbols in enumerate(universes):
         colour = QColor(_COLOURS[u % len(_COLOURS)])
@@ -122,6 +123,7 @@ def draw_plot(report: dict[str, Any], path: Path) -> Path:
         report,
         universes,
         100.0,
+        "100 ms target",
     )
     _panel(
         painter,
@@ -131,6 +133,7 @@ def draw_plot(report: dict[str, Any], path: Path) -> Path:
         report,
         universes,
         50.0,
+        "50 ms budget",
     )
     painter.setPen(QColor(_TEXT))
     painter.setFont(QFont(painter.font().family(), 10))
