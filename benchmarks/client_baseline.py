@@ -9,7 +9,6 @@ It speaks the same AllTick protocol to the same simulator, so both systems get i
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import threading
@@ -30,7 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
-from benchmarks.common import ControlBlock, benchmark_symbols, wire_code
+from benchmarks.common import ControlBlock, benchmark_symbols, client_arguments, wire_code
 from benchmarks.measure import RunMeasurement
 
 _COLUMNS = ("Symbol", "Last", "Chg", "Chg %", "Volume", "Turnover", "Time")
@@ -117,15 +116,7 @@ class FeedThread(QObject):
 
 def main() -> None:
     """Run one measured session of the baseline against a simulator on --port."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--control", required=True)
-    parser.add_argument("--rate", type=float, required=True)
-    parser.add_argument("--symbols", type=int, required=True)
-    parser.add_argument("--warmup", type=float, default=1.5)
-    parser.add_argument("--seconds", type=float, default=4.0)
-    parser.add_argument("--ladders", action="store_true", help="ignored: the baseline has none")
-    args = parser.parse_args()
+    args = client_arguments(__doc__, ladders_help="ignored: the baseline has none")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication([])
     symbols = benchmark_symbols(args.symbols)

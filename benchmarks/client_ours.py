@@ -22,7 +22,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from benchmarks.common import ControlBlock, benchmark_symbols
+from benchmarks.common import ControlBlock, benchmark_symbols, client_arguments
 from benchmarks.measure import RunMeasurement
 from desktop.domain.market_data import DepthSnapshot, Tick
 from desktop.domain.quote_book import QuoteBook
@@ -177,15 +177,7 @@ async def _run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     """Run one measured session against a simulator already listening on --port."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--control", required=True)
-    parser.add_argument("--rate", type=float, required=True)
-    parser.add_argument("--symbols", type=int, required=True)
-    parser.add_argument("--warmup", type=float, default=1.5)
-    parser.add_argument("--seconds", type=float, default=4.0)
-    parser.add_argument("--ladders", action="store_true", help="open two depth ladders if built")
-    args = parser.parse_args()
+    args = client_arguments(__doc__, ladders_help="open the two pop-out depth ladders")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
     from PySide6.QtWidgets import QApplication

@@ -8,6 +8,7 @@ what they measure.
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import mmap
@@ -26,6 +27,7 @@ __all__ = [
     "ControlBlock",
     "CpuClock",
     "benchmark_symbols",
+    "client_arguments",
     "emit_result",
     "peak_rss_mb",
     "percentile",
@@ -66,6 +68,19 @@ class ControlBlock:
 
 def _offset(slot: str) -> int:
     return 8 * _SLOTS.index(slot)
+
+
+def client_arguments(description: str | None, ladders_help: str) -> argparse.Namespace:
+    """The command line every client takes from the runner (`benchmarks.runner.run_once`)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--control", required=True)
+    parser.add_argument("--rate", type=float, required=True)
+    parser.add_argument("--symbols", type=int, required=True)
+    parser.add_argument("--warmup", type=float, default=1.5)
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--ladders", action="store_true", help=ladders_help)
+    return parser.parse_args()
 
 
 def benchmark_symbols(count: int) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from benchmarks.report import cell_text
+
 __all__ = ["format_markdown"]
 
 _COLUMNS = (
@@ -21,16 +23,11 @@ _COLUMNS = (
 )
 
 
-def _cell(run: dict[str, Any], key: str, fmt: str) -> str:
-    value = run.get(key)
-    return "–" if value is None else fmt.format(value)
-
-
 def _system_table(runs: list[dict[str, Any]]) -> list[str]:
     titles = [title for _, title, _ in _COLUMNS] + ["sustained"]
     lines = ["| " + " | ".join(titles) + " |", "|" + "---:|" * len(_COLUMNS) + "---|"]
     for run in runs:
-        cells = [_cell(run, key, fmt) for key, _, fmt in _COLUMNS]
+        cells = [cell_text(run, key, fmt) for key, _, fmt in _COLUMNS]
         note = run.get("skipped") or run.get("error")
         if note:  # a failed run's error is a traceback: its last line says what happened
             cells.append(note.strip().splitlines()[-1].strip().replace("|", "/"))

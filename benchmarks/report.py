@@ -7,7 +7,7 @@ import platform
 from pathlib import Path
 from typing import Any
 
-__all__ = ["format_table", "machine_info", "max_sustainable", "ratios"]
+__all__ = ["cell_text", "format_table", "machine_info", "max_sustainable", "ratios"]
 
 Runs = list[dict[str, Any]]
 
@@ -117,7 +117,8 @@ _COLUMNS = (
 )
 
 
-def _cell(run: dict[str, Any], key: str, fmt: str) -> str:
+def cell_text(run: dict[str, Any], key: str, fmt: str) -> str:
+    """One figure of a run, formatted, or a dash when the run has none."""
     value = run.get(key)
     return "–" if value is None else fmt.format(value)
 
@@ -128,7 +129,7 @@ def format_table(report: dict[str, Any]) -> str:
     rows = [header]
     for system in ("ours", "baseline"):
         for run in report.get(system, []):
-            cells = [_cell(run, key, fmt) for key, _, fmt in _COLUMNS]
+            cells = [cell_text(run, key, fmt) for key, _, fmt in _COLUMNS]
             note = run.get("skipped") or run.get("error")
             cells.append(note if note else ("yes" if run.get("sustained") else "no"))
             rows.append(cells)
