@@ -166,7 +166,13 @@ class FeedConnection:
                     self.connects += 1
                     if self.connects > 1:
                         self.reconnects += 1
-                    kind, reason = await self._session(ws)
+                    try:
+                        kind, reason = await self._session(ws)
+                    except asyncio.CancelledError:
+                        # stop(): a switch or quit. Say goodbye with 1000 (normal closure);
+                        # leaving it to `async with` would close with 1011 (internal error).
+                        await ws.close()
+                        raise
             except InvalidStatus as exc:
                 status = exc.response.status_code
                 if status == 401:

@@ -54,6 +54,8 @@ class ConnectionRecord:
     over_limit: bool = False
     closed_at: float | None = None
     close_reason: str = ""
+    client_close_code: int | None = None
+    """The code of the close frame the client sent, if it sent one (1000 when it said goodbye)."""
     trade_pushes: int = 0
     depth_pushes: int = 0
     last_request: float | None = None

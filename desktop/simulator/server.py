@@ -259,6 +259,8 @@ class SimulatorServer:
         finally:
             self._live.pop(record.id, None)
             self._invalidate()
+            if ws.protocol.close_rcvd is not None:
+                record.client_close_code = ws.protocol.close_rcvd.code
             if record.closed_at is None:
                 record.closed_at = asyncio.get_running_loop().time()
                 record.close_reason = record.close_reason or "closed by client"

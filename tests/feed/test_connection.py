@@ -55,3 +55,17 @@ async def test_a_burst_is_drained_in_slices_so_other_tasks_keep_running() -> Non
             assert max(gaps) <= 2500, f"the loop ran {max(gaps)} frames without yielding"
         finally:
             await service.stop()
+
+
+async def test_stopping_says_goodbye_with_a_normal_closure() -> None:
+    with EmbeddedSimulator(SimulatorConfig(trades_per_second=5.0)) as simulator:
+        server = simulator.server
+        assert server is not None
+        service = FeedService(QuoteBook(), simulator.endpoints.ws_url, "t", PLANS[Plan.BASIC])
+        service.set_symbols(SYMBOLS[:1])
+        await service.start()
+        await wait_until(lambda: bool(server.open_connections()), "the connection")
+        record = server.open_connections()[0]
+        await service.stop()
+        await wait_until(lambda: record.closed_at is not None, "the server to see the close")
+        assert record.client_close_code == 1000
