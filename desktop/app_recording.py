@@ -210,10 +210,13 @@ class AppRecording:
     async def apply_settings(self, settings: RecordingSettings, password: str) -> None:
         """Save new settings (the password into the keyring) and restart the recorder."""
         problem = None
+        # The keyring off the GUI thread: a locked Secret Service may wait for the user to unlock.
         if settings.postgres_dsn and password:
-            problem = store_postgres_password(redact_dsn(settings.postgres_dsn), password)
+            dsn = redact_dsn(settings.postgres_dsn)
+            problem = await asyncio.to_thread(store_postgres_password, dsn, password)
         elif settings.postgres_dsn:
-            password = load_postgres_password(redact_dsn(settings.postgres_dsn)) or ""
+            dsn = redact_dsn(settings.postgres_dsn)
+            password = await asyncio.to_thread(load_postgres_password, dsn) or ""
         if not self.smoke:
             try:
                 await asyncio.to_thread(save_settings, self.data_dir, settings)

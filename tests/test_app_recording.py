@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from desktop.app_recording import AppRecording, FeedTarget
-from desktop.domain.recording import RecordingState
+from desktop.domain.recording import RecordingSettings, RecordingState
 from desktop.protocol.plans import Plan
 from desktop.simulator.replay import ReplaySource
 from desktop.widgets.main_window import MainWindow
-from tests.conftest import TIMEOUT_S
+from tests.conftest import TIMEOUT_S, MemoryKeyring, wait_until
 from tests.simulator.test_replay import BASE, record
 from tests.widgets.conftest import watchlist_panel
 
@@ -113,3 +115,30 @@ def test_the_replay_badge_follows_a_replay_to_its_end_and_recording_waits(
     assert recording.controller.status().state is RecordingState.RECORDING
     recorder = recording.controller.recorder
     assert recorder is not None and recorder.close()
+
+
+async def test_a_postgres_password_is_stored_without_blocking_the_gui_on_a_locked_keyring(
+    qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    window = MainWindow(watchlist_panel(tmp_path / "q.db", ["AAPL.US"]))
+    qtbot.addWidget(window)
+    args = argparse.Namespace(smoke=1.0, record=False, data_dir=tmp_path / "data")
+
+    async def switch(target: FeedTarget | None) -> None:
+        raise AssertionError("not used here")
+
+    recording = AppRecording(args, window, switch)
+    unlocked = memory_keyring.gate = threading.Event()  # the keyring waits for an unlock prompt
+    safety = threading.Timer(TIMEOUT_S, unlocked.set)  # a blocked loop fails below, never hangs
+    safety.start()
+    settings = RecordingSettings(postgres_dsn="postgresql://qb@127.0.0.1:1/ticks")
+    applying = asyncio.ensure_future(recording.apply_settings(settings, "s3cret"))
+    try:
+        await wait_until(lambda: memory_keyring.calls == ["set"], "the keyring to be asked")
+        assert not unlocked.is_set(), "the event loop stood still while the keyring waited"
+    finally:
+        unlocked.set()
+        safety.cancel()
+    await applying
+    assert list(memory_keyring.store.values()) == ["s3cret"]
+    assert recording.controller.status().state is RecordingState.OFF
