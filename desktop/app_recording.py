@@ -216,7 +216,8 @@ class AppRecording:
             problem = await asyncio.to_thread(store_postgres_password, dsn, password)
         elif settings.postgres_dsn:
             dsn = redact_dsn(settings.postgres_dsn)
-            password = await asyncio.to_thread(load_postgres_password, dsn) or ""
+            loaded = await asyncio.to_thread(load_postgres_password, dsn)
+            password = loaded or ""
         if not self.smoke:
             try:
                 await asyncio.to_thread(save_settings, self.data_dir, settings)
