@@ -75,7 +75,7 @@ def run_once(spec: RunSpec) -> dict[str, Any]:
             client = subprocess.Popen(
                 command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
             )
-            profiler = _profile_window(spec, client.pid, control)
+            profiler = _profile_window(spec, client, control)
             try:
                 stdout, stderr = client.communicate(timeout=_RUN_TIMEOUT_S)
                 result = _result_of(stdout) or {
@@ -102,20 +102,23 @@ def run_once(spec: RunSpec) -> dict[str, Any]:
     return result
 
 
-def _profile_window(spec: RunSpec, pid: int, control: ControlBlock) -> threading.Thread | None:
+def _profile_window(
+    spec: RunSpec, client: subprocess.Popen[str], control: ControlBlock
+) -> threading.Thread | None:
     """With `spec.profile_dir`, record the client with py-spy during its measured window only
     (startup, REST seeding and warm-up would otherwise dominate the stacks)."""
     path = spec.profile_path()
     if path is None:
         return None
     py_spy = str(Path(sys.executable).with_name("py-spy"))
-    command = [py_spy, "record", "--pid", str(pid), "--format", "raw", "--rate", "200"]
+    command = [py_spy, "record", "--pid", str(client.pid), "--format", "raw", "--rate", "200"]
     command += ["--duration", str(max(1, round(spec.window_s))), "--output", str(path)]
 
     def record() -> None:
-        deadline = time.monotonic() + _RUN_TIMEOUT_S
-        while not control.get("go") and time.monotonic() < deadline:
-            time.sleep(0.05)  # polling a shared-memory flag the client sets when it says go
+        while not control.get("go"):  # a shared-memory flag the client sets when it says go
+            if client.poll() is not None:
+                return  # the client failed before its window: nothing to profile
+            time.sleep(0.05)
         time.sleep(spec.warmup_s)  # the client's own warm-up, before its measured window
         subprocess.run(command, capture_output=True, check=False)
 

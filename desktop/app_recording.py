@@ -211,11 +211,10 @@ class AppRecording:
         """Save new settings (the password into the keyring) and restart the recorder."""
         problem = None
         # The keyring off the GUI thread: a locked Secret Service may wait for the user to unlock.
+        dsn = redact_dsn(settings.postgres_dsn)
         if settings.postgres_dsn and password:
-            dsn = redact_dsn(settings.postgres_dsn)
             problem = await asyncio.to_thread(store_postgres_password, dsn, password)
         elif settings.postgres_dsn:
-            dsn = redact_dsn(settings.postgres_dsn)
             loaded = await asyncio.to_thread(load_postgres_password, dsn)
             password = loaded or ""
         if not self.smoke:
