@@ -36,12 +36,14 @@ __all__ = [
     "delete_token",
     "delete_token_async",
     "load_postgres_password",
+    "load_redis_password",
     "load_token",
     "load_token_async",
     "read_token",
     "save_token",
     "save_token_async",
     "store_postgres_password",
+    "store_redis_password",
 ]
 
 log = logging.getLogger(__name__)
@@ -342,4 +344,30 @@ def store_postgres_password(dsn_key: str, password: str) -> str | None:
             f"The password could not be stored in the OS keyring ({why}); "
             "use ~/.pgpass or PGPASSWORD instead."
         )
+    return None
+
+
+# -- the desk gateway's Redis password ------------------------------------------------------------
+def load_redis_password(url_key: str) -> str | None:
+    """The password a board keeps for a (redacted) desk-gateway Redis URL, if any."""
+    try:
+        stored = _secure_backend().get_password(KEYRING_SERVICE, f"redis:{url_key}")
+    except Exception as exc:  # no keyring: the URL or the environment may carry it
+        log.warning("keyring unavailable for the Redis password: %s", type(exc).__name__)
+        return None
+    return stored or None
+
+
+def store_redis_password(url_key: str, password: str) -> str | None:
+    """Keep a board's Redis password in the OS keyring; returns a sentence when impossible."""
+    try:
+        backend = _secure_backend()
+        if password:
+            backend.set_password(KEYRING_SERVICE, f"redis:{url_key}", password)
+        else:
+            with contextlib.suppress(Exception):
+                backend.delete_password(KEYRING_SERVICE, f"redis:{url_key}")
+    except Exception as exc:
+        why = exc.message if isinstance(exc, CredentialError) else type(exc).__name__
+        return f"The Redis password could not be stored in the OS keyring ({why})."
     return None
