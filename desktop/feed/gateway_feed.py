@@ -343,6 +343,7 @@ class GatewayFeed:
             gap = now - self._down_since
             self._down_since = None
             self.reader.needs_join = True
+            self._interest_dirty.set()  # a Redis that restarted empty lost it
             notice = ReconnectNotice(len(self._trades), gap)
             log.info("gateway feed: %s", notice.text)
             self._on_reconnected(notice)

@@ -11,7 +11,8 @@ is not streaming. Arrivals, changes, departures and refusals go to the audit log
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+import time
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
@@ -56,6 +57,8 @@ class GatewayInterest:
         keys: GatewayKeys | None = None,
         max_boards: int = 10,
         answer_ttl_s: float = 30.0,
+        forget_after_s: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.redis = redis
         self.feed = feed
@@ -63,6 +66,11 @@ class GatewayInterest:
         self.keys = keys or GatewayKeys()
         self.max_boards = max_boards
         self.answer_ttl_s = answer_ttl_s
+        self.forget_after_s = forget_after_s
+        """A board's interest must be missing this long before its symbols are dropped: a Redis
+        that restarted empty does not unsubscribe everything while the boards re-register."""
+        self.clock = clock
+        self._missing_since: dict[str, float] = {}
         self.codec = GatewayCodec()
         self.boards: dict[str, BoardInterest] = {}
         """Admitted boards in order of arrival."""
@@ -94,7 +102,15 @@ class GatewayInterest:
         return found
 
     def _admit(self, found: dict[str, BoardInterest]) -> None:
+        now = self.clock()
+        for board in list(self._missing_since):
+            if board in found or board not in self.boards:
+                del self._missing_since[board]
         for board in [b for b in self.boards if b not in found]:
+            since = self._missing_since.setdefault(board, now)
+            if now - since < self.forget_after_s:
+                continue
+            del self._missing_since[board]
             gone = self.boards.pop(board)
             self.audit.write(
                 "left", board, user=gone.user, host=gone.host, removed=list(gone.trades)
@@ -103,6 +119,9 @@ class GatewayInterest:
         arrivals = sorted(found.items(), key=lambda item: (item[1].since_ms, item[0]))
         for board, interest in arrivals:
             known = self.boards.get(board)
+            if known is None and len(self.boards) >= self.max_boards:
+                self._refuse(board, interest)
+                continue
             if known is not None:
                 if known.trades != interest.trades or known.depth != interest.depth:
                     old, new = set(known.trades), set(interest.trades)
@@ -116,7 +135,7 @@ class GatewayInterest:
                         watching=len(interest.trades),
                     )
                 self.boards[board] = interest
-            elif len(self.boards) < self.max_boards:
+            else:
                 self.boards[board] = interest
                 self.refused.discard(board)
                 self.audit.write(
@@ -127,15 +146,17 @@ class GatewayInterest:
                     added=list(interest.trades),
                     watching=len(interest.trades),
                 )
-            elif board not in self.refused:
-                self.refused.add(board)
-                self.audit.write(
-                    "refused",
-                    board,
-                    user=interest.user,
-                    host=interest.host,
-                    reason=self._cap_sentence(),
-                )
+
+    def _refuse(self, board: str, interest: BoardInterest) -> None:
+        if board not in self.refused:
+            self.refused.add(board)
+            self.audit.write(
+                "refused",
+                board,
+                user=interest.user,
+                host=interest.host,
+                reason=self._cap_sentence(),
+            )
 
     def _cap_sentence(self) -> str:
         return f"the desk gateway serves at most {self.max_boards} boards"

@@ -52,6 +52,8 @@ class GatewayConfig:
     poll_s: float = 0.25
     """How often boards' interest is read."""
     answer_ttl_s: float = 30.0
+    forget_after_s: float = 5.0
+    """A board's symbols are dropped once its interest has been gone this long."""
     flush_s: float = 0.005
     keys: GatewayKeys = field(default_factory=GatewayKeys)
     connection: ConnectionSettings | None = None
@@ -93,6 +95,7 @@ class GatewayService:
             keys=self.keys,
             max_boards=config.max_boards,
             answer_ttl_s=config.answer_ttl_s,
+            forget_after_s=config.forget_after_s,
         )
         self.codec = GatewayCodec()
         self._tasks = TaskSet("gateway")

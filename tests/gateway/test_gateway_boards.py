@@ -145,7 +145,7 @@ async def test_interest_expiry_frees_the_plans_codes(
 ) -> None:
     audit = tmp_path / "audit.jsonl"
     running = RunningGateway(
-        redis_server.url, GatewayConfig(plan=Plan.FREE, audit_path=audit, answer_ttl_s=3.0)
+        redis_server.url, GatewayConfig(plan=Plan.FREE, audit_path=audit, answer_ttl_s=3.0, forget_after_s=0.5)
     )
     service = await running.start()
     first_five = SYMBOLS[:5]
@@ -161,7 +161,7 @@ async def test_interest_expiry_frees_the_plans_codes(
         )
         assert all("plan limit" in note for note in late.notes().values())
         # The first board dies without a goodbye: its interest is no longer refreshed.
-        hog._tasks.spawn(asyncio.sleep(0))
+        hog._started = False
         await hog._tasks.close()
         await wait_until(
             lambda: priced(late, other_five), "the late board streaming", within=TIMEOUT_S * 2
