@@ -1,6 +1,7 @@
 """Command line: `quoteboard` starts the app; `--smoke N` runs it headless-checkable for N seconds;
 `quoteboard lists | export NAME | import FILE` script the watchlists (see `desktop.persistence.list_io`);
-`quoteboard token set|status|clear` manages the API token in the OS keyring.
+`quoteboard token set|status|clear` manages the API token in the OS keyring;
+`quoteboard quote SYMBOL… --redis-url URL` prints the desk gateway's cached quotes.
 """
 
 from __future__ import annotations
@@ -69,7 +70,21 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_list_commands(commands)
     _add_token_commands(commands)
+    _add_quote_command(commands)
     return parser
+
+
+def _add_quote_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`quoteboard quote SYMBOL… --redis-url URL [--json]`: the desk gateway's cache, no window."""
+    quote = commands.add_parser(
+        "quote",
+        help="print the latest values of symbols from the desk gateway's Redis cache",
+        description="Read the desk gateway's latest-value cache (README: Desk gateway). Fast: "
+        "no window, no provider connection.",
+    )
+    quote.add_argument("symbols", nargs="+", metavar="SYMBOL", help="e.g. AAPL.US 00700.HK")
+    quote.add_argument("--redis-url", required=True, metavar="URL", help="the gateway's Redis")
+    quote.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
 
 
 def _add_token_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -140,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "token":
         return _run_token_command(args)
+    if args.command == "quote":
+        from desktop.gateway.quote_cli import run_quote
+
+        return run_quote(args.symbols, args.redis_url, args.json)
     if args.command is not None:
         return _run_list_command(args)
     if args.dump and args.smoke is None:

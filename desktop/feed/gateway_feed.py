@@ -321,13 +321,17 @@ class GatewayFeed:
             )
         answer = self._admission
         if answer is not None and not answer.admitted:
-            return FeedStatus(FeedState.OFFLINE, reason=answer.reason, demo=beat.demo, last_error=last)
+            return FeedStatus(
+                FeedState.OFFLINE, reason=answer.reason, demo=beat.demo, last_error=last
+            )
         try:
             upstream = FeedState(beat.state)
         except ValueError:
             upstream = FeedState.CONNECTING
         if upstream is FeedState.LIVE and self._stale:
-            return FeedStatus(FeedState.DEGRADED, stale=self._stale, demo=beat.demo, last_error=last)
+            return FeedStatus(
+                FeedState.DEGRADED, stale=self._stale, demo=beat.demo, last_error=last
+            )
         if upstream in (FeedState.LIVE, FeedState.DEGRADED):
             return FeedStatus(upstream, stale=self._stale, demo=beat.demo, last_error=last)
         return FeedStatus(upstream, reason=beat.status, demo=beat.demo, last_error=last)

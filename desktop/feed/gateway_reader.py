@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -158,7 +158,9 @@ class GatewayReader:
             return "the gateway restarted"
         if batch.number != position.number + 1:
             lost = batch.number - position.number - 1
-            return f"fell behind the gateway: {lost} updates were trimmed before this board read them"
+            return (
+                f"fell behind the gateway: {lost} updates were trimmed before this board read them"
+            )
         return None
 
     def _fell_behind(self, problem: str) -> None:

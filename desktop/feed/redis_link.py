@@ -16,11 +16,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import msgspec
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
 from redis.asyncio.sentinel import Sentinel
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.asyncio.retry import Retry
 
 __all__ = ["RedisLink", "RedisUrlError", "redact_redis_url"]
 

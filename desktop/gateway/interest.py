@@ -90,7 +90,9 @@ class GatewayInterest:
         await self._answer(found)
 
     async def _read_interests(self) -> dict[str, BoardInterest]:
-        keys = [key async for key in self.redis.scan_iter(match=self.keys.interest_pattern, count=500)]
+        keys = [
+            key async for key in self.redis.scan_iter(match=self.keys.interest_pattern, count=500)
+        ]
         if not keys:
             return {}
         values: list[Any] = await self.redis.mget(keys)

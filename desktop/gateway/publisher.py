@@ -4,8 +4,9 @@ The feed's tap (`offer`) only appends to lists (cheap, per tick); a flush loop t
 arrived since the last flush into ONE `MULTI`: an `XADD … MAXLEN ~` per stream with the batch
 (REST snapshots ride with the trades) and an `HSET` per changed symbol. The same transaction
 keeps the cache and the streams consistent: a reader's snapshot never holds a hash newer or
-older than the stream position it records. When Redis is unreachable the batch is dropped but its number is used up, so readers see
-the jump and re-read the cache; every symbol's hash is rewritten once Redis answers again.
+older than the stream position it records. When Redis is unreachable the batch is dropped but
+its number is used up, so readers see the jump and re-read the cache; every symbol's hash is
+rewritten once Redis answers again.
 """
 
 from __future__ import annotations

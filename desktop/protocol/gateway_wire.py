@@ -220,7 +220,10 @@ class GatewayCodec:
     ) -> dict[str, bytes | str | int]:
         """The fields of one stream entry."""
         entry: dict[str, bytes | str | int] = {
-            "g": run, "n": number, "r": recv_ms, "d": self._encoder.encode(events)
+            "g": run,
+            "n": number,
+            "r": recv_ms,
+            "d": self._encoder.encode(events),
         }
         if refs:
             entry["f"] = self._encoder.encode(refs)
@@ -242,7 +245,9 @@ class GatewayCodec:
             self.bad += 1
             return None
 
-    def quote(self, fields: dict[bytes, bytes]) -> tuple[ReferenceData | None, DepthSnapshot | None]:
+    def quote(
+        self, fields: dict[bytes, bytes]
+    ) -> tuple[ReferenceData | None, DepthSnapshot | None]:
         """The day state and book of a latest-value hash (either may be missing)."""
         ref = book = None
         try:

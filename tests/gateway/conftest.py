@@ -168,4 +168,3 @@ class GatewayProcess:
                 self.process.wait(TIMEOUT_S * 2)
             except subprocess.TimeoutExpired:
                 self.kill()
-

@@ -145,9 +145,10 @@ async def test_interest_expiry_frees_the_plans_codes(
 ) -> None:
     audit = tmp_path / "audit.jsonl"
     running = RunningGateway(
-        redis_server.url, GatewayConfig(plan=Plan.FREE, audit_path=audit, answer_ttl_s=3.0, forget_after_s=0.5)
+        redis_server.url,
+        GatewayConfig(plan=Plan.FREE, audit_path=audit, answer_ttl_s=3.0, forget_after_s=0.5),
     )
-    service = await running.start()
+    await running.start()
     first_five = SYMBOLS[:5]
     other_five = ["AMD.US", "INTC.US", "META.US", "AMZN.US", "GOOGL.US"]
     hog = make_board(redis_server.url, first_five, "hog")
