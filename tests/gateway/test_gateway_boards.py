@@ -25,18 +25,23 @@ SYMBOLS = ["AAPL.US", "MSFT.US", "NVDA.US", "TSLA.US", "00700.HK", "09988.HK"]
 class RunningGateway:
     """An in-process gateway on the embedded simulator."""
 
-    def __init__(self, url: str, config: GatewayConfig) -> None:
+    def __init__(self, url: str, config: GatewayConfig, token: str | None = None) -> None:
         self.url = url
         self.config = config
+        self.token = token
+        tokens = {token: config.plan.value} if token else {}
         self.simulator = EmbeddedSimulator(
-            SimulatorConfig(seed=7, synthesise_unknown=True, trades_per_second=400.0)
+            SimulatorConfig(
+                seed=7, synthesise_unknown=True, trades_per_second=400.0, tokens=tokens
+            )
         )
         self.service: GatewayService | None = None
 
     async def start(self) -> GatewayService:
         endpoints = await asyncio.to_thread(self.simulator.start)
         redis = RedisLink.parse(self.url).connect(name="test-gateway")
-        self.service = GatewayService(redis, endpoints.ws_url, endpoints.token, self.config)
+        token = self.token or endpoints.token
+        self.service = GatewayService(redis, endpoints.ws_url, token, self.config)
         await self.service.start()
         return self.service
 
