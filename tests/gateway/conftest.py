@@ -168,3 +168,61 @@ class GatewayProcess:
                 self.process.wait(TIMEOUT_S * 2)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class SentinelSetup:
+    """A primary, a replica and one Sentinel watching them, all on loopback."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.primary = RedisServer(workdir)
+        self.replica = RedisServer(workdir)
+        self.port = free_port()
+        self.workdir = workdir
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """The Sentinel URL boards and the gateway use."""
+        return f"redis+sentinel://127.0.0.1:{self.port}/mymaster"
+
+    def start(self) -> None:
+        """Primary, then the replica of it, then the Sentinel."""
+        assert REDIS_SENTINEL is not None
+        self.primary.start()
+        self.replica.extra = ["--replicaof", "127.0.0.1", str(self.primary.port)]
+        self.replica.start()
+        config = self.workdir / "sentinel.conf"
+        config.write_text(
+            f"port {self.port}\nbind 127.0.0.1\ndir {self.workdir}\n"
+            f"sentinel monitor mymaster 127.0.0.1 {self.primary.port} 1\n"
+            "sentinel down-after-milliseconds mymaster 800\n"
+            "sentinel failover-timeout mymaster 4000\n"
+            "sentinel parallel-syncs mymaster 1\n"
+        )
+        self.process = subprocess.Popen(
+            [REDIS_SENTINEL, str(config), "--logfile", str(self.workdir / "sentinel.log")],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + TIMEOUT_S
+        while not _answers(self.port):
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-sentinel did not answer")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        """Stop all three."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(TIMEOUT_S)
+        self.primary.stop()
+        self.replica.stop()
+
+
+@pytest.fixture
+def sentinel(tmp_path: Path) -> Iterator[SentinelSetup]:
+    """A Sentinel-watched primary and replica for this test."""
+    need_system(REDIS_SERVER is not None and REDIS_SENTINEL is not None, "redis-sentinel")
+    setup = SentinelSetup(tmp_path)
+    setup.start()
+    yield setup
+    setup.stop()

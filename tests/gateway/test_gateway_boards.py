@@ -31,9 +31,7 @@ class RunningGateway:
         self.token = token
         tokens = {token: config.plan.value} if token else {}
         self.simulator = EmbeddedSimulator(
-            SimulatorConfig(
-                seed=7, synthesise_unknown=True, trades_per_second=400.0, tokens=tokens
-            )
+            SimulatorConfig(seed=7, synthesise_unknown=True, trades_per_second=400.0, tokens=tokens)
         )
         self.service: GatewayService | None = None
 
