@@ -113,11 +113,6 @@ class FeedService:
         self._started = False
         log.info("feed: %s, plan %s", redact(self._ws_url), profile.label)
 
-    @property
-    def last_error(self) -> str:
-        """The most recent problem, in words."""
-        return self.health.last_error
-
     # -- desired state ------------------------------------------------------------------------
     def set_symbols(
         self,
@@ -153,11 +148,6 @@ class FeedService:
         self._publish_notes()
         if self._started:
             self._apply_plan()
-
-    @property
-    def over_limit(self) -> set[str]:
-        """Symbols the plan cannot stream (shown as "not streaming — plan limit")."""
-        return set(self.not_streaming.over_limit)
 
     def notes(self) -> dict[str, str]:
         """Symbol → why its row shows no live price (plan limit, refused code)."""

@@ -295,8 +295,11 @@ class AllTickSession:
 
     @property
     def subscribe_due(self) -> bool:
-        """The plan differs from what this socket was last sent."""
-        return self.plan.trades != self.sent_trades or self.plan.depth != self.sent_depth
+        """A set differs from what this socket was last sent (an empty set on a fresh one does
+        not count: the server starts empty)."""
+        plan = self.plan
+        trades = plan.trades != self.sent_trades and bool(plan.trades or self.sent_trades)
+        return trades or (plan.depth != self.sent_depth and bool(plan.depth or self.sent_depth))
 
     def next_deadline(self) -> float | None:
         """When to call `data_to_send` or `heartbeat_timed_out` next (None: nothing to wait for)."""
