@@ -78,6 +78,10 @@ class IntradayHistory:
         if self._queue:
             self._wake.set()
 
+    def pending(self) -> list[str]:
+        """Symbols still waiting, next first."""
+        return list(self._queue)
+
     def start(self) -> None:
         """Start the worker on the running loop (idempotent)."""
         if self._task is None or self._task.done():
