@@ -26,7 +26,6 @@ from desktop.feed.redact import redact
 from desktop.feed.timing import ConnectionSettings
 from desktop.protocol.alltick_session import (
     AllTickSession,
-    HeartbeatAck,
     ServerError,
     SessionTiming,
     Subscribed,
@@ -122,11 +121,6 @@ class FeedConnection:
         self._room = asyncio.Event()
         self._abort_reason = ""
         self._task: asyncio.Task[None] | None = None
-
-    @property
-    def plan(self) -> ConnectionPlan:
-        """What this connection streams."""
-        return self.session.plan
 
     @property
     def backlog(self) -> int:
@@ -302,17 +296,18 @@ class FeedConnection:
                 await ready.wait()
                 slice_started = time.perf_counter()
                 continue
-            frame = inbox.popleft()
             decoded += 1
-            if not room.is_set() and len(inbox) <= low:
-                room.set()
             if not decoded & 63:
                 # Under a burst, hand the loop back every few milliseconds so paints, timers
-                # and heartbeats keep their pace.
+                # and heartbeats keep their pace (before taking a frame: the heartbeat watchdog
+                # judges only when the inbox is empty).
                 now_pc = time.perf_counter()
                 if now_pc - slice_started > _SLICE_S:
                     await asyncio.sleep(0)
                     slice_started = time.perf_counter()
+            frame = inbox.popleft()
+            if not room.is_set() and len(inbox) <= low:
+                room.set()
             now = clock()
             receive(frame, now)
             for event in take():
@@ -333,11 +328,8 @@ class FeedConnection:
                     if verdict is not None:
                         await ws.close()
                         return verdict
-                elif kind is Subscribed:
-                    if event.cmd_id == Cmd.SUBSCRIBE_TRADES:  # type: ignore[union-attr]
-                        self.events.on_subscribed(self.index, len(event.symbols))  # type: ignore[union-attr]
-                elif kind is HeartbeatAck:
-                    pass
+                elif kind is Subscribed and event.cmd_id == Cmd.SUBSCRIBE_TRADES:  # type: ignore[union-attr]
+                    self.events.on_subscribed(self.index, len(event.symbols))  # type: ignore[union-attr]
 
     def _on_error(self, error: ServerError) -> tuple[CloseKind, str] | None:
         reply = error.reply
