@@ -63,7 +63,7 @@ class InsightsUi(QObject):
         panel = window.watchlists()
         view = panel.current_view()
         assert view is not None, "the watchlist panel always shows one list"
-        self.charts = ChartWindowManager(bars, book, self)
+        self.charts = ChartWindowManager(bars, book, self, main_window=window)
         self.heatmap = HeatmapWidget(view.quote_model(), book)
         self.heatmap_dock = _dock("Heatmap", "heatmapDock", self.heatmap, window)
         right = Qt.DockWidgetArea.RightDockWidgetArea
