@@ -17,6 +17,7 @@ from desktop.domain.alerts import AlertFiring
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
 from desktop.qt.alert_models import AlertLogModel, AlertRulesModel
+from desktop.qt.palette import DOWN
 from desktop.widgets.alert_editor import AlertEditor
 from desktop.widgets.alerts_panel import AlertsPanel
 from desktop.widgets.chart_windows import ChartWindowManager
@@ -27,7 +28,7 @@ from desktop.widgets.tray import TrayNotifier
 
 __all__ = ["InsightsUi"]
 
-_PROBLEM_ACCENT = "#ff7b45"
+_PROBLEM_ACCENT = DOWN
 
 
 def _dock(title: str, name: str, widget: QWidget, window: MainWindow) -> QDockWidget:
