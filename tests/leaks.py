@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-__all__ = ["close_windows", "pending_tasks", "shown_windows"]
+__all__ = ["close_windows", "fail_on_pending_tasks", "pending_tasks", "shown_windows"]
 
 
 async def pending_tasks() -> list[asyncio.Task[object]]:
@@ -23,6 +24,16 @@ async def pending_tasks() -> list[asyncio.Task[object]]:
             return []
         await asyncio.sleep(0)
     return pending
+
+
+def fail_on_pending_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    """For a loop the test drives itself (not running now): fail if it still has tasks pending."""
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    if pending:
+        for task in pending:
+            task.cancel()
+        names = ", ".join(sorted(repr(t.get_coro()) for t in pending))
+        pytest.fail(f"the test left asyncio tasks pending: {names}", pytrace=False)
 
 
 def shown_windows() -> set[QWidget]:

@@ -201,7 +201,7 @@ class QuoteTableModel(QAbstractTableModel):
         index = self.createIndex(r, c)
         self.dataChanged.emit(index, index)
 
-    # -- sparklines and alert badges (issue 6) ------------------------------------------------
+    # -- sparklines and alert badges ---------------------------------------------------------
     def set_sparklines(self, store: SparklineStore | None) -> None:
         """Draw the Trend column from `store`; its cells change whenever a symbol's line does."""
         self._formatter.set_sparklines(store, self._rows)

@@ -44,7 +44,7 @@ def _dock(title: str, name: str, widget: QWidget, window: MainWindow) -> QDockWi
 
 
 class InsightsUi(QObject):
-    """The widget side of issue 6; owns the chart windows, docks, editor, toasts and tray."""
+    """The widget side of charts, heatmap and alerts: chart windows, docks, editor, toasts, tray."""
 
     alertRuleSubmitted = Signal(object)
     """A validated `AlertRule` from the editor, to store."""

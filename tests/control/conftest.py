@@ -30,6 +30,7 @@ from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.simulator.server import SimulatorConfig
 from desktop.widgets.settings_dialog import SettingsDialog
 from tests.conftest import TIMEOUT_S
+from tests.leaks import fail_on_pending_tasks
 from tests.polling import wait_until
 
 GOOD = "good-token-1234"
@@ -204,3 +205,4 @@ def h(qloop: qasync.QEventLoop, live_market: str) -> Iterator[Harness]:
         # Delete it now, not whenever the garbage collector breaks the controller <-> dialog
         # cycle: a parentless widget freed in the middle of Qt's animation timer crashes.
         shiboken6.delete(harness.controller.dialog)
+    fail_on_pending_tasks(qloop)
