@@ -87,4 +87,4 @@ installer: $(BUILD_STAMP)
 	@du -sh dist/quoteboard
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .coverage
