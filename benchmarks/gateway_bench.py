@@ -47,6 +47,21 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS_PER_S
 
 
+async def _poll(predicate: Any) -> None:
+    """Wait until `predicate()` holds (a benchmark's own pacing, no deadline)."""
+    while not predicate():  # noqa: ASYNC110 - polled state lives in other processes
+        await asyncio.sleep(0.02)
+
+
+def _read_window(path: Path) -> tuple[int, int] | tuple[()]:
+    """The measuring window the runner wrote, or () before it did."""
+    text = path.read_text().strip() if path.exists() else ""
+    if not text:
+        return ()
+    start, end = text.split()
+    return int(start), int(end)
+
+
 # -- one board process ----------------------------------------------------------------------------
 async def _board(args: argparse.Namespace) -> dict[str, Any]:
     from desktop.domain.market_data import Tick
@@ -87,16 +102,13 @@ async def _board(args: argparse.Namespace) -> dict[str, Any]:
         )
     feed.set_symbols(symbols, [])
     await feed.start()
-    while book.counters.ticks < len(symbols):  # streaming for a while: ready
-        await asyncio.sleep(0.05)
+    await _poll(lambda: book.counters.ticks >= len(symbols))  # streaming for a while: ready
     sys.stdout.write("READY\n")
     sys.stdout.flush()
     window_file = Path(args.window)
-    while not window_file.exists() or not window_file.read_text().strip():
-        await asyncio.sleep(0.02)
-    window[0], window[1] = (int(v) for v in window_file.read_text().split())
-    while time.time_ns() // 1_000_000 < window[1] + 200:
-        await asyncio.sleep(0.1)
+    await _poll(lambda: bool(_read_window(window_file)))
+    window[0], window[1] = _read_window(window_file)
+    await asyncio.sleep(max(0.0, (window[1] + 200) / 1000 - time.time()))
     await feed.stop()
     seconds = (window[1] - window[0]) / 1000
     return {
@@ -255,7 +267,8 @@ def _table(rows: list[dict[str, Any]], symbols: int, seconds: float) -> str:
     lines = [
         f"{symbols} symbols, {seconds:g} s measured per rung (2 cores shared by everything).",
         "",
-        "| boards | ticks/s offered | ticks/s per board | latency p50 ms | p99 ms | missed | gateway CPU % | Redis CPU % |",
+        "| boards | ticks/s offered | ticks/s per board | latency p50 ms | p99 ms | missed "
+        "| gateway CPU % | Redis CPU % |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:

@@ -16,8 +16,9 @@ from desktop.gateway.service import GatewayConfig, GatewayService
 from desktop.protocol.plans import Plan
 from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
-from tests.conftest import TIMEOUT_S, need_system, wait_until
+from tests.conftest import TIMEOUT_S, need_system
 from tests.gateway.conftest import REDIS_SERVER, RedisServer, make_board, priced
+from tests.polling import wait_until
 
 SYMBOLS = ["AAPL.US", "MSFT.US", "NVDA.US", "TSLA.US", "00700.HK", "09988.HK"]
 

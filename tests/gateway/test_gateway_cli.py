@@ -16,7 +16,7 @@ from desktop.gateway.audit import AuditLog
 from desktop.protocol.gateway_wire import GatewayCodec, GatewayKeys
 from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
-from tests.conftest import TIMEOUT_S, need_system, wait_until
+from tests.conftest import TIMEOUT_S, need_system
 from tests.gateway.conftest import (
     REDIS_SERVER,
     VENV_BIN,
@@ -27,6 +27,7 @@ from tests.gateway.conftest import (
     priced,
 )
 from tests.gateway.test_gateway_boards import SYMBOLS
+from tests.polling import wait_until
 
 
 def _spawn(command: list[str], **options: Any) -> subprocess.Popen[bytes]:

@@ -8,9 +8,10 @@ from pathlib import Path
 from desktop.domain.feed_status import FeedState
 from desktop.feed.gateway_feed import GatewayFeed
 from desktop.gateway.service import GatewayConfig
-from tests.conftest import TIMEOUT_S, wait_until
+from tests.conftest import TIMEOUT_S
 from tests.gateway.conftest import FAST_BOARD, GatewayProcess, RedisServer, make_board, priced
 from tests.gateway.test_gateway_boards import SYMBOLS, RunningGateway
+from tests.polling import wait_until
 
 
 def _advanced(board: GatewayFeed, since: dict[str, int]) -> bool:

@@ -15,9 +15,10 @@ from desktop.feed.redis_link import RedisLink
 from desktop.gateway.service import GatewayConfig
 from desktop.persistence.credentials import load_redis_password, store_redis_password
 from desktop.protocol.gateway_wire import GatewayKeys
-from tests.conftest import MemoryKeyring, need_system, wait_until
+from tests.conftest import MemoryKeyring, need_system
 from tests.gateway.conftest import REDIS_SERVER, RedisServer, make_board, priced
 from tests.gateway.test_gateway_boards import SYMBOLS, RunningGateway
+from tests.polling import wait_until
 
 # The ACL users the README recommends (README "Desk gateway" → Security).
 GATEWAY_ACL = "on >gateway-secret ~qb:* &* +@all -@dangerous"

@@ -7,10 +7,11 @@ import asyncio
 
 from desktop.domain.feed_status import FeedState
 from desktop.gateway.service import GatewayConfig
-from tests.conftest import TIMEOUT_S, wait_until
+from tests.conftest import TIMEOUT_S
 from tests.gateway.conftest import SentinelSetup, make_board, priced
 from tests.gateway.test_gateway_boards import SYMBOLS, RunningGateway
 from tests.gateway.test_gateway_outages import _advanced, _times
+from tests.polling import wait_until
 
 
 async def test_gateway_and_boards_follow_a_sentinel_failover(sentinel: SentinelSetup) -> None:

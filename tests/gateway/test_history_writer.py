@@ -18,10 +18,11 @@ from desktop.domain.recording import EventKind
 from desktop.feed.redis_link import RedisLink
 from desktop.gateway.service import GatewayConfig
 from desktop.protocol.gateway_wire import GatewayCodec, GatewayKeys
-from tests.conftest import TIMEOUT_S, wait_until
+from tests.conftest import TIMEOUT_S
 from tests.gateway.conftest import VENV_BIN, RedisServer, make_board, priced
 from tests.gateway.test_gateway_boards import SYMBOLS, RunningGateway
 from tests.persistence.conftest import postgres_dsn
+from tests.polling import wait_until
 
 pytestmark = pytest.mark.system
 

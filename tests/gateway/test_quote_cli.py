@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from desktop.gateway.service import GatewayConfig, GatewayService
-from tests.conftest import wait_until
 from tests.gateway.conftest import VENV_BIN, RedisServer, make_board, priced
 from tests.gateway.test_gateway_boards import SYMBOLS, RunningGateway
+from tests.polling import wait_until
 
 
 @pytest.fixture
