@@ -27,7 +27,6 @@ from desktop.domain.sessions import SessionSource
 from desktop.domain.symbols import Symbol
 from desktop.feed.connection import FeedTap
 from desktop.feed.gateway_reader import GatewayReader
-from desktop.feed.not_streaming import NOTE_PLAN_LIMIT
 from desktop.feed.redis_link import RedisLink
 from desktop.feed.service import FeedStats
 from desktop.protocol.gateway_wire import BoardAdmission, BoardInterest, GatewayBeat, GatewayKeys
@@ -141,11 +140,6 @@ class GatewayFeed:
     def notes(self) -> dict[str, str]:
         """Symbol → why its row shows no live price (from the gateway's answer)."""
         return dict(self._notes)
-
-    @property
-    def over_limit(self) -> set[str]:
-        """Symbols the gateway's plan cannot stream."""
-        return {s for s, note in self._notes.items() if note == NOTE_PLAN_LIMIT}
 
     @property
     def over_limit_depth(self) -> set[str]:
