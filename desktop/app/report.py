@@ -1,9 +1,8 @@
-"""The composition root's run accounting: unhandled errors, and what a smoke run reports.
+"""A run's accounting: unhandled errors, and what a smoke run reports.
 
-Part of the app layer (a sibling of `app_support` in the import-linter contract). Every run logs
-and counts what escapes a Qt slot or an asyncio task; `--smoke N` turns the run into one JSON
-line (ticks, priced rows, flushes, the feed's counters, errors), with `--dump` a CSV of every row
-as displayed, and the exit code CI checks: 0 only when ticks arrived, every row has a price,
+Every run logs and counts what escapes a Qt slot or an asyncio task; `--smoke N` turns the run
+into one JSON line (ticks, priced rows, flushes, the feed's counters, errors), with `--dump` a
+CSV of every row as displayed, and the exit code CI checks: 0 only when ticks arrived, every row has a price,
 nothing failed, and a recording (if on) stored every tick.
 """
 

@@ -1,0 +1,145 @@
+"""`--smoke` streams from what it is given: a standalone simulator (`--feed-url`) or a recording."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import TIMEOUT_S, need_system
+
+WS_PATH = "/quote-stock-b-ws-api"
+STREAMING_S = 3.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+class StandaloneSimulator:
+    """`quoteboard-sim --port P` as a separate process, killed and restarted on the same port."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [str(Path(sys.executable).with_name("quoteboard-sim")), "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + TIMEOUT_S * 4
+        while not listening(self.port):
+            assert self.process.poll() is None, "the simulator exited"
+            assert time.monotonic() < deadline, "the simulator never listened"
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(TIMEOUT_S)
+            self.process = None
+
+
+@pytest.fixture
+def simulator() -> Iterator[StandaloneSimulator]:
+    sim = StandaloneSimulator(free_port())
+    sim.start()
+    yield sim
+    sim.kill()
+
+
+def start_smoke(seconds: float, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QUOTEBOARD_TOKEN": "x"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "desktop", "--smoke", str(seconds), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def report_of(process: subprocess.Popen[str]) -> tuple[int, dict[str, Any], str]:
+    out, err = process.communicate(timeout=TIMEOUT_S * 12)
+    lines = out.strip().splitlines()
+    assert lines, err[-2000:]
+    report = json.loads(lines[-1])
+    assert isinstance(report, dict)
+    return process.returncode, report, err
+
+
+def connections_to(port: int) -> int:
+    """Established TCP connections whose server side is 127.0.0.1:`port` (Linux /proc)."""
+    table = Path("/proc/net/tcp")
+    need_system(table.exists(), "/proc/net/tcp")
+    count = 0
+    for line in table.read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        if state == "01" and int(local.split(":")[1], 16) == port:
+            count += 1
+    return count
+
+
+@pytest.mark.slow
+def test_smoke_streams_from_the_feed_url_and_counts_a_reconnect_across_a_restart(
+    simulator: StandaloneSimulator,
+) -> None:
+    url = f"ws://127.0.0.1:{simulator.port}{WS_PATH}"
+    smoke = start_smoke(20, "--feed-url", url, "--log-level", "INFO")
+    try:
+        deadline = time.monotonic() + TIMEOUT_S * 4
+        # The board streams from OUR simulator: its REST client and its WebSocket stay connected
+        # through the paced start (STREAMING_S of it) before the simulator dies under it.
+        deadline = time.monotonic() + TIMEOUT_S * 4
+        since = None
+        while since is None or time.monotonic() - since < STREAMING_S:
+            assert smoke.poll() is None, "the smoke run ended before it connected"
+            assert time.monotonic() < deadline, "the smoke run never connected to --feed-url"
+            connected = connections_to(simulator.port) >= 2
+            since = (since or time.monotonic()) if connected else None
+            time.sleep(0.1)
+        simulator.kill()
+        simulator.start()
+    finally:
+        code, report, err = report_of(smoke)
+    assert report["ticks"] > 0, (report, err[-3000:])
+    assert report["reconnects"] >= 1, (report, err[-3000:])
+    assert report["rows_with_price"] == report["rows"], report
+    assert "DEMO" not in report["status"], report
+    assert code in (0, 1)
+
+
+@pytest.mark.slow
+def test_smoke_on_a_replay_streams_the_recording_not_the_simulator(tmp_path: Path) -> None:
+    recorded_run = start_smoke(3, "--record", "--seed", "3", "--data-dir", str(tmp_path))
+    code, recorded, err = report_of(recorded_run)
+    assert code == 0 and recorded["ticks"] == recorded["recorded"] > 0, err[-2000:]
+    replayed_run = start_smoke(
+        4,
+        "--replay",
+        str(tmp_path / "ticks.db"),
+        "--speed",
+        "50",
+        "--data-dir",
+        str(tmp_path / "r"),
+    )
+    code, replayed, err = report_of(replayed_run)
+    assert code == 0, err[-2000:]
+    assert replayed["ticks"] == recorded["ticks"]  # exactly the recording, no simulated trade
