@@ -168,6 +168,7 @@ class QuoteBoardApp:
         self.opened.db.close()
         if self.opened.scratch is not None:
             self.opened.scratch.cleanup()
+        self.report.uninstall()
         if summary is None:
             return 0
         return self.report.finish(summary, recorded, self.session)

@@ -13,6 +13,7 @@ import csv
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -26,6 +27,9 @@ from desktop.qt.watchlist_session import WatchlistSession
 
 __all__ = ["RunReport"]
 
+LoopExceptionHandler = Callable[[asyncio.AbstractEventLoop, dict[str, Any]], object]
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], Any]
+
 log = logging.getLogger("desktop")
 
 
@@ -37,12 +41,24 @@ class RunReport:
         self.smoke = smoke
         self.dump = dump
         self.errors = 0
+        self._previous: (
+            tuple[asyncio.AbstractEventLoop, LoopExceptionHandler | None, ExceptHook] | None
+        ) = None
 
     # -- error accounting ---------------------------------------------------------------------
     def install(self, loop: asyncio.AbstractEventLoop) -> None:
         """Log and count what escapes a Qt slot (`sys.excepthook`) or an asyncio task."""
+        self._previous = (loop, loop.get_exception_handler(), sys.excepthook)
         loop.set_exception_handler(self._loop_exception)
         sys.excepthook = self._excepthook
+
+    def uninstall(self) -> None:
+        """Put back the handlers `install` replaced (the board shut down; its loop may live on)."""
+        if self._previous is not None:
+            loop, handler, hook = self._previous
+            loop.set_exception_handler(handler)
+            sys.excepthook = hook
+            self._previous = None
 
     def _excepthook(
         self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None

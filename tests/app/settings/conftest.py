@@ -12,7 +12,6 @@ import pytest
 import qasync
 import shiboken6
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication
 
 from desktop.app.feed_source import FeedSource
 from desktop.app.settings_controller import (
@@ -194,17 +193,6 @@ def live_market() -> Iterator[str]:
     )
     with EmbeddedSimulator(config) as market:
         yield market.endpoints.ws_url
-
-
-@pytest.fixture(scope="session")
-def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """One Qt-driven asyncio loop for the whole run, as the app has one for its lifetime (a
-    closed qasync loop can leave Qt a timer on a freed object: re-creating them crashes)."""
-    qapp.setQuitOnLastWindowClosed(False)  # as in the app: closing a dialog must not end the loop
-    loop = qasync.QEventLoop(qapp)
-    yield loop
-    loop.close()
-    qapp.setQuitOnLastWindowClosed(True)
 
 
 @pytest.fixture
