@@ -21,9 +21,8 @@ from desktop.app.feed_source import FeedSource, FeedTarget, replay_target
 from desktop.app.feed_switch import FeedSwitch, RunningFeed
 from desktop.app.insights import Insights
 from desktop.app.ladders import DepthLadders
-from desktop.app.logs import configure_logging
 from desktop.app.recording import AppRecording, recording_controller
-from desktop.app.report import RunReport
+from desktop.app.report import RunReport, configure_logging
 from desktop.app.settings_controller import SettingsController
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbol_search import SymbolMatcher

@@ -20,12 +20,12 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.app.feed_source import FeedSource, FeedTarget
-from desktop.app.subscriptions import FeedSubscriptions
 from desktop.domain.feed_status import FeedStatus
 from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import CALENDARS, AlwaysOpen, SessionSource, load_exchange_sessions
+from desktop.domain.symbols import Symbol
 from desktop.feed.service import FeedService
 from desktop.protocol.plans import PLANS
 from desktop.qt.freshness_monitor import FreshnessMonitor
@@ -35,9 +35,45 @@ from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.widgets.main_window import MainWindow
 
-__all__ = ["FeedStopping", "FeedSwitch", "RunningFeed"]
+__all__ = ["FeedStopping", "FeedSubscriptions", "FeedSwitch", "RunningFeed"]
 
 log = logging.getLogger("desktop")
+
+
+class FeedSubscriptions:
+    """What the feed streams: every watchlist's symbols (one depth level, for bid/ask) plus the
+    open depth ladders' symbols (the plan's full depth, which the plan budgets). One update per change."""
+
+    def __init__(self, service: FeedService | None = None) -> None:
+        self.service = service
+        self._lists: list[Symbol] = []
+        self._ladders: list[Symbol] = []
+
+    def attach(self, service: FeedService) -> None:
+        """Stream through this service from now on (a new feed: the live one, or a replay)."""
+        self.service = service
+        self._apply()
+
+    def follow(self, session: WatchlistSession) -> None:
+        """Stream the union of every list from now on: one feed update per list edit."""
+        session.symbolsChanged.connect(self.set_lists)
+        self.set_lists(session.all_symbols())
+
+    def set_lists(self, codes: list[str]) -> None:
+        """The union of all watchlists changed."""
+        self._lists = [Symbol.parse(code) for code in codes]
+        self._apply()
+
+    def set_ladders(self, codes: list[str]) -> None:
+        """The symbols with a depth ladder open changed."""
+        self._ladders = [Symbol.parse(code) for code in codes]
+        self._apply()
+
+    def _apply(self) -> None:
+        if self.service is None:
+            return
+        wanted = list(dict.fromkeys([*self._lists, *self._ladders]))
+        self.service.set_symbols(wanted, wanted, full_depth=self._ladders)
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ import pytest
 from keyring.errors import PasswordSetError
 
 from desktop.app.cli_token import run_token_command
-from desktop.app.logs import redacting_handler
+from desktop.app.report import redacting_handler
 from desktop.domain.feed_status import FeedState
 from desktop.persistence.database import Database
 from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
