@@ -7,9 +7,7 @@ The parts are wired only through the feed switch's signals: a replay at start sh
 
 from __future__ import annotations
 
-import asyncio
 import sys
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -18,16 +16,9 @@ import qasync
 
 from desktop.app.board import QuoteBoardApp
 from desktop.app.config import AppConfig, ConfigError
-from tests.conftest import TIMEOUT_S, MemoryKeyring
+from tests.conftest import MemoryKeyring
+from tests.polling import wait_until
 from tests.simulator.test_replay import BASE, record
-
-
-async def until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + TIMEOUT_S * 2
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 def run_on(loop: qasync.QEventLoop, body: Callable[[], Awaitable[None]]) -> None:
@@ -59,15 +50,15 @@ def test_a_board_starts_on_a_replay_and_stop_replay_returns_to_the_settings_feed
             assert window.replay_badge.text().startswith("REPLAY")
             assert window.recording_menu.stop_replay_action.isEnabled()
             assert switch.current_source() is None  # a replay is no settings' source
-            await until(lambda: board.book.counters.ticks > 0, "the replay's trades")
+            await wait_until(lambda: board.book.counters.ticks > 0, "the replay's trades")
             board.recording.stop_replay()  # File → Stop Replay
-            await until(
+            await wait_until(
                 lambda: (source := switch.current_source()) is not None and source.demo,
                 "the settings' feed (the demo, with no token) to come back",
             )
             assert window.replay_badge.isHidden()
-            await until(lambda: board.insights.history.seeded > 0, "the demo's history")
-            await until(
+            await wait_until(lambda: board.insights.history.seeded > 0, "the demo's history")
+            await wait_until(
                 lambda: all(
                     (state := board.book.get(symbol)) is not None and state.last is not None
                     for symbol in board.session.all_symbols()

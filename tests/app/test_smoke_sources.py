@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import TIMEOUT_S, need_system
+from tests.polling import wait_until_blocking
 
 WS_PATH = "/quote-stock-b-ws-api"
 SETTLED_S = 4.0
@@ -44,11 +45,13 @@ class StandaloneSimulator:
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        deadline = time.monotonic() + TIMEOUT_S * 4
-        while not listening(self.port):
-            assert self.process.poll() is None, "the simulator exited"
-            assert time.monotonic() < deadline, "the simulator never listened"
-            time.sleep(0.05)
+        process = self.process
+        wait_until_blocking(
+            lambda: process.poll() is not None or listening(self.port),
+            "the simulator to listen",
+            TIMEOUT_S * 4,
+        )
+        assert process.poll() is None, "the simulator exited"
 
     def kill(self) -> None:
         if self.process is not None:
@@ -98,6 +101,22 @@ def clients_of(port: int) -> set[int]:
     return clients
 
 
+class BoardConnections:
+    """The board's connections to the simulator, and since when each has been open."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.first_seen: dict[int, float] = {}  # client port → when it was first seen
+        self.both = False  # the REST client and the WebSocket have both connected
+
+    def settled(self, age_s: float) -> bool:
+        """Both have connected, and every connection open now is older than `age_s`."""
+        now = time.monotonic()
+        self.first_seen = {c: self.first_seen.get(c, now) for c in clients_of(self.port)}
+        self.both = self.both or len(self.first_seen) >= 2
+        return self.both and bool(self.first_seen) and max(self.first_seen.values()) < now - age_s
+
+
 @pytest.mark.slow
 def test_smoke_streams_from_the_feed_url_and_counts_a_reconnect_across_a_restart(
     simulator: StandaloneSimulator,
@@ -105,20 +124,16 @@ def test_smoke_streams_from_the_feed_url_and_counts_a_reconnect_across_a_restart
     url = f"ws://127.0.0.1:{simulator.port}{WS_PATH}"
     smoke = start_smoke(30, "--feed-url", url, "--log-level", "INFO")
     try:
-        deadline = time.monotonic() + TIMEOUT_S * 4
         # The board streams from OUR simulator: its REST client and its WebSocket connect, and
         # the simulator dies only once every connection is older than the feed's "refused" window
         # (a socket dropped within 3 s of opening backs off for a minute: another behaviour).
-        deadline = time.monotonic() + TIMEOUT_S * 4
-        first_seen: dict[int, float] = {}  # client port → when it was first seen connected
-        both = False  # the REST client and the WebSocket have both connected
-        while not (both and first_seen and max(first_seen.values()) < time.monotonic() - SETTLED_S):
-            assert smoke.poll() is None, "the smoke run ended before it connected"
-            assert time.monotonic() < deadline, "the smoke run never connected to --feed-url"
-            now = time.monotonic()
-            first_seen = {c: first_seen.get(c, now) for c in clients_of(simulator.port)}
-            both = both or len(first_seen) >= 2
-            time.sleep(0.1)
+        board = BoardConnections(simulator.port)
+        wait_until_blocking(
+            lambda: smoke.poll() is not None or board.settled(SETTLED_S),
+            "the board to connect to --feed-url",
+            TIMEOUT_S * 4,
+        )
+        assert smoke.poll() is None, "the smoke run ended before it connected"
         simulator.kill()
         simulator.start()
     finally:
