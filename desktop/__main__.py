@@ -53,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(e.g. ws://127.0.0.1:9000/quote-stock-b-ws-api) instead of the built-in simulator",
     )
     parser.add_argument(
+        "--gateway",
+        metavar="URL",
+        help="stream from the desk gateway's Redis for this run (redis://, rediss:// or "
+        "redis+sentinel://; README: Desk gateway) instead of AllTick or the simulator",
+    )
+    parser.add_argument(
         "--plan",
         choices=PLAN_NAMES,
         default=None,
@@ -159,6 +165,7 @@ def _app_config(args: argparse.Namespace) -> AppConfig:
         smoke=args.smoke,
         dump=args.dump,
         feed_url=args.feed_url,
+        gateway=args.gateway,
         plan=AppConfig.plan_named(args.plan),
         seed=args.seed,
         log_level=args.log_level,

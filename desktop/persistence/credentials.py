@@ -37,6 +37,7 @@ __all__ = [
     "delete_token_async",
     "load_postgres_password",
     "load_redis_password",
+    "load_redis_password_async",
     "load_token",
     "load_token_async",
     "read_token",
@@ -353,9 +354,20 @@ def load_redis_password(url_key: str) -> str | None:
     try:
         stored = _secure_backend().get_password(KEYRING_SERVICE, f"redis:{url_key}")
     except Exception as exc:  # no keyring: the URL or the environment may carry it
-        log.warning("keyring unavailable for the Redis password: %s", type(exc).__name__)
+        log.info("keyring unavailable for the Redis password: %s", type(exc).__name__)
         return None
     return stored or None
+
+
+async def load_redis_password_async(
+    url_key: str, timeout_s: float = KEYRING_TIMEOUT_S
+) -> str | None:
+    """`load_redis_password` without blocking the event loop (None when the keyring hangs)."""
+    try:
+        return await _off_thread(lambda: load_redis_password(url_key), timeout_s)
+    except CredentialError as exc:
+        log.warning("Redis password not read: %s", exc.message)
+        return None
 
 
 def store_redis_password(url_key: str, password: str) -> str | None:
