@@ -45,6 +45,7 @@ __all__ = [
     "save_token_async",
     "store_postgres_password",
     "store_redis_password",
+    "store_redis_password_async",
 ]
 
 log = logging.getLogger(__name__)
@@ -383,3 +384,13 @@ def store_redis_password(url_key: str, password: str) -> str | None:
         why = exc.message if isinstance(exc, CredentialError) else type(exc).__name__
         return f"The Redis password could not be stored in the OS keyring ({why})."
     return None
+
+
+async def store_redis_password_async(
+    url_key: str, password: str, timeout_s: float = KEYRING_TIMEOUT_S
+) -> str | None:
+    """`store_redis_password` without blocking the event loop; a sentence when it failed."""
+    try:
+        return await _off_thread(lambda: store_redis_password(url_key, password), timeout_s)
+    except CredentialError as exc:
+        return f"The Redis password could not be stored in the OS keyring ({exc.message})."
