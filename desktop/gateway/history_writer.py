@@ -131,6 +131,10 @@ class HistoryWriter:
             self.rows += counts.ticks + counts.depth
             for stream, entry_id in newest.items():
                 self.committed[stream] = parse_stream_id(entry_id)
+        await self._acknowledge(done)
+
+    async def _acknowledge(self, done: dict[str, list[bytes]]) -> None:
+        """XACK what is stored (only ever after its COMMIT)."""
         pipe = self.redis.pipeline(transaction=False)
         for stream, ids in done.items():
             pipe.xack(stream, self.group, *ids)

@@ -16,7 +16,9 @@ from redis.exceptions import ResponseError
 
 from desktop.domain.recording import EventKind
 from desktop.feed.redis_link import RedisLink
+from desktop.gateway.history_writer import HistoryWriter
 from desktop.gateway.service import GatewayConfig
+from desktop.persistence.postgres_sink import PostgresTickSink
 from desktop.protocol.gateway_wire import GatewayCodec, GatewayKeys
 from tests.conftest import TIMEOUT_S
 from tests.gateway.conftest import VENV_BIN, RedisServer, make_board, priced
@@ -145,3 +147,65 @@ async def test_a_killed_writer_resumes_and_history_equals_the_published_ticks(
         await running.stop()
         if os.environ.get("QB_SHOW_WRITER_LOG"):
             print(log.read_text(errors="replace"))
+
+
+class _CrashAfterCommit(HistoryWriter):
+    """A writer that dies between COMMIT and XACK (the window a kill -9 may hit)."""
+
+    async def _acknowledge(self, done: dict[str, list[bytes]]) -> None:
+        raise _Crash
+
+
+class _Crash(Exception):
+    pass
+
+
+async def test_a_writer_that_died_between_commit_and_ack_stores_nothing_twice(
+    redis_server: RedisServer, dsn: str
+) -> None:
+    running = RunningGateway(redis_server.url, GatewayConfig(maxlen=100_000))
+    gateway = await running.start()
+    board = make_board(redis_server.url, SYMBOLS, "board")
+    redis = RedisLink.parse(redis_server.url).connect()
+    try:
+        await board.start()
+        await wait_until(lambda: gateway.publisher.stats.ticks > 100, "ticks published")
+        await board.stop()
+        await gateway.stop()
+        running.service = None
+        crashing = _CrashAfterCommit(
+            redis, PostgresTickSink(dsn, partition_daily=True), consumer="writer"
+        )
+        await crashing.prepare()
+        with pytest.raises(_Crash):
+            await crashing.run()
+        crashing.sink.close()
+        assert crashing.rows > 0  # committed, never acknowledged
+        resumed = HistoryWriter(
+            redis, PostgresTickSink(dsn, partition_daily=True), consumer="writer"
+        )
+        await resumed.prepare()
+        resumed.block_ms = 50
+
+        async def drain() -> None:
+            while True:
+                pending = await redis.xpending(GatewayKeys().trades, GatewayKeys().history_group)
+                info = await redis.xinfo_groups(GatewayKeys().trades)
+                if pending["pending"] == 0 and info[0]["lag"] == 0:
+                    resumed.running = False
+                    return
+                await asyncio.sleep(0.05)
+
+        await asyncio.gather(resumed.run(), drain())
+        resumed.sink.close()
+        assert resumed.skipped > 0
+        published: Counter[tuple[str, int, int | None, str]] = Counter()
+        for _entry_id, fields in await redis.xrange(GatewayKeys().trades):
+            batch = GatewayCodec().batch(fields, books=False)
+            assert batch is not None
+            published.update((t.symbol, t.ts_ms, t.seq, str(t.price)) for t in batch.events)  # type: ignore[union-attr]
+        stored, partitioned = _stored(dsn)
+        assert stored == published and partitioned
+    finally:
+        await redis.aclose()
+        await running.stop()
