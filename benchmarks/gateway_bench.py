@@ -192,7 +192,7 @@ class Rung:
             [str(BIN / "quoteboard-gateway"), "--redis-url", url, "--feed-url",
              f"ws://127.0.0.1:{port}/quote-stock-b-ws-api", "--plan", "professional",
              "--log-level", "WARNING"],
-            env={**os.environ, "QUOTEBOARD_TOKEN": "bench"},
+            env={**os.environ, "QUOTEBOARD_TOKEN": "bench", "XDG_DATA_HOME": str(self.workdir)},
         )  # fmt: skip
         boards = self.boards_for(["--board", url], self.boards)
         control.set("go", 1)

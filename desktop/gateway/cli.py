@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--audit-log",
         type=Path,
         metavar="FILE",
-        help="append which board watched what to FILE (JSON lines)",
+        help="append which board watched what to FILE (JSON lines; default: "
+        "gateway-audit.jsonl in Quote Board's data folder)",
     )
     parser.add_argument(
         "--maxlen",
@@ -131,11 +132,17 @@ async def _run_gateway(link: RedisLink, args: argparse.Namespace) -> int:
         url, token, demo = endpoints.ws_url, endpoints.token, True
         plan = Plan(args.plan or "professional")
     redis = link.connect(name="quoteboard-gateway")
+    audit = args.audit_log
+    if audit is None:
+        from desktop.persistence.paths import resolve_data_dir
+
+        audit = resolve_data_dir() / "gateway-audit.jsonl"
+    log.info("audit log: %s", audit)
     config = GatewayConfig(
         plan=plan,
         demo=demo,
         max_boards=args.max_boards,
-        audit_path=args.audit_log,
+        audit_path=audit,
         maxlen=args.maxlen,
     )
     service = GatewayService(redis, url, token, config)

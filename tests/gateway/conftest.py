@@ -144,7 +144,7 @@ class GatewayProcess:
 
     def start(self) -> None:
         """Start it (it connects to the simulator it embeds)."""
-        env = dict(os.environ)
+        env = dict(os.environ, XDG_DATA_HOME=str(self.workdir))  # its audit log stays here
         env.pop("QUOTEBOARD_TOKEN", None)
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(

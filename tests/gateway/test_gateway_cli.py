@@ -84,17 +84,24 @@ async def test_the_gateway_command_streams_a_provider_with_the_token_from_the_en
         capture_output=True,
         text=True,
         timeout=30,
-        env={k: v for k, v in os.environ.items() if k != "QUOTEBOARD_TOKEN"},
+        env={
+            **{k: v for k, v in os.environ.items() if k != "QUOTEBOARD_TOKEN"},
+            "XDG_DATA_HOME": str(tmp_path),
+        },
     )
     assert without.returncode == 2 and "no API token" in without.stderr
     log = (tmp_path / "gw.log").open("wb")
-    process = _spawn(command, env={**os.environ, "QUOTEBOARD_TOKEN": token}, stdout=log, stderr=log)
+    env = {**os.environ, "QUOTEBOARD_TOKEN": token, "XDG_DATA_HOME": str(tmp_path)}
+    process = _spawn(command, env=env, stdout=log, stderr=log)
     board = make_board(redis_server.url, SYMBOLS, "board")
     try:
         await board.start()
         await wait_until(lambda: priced(board, SYMBOLS), "priced from the provider", TIMEOUT_S * 3)
         assert board.demo is False
         assert token not in (tmp_path / "gw.log").read_text()
+        audit = tmp_path / "quoteboard" / "gateway-audit.jsonl"  # the default: the data folder
+        await wait_until(lambda: audit.exists(), "the default audit log")
+        assert [r.board for r in AuditLog.read(audit)] == ["board"]
     finally:
         await board.stop()
         process.send_signal(signal.SIGTERM)
@@ -114,6 +121,7 @@ async def test_make_gateway_starts_redis_when_none_answers_and_stops_everything(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         cwd=tmp_path,
+        env={**os.environ, "XDG_DATA_HOME": str(tmp_path)},
     )
     board = make_board(url, SYMBOLS, "board")
     try:
