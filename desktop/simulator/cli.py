@@ -57,7 +57,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--sessions",
         choices=["always", "exchange"],
         default="always",
-        help="when markets trade: around the clock (demo), or real XNYS/XHKG hours",
+        help="when markets trade: around the clock (demo), or real XNYS/XHKG hours "
+        "(US pre- and post-market trade thinly)",
     )
     parser.add_argument(
         "--faults",
@@ -114,6 +115,7 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
                 f"--token {item!r}: expected TOKEN=PLAN with PLAN one of {list(PLANS)}"
             )
         tokens[token] = plan
+    hours = ExchangeHours() if args.sessions == "exchange" else None
     return SimulatorConfig(
         host=args.host,
         port=args.port,
@@ -125,7 +127,8 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
         synthesise_unknown=args.unknown_codes == "synthesise",
         trades_per_second=args.rate,
         us_depth_levels=args.us_depth_levels,
-        session=ExchangeHours() if args.sessions == "exchange" else always_open,
+        session=hours if hours is not None else always_open,
+        extended_session=hours.extended if hours is not None else None,
     )
 
 
