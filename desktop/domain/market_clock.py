@@ -26,6 +26,7 @@ __all__ = [
     "clock_text",
     "format_countdown",
     "market_local",
+    "phase_at",
     "session_state",
 ]
 
@@ -69,10 +70,33 @@ class SessionState:
 
     @property
     def chip(self) -> str:
-        """The row's session chip: PRE, RTH, POST, LUNCH, CLOSED or HALF-DAY."""
+        """The market's session chip: PRE, RTH, POST, LUNCH, CLOSED or HALF-DAY."""
         if self.phase is MarketPhase.RTH and self.half_day:
             return "HALF-DAY"
         return self.phase.value
+
+    @property
+    def period_start(self) -> int | None:
+        """When the current pre- or post-market began (None in other phases)."""
+        if self.day is None:
+            return None
+        if self.phase is MarketPhase.PRE:
+            return self.day.first_ms
+        if self.phase is MarketPhase.POST:
+            return self.day.close
+        return None
+
+    def row_chip(self, ext_time_ms: int | None) -> str:
+        """A symbol's chip: in pre-/post-market a symbol with no trade there yet says CLOSED."""
+        start = self.period_start
+        if start is not None and (ext_time_ms is None or ext_time_ms < start):
+            return MarketPhase.CLOSED.value
+        return self.chip
+
+
+def phase_at(sessions: MarketSessions, market: Market, now_ms: int) -> MarketPhase:
+    """Just the phase at `now_ms` (a trade's classification, per tick)."""
+    return session_state(sessions, market, now_ms).phase
 
 
 def session_state(sessions: MarketSessions, market: Market, now_ms: int) -> SessionState:

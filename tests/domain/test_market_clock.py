@@ -181,3 +181,18 @@ def test_outside_the_loaded_calendar_the_clock_says_only_closed(
 )
 def test_countdowns_read_as_minutes_under_an_hour_and_hours_above(left_ms: int, text: str) -> None:
     assert format_countdown(left_ms) == text
+
+
+def test_a_row_in_pre_market_says_closed_until_the_provider_sends_an_extended_trade(
+    november: MarketSessions,
+) -> None:
+    pre = ms(2026, 11, 25, 11, 18)
+    state = session_state(november, US, pre)
+    assert state.row_chip(None) == "CLOSED"
+    assert state.row_chip(ms(2026, 11, 24, 22, 0)) == "CLOSED"  # yesterday's post-market
+    assert state.row_chip(ms(2026, 11, 25, 10, 0)) == "PRE"
+    rth = session_state(november, US, ms(2026, 11, 25, 15, 0))
+    assert rth.row_chip(None) == "RTH"
+    post = session_state(november, US, ms(2026, 11, 25, 22, 0))
+    assert post.row_chip(ms(2026, 11, 25, 20, 59)) == "CLOSED"  # a regular-hours print
+    assert post.row_chip(ms(2026, 11, 25, 21, 5)) == "POST"
