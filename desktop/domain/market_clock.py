@@ -27,6 +27,7 @@ __all__ = [
     "format_countdown",
     "market_local",
     "phase_at",
+    "session_segment",
     "session_state",
 ]
 
@@ -97,6 +98,20 @@ class SessionState:
 def phase_at(sessions: MarketSessions, market: Market, now_ms: int) -> MarketPhase:
     """Just the phase at `now_ms` (a trade's classification, per tick)."""
     return session_state(sessions, market, now_ms).phase
+
+
+def session_segment(
+    sessions: MarketSessions, market: Market, now_ms: int
+) -> tuple[int, int] | None:
+    """Which continuous stretch of trading `now_ms` is in: (day's open, 0 before lunch / 1 after);
+    None when the market is closed or at lunch. A gap inside one stretch is an outage."""
+    day = sessions.extended_day_at(market, now_ms)
+    if day is None:
+        return None
+    start, end = day.break_start, day.break_end
+    if start is None or end is None or now_ms < start:
+        return (day.open, 0)
+    return None if now_ms < end else (day.open, 1)
 
 
 def session_state(sessions: MarketSessions, market: Market, now_ms: int) -> SessionState:
