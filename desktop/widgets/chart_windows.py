@@ -1,7 +1,9 @@
-"""Keeps the open chart windows: one per symbol, refreshed per flush, saved and restored as a set.
+"""Keeps the open chart windows: refreshed per flush, linked to colour groups, saved as a set.
 
-Layouts are issue 5's `WindowLayout`s (kind `chart`) in the same `windows` table as the depth
-pop-outs, placed back by the same rules (`domain.window_placement`).
+Opening a symbol's chart raises the open one if there is one. A chart linked to a colour group
+follows the symbol its group publishes (so several charts may show one symbol). Layouts are
+`WindowLayout`s (kind `chart`) in the same `windows` table as the depth pop-outs, placed back by
+the same rules (`domain.window_placement`).
 """
 
 from __future__ import annotations
@@ -10,10 +12,13 @@ from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.domain.minute_bars import MinuteBarStore
+from desktop.domain.chart_series import Timeframe
+from desktop.domain.minute_bars import MinuteBar, MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.sessions import MarketSessions
 from desktop.domain.window_placement import WindowLayout
-from desktop.widgets.chart_window import CHART_KIND, ChartMode, ChartWindow
+from desktop.qt.link_groups import LinkGroupHub
+from desktop.widgets.chart_window import CHART_KIND, ChartWindow
 
 __all__ = ["ChartWindowManager"]
 
@@ -27,6 +32,8 @@ class ChartWindowManager(QObject):
     """A chart for this symbol opened: its history should be fetched first."""
     layoutChanged = Signal()
     """Charts opened, closed, moved or changed by the user: save `layouts()` again."""
+    historyWanted = Signal(str, object)
+    """(symbol, Timeframe): a chart needs these klines; answer with `deliver_history`."""
 
     def __init__(
         self, bars: MinuteBarStore, book: QuoteBook, parent: QObject | None = None
@@ -34,18 +41,43 @@ class ChartWindowManager(QObject):
         super().__init__(parent)
         self._bars = bars
         self._book = book
-        self._windows: dict[str, ChartWindow] = {}
+        self._windows: list[ChartWindow] = []
+        self._sessions: MarketSessions | None = None
+        self._hub: LinkGroupHub | None = None
         self._quiet = False
         self._save = QTimer(self)
         self._save.setSingleShot(True)
         self._save.setInterval(_SAVE_DELAY_MS)
         self._save.timeout.connect(self.layoutChanged)
 
+    def set_link_hub(self, hub: LinkGroupHub) -> None:
+        """Linked charts follow the symbols published to their groups from now on."""
+        self._hub = hub
+        hub.published.connect(self._on_published)
+
+    def set_sessions(self, sessions: MarketSessions | None) -> None:
+        """Exchange calendars for every chart (shading, breaks only inside sessions)."""
+        self._sessions = sessions
+        for window in self._windows:
+            window.set_sessions(sessions)
+
+    def deliver_history(self, symbol: str, timeframe: Timeframe, bars: list[MinuteBar]) -> None:
+        """Klines arrived: every chart of `symbol` takes them."""
+        for window in self._windows:
+            if window.symbol == symbol:
+                window.set_history(timeframe, bars)
+
+    def request_all_history(self) -> None:
+        """Ask again for every open chart's klines (another feed started)."""
+        for window in self._windows:
+            window.request_history()
+
     def open(self, symbol: str) -> ChartWindow:
         """Show the chart of `symbol`, creating it or bringing the open one to the front."""
-        window = self._windows.get(symbol)
+        window = self.window(symbol)
         if window is None:
             window = self._create(symbol)
+            window.request_history()
             window.show()
             self.layoutChanged.emit()
         else:
@@ -54,11 +86,16 @@ class ChartWindowManager(QObject):
         window.activateWindow()
         return window
 
-    def _create(self, symbol: str, mode: ChartMode = ChartMode.CANDLES) -> ChartWindow:
-        window = ChartWindow(symbol, self._bars, self._book, mode)
-        window.closed.connect(self._on_closed)
+    def _create(self, symbol: str, link_group: str | None = None) -> ChartWindow:
+        window = ChartWindow(symbol, self._bars, self._book, link_group=link_group)
+        window.closed.connect(lambda _s, w=window: self._on_closed(w))
         window.placementChanged.connect(self._schedule_save)
-        self._windows[symbol] = window
+        window.historyWanted.connect(self.historyWanted)
+        window.symbolChanged.connect(lambda _old, new: self.opened.emit(new))
+        window.linkGroupChanged.connect(lambda key, w=window: self._on_window_link(w, key))
+        if self._sessions is not None:
+            window.set_sessions(self._sessions)
+        self._windows.append(window)
         self.opened.emit(symbol)
         return window
 
@@ -70,10 +107,11 @@ class ChartWindowManager(QObject):
         self._quiet = True
         try:
             for layout in layouts:
-                if layout.kind != CHART_KIND or layout.symbol in self._windows:
+                if layout.kind != CHART_KIND or self.window(layout.symbol) is not None:
                     continue
-                window = self._create(layout.symbol)
+                window = self._create(layout.symbol, layout.link_group)
                 window.restore(layout)
+                window.request_history()
                 window.show()
         finally:
             self._quiet = False
@@ -82,35 +120,39 @@ class ChartWindowManager(QObject):
         """A flush (a `StreamBridge` frame listener): redraw the charts of changed symbols."""
         if not self._windows:
             return
-        for symbol in dirty:
-            window = self._windows.get(symbol)
-            if window is not None:
+        changed = set(dirty)
+        for window in self._windows:
+            if window.symbol in changed:
                 window.refresh()
 
     def refresh_symbol(self, symbol: str) -> None:
-        """Redraw one symbol's chart now (its history just arrived)."""
-        window = self._windows.get(symbol)
-        if window is not None:
-            window.refresh(force=True)
+        """Redraw one symbol's charts now (its history just arrived)."""
+        for window in self._windows:
+            if window.symbol == symbol:
+                window.refresh(force=True)
 
     def window(self, symbol: str) -> ChartWindow | None:
-        """The open chart of `symbol`, if any."""
-        return self._windows.get(symbol)
+        """The first open chart of `symbol`, if any."""
+        return next((w for w in self._windows if w.symbol == symbol), None)
+
+    def windows(self) -> list[ChartWindow]:
+        """The open charts, in opening order."""
+        return list(self._windows)
 
     def symbols(self) -> list[str]:
         """Symbols with an open chart, in opening order."""
-        return list(self._windows)
+        return [window.symbol for window in self._windows]
 
     def layouts(self) -> list[WindowLayout]:
         """Layouts of the open charts, to save."""
-        return [window.placement() for window in self._windows.values()]
+        return [window.placement() for window in self._windows]
 
     def close_all(self) -> None:
         """Close every chart at shutdown (not a layout change: they come back next time)."""
         self._quiet = True
         self._save.stop()
         try:
-            for window in list(self._windows.values()):
+            for window in list(self._windows):
                 window.close()
         finally:
             self._quiet = False
@@ -120,7 +162,19 @@ class ChartWindowManager(QObject):
         if not self._quiet:
             self._save.start()
 
-    def _on_closed(self, symbol: str) -> None:
-        self._windows.pop(symbol, None)
+    def _on_closed(self, window: ChartWindow) -> None:
+        if window in self._windows:
+            self._windows.remove(window)
         if not self._quiet:
             self.layoutChanged.emit()
+
+    def _on_window_link(self, window: ChartWindow, key: str | None) -> None:
+        """A chart joined a group: it shows the group's symbol at once, if it has one."""
+        symbol = self._hub.symbol(key) if self._hub is not None else None
+        if symbol:
+            window.set_symbol(symbol)
+
+    def _on_published(self, group: str, symbol: str) -> None:
+        for window in self._windows:
+            if window.link_group() == group:
+                window.set_symbol(symbol)
