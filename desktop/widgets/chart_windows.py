@@ -3,14 +3,15 @@
 Opening a symbol's chart raises the open one if there is one. A chart linked to a colour group
 follows the symbol its group publishes (so several charts may show one symbol). Layouts are
 `WindowLayout`s (kind `chart`) in the same `windows` table as the depth pop-outs, placed back by
-the same rules (`domain.window_placement`).
+the same `PopOutManager` rules, frame margins included.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from desktop.domain.chart_series import Timeframe
 from desktop.domain.minute_bars import MinuteBar, MinuteBarStore
@@ -19,36 +20,31 @@ from desktop.domain.sessions import MarketSessions
 from desktop.domain.window_placement import WindowLayout
 from desktop.qt.link_groups import LinkGroupHub
 from desktop.widgets.chart_window import CHART_KIND, ChartWindow
+from desktop.widgets.popout_manager import PopOutManager
 
 __all__ = ["ChartWindowManager"]
 
-_SAVE_DELAY_MS = 750
 
-
-class ChartWindowManager(QObject):
+class ChartWindowManager(PopOutManager[ChartWindow]):
     """Opens, refreshes and closes `ChartWindow`s; emits intents, never touches storage."""
 
     opened = Signal(str)
     """A chart for this symbol opened: its history should be fetched first."""
-    layoutChanged = Signal()
-    """Charts opened, closed, moved or changed by the user: save `layouts()` again."""
     historyWanted = Signal(str, object)
     """(symbol, Timeframe): a chart needs these klines; answer with `deliver_history`."""
 
     def __init__(
-        self, bars: MinuteBarStore, book: QuoteBook, parent: QObject | None = None
+        self,
+        bars: MinuteBarStore,
+        book: QuoteBook,
+        parent: QObject | None = None,
+        main_window: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(CHART_KIND, main_window, parent)
         self._bars = bars
         self._book = book
-        self._windows: list[ChartWindow] = []
         self._sessions: MarketSessions | None = None
         self._hub: LinkGroupHub | None = None
-        self._quiet = False
-        self._save = QTimer(self)
-        self._save.setSingleShot(True)
-        self._save.setInterval(_SAVE_DELAY_MS)
-        self._save.timeout.connect(self.layoutChanged)
 
     def set_link_hub(self, hub: LinkGroupHub) -> None:
         """Linked charts follow the symbols published to their groups from now on."""
@@ -88,14 +84,14 @@ class ChartWindowManager(QObject):
 
     def _create(self, symbol: str, link_group: str | None = None) -> ChartWindow:
         window = ChartWindow(symbol, self._bars, self._book, link_group=link_group)
-        window.closed.connect(lambda _s, w=window: self._on_closed(w))
+        window.closed.connect(lambda _symbol, w=window: self._on_closed(w))
         window.placementChanged.connect(self._schedule_save)
         window.historyWanted.connect(self.historyWanted)
         window.symbolChanged.connect(lambda _old, new: self.opened.emit(new))
         window.linkGroupChanged.connect(lambda key, w=window: self._on_window_link(w, key))
         if self._sessions is not None:
             window.set_sessions(self._sessions)
-        self._windows.append(window)
+        self._track(window)
         self.opened.emit(symbol)
         return window
 
@@ -104,17 +100,14 @@ class ChartWindowManager(QObject):
 
         Call after the main window is shown, so the window manager places the main window first.
         """
-        self._quiet = True
-        try:
+        with self._quietly():
             for layout in layouts:
                 if layout.kind != CHART_KIND or self.window(layout.symbol) is not None:
                     continue
                 window = self._create(layout.symbol, layout.link_group)
-                window.restore(layout)
+                window.restore(layout, self.frame_margins())
                 window.request_history()
                 window.show()
-        finally:
-            self._quiet = False
 
     def on_frame(self, dirty: Iterable[str], now: float = 0.0) -> None:
         """A flush (a `StreamBridge` frame listener): redraw the charts of changed symbols."""
@@ -135,10 +128,6 @@ class ChartWindowManager(QObject):
         """The first open chart of `symbol`, if any."""
         return next((w for w in self._windows if w.symbol == symbol), None)
 
-    def windows(self) -> list[ChartWindow]:
-        """The open charts, in opening order."""
-        return list(self._windows)
-
     def symbols(self) -> list[str]:
         """Symbols with an open chart, in opening order."""
         return [window.symbol for window in self._windows]
@@ -149,23 +138,11 @@ class ChartWindowManager(QObject):
 
     def close_all(self) -> None:
         """Close every chart at shutdown (not a layout change: they come back next time)."""
-        self._quiet = True
-        self._save.stop()
-        try:
-            for window in list(self._windows):
-                window.close()
-        finally:
-            self._quiet = False
+        self._close_windows()
         self._windows.clear()
 
-    def _schedule_save(self) -> None:
-        if not self._quiet:
-            self._save.start()
-
     def _on_closed(self, window: ChartWindow) -> None:
-        if window in self._windows:
-            self._windows.remove(window)
-        if not self._quiet:
+        if self._forget(window):
             self.layoutChanged.emit()
 
     def _on_window_link(self, window: ChartWindow, key: str | None) -> None:

@@ -13,7 +13,8 @@ from desktop.feed.chart_history import CHART_BARS, ChartHistory
 from desktop.feed.rest import AllTickRestClient
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
 from tests.conftest import TIMEOUT_S
-from tests.feed.test_history import FAST, NOW_S, until
+from tests.feed.test_history import FAST, NOW_S
+from tests.polling import wait_until
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ async def test_a_recent_answer_is_reused_and_the_newest_ask_goes_first(
     history.request("AAPL.US", Timeframe.D1)
     assert history.pending() == [("AAPL.US", Timeframe.D1), ("AAPL.US", Timeframe.M5)]
     history.start()
-    await until(lambda: len(loaded) == 2)
+    await wait_until(lambda: len(loaded) == 2, "two histories")
     assert loaded == [("AAPL.US", Timeframe.D1), ("AAPL.US", Timeframe.M5)]
     history.request("AAPL.US", Timeframe.M5)
     assert loaded[-1] == ("AAPL.US", Timeframe.M5) and history.pending() == []
