@@ -20,7 +20,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPicture
 from PySide6.QtWidgets import QGraphicsPathItem
 
-from desktop.domain.chart_series import Timeframe
+from desktop.domain.chart_series import Timeframe, bucket_starts
 from desktop.domain.formatting import format_time, format_volume
 from desktop.domain.symbols import Market
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
@@ -151,6 +151,8 @@ class TimeAxis(pg.AxisItem):  # type: ignore[misc]
         self._market = market
         self._timeframe = Timeframe.M1
         self._starts: Floats = np.empty(0, dtype=np.float64)
+        self._bars_per_day = 1440.0
+        """Bars in a trading day of the data (intraday): how many days a label step spans."""
 
     def set_market(self, market: Market) -> None:
         """Label times in this market's zone."""
@@ -165,6 +167,9 @@ class TimeAxis(pg.AxisItem):  # type: ignore[misc]
     def set_starts(self, starts: Floats) -> None:
         """Bar start times (epoch seconds) by index."""
         self._starts = starts
+        if self._timeframe.intraday and starts.size:
+            days = np.unique(bucket_starts(starts, Timeframe.D1, self._market)).size
+            self._bars_per_day = starts.size / days
         self.picture = None  # pyqtgraph's cached drawing of the axis
         self.update()
 
@@ -194,25 +199,33 @@ class TimeAxis(pg.AxisItem):  # type: ignore[misc]
         timeframe = self._timeframe
         local = _local(self._market, at)
         if timeframe.intraday:
-            minutes = wanted * timeframe.seconds / 60
-            major = next((m for m in _MINUTE_STEPS if m >= minutes), 0)
-            minor = next((m for m in reversed(_MINUTE_STEPS) if m <= max(major, 1) / 4), 1)
             day = local.toordinal()
-            if major == 0:  # more than a day per label: days
-                return day, day
-            minute = local.hour * 60 + local.minute
-            return day * 10_000 + minute // major, day * 10_000 + minute // minor
+            if wanted < self._bars_per_day:  # several labels a day: round minutes
+                minutes = wanted * timeframe.seconds / 60
+                major = next((m for m in _MINUTE_STEPS if m >= minutes), _MINUTE_STEPS[-1])
+                minor = next((m for m in reversed(_MINUTE_STEPS) if m <= major / 4), 1)
+                minute = local.hour * 60 + local.minute
+                return day * 10_000 + minute // major, day * 10_000 + minute // minor
+            trading_days = wanted / self._bars_per_day  # a label every few trading days
+            if trading_days <= _DAY_STEPS[-1]:
+                return self._day_key(local, trading_days), day
+            return local.year * 12 + local.month, day
         months = wanted * timeframe.seconds / (30 * 86_400)
         if timeframe is Timeframe.D1 and months < 0.5:
-            step = next((d for d in _DAY_STEPS if d >= wanted), _DAY_STEPS[-1])
-            month = local.year * 12 + local.month
-            part = (local.day - 1) // step
-            if step > 1:  # the 31st belongs with the 21st, not a step of its own
-                part = min(part, 27 // step)
-            return month * 100 + part, local.toordinal()
+            return self._day_key(local, wanted), local.toordinal()
         span = next((m for m in (1, 3, 6, 12, 24, 60) if m >= months), 120)
         month = local.year * 12 + local.month - 1
         return month // span, month
+
+    @staticmethod
+    def _day_key(local: datetime, days: float) -> int:
+        """Days of the month in steps of 1, 2, 5 or 10 (the 1st, 11th, 21st …)."""
+        step = next((d for d in _DAY_STEPS if d >= days), _DAY_STEPS[-1])
+        month = local.year * 12 + local.month
+        part = (local.day - 1) // step
+        if step > 1:  # the 31st belongs with the 21st, not a step of its own
+            part = min(part, 27 // step)
+        return month * 100 + part
 
     def tickValues(
         self, minVal: float, maxVal: float, size: float

@@ -269,7 +269,7 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
 
     def crosshair_label(self) -> str:
         """The price the crosshair shows on the axis ("" when hidden)."""
-        return str(self._cross_label.format) if self._cross_h.isVisible() else ""
+        return self._cross_label.toPlainText() if self._cross_h.isVisible() else ""
 
     def show_levels(self, state: QuoteState | None) -> None:
         """Mark the previous close and the last price, coloured by the day's change."""
@@ -362,8 +362,8 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             self._cross_h.hide()
         else:
             self._cross_h.setPos(price)
+            self._cross_h.show()  # before the text: a hidden label ignores new text
             self._cross_label.setFormat(format_price(self._market, _on_grid(price)))
-            self._cross_h.show()
 
     def hide_crosshair(self) -> None:
         """Hide the crosshair."""
