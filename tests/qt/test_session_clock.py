@@ -89,3 +89,37 @@ def test_an_expired_calendar_asks_for_a_reload(qtbot: object, sessions: MarketSe
     clock.calendarExpired.connect(lambda: expired.append(True))
     clock.set_sessions(sessions)
     assert expired == [True]
+
+
+def test_the_session_column_shows_the_chip_in_colour_and_ext_signed_by_its_own_change(
+    qtbot: object, sessions: MarketSessions
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from desktop.qt.palette import NOTE
+    from desktop.qt.quote_columns import DOWN_BRUSH, UP_BRUSH, ColumnId
+    from desktop.qt.quote_table_model import QuoteTableModel
+
+    book = QuoteBook()
+    model = QuoteTableModel(book)
+    model.set_symbols(["AAPL.US"])
+    clock = SessionClock(book, clock=lambda: ms(2026, 11, 25, 22))  # 17:00 ET, post-market
+    clock.set_sessions(sessions)
+    for seq, (price, at) in enumerate(
+        ((100, ms(2026, 11, 25, 20, 59)), (99, ms(2026, 11, 25, 21, 30)))
+    ):
+        book.apply_tick(Tick("AAPL.US", Decimal(price), 1, None, TradeSide.BUY, at, seq + 1), 0.0)
+    clock.tick()
+    model.flush(book.take_dirty(), 1.0)
+    session = model.index(0, int(ColumnId.SESSION))
+    ext = model.index(0, int(ColumnId.EXT))
+    assert session.data() == "POST" and ext.data() == "99.00 −1.00"
+    assert model.data(session, Qt.ItemDataRole.ForegroundRole).color().name() == NOTE  # amber
+    assert model.data(ext, Qt.ItemDataRole.ForegroundRole) == DOWN_BRUSH
+    book.apply_tick(
+        Tick("AAPL.US", Decimal(101), 1, None, TradeSide.BUY, ms(2026, 11, 25, 21, 40), 3), 0.0
+    )
+    model.flush(book.take_dirty(), 2.0)
+    assert ext.data() == "101.00 +1.00"
+    assert model.data(ext, Qt.ItemDataRole.ForegroundRole) == UP_BRUSH
+    assert model.index(0, int(ColumnId.CHANGE)).data() == ""  # Chg stays against the prev close
