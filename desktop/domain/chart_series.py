@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -70,6 +70,7 @@ def _zone(market: Market) -> ZoneInfo:
     return ZoneInfo(market.timezone)
 
 
+@lru_cache(maxsize=16_384)
 def _bucket(start_s: float, timeframe: Timeframe, market: Market) -> float:
     if timeframe.intraday:
         return float(start_s - start_s % timeframe.seconds)

@@ -86,6 +86,7 @@ class ChartWindow(QWidget):
         self._history: dict[Timeframe, BarArrays] = {}
         self._history_version = 0
         self._sessions: MarketSessions | None = None
+        self._marks_cache: tuple[tuple[object, ...], list[int], list[tuple[int, int]]] | None = None
         self._follow = True
         self._version: tuple[int, int, Timeframe] | None = None
         self._last_draw = 0.0
@@ -250,12 +251,7 @@ class ChartWindow(QWidget):
         if arrays is None:
             empty = arrays_of([])
             arrays = merge_live(history if history is not None else empty, live, timeframe, market)
-        sessions = self._sessions
-        segment = None if sessions is None else partial(session_segment, sessions)
-        breaks = outage_breaks(arrays.start_s, timeframe, market, segment)
-        extended: list[tuple[int, int]] = []
-        if sessions is not None and timeframe.intraday and market is Market.US:
-            extended = extended_runs(arrays.start_s, market, partial(phase_at, sessions))
+        breaks, extended = self._marks(arrays, timeframe, market)
         self._plots.set_bars(
             arrays,
             breaks=breaks,
@@ -263,6 +259,24 @@ class ChartWindow(QWidget):
             vwap=vwap(arrays, market) if timeframe.intraday else None,
             averages=(moving_average(arrays.close, MA_FAST), moving_average(arrays.close, MA_SLOW)),
         )
+
+    def _marks(
+        self, arrays: BarArrays, timeframe: Timeframe, market: Market
+    ) -> tuple[list[int], list[tuple[int, int]]]:
+        """Outage breaks and extended-hours runs, worked out again only when a bar is added (a
+        trade into the running bar changes neither)."""
+        n = len(arrays)
+        key = (self._history_version, timeframe, n, float(arrays.start_s[-1]) if n else 0.0)
+        if self._marks_cache is not None and self._marks_cache[0] == key:
+            return self._marks_cache[1], self._marks_cache[2]
+        sessions = self._sessions
+        segment = None if sessions is None else partial(session_segment, sessions)
+        breaks = outage_breaks(arrays.start_s, timeframe, market, segment)
+        extended: list[tuple[int, int]] = []
+        if sessions is not None and timeframe.intraday and market is Market.US:
+            extended = extended_runs(arrays.start_s, market, partial(phase_at, sessions))
+        self._marks_cache = (key, breaks, extended)
+        return breaks, extended
 
     def _on_link_chosen(self, key: str | None) -> None:
         self.set_link_group(key)
