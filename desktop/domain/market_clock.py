@@ -22,6 +22,7 @@ from desktop.domain.symbols import Market
 __all__ = [
     "ZONE_LABELS",
     "MarketPhase",
+    "PhaseCache",
     "SessionState",
     "clock_text",
     "format_countdown",
@@ -98,6 +99,29 @@ class SessionState:
 def phase_at(sessions: MarketSessions, market: Market, now_ms: int) -> MarketPhase:
     """Just the phase at `now_ms` (a trade's classification, per tick)."""
     return session_state(sessions, market, now_ms).phase
+
+
+class PhaseCache:
+    """`phase_at` for a stream of trades: the phase holds until its next change, so a trade in
+    the same stretch as the last one costs a comparison instead of a bisect (the hot path)."""
+
+    def __init__(self, sessions: MarketSessions) -> None:
+        self._sessions = sessions
+        self._windows: dict[Market, tuple[int, int, MarketPhase]] = {}
+        self._last: tuple[Market | None, int, int, MarketPhase] = (None, 0, 0, MarketPhase.CLOSED)
+
+    def __call__(self, market: Market, epoch_ms: int) -> MarketPhase:
+        """The phase of `market` at `epoch_ms`."""
+        last_market, start, until, phase = self._last
+        if market is last_market and start <= epoch_ms < until:  # no Enum hashing on a hit
+            return phase
+        window = self._windows.get(market)
+        if window is None or not window[0] <= epoch_ms < window[1]:
+            state = session_state(self._sessions, market, epoch_ms)
+            end = state.next_change_ms if state.next_change_ms is not None else epoch_ms + 1
+            window = self._windows[market] = (epoch_ms, end, state.phase)
+        self._last = (market, *window)
+        return window[2]
 
 
 def session_segment(

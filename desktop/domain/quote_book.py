@@ -16,6 +16,7 @@ PhaseOf = Callable[[Market, int], MarketPhase]
 """The session phase of a market at an epoch-ms instant: tells extended-hours trades apart."""
 
 _HUNDRED = Decimal(100)
+_US = Market.US
 
 
 @dataclass(slots=True)
@@ -212,7 +213,7 @@ class QuoteBook:
         if state.last_time_ms is None or tick.ts_ms >= state.last_time_ms:
             phase_of = self._phase_of
             if phase_of is not None and not tick.symbol.endswith(".HK"):
-                self._classify(state, price, tick.ts_ms, phase_of(Market.US, tick.ts_ms))
+                self._classify(state, price, tick.ts_ms, phase_of(_US, tick.ts_ms))
             self._set_last(state, price)
             state.last_time_ms = tick.ts_ms
             if seq is not None and (state.last_seq is None or seq > state.last_seq):

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.domain.market_clock import clock_text, phase_at, session_state
+from desktop.domain.market_clock import PhaseCache, clock_text, session_state
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import MarketSessions
 from desktop.domain.symbols import Market
@@ -67,7 +66,7 @@ class SessionClock(QObject):
     def set_sessions(self, sessions: MarketSessions | None) -> None:
         """Use these calendars (None: forget them); classify trades and tick at once."""
         self._sessions = sessions
-        self._book.set_phase_of(None if sessions is None else partial(phase_at, sessions))
+        self._book.set_phase_of(None if sessions is None else PhaseCache(sessions))
         if sessions is None:
             self._texts, self._chips = {}, {}
             for symbol in self._book.symbols():

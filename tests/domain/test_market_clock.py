@@ -8,6 +8,7 @@ import pytest
 
 from desktop.domain.market_clock import (
     MarketPhase,
+    PhaseCache,
     clock_text,
     format_countdown,
     session_state,
@@ -196,3 +197,14 @@ def test_a_row_in_pre_market_says_closed_until_the_provider_sends_an_extended_tr
     post = session_state(november, US, ms(2026, 11, 25, 22, 0))
     assert post.row_chip(ms(2026, 11, 25, 20, 59)) == "CLOSED"  # a regular-hours print
     assert post.row_chip(ms(2026, 11, 25, 21, 5)) == "POST"
+
+
+def test_the_phase_cache_answers_like_the_calendar_forwards_and_backwards(
+    november: MarketSessions,
+) -> None:
+    cache = PhaseCache(november)
+    start = ms(2026, 11, 24, 8, 0)
+    stamps = [start + step * 7 * 60_000 for step in range(200)]  # 03:00 ET onwards, 7-min steps
+    for at in stamps + stamps[::-1] + stamps[::3]:
+        for market in (US, HK):
+            assert cache(market, at) is session_state(november, market, at).phase
