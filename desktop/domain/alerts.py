@@ -216,7 +216,7 @@ def _condition(rule: AlertRule) -> str:
     if rule.kind is AlertKind.PRICE_ABOVE or rule.kind is AlertKind.PRICE_BELOW:
         sign = "≥" if rule.kind is AlertKind.PRICE_ABOVE else "≤"
         if rule.field is PriceField.SPREAD:
-            places = max(2, -int(rule.threshold.normalize().as_tuple().exponent))
+            places = max(2, _places(rule.threshold))
             return f"Spread {sign} {rule.threshold:.{places}f}"
         return f"{rule.field.label} {sign} {format_price(market, rule.threshold)}"
     if rule.kind is AlertKind.CHANGE_PCT:
@@ -359,7 +359,7 @@ def _check(
                 PriceField.SPREAD: "spread is",
             }[rule.field]
             if rule.field is PriceField.SPREAD:  # a difference of prices at the book's precision
-                places = price_decimals(market, state.bid, state.ask)
+                places = max(price_decimals(market, state.bid, state.ask), _places(rule.threshold))
                 shown, limit = f"{value:.{places}f}", f"{rule.threshold:.{places}f}"
             else:
                 shown, limit = format_price(market, value), format_price(market, rule.threshold)
@@ -383,6 +383,12 @@ def _check(
             return f"{rule.symbol} is {format_change_pct(pct)} on the day (alert at ±{rule.threshold:.2f}%)"
         return False
     return _volume_check(rule, bars, now_s)
+
+
+def _places(number: Decimal) -> int:
+    """Decimals a threshold was typed with (0.001 → 3)."""
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def _field_value(field: PriceField, state: QuoteState) -> Decimal | None:

@@ -263,6 +263,8 @@ class QuoteBook:
             if state.regular_close is None:
                 state.regular_close = state.last if state.ext_last is None else state.prev_close
             state.ext_last, state.ext_time_ms = price, ts_ms
+            if state.session:  # the row's chip says so at once, not at the clock's next tick
+                state.session = phase.value
         else:
             state.regular_close = price
             state.ext_last = state.ext_time_ms = None

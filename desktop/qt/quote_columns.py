@@ -411,7 +411,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         "The market's session: PRE, RTH (regular hours), HALF-DAY, LUNCH, POST or CLOSED "
         "(a symbol with no pre-/post-market trade yet says CLOSED)",
         False,
-        74,
+        66,
         format=lambda s, m: s.session,
         sort_key=lambda s: s.session or None,
     ),
@@ -421,7 +421,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         "Ext",
         "Pre-/post-market price and its own change against the regular close (US)",
         True,
-        124,
+        112,
         format=_ext_text,
         sort_key=lambda s: _number(s.ext_change_pct),
         signed=True,

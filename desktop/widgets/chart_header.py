@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -155,11 +154,10 @@ class ChartHeader(QWidget):
         readout_row.addSpacing(8)
         for button in self._timeframe_buttons.values():
             readout_row.addWidget(button)
-        for label in (self._title, self._quote, self._readout):
-            # long texts are clipped in a narrow window instead of widening it
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self._title.setMinimumWidth(90)
-        self._quote.setMinimumWidth(90)
+        for label, least in ((self._title, 90), (self._quote, 90), (self._readout, 120)):
+            # an explicit minimum overrides the text's: long texts are clipped in a narrow
+            # window instead of widening it, and shown whole when there is room
+            label.setMinimumWidth(least)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)

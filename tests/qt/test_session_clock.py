@@ -47,11 +47,12 @@ def test_us_rows_in_pre_market_show_pre_only_once_an_extended_trade_arrived(
     book.take_dirty()
     trade = Tick("AAPL.US", Decimal("190.5"), 100, None, TradeSide.BUY, now[0] - 5_000, 7)
     book.apply_tick(trade, 0.0)
-    book.take_dirty()
+    assert book.get("AAPL.US").session == "PRE"  # type: ignore[union-attr]  # with the trade
+    assert book.take_dirty() == {"AAPL.US"}
     clock.tick()
     assert book.get("AAPL.US").session == "PRE"  # type: ignore[union-attr]
     assert book.get("MSFT.US").session == "CLOSED"  # type: ignore[union-attr]
-    assert book.take_dirty() == {"AAPL.US"}  # only the row whose chip changed
+    assert book.take_dirty() == set()  # no chip moved: nothing to repaint
     now[0] = ms(2026, 11, 25, 14, 30)  # 09:30 ET: the bell
     clock.tick()
     assert {book.get(s).session for s in ("AAPL.US", "MSFT.US")} == {"RTH"}  # type: ignore[union-attr]
