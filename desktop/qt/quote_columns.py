@@ -421,7 +421,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         "Ext",
         "Pre-/post-market price and its own change against the regular close (US)",
         True,
-        112,
+        122,
         format=_ext_text,
         sort_key=lambda s: _number(s.ext_change_pct),
         signed=True,
