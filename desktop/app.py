@@ -136,6 +136,12 @@ class QuoteBoardApp:
         from desktop.app_insights import Insights
 
         feed.insights = insights = Insights(self.book, session, window, bridge, db)
+        # -- one truth state per quote, shown alike by rows, ladders, charts and the heatmap ----
+        truth = feed.monitor
+        ladders.set_truth(truth)
+        insights.ui.charts.set_truth(truth)
+        insights.ui.heatmap.set_truth(truth)
+        window.attach_truth(truth)
         # -- API token and provider (issue 7): QUOTEBOARD_TOKEN or the keyring; provider, plan and
         # host in app_state; a 401 opens Settings; Save switches demo <-> live without a restart.
         plan = Plan(self.args.plan) if self.args.plan else None

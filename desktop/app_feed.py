@@ -21,14 +21,14 @@ from desktop.app_recording import AppRecording, FeedTarget, replay_target
 from desktop.app_support import FeedSubscriptions
 from desktop.control.feed_source import FeedSource
 from desktop.domain.feed_status import FeedStatus
-from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import CALENDARS, AlwaysOpen, SessionSource, load_exchange_sessions
 from desktop.domain.symbols import Symbol
+from desktop.domain.truth import FeedConditions, FeedMode, TruthJudge
 from desktop.feed.service import FeedService
 from desktop.protocol.plans import PLANS, Plan
-from desktop.qt.freshness_monitor import FreshnessMonitor
 from desktop.qt.stream_bridge import StreamBridge
+from desktop.qt.truth_monitor import TruthMonitor
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
@@ -95,11 +95,9 @@ class AppFeed:
         # -- reliability (issue 3): row notes, reconnect banner, freshness, market hours -------
         # The demo simulator and a replay trade around the clock: they are judged by its clock.
         # switch_feed gives the monitor the clock of each feed (exchange hours once loaded).
-        self.monitor = monitor = FreshnessMonitor(
-            book,
-            rows,
-            FreshnessJudge(None),
-            not_streaming=lambda: set(self.service.notes()) if self.service else set(),
+        self._mode = FeedMode.LIVE
+        self.monitor = monitor = TruthMonitor(
+            book, rows, TruthJudge(None), conditions=self.truth_conditions
         )
         monitor.staleCountChanged.connect(
             lambda count: self.service.set_stale(count) if self.service else None
@@ -107,6 +105,12 @@ class AppFeed:
         self._backlog = backlog = QTimer(window)
         backlog.setInterval(1000)
         backlog.timeout.connect(lambda: window.feed_status_bar().set_backlog(self.backlog()))
+
+    def truth_conditions(self) -> FeedConditions:
+        """The current feed's connections as the truth monitor judges them."""
+        if self.service is None:
+            return FeedConditions(mode=self._mode, feed_down=True, down_reason="no feed")
+        return self.service.truth_conditions(self._mode)
 
     def frames(self) -> int:
         """Frames the current feed has received (0 with none): the rate and Performance show it."""
@@ -193,9 +197,16 @@ class AppFeed:
             on_notes=rows.set_notes,
             on_reconnected=lambda notice: window.show_banner(notice.text),
             tap=self.recording.offer,
+            on_connections=self.monitor.poke,
         )
-        if sessions is not None:
-            self.monitor.set_sessions(sessions)
+        self._mode = (
+            FeedMode.REPLAY
+            if target.replay_label is not None
+            else FeedMode.DEMO
+            if target.demo
+            else FeedMode.LIVE
+        )
+        self.monitor.set_sessions(sessions)
         window.set_status(FeedStatus(service.status.state, demo=target.demo))
         self.subscriptions.attach(service)
         self.set_ladders(self._ladder_symbols)

@@ -36,6 +36,8 @@ class ConnectionHealth:
     failed_opens: int = 0
     dropped_at: float | None = None
     """When it stopped being live; cleared when its full set is accepted again."""
+    live_since: float | None = None
+    """When its socket last opened; None while it is not live."""
 
 
 class FeedHealth:
@@ -79,6 +81,8 @@ class FeedHealth:
         if state != "live" and conn.state == "live" and conn.dropped_at is None:
             conn.dropped_at = self.clock()
         conn.state = state
+        if state != "live":
+            conn.live_since = None
         conn.reason = reason
         conn.retry_at = None if retry_in is None else self.clock() + retry_in
         conn.attempt = attempt
@@ -90,6 +94,7 @@ class FeedHealth:
         """The socket is open; the full set is being re-sent."""
         conn = self._get(index)
         conn.state, conn.reason, conn.retry_at, conn.failed_opens = "live", "", None, 0
+        conn.live_since = self.clock()
 
     def subscribed(self, index: int, symbols: int) -> ReconnectNotice | None:
         """The server accepted the trade set; after a drop this completes a recovery."""

@@ -17,9 +17,11 @@ from urllib.parse import urlencode
 import msgspec
 
 from desktop.domain.feed_status import FeedStatus, ReconnectNotice
+from desktop.domain.provenance import Source
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import SessionPhase, SessionSource
 from desktop.domain.symbols import Market, Symbol
+from desktop.domain.truth import FeedConditions, FeedMode
 from desktop.feed.connection import ConnectionEvents, FeedConnection, FeedTap
 from desktop.feed.health import FeedHealth
 from desktop.feed.not_streaming import REFUSING_CODES, NotStreaming, RejectedCodeFinder
@@ -76,8 +78,11 @@ class FeedService:
         clock: Callable[[], float] = time.monotonic,
         wall_ms: Callable[[], int] = _wall_ms,
         tap: FeedTap | None = None,
+        on_connections: Callable[[], None] | None = None,
     ) -> None:
         self.book = book
+        self._on_connections = on_connections or (lambda: None)
+        """Called whenever a connection opens or drops (the truth monitor re-judges at once)."""
         self.tap = tap
         """Sees every accepted tick, book and REST reference (the tick recorder)."""
         self.profile = profile
@@ -281,10 +286,7 @@ class FeedService:
             return [problem]
         now = self.clock()
         for book in books:
-            state = self.book.get(book.symbol)
-            if state is not None and state.depth is not None and state.depth.ts_ms > book.ts_ms:
-                continue
-            self.book.apply_depth(book, now)
+            self.book.apply_depth(book, now, Source.SNAPSHOT)  # applied only if newer
         return []
 
     # -- connection callbacks -----------------------------------------------------------------
@@ -299,6 +301,7 @@ class FeedService:
             failed_opens=conn.failed_opens if conn else 0,
         )
         self._publish()
+        self._on_connections()
 
     def _on_opened(self, index: int, is_reconnect: bool) -> None:
         self.health.opened(index)
@@ -307,6 +310,7 @@ class FeedService:
             if symbols:
                 self._spawn(self._snapshot(symbols))  # fill what the gap missed
         self._publish()
+        self._on_connections()
 
     def _on_subscribed(self, index: int, count: int) -> None:
         notice = self.health.subscribed(index, count)
@@ -347,6 +351,30 @@ class FeedService:
         if status != self.status:
             self.status = status
             self._on_status(status)
+
+    def truth_conditions(self, mode: FeedMode = FeedMode.LIVE) -> FeedConditions:
+        """What the truth judge needs to know about the connections, now."""
+        live_since: dict[int, float | None] = {}
+        reason = ""
+        for index, conn in self.health.connections.items():
+            live = conn.state == "live" and conn.live_since is not None
+            live_since[index] = conn.live_since if live else None
+            if not live and not reason:
+                reason = conn.reason or "connection down"
+        connection_of: dict[str, int] = {}
+        if self._plan is not None:
+            for conn_plan in self._plan.connections:
+                for symbol in conn_plan.trades:
+                    connection_of[str(symbol)] = conn_plan.index
+        return FeedConditions(
+            mode=mode,
+            live_since=live_since,
+            connection_of=connection_of,
+            feed_down=not self._started,
+            down_reason=reason if self._started else "the feed is stopped",
+            not_streaming=self._notes,
+            codes_per_connection=self.profile.symbols_per_connection,
+        )
 
     # -- numbers ------------------------------------------------------------------------------
     def connections(self) -> list[FeedConnection]:

@@ -18,6 +18,7 @@ from desktop.domain.formatting import market_of
 from desktop.domain.quote_book import QuoteBook, QuoteState
 from desktop.domain.sparklines import SparklineStore
 from desktop.domain.symbols import Market
+from desktop.domain.truth_terms import Truth, TruthVerdict
 from desktop.qt.quote_columns import (
     BELL,
     DIM_BRUSH,
@@ -35,6 +36,7 @@ from desktop.qt.quote_columns import (
     SparkCell,
     flash_step,
 )
+from desktop.qt.truth_style import truth_brush
 
 if TYPE_CHECKING:  # the order module sorts `QuoteRow`s, so it imports this one
     from desktop.qt.quote_row_order import QuoteRowOrder
@@ -42,6 +44,8 @@ if TYPE_CHECKING:  # the order module sorts `QuoteRow`s, so it imports this one
 __all__ = ["QuoteRow", "QuoteRowFormatter"]
 
 _LAST = int(ColumnId.LAST)
+_TIME_KEEPING = frozenset({Truth.LIVE, Truth.DEMO, Truth.REPLAY})
+"""States whose rows keep showing the trade time (coloured) rather than a chip."""
 _SYMBOL = int(ColumnId.SYMBOL)
 _TREND = int(ColumnId.TREND)
 _NAME = int(ColumnId.NAME)
@@ -62,6 +66,7 @@ class QuoteRow:
         "keys",
         "market",
         "note",
+        "painted_at",
         "spark",
         "stale",
         "symbol",
@@ -69,6 +74,7 @@ class QuoteRow:
         "tick_dir",
         "time_note",
         "tooltips",
+        "truth",
     )
 
     def __init__(self, symbol: str, ncols: int) -> None:
@@ -90,6 +96,9 @@ class QuoteRow:
         self.badge_note = ""
         self.stale = False
         """Changed while outside the view's visible rows: cells are formatted when it shows."""
+        self.truth = Truth.LIVE
+        self.painted_at = 0.0
+        """Monotonic time the Last cell last changed on screen (the price timeline's "painted")."""
 
 
 class QuoteRowFormatter:
@@ -222,7 +231,9 @@ class QuoteRowFormatter:
             key = row.keys[c]
             if isinstance(key, float) and key != 0.0:
                 fg = UP_BRUSH if key > 0 else DOWN_BRUSH
-        if row.dim or (c == _TIME and row.time_note is not None):
+        if c == _TIME and (row.time_note is not None or row.truth is not Truth.LIVE):
+            fg, glyph_fg = truth_brush(row.truth), None
+        elif row.dim:
             fg, glyph_fg = DIM_BRUSH, None
         step = row.flash_step[c]
         direction = row.flash_dir[c]
@@ -297,11 +308,20 @@ class QuoteRowFormatter:
         row.cells[_LAST] = self.cell(row, _LAST)
         return True
 
-    def set_freshness(self, row: QuoteRow, text: str | None, dim: bool) -> bool:
-        """`text` replaces the Time cell (None: the tick time); `dim` greys the row; True if changed."""
-        if row.time_note == text and row.dim == dim:
+    def set_truth(self, row: QuoteRow, verdict: TruthVerdict) -> bool:
+        """Show the row's truth state: its chip replaces the Time cell (Live, Demo and Replay keep
+        the tick time, in the state's colour), dimmed states grey the row; True if changed."""
+        text = None if verdict.state in _TIME_KEEPING else verdict.chip
+        tip = verdict.sentence
+        if (
+            row.time_note == text
+            and row.dim == verdict.dim
+            and row.truth is verdict.state
+            and row.tooltips.get(_TIME) == tip
+        ):
             return False
-        row.time_note, row.dim = text, dim
+        row.time_note, row.dim, row.truth = text, verdict.dim, verdict.state
+        row.tooltips[_TIME] = tip
         state = self._book.get(row.symbol)
         if text is not None:
             row.texts[_TIME] = text

@@ -18,10 +18,12 @@ from desktop.domain.formatting import market_of
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.window_placement import Rect, WindowLayout, place_window
+from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.chart_header import ChartHeader
 from desktop.widgets.chart_items import BarsItem
 from desktop.widgets.chart_plot_view import ChartMode, ChartPlotView
 from desktop.widgets.depth_windows import screen_areas
+from desktop.widgets.truth_chip import TruthBinding, TruthChip
 
 __all__ = ["CHART_KIND", "ChartMode", "ChartWindow"]
 
@@ -71,9 +73,25 @@ class ChartWindow(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self._header)
         layout.addWidget(self._plots, 1)
+        self.setWindowTitle(self.base_title())
         self.set_mode(mode)
         self.resize(960, 600)
         self.refresh(force=True)
+
+    def base_title(self) -> str:
+        """The window title before any demo or replay mark."""
+        return f"{self.symbol} — Chart"
+
+    def attach_truth(self, monitor: TruthMonitor) -> TruthBinding:
+        """Show the symbol's truth chip, grey the plots when stale, mark demo/replay titles."""
+        chip = self._header.truth_chip
+        return TruthBinding(
+            monitor, lambda: self.symbol, chip, self._plots, (self, self.base_title)
+        )
+
+    def truth_chip(self) -> TruthChip:
+        """The chip in the header (tests read it)."""
+        return self._header.truth_chip
 
     # -- public -------------------------------------------------------------------------------
     def mode(self) -> ChartMode:
@@ -119,7 +137,6 @@ class ChartWindow(QWidget):
         self._last_draw = now
         state = self._book.get(self.symbol)
         self._header.show_quote(state)
-        self.setWindowTitle(f"{self.symbol} — Chart")
         plots = self._plots
         plots.show_levels(state)
         version = self._store.version(self.symbol)

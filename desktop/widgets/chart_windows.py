@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.window_placement import WindowLayout
+from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.chart_window import CHART_KIND, ChartMode, ChartWindow
 
 __all__ = ["ChartWindowManager"]
@@ -36,10 +37,17 @@ class ChartWindowManager(QObject):
         self._book = book
         self._windows: dict[str, ChartWindow] = {}
         self._quiet = False
+        self._truth: TruthMonitor | None = None
         self._save = QTimer(self)
         self._save.setSingleShot(True)
         self._save.setInterval(_SAVE_DELAY_MS)
         self._save.timeout.connect(self.layoutChanged)
+
+    def set_truth(self, monitor: TruthMonitor) -> None:
+        """Every chart (open now or later) shows the monitor's verdict for its symbol."""
+        self._truth = monitor
+        for window in self._windows.values():
+            window.attach_truth(monitor)
 
     def open(self, symbol: str) -> ChartWindow:
         """Show the chart of `symbol`, creating it or bringing the open one to the front."""
@@ -58,6 +66,8 @@ class ChartWindowManager(QObject):
         window = ChartWindow(symbol, self._bars, self._book, mode)
         window.closed.connect(self._on_closed)
         window.placementChanged.connect(self._schedule_save)
+        if self._truth is not None:
+            window.attach_truth(self._truth)
         self._windows[symbol] = window
         self.opened.emit(symbol)
         return window

@@ -24,6 +24,7 @@ from desktop.domain.window_placement import (
 from desktop.qt.depth_model import DepthLadderModel
 from desktop.qt.link_groups import LINK_GROUPS, LinkGroupHub, link_group
 from desktop.qt.stream_bridge import StreamBridge
+from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.depth_dock import DepthDock
 from desktop.widgets.depth_window import DepthWindow, swatch_icon
 
@@ -91,6 +92,14 @@ class DepthWindowManager(QObject):
         self._save_timer.setInterval(_SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.layoutChanged.emit)
         self._quiet = False
+        self._truth: TruthMonitor | None = None
+
+    def set_truth(self, monitor: TruthMonitor) -> None:
+        """Every ladder (the dock, each pop-out, later ones too) shows the monitor's verdicts."""
+        self._truth = monitor
+        self._dock.ladder().attach_truth(monitor)
+        for window in self._windows:
+            window.attach_truth(monitor)
 
     # -- accessors ----------------------------------------------------------------------------
     def dock(self) -> DepthDock:
@@ -181,6 +190,8 @@ class DepthWindowManager(QObject):
         window.linkGroupChanged.connect(lambda key, w=window: self._on_window_link(w, key))
         window.placementChanged.connect(self._schedule_save)
         window.closed.connect(lambda w=window: self._on_window_closed(w))
+        if self._truth is not None:
+            window.attach_truth(self._truth)
         self._windows.append(window)
         return window
 
