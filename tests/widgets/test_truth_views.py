@@ -166,4 +166,3 @@ async def test_demo_data_is_marked_in_every_title_and_on_every_chip(
         assert all(chip.text().startswith("Demo") for chip in board.chips().values())
     finally:
         await board.stop()
-
