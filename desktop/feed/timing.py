@@ -67,7 +67,9 @@ class SubscribeStagger:
                 wait = self._last_at + self.spacing_s - self._clock()
                 if wait > 0:
                     self.waits += 1
+                while wait > 0:  # the loop may wake a sleeper a little early: check again
                     await self._sleep(wait)
+                    wait = self._last_at + self.spacing_s - self._clock()
             self._last_at = self._clock()
             self._last_index = index
 

@@ -28,7 +28,12 @@ class PlanProfile(msgspec.Struct, frozen=True):
     us_depth_levels: int
     reconnect_floor_s: float
     rest_interval_s: float
+    """Minimum spacing of two requests to one REST endpoint (§1.10: 10 s, 1 s, 0.1 s, 0.05 s)."""
     rest_codes_per_request: int
+    batch_kline_interval_s: float = 1.0
+    """Minimum spacing of two `/batch-kline` requests (§1.10: 10 s, 3 s, 2 s, 1 s by plan)."""
+    rest_per_minute: int = 0
+    """REST requests per minute over all endpoints (§1.10: 10 on Free); 0: no such limit."""
 
     @property
     def label(self) -> str:
@@ -37,8 +42,8 @@ class PlanProfile(msgspec.Struct, frozen=True):
 
 
 PLANS: dict[Plan, PlanProfile] = {
-    Plan.FREE: PlanProfile(Plan.FREE, 1, 5, 10, 1, 10.0, 10.0, 5),
-    Plan.BASIC: PlanProfile(Plan.BASIC, 1, 100, 10, 1, 3.0, 1.0, 50),
-    Plan.PREMIUM: PlanProfile(Plan.PREMIUM, 3, 200, 10, 1, 3.0, 0.1, 50),
-    Plan.PROFESSIONAL: PlanProfile(Plan.PROFESSIONAL, 10, 3000, 10, 1, 3.0, 0.05, 50),
+    Plan.FREE: PlanProfile(Plan.FREE, 1, 5, 10, 1, 10.0, 10.0, 5, 10.0, 10),
+    Plan.BASIC: PlanProfile(Plan.BASIC, 1, 100, 10, 1, 3.0, 1.0, 50, 3.0),
+    Plan.PREMIUM: PlanProfile(Plan.PREMIUM, 3, 200, 10, 1, 3.0, 0.1, 50, 2.0),
+    Plan.PROFESSIONAL: PlanProfile(Plan.PROFESSIONAL, 10, 3000, 10, 1, 3.0, 0.05, 50, 1.0),
 }

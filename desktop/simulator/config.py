@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from desktop.domain.sessions import MarketSessions, SessionPhase, load_exchange_sessions
 from desktop.domain.symbols import Market
@@ -23,13 +23,19 @@ class Plan:
     max_symbols: int
     rest_max_codes: int | None
     reconnect_floor_s: float
+    rest_interval_s: float = 0.05
+    """Per endpoint, per token (§1.10): 1 request per 10 s / 1 s / 0.1 s / 0.05 s."""
+    batch_kline_interval_s: float = 1.0
+    """`/batch-kline` per token (§1.10): every 10 s / 3 s / 2 s / 1 s."""
+    rest_per_minute: int = 0
+    """All endpoints together per minute (§1.10: 10 on Free); 0: unlimited."""
 
 
 PLANS: dict[str, Plan] = {
-    "free": Plan("free", 1, 5, 5, 10.0),
-    "basic": Plan("basic", 1, 100, None, 3.0),
-    "premium": Plan("premium", 3, 200, None, 3.0),
-    "professional": Plan("professional", 10, 3000, None, 3.0),
+    "free": Plan("free", 1, 5, 5, 10.0, 10.0, 10.0, 10),
+    "basic": Plan("basic", 1, 100, None, 3.0, 1.0, 3.0),
+    "premium": Plan("premium", 3, 200, None, 3.0, 0.1, 2.0),
+    "professional": Plan("professional", 10, 3000, None, 3.0, 0.05, 1.0),
 }
 
 
@@ -77,6 +83,10 @@ class SimulatorConfig:
     """Serve any well-formed code, inventing an instrument for codes outside the universe."""
     enforce_reconnect_floor: bool = False
     """Refuse (HTTP 429) a token's handshake sooner than its plan's reconnect floor."""
+    enforce_rest_limits: bool = True
+    """Refuse REST requests faster than the token's plan allows (§1.10), with `rest_rate_code`."""
+    rest_rate_code: int = 429
+    """`ret` of a REST request over the plan's rate: 429 (rate limit) or 605 (too many requests)."""
     hk_depth_levels: int = 10
     us_depth_levels: int = 1
     trades_per_second: float = 150.0
@@ -89,6 +99,21 @@ class SimulatorConfig:
     vol_scale: float = 1.0
     session: Callable[[Market, int], bool] = always_open
     """Hook: is `market` trading at epoch ms `now`? Closed markets get no pushes."""
+
+    @classmethod
+    def strict(cls, **overrides: Any) -> SimulatorConfig:
+        """The strictest reading of the documented limits: an early WebSocket request gets 606
+        and a close, heartbeats count as requests, reconnects under the plan's floor and REST over
+        its rate are refused. Tests run the client against it to catch any overrun."""
+        settings: dict[str, Any] = {
+            "rate_limit_code": 606,
+            "heartbeat_is_request": True,
+            "enforce_reconnect_floor": True,
+            "enforce_rest_limits": True,
+            "rest_rate_code": 605,
+        }
+        settings.update(overrides)
+        return cls(**settings)
 
     def __post_init__(self) -> None:
         names = [*self.tokens.values()] + ([self.any_token_plan] if self.any_token_plan else [])

@@ -20,6 +20,7 @@ from desktop.domain.symbols import Symbol
 from desktop.protocol.alltick_wire import STOCK_REST_PATH
 from desktop.simulator.config import Plan
 from desktop.simulator.records import BOOK_DEPTH, MINUTE_MS, Bar
+from desktop.simulator.rest_limits import RestRateLimiter
 
 if TYPE_CHECKING:
     from desktop.simulator.server import SimulatorServer
@@ -54,6 +55,7 @@ class RestApi:
             "batch-kline": self.batch_kline,
             "static_info": self.static_info,
         }
+        self.limiter = RestRateLimiter()
         self.calls: dict[str, int] = {}
         """Requests answered per endpoint (tests check which path the client used)."""
 
@@ -81,6 +83,11 @@ class RestApi:
         handler = self._handlers.get(endpoint)
         if handler is None:
             return 404, {"ret": 404, "msg": "not found"}
+        config = self._server.config
+        if config.enforce_rest_limits and not self.limiter.allow(token, endpoint, plan):
+            code = config.rest_rate_code
+            msg = "rate limit" if code == 429 else "too many requests"
+            return 200, {"ret": code, "msg": msg, "trace": "", "data": {}}
         self.calls[endpoint] = self.calls.get(endpoint, 0) + 1
         try:
             query = msgspec.json.decode(raw)
