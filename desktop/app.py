@@ -26,9 +26,11 @@ from desktop.control.settings_controller import SettingsController
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbol_universe import SymbolUniverse
+from desktop.persistence.gaps import GapRepository
 from desktop.persistence.layouts import LayoutRepository
 from desktop.persistence.watchlists import WatchlistRepository
 from desktop.protocol.plans import Plan
+from desktop.qt.gap_keeper import GapKeeper
 from desktop.qt.perf_monitor import PerfMonitor
 from desktop.qt.watchlist_session import WatchlistSession
 
@@ -142,6 +144,9 @@ class QuoteBoardApp:
         insights.ui.charts.set_truth(truth)
         insights.ui.heatmap.set_truth(truth)
         window.attach_truth(truth)
+        feed.gaps = gaps = GapKeeper(GapRepository(db), parent=window)
+        gaps.gapsChanged.connect(window.feed_status_bar().set_gaps)
+        window.feed_status_bar().set_gaps(gaps.recent())
         # -- API token and provider (issue 7): QUOTEBOARD_TOKEN or the keyring; provider, plan and
         # host in app_state; a 401 opens Settings; Save switches demo <-> live without a restart.
         plan = Plan(self.args.plan) if self.args.plan else None

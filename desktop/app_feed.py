@@ -27,6 +27,7 @@ from desktop.domain.symbols import Symbol
 from desktop.domain.truth import FeedConditions, FeedMode, TruthJudge
 from desktop.feed.service import FeedService
 from desktop.protocol.plans import PLANS, Plan
+from desktop.qt.gap_keeper import GapKeeper
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.qt.truth_monitor import TruthMonitor
 from desktop.qt.watchlist_session import WatchlistSession
@@ -81,6 +82,8 @@ class AppFeed:
         self.ladders: DepthWindowManager | None = None
         self.insights: Insights | None = None
         self.settings: SettingsController | None = None
+        self.gaps: GapKeeper | None = None
+        """Keeps every outage in the app database (set by the app once the database is open)."""
         self._source: FeedSource | None = None
         self._ladder_symbols: list[str] = []
         self.bridge = bridge = StreamBridge(book, session.models(), self.frames)
@@ -198,6 +201,7 @@ class AppFeed:
             on_reconnected=lambda notice: window.show_banner(notice.text),
             tap=self.recording.offer,
             on_connections=self.monitor.poke,
+            on_gap=self.gaps.on_gap if self.gaps is not None else None,
         )
         self._mode = (
             FeedMode.REPLAY

@@ -49,6 +49,8 @@ class FeedConditions(msgspec.Struct, frozen=True):
     down_reason: str = ""
     not_streaming: Mapping[str, str] = msgspec.field(default_factory=dict)
     codes_per_connection: int = 0
+    gap_notes: Mapping[str, str] = msgspec.field(default_factory=dict)
+    """Symbols whose connection came back from an outage lately, and what the row says of it."""
 
 
 class TruthReport(msgspec.Struct, frozen=True):
@@ -135,8 +137,12 @@ class TruthJudge:
         verdicts: dict[str, TruthVerdict] = {}
         phases: dict[Market, tuple[SessionPhase, float | None]] = {}
         peers = self._pushed_peers(book, conditions)
+        gap_notes = conditions.gap_notes
         for symbol in symbols:
             verdict = self._one(book, symbol, now, now_ms, conditions, phases, peers)
+            note = gap_notes.get(symbol)
+            if note:
+                verdict = msgspec.structs.replace(verdict, gap=note)
             verdicts[symbol] = verdict
         stale = sum(1 for v in verdicts.values() if v.state is Truth.STALE)
         return TruthReport(verdicts, stale)

@@ -50,6 +50,8 @@ class TruthVerdict(msgspec.Struct, frozen=True):
     state: Truth
     detail: str = ""
     age_s: float | None = None
+    gap: str = ""
+    """A recent outage of this symbol's connection: "gap 42 s · ~18.0K shares traded"."""
 
     @property
     def dim(self) -> bool:
@@ -71,6 +73,8 @@ class TruthVerdict(msgspec.Struct, frozen=True):
             parts.append(self.detail)
         age = "no update yet" if self.age_s is None else f"last update {format_age(self.age_s)} ago"
         parts.append(age)
+        if self.gap:
+            parts.append(self.gap)
         return " — ".join(parts)
 
 

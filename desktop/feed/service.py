@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import msgspec
 
 from desktop.domain.feed_status import FeedStatus, ReconnectNotice
+from desktop.domain.gaps import Gap, GapLedger, gap_note
 from desktop.domain.provenance import Source
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import SessionPhase, SessionSource
@@ -79,10 +80,15 @@ class FeedService:
         wall_ms: Callable[[], int] = _wall_ms,
         tap: FeedTap | None = None,
         on_connections: Callable[[], None] | None = None,
+        on_gap: Callable[[Gap], None] | None = None,
     ) -> None:
         self.book = book
         self._on_connections = on_connections or (lambda: None)
         """Called whenever a connection opens or drops (the truth monitor re-judges at once)."""
+        self._on_gap = on_gap or (lambda gap: None)
+        """Called when an outage starts, ends, or learns what was missed (the gap ledger)."""
+        self.gaps = GapLedger()
+        self._missed: dict[int, dict[str, int]] = {}
         self.tap = tap
         """Sees every accepted tick, book and REST reference (the tick recorder)."""
         self.profile = profile
@@ -254,15 +260,19 @@ class FeedService:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _snapshot(self, symbols: list[Symbol]) -> None:
-        """Paint the board from REST: names, previous close, day bar, latest trade and book."""
+    async def _snapshot(self, symbols: list[Symbol]) -> dict[str, int]:
+        """Paint the board from REST: names, previous close, day bar, latest trade and book.
+
+        Returns, per symbol, the shares the day bar counted beyond the pushes seen (after an
+        outage: roughly what traded while the board was not listening)."""
         try:
             refs, _trades, problems = await self.rest.references(symbols)
         except RestError as exc:
             problems, refs = [str(exc)], []
         now = self.clock()
+        missed: dict[str, int] = {}
         for ref in refs:
-            self.book.apply_reference(ref, now)
+            missed[ref.symbol] = self.book.apply_reference(ref, now)
             if self.tap is not None:
                 self.tap(ref)
         depth = [s for s in symbols if s in self._depth]
@@ -272,6 +282,7 @@ class FeedService:
             self.health.error("REST snapshot: " + "; ".join(problems))
             log.warning("%s", redact(self.health.last_error))
             self._publish()
+        return missed
 
     async def _books(self, symbols: list[Symbol], report: bool = True) -> list[str]:
         """Apply the latest REST books, unless a pushed book is already newer."""
@@ -292,6 +303,12 @@ class FeedService:
     # -- connection callbacks -----------------------------------------------------------------
     def _on_conn_state(self, index: int, state: str, reason: str, retry_in: float | None) -> None:
         conn = self._connections[index] if index < len(self._connections) else None
+        was_live = self.health.connections.get(index) is not None and (
+            self.health.connections[index].state == "live"
+        )
+        if was_live and state != "live" and self._started and not self.gaps.is_open(index):
+            symbols = [str(s) for s in self._plan.trades_of(index)] if self._plan else []
+            self._on_gap(self.gaps.open(index, self._wall_ms(), symbols, reason))
         self.health.report(
             index,
             state,
@@ -308,11 +325,23 @@ class FeedService:
         if is_reconnect and self._plan is not None:
             symbols = list(self._plan.trades_of(index))
             if symbols:
-                self._spawn(self._snapshot(symbols))  # fill what the gap missed
+                self._spawn(self._resnapshot(index, symbols))  # fill what the gap missed
         self._publish()
         self._on_connections()
 
+    async def _resnapshot(self, index: int, symbols: list[Symbol]) -> None:
+        """After a reconnect: REST snapshots of the connection's symbols, and what was missed."""
+        missed = await self._snapshot(symbols)
+        self._missed[index] = missed
+        closed = [g for g in self.gaps.recent() if g.connection == index and g.end_ms is not None]
+        if closed and not self.gaps.is_open(index):
+            self._on_gap(self.gaps.reconcile(closed[0], self._missed.pop(index)))
+
     def _on_subscribed(self, index: int, count: int) -> None:
+        gap = self.gaps.close(index, self._wall_ms())
+        if gap is not None:
+            missed = self._missed.pop(index, None)
+            self._on_gap(gap if missed is None else self.gaps.reconcile(gap, missed))
         notice = self.health.subscribed(index, count)
         if notice is not None:
             log.info("%s", notice.text)
@@ -374,7 +403,18 @@ class FeedService:
             down_reason=reason if self._started else "the feed is stopped",
             not_streaming=self._notes,
             codes_per_connection=self.profile.symbols_per_connection,
+            gap_notes=self.gap_notes(),
         )
+
+    def gap_notes(self, within_ms: int = 300_000) -> dict[str, str]:
+        """Symbols whose connection came back from an outage in the last `within_ms`: the note."""
+        since = self._wall_ms() - within_ms
+        notes: dict[str, str] = {}
+        for gap in reversed(self.gaps.recent()):  # oldest first: the newest gap wins
+            if gap.end_ms is not None and gap.end_ms >= since:
+                for symbol in gap.symbols:
+                    notes[symbol] = gap_note(gap, symbol)
+        return notes
 
     # -- numbers ------------------------------------------------------------------------------
     def connections(self) -> list[FeedConnection]:

@@ -311,7 +311,8 @@ class QuoteRowFormatter:
     def set_truth(self, row: QuoteRow, verdict: TruthVerdict) -> bool:
         """Show the row's truth state: its chip replaces the Time cell (Live, Demo and Replay keep
         the tick time, in the state's colour), dimmed states grey the row; True if changed."""
-        text = None if verdict.state in _TIME_KEEPING else verdict.chip
+        # Live rows keep their trade time, or say what an outage missed until it is old news.
+        text = (verdict.gap or None) if verdict.state in _TIME_KEEPING else verdict.chip
         tip = verdict.sentence
         if (
             row.time_note == text
