@@ -26,6 +26,7 @@ from desktop.domain.sessions import CALENDARS, AlwaysOpen, SessionSource, load_e
 from desktop.domain.symbols import Symbol
 from desktop.domain.truth import FeedConditions, FeedMode, TruthJudge
 from desktop.feed.service import FeedService
+from desktop.persistence.paths import resolve_data_dir
 from desktop.protocol.plans import PLANS, Plan
 from desktop.qt.gap_keeper import GapKeeper
 from desktop.qt.stream_bridge import StreamBridge
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 __all__ = ["AppFeed", "replay_at_start"]
 
 log = logging.getLogger("desktop")
+DEMO_PRICES = "demo-prices.json"
+"""The demo market's last prices in the data folder (resumed on the same day)."""
 
 
 def replay_at_start(args: argparse.Namespace) -> FeedTarget | None:
@@ -159,7 +162,11 @@ class AppFeed:
             return FeedTarget(source.ws_url, source.token, False, source.plan, symbols)
         seed = self.args.seed if self.args.seed is not None else int(time.time())
         # Demo lists may hold any code the search offers: the simulator invents the ones it lacks.
-        simulator = EmbeddedSimulator(SimulatorConfig(seed=seed, synthesise_unknown=True))
+        # The demo market resumes today's prices after a restart (not in a throwaway smoke run).
+        prices = None if self.args.smoke else resolve_data_dir(self.args.data_dir) / DEMO_PRICES
+        simulator = EmbeddedSimulator(
+            SimulatorConfig(seed=seed, synthesise_unknown=True, prices_path=prices)
+        )
         endpoints = simulator.start()
         return FeedTarget(endpoints.ws_url, endpoints.token, True, source.plan, symbols, simulator)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from desktop.domain.sessions import MarketSessions, SessionPhase, load_exchange_sessions
@@ -99,6 +100,8 @@ class SimulatorConfig:
     vol_scale: float = 1.0
     session: Callable[[Market, int], bool] = always_open
     """Hook: is `market` trading at epoch ms `now`? Closed markets get no pushes."""
+    prices_path: Path | None = None
+    """Where the demo market keeps its last prices: a restart on the same day resumes them."""
 
     @classmethod
     def strict(cls, **overrides: Any) -> SimulatorConfig:
