@@ -147,6 +147,7 @@ class QuoteBoardApp:
         feed.gaps = gaps = GapKeeper(GapRepository(db), parent=window)
         gaps.gapsChanged.connect(window.feed_status_bar().set_gaps)
         window.feed_status_bar().set_gaps(gaps.recent())
+        window.feed_status_bar().reconnectRequested.connect(feed.reconnect_now)
         # -- API token and provider (issue 7): QUOTEBOARD_TOKEN or the keyring; provider, plan and
         # host in app_state; a 401 opens Settings; Save switches demo <-> live without a restart.
         plan = Plan(self.args.plan) if self.args.plan else None

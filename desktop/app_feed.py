@@ -118,6 +118,11 @@ class AppFeed:
             return FeedConditions(mode=self._mode, feed_down=True, down_reason="no feed")
         return self.service.truth_conditions(self._mode)
 
+    def reconnect_now(self) -> None:
+        """The status bar's Reconnect now: the current feed retries without waiting out its timer."""
+        if self.service is not None:
+            self.service.reconnect_now()
+
     def frames(self) -> int:
         """Frames the current feed has received (0 with none): the rate and Performance show it."""
         return self.service.stats().frames if self.service else 0

@@ -21,6 +21,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Market
+from desktop.feed.reconnect_wait import ReconnectWait, WaitEnd, tcp_answers
 from desktop.feed.redact import redact
 from desktop.feed.timing import ConnectionSettings, RateLimitBackoff, SubscribeStagger
 from desktop.protocol.alltick import AllTickCodec, OutgoingRequest, Reply
@@ -87,6 +88,9 @@ class FeedConnection:
             self.settings.rate_limit_first_s, self.settings.rate_limit_cap_s
         )
         self.market_open = market_open
+        self.waiter = ReconnectWait(
+            lambda: tcp_answers(url, self.settings.open_timeout_s), clock=clock
+        )
         self.plan = ConnectionPlan(index)
         self.frames = 0
         self.data_frames = 0
@@ -140,6 +144,10 @@ class FeedConnection:
             except asyncio.CancelledError:
                 pass
 
+    def reconnect_now(self) -> None:
+        """The user asked: end the wait before the next attempt (the plan's floor still holds)."""
+        self.waiter.wake()
+
     @property
     def running(self) -> bool:
         """True while the connect/reconnect loop is alive."""
@@ -192,6 +200,10 @@ class FeedConnection:
                 opened_for = self.clock() - opened_at
                 healthy_for = max(0.0, self._last_heartbeat_ok - opened_at)
             delay = self.backoff.next_delay(opened_for, kind, healthy_for)
+            # A new socket's first request still keeps the request spacing from the last one.
+            delay = max(
+                delay, self._last_request_at + self.settings.request_spacing_s - self.clock()
+            )
             log.info(
                 "connection %d to %s ended (%s); retrying in %.1f s",
                 self.index,
@@ -200,7 +212,16 @@ class FeedConnection:
                 delay,
             )
             self.events.on_state(self.index, "reconnecting", reason, delay)
-            await asyncio.sleep(delay)
+            # Long waits are for refusals and rate limits; after a plain outage, probe the server
+            # and come back as soon as it answers (attempts still ≥ the floor apart, §1.7).
+            refused = self.backoff.classify(opened_for, kind) is not CloseKind.DROPPED
+            earliest = max(
+                self.attempts[-1] + self.settings.reconnect_floor_s,
+                self._last_request_at + self.settings.request_spacing_s,
+            )
+            end = await self.waiter.wait(delay, earliest, probe=not refused)
+            if end is not WaitEnd.TIMER:
+                log.info("connection %d: retrying now (%s)", self.index, end.value)
 
     async def _session(self, ws: ClientConnection) -> tuple[CloseKind, str]:
         """Run one open socket until it ends; returns how it ended."""

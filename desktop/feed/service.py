@@ -317,6 +317,11 @@ class FeedService:
             attempt=conn.backoff.attempt if conn else 0,
             failed_opens=conn.failed_opens if conn else 0,
         )
+        if state == "rejected":  # the token is bad for every connection: stop them all
+            for other in self._connections:
+                if other.index != index and other.running:
+                    self._spawn(other.stop())
+                    self.health.report(other.index, "rejected", reason, None)
         self._publish()
         self._on_connections()
 
@@ -380,6 +385,12 @@ class FeedService:
         if status != self.status:
             self.status = status
             self._on_status(status)
+
+    def reconnect_now(self) -> None:
+        """Reconnect now: every waiting connection tries again as soon as the floor allows."""
+        for connection in self._connections:
+            if connection.running:
+                connection.reconnect_now()
 
     def truth_conditions(self, mode: FeedMode = FeedMode.LIVE) -> FeedConditions:
         """What the truth judge needs to know about the connections, now."""
