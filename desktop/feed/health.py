@@ -37,7 +37,7 @@ class ConnectionHealth:
     dropped_at: float | None = None
     """When it stopped being live; cleared when its full set is accepted again."""
     live_since: float | None = None
-    """When its socket last opened; None while it is not live."""
+    """When the server last accepted its trade set; None while it is down or resubscribing."""
 
 
 class FeedHealth:
@@ -94,11 +94,12 @@ class FeedHealth:
         """The socket is open; the full set is being re-sent."""
         conn = self._get(index)
         conn.state, conn.reason, conn.retry_at, conn.failed_opens = "live", "", None, 0
-        conn.live_since = self.clock()
 
     def subscribed(self, index: int, symbols: int) -> ReconnectNotice | None:
         """The server accepted the trade set; after a drop this completes a recovery."""
         conn = self._get(index)
+        if conn.live_since is None and conn.state == "live":
+            conn.live_since = self.clock()
         if conn.dropped_at is None:
             return None
         gap = max(0.0, self.clock() - conn.dropped_at)

@@ -348,6 +348,7 @@ class FeedService:
             missed = self._missed.pop(index, None)
             self._on_gap(gap if missed is None else self.gaps.reconcile(gap, missed))
         notice = self.health.subscribed(index, count)
+        self._on_connections()  # its symbols are live again: the views say so at once
         if notice is not None:
             log.info("%s", notice.text)
             self._on_reconnected(notice)
@@ -400,7 +401,8 @@ class FeedService:
             live = conn.state == "live" and conn.live_since is not None
             live_since[index] = conn.live_since if live else None
             if not live and not reason:
-                reason = conn.reason or "connection down"
+                resubscribing = conn.state == "live"
+                reason = "resubscribing" if resubscribing else conn.reason or "connection down"
         connection_of: dict[str, int] = {}
         if self._plan is not None:
             for conn_plan in self._plan.connections:

@@ -101,12 +101,12 @@ class SimulatorServer:
         return "127.0.0.1" if self.config.host in ("", "0.0.0.0") else self.config.host
 
     async def start(self) -> None:
-        """Listen and start pushing."""
+        """Listen and start pushing (again on the same port after a `stop`)."""
         self.faults.bind(self)
         self._server = await serve(
             self._handle,
             self.config.host,
-            self.config.port,
+            self._port or self.config.port,  # a restart listens where clients knew it
             process_request=self._process_request,
             create_connection=PostAwareConnection.for_rest(self.rest),
             max_size=1 << 20,
