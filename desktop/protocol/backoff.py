@@ -78,7 +78,3 @@ class ReconnectBackoff:
             return max(0.0, self.floor_s - opened_for_s)
         ceiling = min(self.cap_s, self.floor_s * 2 ** (self.attempt - 1))
         return self._rng.uniform(self.floor_s, max(self.floor_s, ceiling))
-
-    def reset(self) -> None:
-        """Forget past failures (a deliberate reconnect, e.g. after a settings change)."""
-        self.attempt = 0

@@ -18,7 +18,8 @@ from desktop.domain.sparklines import SparklineStore
 from desktop.domain.truth_terms import Truth, TruthVerdict, price_timeline
 from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId, QuoteColumn
-from desktop.qt.quote_row_formatter import QuoteRow, QuoteRowFormatter
+from desktop.qt.quote_row import QuoteRow
+from desktop.qt.quote_row_formatter import QuoteRowFormatter
 from desktop.qt.quote_row_order import QuoteRowOrder, insert_runs, removal_runs
 
 __all__ = ["CELL_ROLE", "SPARK_ROLE", "SYMBOL_ROLE", "QuoteTableModel"]
@@ -204,7 +205,7 @@ class QuoteTableModel(QAbstractTableModel):
         index = self.createIndex(r, c)
         self.dataChanged.emit(index, index)
 
-    # -- sparklines and alert badges (issue 6) ------------------------------------------------
+    # -- sparklines and alert badges ---------------------------------------------------------
     def set_sparklines(self, store: SparklineStore | None) -> None:
         """Draw the Trend column from `store`; its cells change whenever a symbol's line does."""
         self._formatter.set_sparklines(store, self._rows)

@@ -9,35 +9,16 @@ from typing import Any, Literal
 
 from desktop.domain.sessions import MarketSessions, SessionPhase, load_exchange_sessions
 from desktop.domain.symbols import Market
+from desktop.protocol.plans import PLAN_NAMES, PLANS, Plan, PlanProfile
 
-__all__ = ["DEMO_TOKEN", "PLANS", "ExchangeHours", "Plan", "SimulatorConfig", "always_open"]
+__all__ = ["DEMO_TOKEN", "ExchangeHours", "SimulatorConfig", "always_open", "plan_named"]
 
 DEMO_TOKEN = "demo"
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """A token's entitlements (reference §1.7, §1.10)."""
-
-    name: str
-    max_connections: int
-    max_symbols: int
-    rest_max_codes: int | None
-    reconnect_floor_s: float
-    rest_interval_s: float = 0.05
-    """Per endpoint, per token (§1.10): 1 request per 10 s / 1 s / 0.1 s / 0.05 s."""
-    batch_kline_interval_s: float = 1.0
-    """`/batch-kline` per token (§1.10): every 10 s / 3 s / 2 s / 1 s."""
-    rest_per_minute: int = 0
-    """All endpoints together per minute (§1.10: 10 on Free); 0: unlimited."""
-
-
-PLANS: dict[str, Plan] = {
-    "free": Plan("free", 1, 5, 5, 10.0, 10.0, 10.0, 10),
-    "basic": Plan("basic", 1, 100, None, 3.0, 1.0, 3.0),
-    "premium": Plan("premium", 3, 200, None, 3.0, 0.1, 2.0),
-    "professional": Plan("professional", 10, 3000, None, 3.0, 0.05, 1.0),
-}
+def plan_named(name: str) -> PlanProfile:
+    """A token's entitlements by plan name: the app's own plan table (reference §1.7, §1.10)."""
+    return PLANS[Plan(name)]
 
 
 def always_open(market: Market, now_ms: int) -> bool:
@@ -120,8 +101,8 @@ class SimulatorConfig:
 
     def __post_init__(self) -> None:
         names = [*self.tokens.values()] + ([self.any_token_plan] if self.any_token_plan else [])
-        unknown = [name for name in names if name not in PLANS]
+        unknown = [name for name in names if name not in PLAN_NAMES]
         if unknown:
-            raise ValueError(f"unknown plan {unknown[0]!r}; plans are {', '.join(PLANS)}")
+            raise ValueError(f"unknown plan {unknown[0]!r}; plans are {', '.join(PLAN_NAMES)}")
         if self.unknown_codes not in ("drop", "reject"):
             raise ValueError("unknown_codes must be 'drop' or 'reject'")

@@ -6,7 +6,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from desktop.simulator.config import Plan
+from desktop.protocol.plans import PlanProfile
 
 __all__ = ["RestRateLimiter"]
 
@@ -24,7 +24,7 @@ class RestRateLimiter:
         self.refused = 0
         """Requests refused as too fast so far (tests read it)."""
 
-    def allow(self, token: str, endpoint: str, plan: Plan) -> bool:
+    def allow(self, token: str, endpoint: str, plan: PlanProfile) -> bool:
         """Record a request; False when it comes too soon for `plan` (it is not counted then)."""
         now = self._clock()
         interval = (

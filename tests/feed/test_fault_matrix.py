@@ -50,8 +50,9 @@ async def test_out_of_order_pushes_are_counted_and_not_applied() -> None:
         assert await until(lambda: rig.book.counters.ticks > applied + held, 3.0 * TIMEOUT_SCALE)
         for symbol in rig.symbols:  # no late push rewound a price: it ends on the newest trade
             state = rig.book.get(str(symbol))
-            assert state is not None and state.last_src is not None
-            assert state.push_trade is not None and state.last_src.seq == state.push_trade.seq
+            assert state is not None
+            if state.push_trade is not None:  # quiet names may not have traded yet
+                assert state.last_src is not None and state.last_src.seq == state.push_trade.seq
 
 
 async def test_garbage_and_truncated_frames_are_counted_and_never_raise() -> None:
@@ -103,7 +104,7 @@ async def test_a_soak_of_random_faults_ends_with_every_subscription_back_and_bou
         assert not rig.lost()
         assert not rig.spacing_problems()
         feed = rig.feed
-        assert all(len(c._pending) <= 64 for c in feed.connections())
+        assert all(len(c.session.pending) <= 64 for c in feed.connections())
         assert len(rig.book) == len(rig.symbols)
         gc.collect()
         # Client state must not grow with faults; the simulator's own per-connection records do.

@@ -12,7 +12,7 @@ from desktop.feed.service import FeedService
 from desktop.protocol.plans import PLANS, Plan
 from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.server import SimulatorServer
-from tests.conftest import wait_until
+from tests.polling import wait_until
 
 SETTINGS = ConnectionSettings(
     heartbeat_s=0.3,

@@ -11,7 +11,7 @@ from desktop.feed.rest import AllTickRestClient, rest_base_from_ws
 from desktop.protocol.plans import PLANS, Plan, PlanProfile
 
 HK = ZoneInfo("Asia/Hong_Kong")
-FAST = PlanProfile(Plan.BASIC, 1, 100, 10, 1, 3.0, 0.0, 2, 0.0)
+FAST = PlanProfile(Plan.BASIC, 1, 100, 10, 1, 3.0, 0.0, 2, batch_kline_interval_s=0.0)
 
 
 def ok(data: object) -> httpx.Response:

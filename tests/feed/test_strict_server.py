@@ -12,7 +12,7 @@ from desktop.feed.service import FeedService
 from desktop.protocol.plans import PLANS, Plan
 from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.server import SimulatorServer
-from tests.conftest import wait_until
+from tests.polling import wait_until
 
 # Time compressed on both sides alike: the client spaces requests 0.3 s, the server demands 0.25 s
 # and counts heartbeats (every 0.5 s) as requests, closing with 606 on any early one.

@@ -23,7 +23,7 @@ from desktop.widgets.chart_windows import ChartWindowManager
 from desktop.widgets.depth_windows import DepthWindowManager
 from desktop.widgets.heatmap import HeatmapWidget
 from desktop.widgets.truth_chip import TruthChip, is_dimmed, mode_title
-from tests.conftest import wait_until
+from tests.polling import wait_until
 
 FAST = ConnectionSettings(
     heartbeat_s=0.3, dead_after_s=2.0, request_spacing_s=0.12, reconnect_floor_s=5.0
