@@ -9,7 +9,15 @@ import msgspec
 
 from desktop.domain.quote_book import QuoteState
 
-__all__ = ["DIMMED", "Truth", "TruthVerdict", "format_age", "format_clock_ms", "price_timeline"]
+__all__ = [
+    "DIMMED",
+    "Truth",
+    "TruthVerdict",
+    "format_age",
+    "format_age_short",
+    "format_clock_ms",
+    "price_timeline",
+]
 
 
 class Truth(Enum):
@@ -44,6 +52,16 @@ def format_age(seconds: float) -> str:
     return f"{s // 3600} h {s % 3600 // 60:02d} m"
 
 
+def format_age_short(seconds: float) -> str:
+    """`7s`, `2m15s`, `1h05m`: the age in a table cell, where every character counts."""
+    s = max(0, int(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{s % 3600 // 60:02d}m"
+
+
 class TruthVerdict(msgspec.Struct, frozen=True):
     """One symbol's state, why (`detail`), and the age of its last update in seconds."""
 
@@ -64,6 +82,13 @@ class TruthVerdict(msgspec.Struct, frozen=True):
         if self.age_s is None:
             return self.state.value
         return f"{self.state.value} · {format_age(self.age_s)}"
+
+    @property
+    def cell(self) -> str:
+        """The chip in a table cell: "Stale 42s", "Quiet 3m05s", "Lunch break"."""
+        if self.age_s is None:
+            return self.state.value
+        return f"{self.state.value} {format_age_short(self.age_s)}"
 
     @property
     def sentence(self) -> str:

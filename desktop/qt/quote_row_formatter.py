@@ -257,7 +257,7 @@ class QuoteRowFormatter:
         """Show the row's truth state: its chip replaces the Time cell (Live, Demo and Replay keep
         the tick time, in the state's colour), dimmed states grey the row; True if changed."""
         # Live rows keep their trade time, or say what an outage missed until it is old news.
-        text = (verdict.gap or None) if verdict.state in _TIME_KEEPING else verdict.chip
+        text = (verdict.gap or None) if verdict.state in _TIME_KEEPING else verdict.cell
         tip = verdict.sentence
         if (
             row.time_note == text

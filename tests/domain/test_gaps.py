@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from desktop.domain.feed_status import FeedState, FeedStatus
 from desktop.domain.gaps import GapLedger, gap_note
 
 
@@ -26,3 +27,9 @@ def test_the_row_says_how_long_and_roughly_how_much_traded_unseen() -> None:
     assert ledger.latest_for("AAPL.US", since_ms=40_000) == gap
     assert ledger.latest_for("AAPL.US", since_ms=50_000) is None
     assert ledger.spans("MSFT.US") == [(1_000, 43_000)]
+
+
+def test_offline_always_shows_its_countdown() -> None:
+    status = FeedStatus(FeedState.OFFLINE, reason="connection refused", retry_at=10.0)
+    assert status.text_at(5.0) == "Offline (connection refused) · retry in 5 s"
+    assert status.text_at(10.0) == "Offline (connection refused) · retrying…"
