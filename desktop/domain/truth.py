@@ -147,14 +147,17 @@ class TruthJudge:
         stale = sum(1 for v in verdicts.values() if v.state is Truth.STALE)
         return TruthReport(verdicts, stale)
 
-    def _pushed_peers(self, book: QuoteBook, conditions: FeedConditions) -> dict[int, float]:
-        """Per connection, the latest push time of any symbol on it."""
-        latest: dict[int, float] = {}
+    def _pushed_peers(
+        self, book: QuoteBook, conditions: FeedConditions
+    ) -> dict[int, tuple[float, int]]:
+        """Per connection, the latest push time of any symbol on it and how many ever traded."""
+        peers: dict[int, tuple[float, int]] = {}
         for symbol, index in conditions.connection_of.items():
             state = book.get(symbol)
-            if state is not None and state.push_at > latest.get(index, 0.0):
-                latest[index] = state.push_at
-        return latest
+            latest, count = peers.get(index, (0.0, 0))
+            if state is not None and state.push_trade is not None:
+                peers[index] = (max(latest, state.push_at), count + 1)
+        return peers
 
     def _phase(
         self,
@@ -180,7 +183,7 @@ class TruthJudge:
         now_ms: int,
         conditions: FeedConditions,
         phases: dict[Market, tuple[SessionPhase, float | None]],
-        peers: dict[int, float],
+        peers: dict[int, tuple[float, int]],
     ) -> TruthVerdict:
         state = book.get(symbol)
         updated = state.updated_at if state is not None and state.updated_at else None
@@ -217,11 +220,15 @@ class TruthJudge:
         silent = now - since
         quiet_after, stale_after = self.thresholds(state)
         if not pushed:
-            peer_at = peers.get(index, 0.0) if index is not None else 0.0
+            peer_at, ticking = peers.get(index, (0.0, 0)) if index is not None else (0.0, 0)
             if silent > self.silent_peer_s and peer_at > since:
-                n = conditions.codes_per_connection
-                plan = f" — probably beyond your plan's {n} codes" if n else ""
-                return TruthVerdict(Truth.NOT_STREAMING, f"never ticked{plan}", age)
+                # The server drops codes beyond the plan silently (§1.5): only ticks tell.
+                return TruthVerdict(
+                    Truth.NOT_STREAMING,
+                    f"never ticked — probably beyond your plan's {ticking} "
+                    + ("code" if ticking == 1 else "codes"),
+                    age,
+                )
             if silent > stale_after:
                 return TruthVerdict(Truth.STALE, "no data yet", age)
             return _mark(TruthVerdict(Truth.QUIET, "waiting for the first trade", age), mode)

@@ -22,6 +22,7 @@ from desktop.domain.gaps import Gap, GapLedger, gap_note
 from desktop.domain.provenance import Source
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import SessionPhase, SessionSource
+from desktop.domain.subscription_report import SubscriptionReport, build_report
 from desktop.domain.symbols import Market, Symbol
 from desktop.domain.truth import FeedConditions, FeedMode
 from desktop.feed.connection import ConnectionEvents, FeedConnection, FeedTap
@@ -374,6 +375,25 @@ class FeedService:
         if status != self.status:
             self.status = status
             self._on_status(status)
+
+    def subscription_report(self) -> SubscriptionReport:
+        """Per connection: the codes sent, accepted by the server and actually ticking."""
+        profile = self.profile
+        rows = []
+        for conn in self._connections:
+            session = conn.session
+            health = self.health.connections.get(conn.index)
+            rows.append(
+                (
+                    conn.index,
+                    health.state if health is not None else "idle",
+                    [str(s) for s in session.plan.trades],
+                    [str(s) for s in session.accepted_trades or ()],
+                )
+            )
+        return build_report(
+            self.book, profile.label, profile.connections, profile.symbols_per_connection, rows
+        )
 
     def reconnect_now(self) -> None:
         """Reconnect now: every waiting connection tries again as soon as the floor allows."""

@@ -148,7 +148,7 @@ def test_a_symbol_that_never_ticks_while_its_neighbours_do_is_beyond_the_plan() 
     book.apply_tick(tick("AAPL.US", 1), 55.0)
     v = judge.judge(book, ["ZZZ.US"], 120.0, DAY0, conditions).verdicts["ZZZ.US"]
     assert v.state is Truth.NOT_STREAMING
-    assert v.detail == "never ticked — probably beyond your plan's 100 codes"
+    assert v.detail == "never ticked — probably beyond your plan's 1 code"
 
 
 def test_known_not_streaming_reasons_win_and_demo_or_replay_never_read_live() -> None:
