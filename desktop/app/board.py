@@ -36,6 +36,7 @@ from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.replay import RecordingError
 from desktop.widgets.main_window import MainWindow
 from desktop.widgets.resources import resource_path
+from desktop.widgets.subscriptions_panel import SubscriptionsPanel
 from desktop.widgets.watchlist_panel import WatchlistPanel
 
 __all__ = ["GEOMETRY_ENV", "QuoteBoardApp", "run"]
@@ -114,6 +115,11 @@ class QuoteBoardApp:
         self.insights.ui.charts.set_truth(truth)
         self.insights.ui.heatmap.set_truth(truth)
         window.attach_truth(truth)
+        subscriptions = SubscriptionsPanel(window)
+        subscriptions.set_source(
+            lambda: switch.service.subscription_report().lines() if switch.service else ["No feed."]
+        )
+        window.view_menu().addAction(subscriptions.action)
         # The token from QUOTEBOARD_TOKEN or the keyring; provider, plan and host in app_state;
         # a 401 opens Settings; Save switches demo <-> live without a restart.
         self.settings = settings = SettingsController(
