@@ -58,7 +58,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--sessions",
         choices=["always", "exchange"],
         default="always",
-        help="when markets trade: around the clock (demo), or real XNYS/XHKG hours",
+        help="when markets trade: around the clock (demo), or real XNYS/XHKG hours "
+        "(US pre- and post-market trade thinly)",
     )
     parser.add_argument(
         "--faults",
@@ -121,6 +122,7 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
                 f"--token {item!r}: expected TOKEN=PLAN with PLAN one of {list(PLAN_NAMES)}"
             )
         tokens[token] = plan
+    hours = ExchangeHours() if args.sessions == "exchange" else None
     make = SimulatorConfig.strict if args.strict else SimulatorConfig
     return make(
         host=args.host,
@@ -133,7 +135,8 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
         synthesise_unknown=args.unknown_codes == "synthesise",
         trades_per_second=args.rate,
         us_depth_levels=args.us_depth_levels,
-        session=ExchangeHours() if args.sessions == "exchange" else always_open,
+        session=hours if hours is not None else always_open,
+        extended_session=hours.extended if hours is not None else None,
     )
 
 
