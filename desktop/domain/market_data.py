@@ -68,3 +68,4 @@ class ReferenceData(msgspec.Struct, frozen=True):
     last: Decimal | None = None
     last_time_ms: int | None = None
     as_of_ms: int | None = None
+    last_seq: int | None = None

@@ -22,6 +22,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Market
+from desktop.feed.reconnect_wait import ReconnectWait, WaitEnd, tcp_answers
 from desktop.feed.redact import redact
 from desktop.feed.timing import ConnectionSettings
 from desktop.protocol.alltick_session import (
@@ -100,6 +101,9 @@ class FeedConnection:
             long_delay_s=settings.long_backoff_s,
         )
         self.market_open = market_open
+        self.waiter = ReconnectWait(
+            lambda: tcp_answers(url, self.settings.open_timeout_s), clock=clock
+        )
         self.frames = 0
         """Frames taken off the socket."""
         self.data_frames = 0
@@ -155,6 +159,10 @@ class FeedConnection:
             except asyncio.CancelledError:
                 pass
 
+    def reconnect_now(self) -> None:
+        """The user asked: end the wait before the next attempt (the plan's floor still holds)."""
+        self.waiter.wake()
+
     @property
     def running(self) -> bool:
         """True while the connect/reconnect loop is alive."""
@@ -208,6 +216,10 @@ class FeedConnection:
                 opened_for = self.clock() - opened_at
                 healthy_for = max(0.0, self.session.last_heartbeat_ok - opened_at)
             delay = self.backoff.next_delay(opened_for, kind, healthy_for)
+            # A new socket's first request still keeps the request spacing from the last one.
+            spacing = self.settings.request_spacing_s
+            spacing_until = self.sent_log[-1][0] + spacing if self.sent_log else 0.0
+            delay = max(delay, spacing_until - self.clock())
             log.info(
                 "connection %d to %s ended (%s); retrying in %.1f s",
                 self.index,
@@ -216,7 +228,13 @@ class FeedConnection:
                 delay,
             )
             self.events.on_state(self.index, "reconnecting", reason, delay)
-            await asyncio.sleep(delay)
+            # Long waits are for refusals and rate limits; after a plain outage, probe the server
+            # and come back as soon as it answers (attempts still ≥ the floor apart, §1.7).
+            refused = self.backoff.classify(opened_for, kind) is not CloseKind.DROPPED
+            earliest = max(self.attempts[-1] + self.settings.reconnect_floor_s, spacing_until)
+            end = await self.waiter.wait(delay, earliest, probe=not refused)
+            if end is not WaitEnd.TIMER:
+                log.info("connection %d: retrying now (%s)", self.index, end.value)
 
     async def _open_session(self, ws: ClientConnection) -> tuple[CloseKind, str]:
         """Run one open socket until it ends; returns how it ended."""

@@ -36,6 +36,8 @@ class ConnectionHealth:
     failed_opens: int = 0
     dropped_at: float | None = None
     """When it stopped being live; cleared when its full set is accepted again."""
+    live_since: float | None = None
+    """When the server last accepted its trade set; None while it is down or resubscribing."""
 
 
 class FeedHealth:
@@ -79,6 +81,8 @@ class FeedHealth:
         if state != "live" and conn.state == "live" and conn.dropped_at is None:
             conn.dropped_at = self.clock()
         conn.state = state
+        if state != "live":
+            conn.live_since = None
         conn.reason = reason
         conn.retry_at = None if retry_in is None else self.clock() + retry_in
         conn.attempt = attempt
@@ -94,6 +98,8 @@ class FeedHealth:
     def subscribed(self, index: int, symbols: int) -> ReconnectNotice | None:
         """The server accepted the trade set; after a drop this completes a recovery."""
         conn = self._get(index)
+        if conn.live_since is None and conn.state == "live":
+            conn.live_since = self.clock()
         if conn.dropped_at is None:
             return None
         gap = max(0.0, self.clock() - conn.dropped_at)

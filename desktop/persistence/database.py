@@ -124,12 +124,31 @@ def _v5_alert_fields(db: sqlite3.Connection) -> None:
     )
 
 
+def _v6_gaps(db: sqlite3.Connection) -> None:
+    _script(
+        db,
+        """
+        CREATE TABLE feed_gaps (
+            id INTEGER PRIMARY KEY,
+            connection INTEGER NOT NULL,
+            started_ms INTEGER NOT NULL,
+            ended_ms INTEGER,
+            symbols TEXT NOT NULL DEFAULT '[]',
+            missed TEXT NOT NULL DEFAULT '{}',
+            reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX feed_gaps_time ON feed_gaps (started_ms);
+        """,
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_watchlists,
     _v2_view_state,
     _v3_windows,
     _v4_alerts,
     _v5_alert_fields,
+    _v6_gaps,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

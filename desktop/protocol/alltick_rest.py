@@ -286,4 +286,5 @@ def reference_from(
         last=last.price if last else None,
         last_time_ms=last.ts_ms if last else None,
         as_of_ms=last.ts_ms if (last and today) else None,
+        last_seq=last.seq if last else None,
     )

@@ -154,6 +154,8 @@ class AllTickSession:
         self._events: list[SessionEvent] = []
         self._last_request_at = -1e18
         self._next_beat = 0.0
+        self._held_until = 0.0
+        """A depth subscribe held back for other connections' trade sets looks again then."""
         self._heartbeat_outstanding: float | None = None
 
     # -- the connection's life ------------------------------------------------------------------
@@ -172,6 +174,7 @@ class AllTickSession:
 
     def connection_closed(self) -> None:
         """The socket is gone: nothing is due until the next open."""
+        self.stagger.want_trades(self.index, False)  # a closed socket holds no one back
         self.is_open = False
 
     def set_plan(self, plan: ConnectionPlan) -> None:
@@ -271,11 +274,16 @@ class AllTickSession:
                 else:
                     self.sent_depth = plan.depth
                 continue
-            if self.stagger.wait_s(self.index, now) > 0:
+            self.stagger.want_trades(self.index, trades)
+            held = not trades and self.stagger.trades_waiting_elsewhere(self.index)
+            if held:  # look again a little later: another connection's trade set goes first
+                self._held_until = now + max(0.05, self.stagger.spacing_s / 6)
+            if held or self.stagger.wait_s(self.index, now) > 0:
                 self.stagger.count_wait()
                 return None
             self.stagger.claim(self.index, now)
             if trades:
+                self.stagger.want_trades(self.index, False)
                 self.sent_trades = plan.trades
                 return self.codec.subscribe_trades(list(plan.trades))
             self.sent_depth = plan.depth
@@ -309,7 +317,7 @@ class AllTickSession:
         deadline = max(may_send, self._next_beat)
         if self.subscribe_due:
             stagger_at = self.stagger.wait_s(self.index, may_send) + may_send
-            deadline = min(deadline, stagger_at)
+            deadline = min(deadline, max(stagger_at, self._held_until))
         if self._heartbeat_outstanding is not None:
             deadline = min(deadline, self._heartbeat_outstanding + self.timing.dead_after_s)
         return deadline

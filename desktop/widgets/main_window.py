@@ -9,12 +9,14 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QVBo
 import desktop
 from desktop.domain.feed_status import FeedStatus
 from desktop.domain.recording import RecordingSettings
+from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.editable_watchlist_view import EditableWatchlistView
 from desktop.widgets.performance_panel import PerformancePanel
 from desktop.widgets.reconnect_banner import ReconnectBanner
 from desktop.widgets.recording_badges import RecordingIndicator, ReplayBadge
 from desktop.widgets.recording_menu import RecordingMenu
 from desktop.widgets.status_bar import FeedStatusBar
+from desktop.widgets.truth_chip import mode_title
 from desktop.widgets.watchlist_panel import WatchlistPanel
 
 __all__ = ["MainWindow"]
@@ -180,6 +182,12 @@ class MainWindow(QMainWindow):
             self.popOutRequested.emit(symbol)
 
     @Slot(FeedStatus)
+    def attach_truth(self, monitor: TruthMonitor) -> None:
+        """Mark the title whenever the board shows demo or replay data, never live."""
+        monitor.modeChanged.connect(
+            lambda mode: self.setWindowTitle(mode_title("Quote Board", mode))
+        )
+
     def set_status(self, status: FeedStatus) -> None:
         """Show the feed's state (and the DEMO badge when `status.demo`)."""
         self._status_bar.set_status(status)

@@ -72,7 +72,7 @@ def test_the_rest_day_bar_is_carried_forward_by_later_ticks_only() -> None:
     assert state.name == "Tencent"
 
 
-def test_duplicate_seq_is_dropped_and_out_of_order_does_not_rewind_the_last_price() -> None:
+def test_duplicate_and_out_of_order_pushes_are_counted_and_not_applied() -> None:
     book = QuoteBook()
     book.track("AAPL.US")
     book.apply_tick(tick("AAPL.US", "100.00", ts=10, seq=5), 0.0)
@@ -81,7 +81,7 @@ def test_duplicate_seq_is_dropped_and_out_of_order_does_not_rewind_the_last_pric
     state = book.get("AAPL.US")
     assert state is not None
     assert book.counters.duplicates == 1 and book.counters.out_of_order == 1
-    assert state.last == D("100.00") and state.low == D("90.00") and state.volume == 200
+    assert state.last == D("100.00") and state.low == D("100.00") and state.volume == 100
 
 
 def test_depth_sets_best_bid_and_ask_and_empty_sides_clear_them() -> None:
