@@ -235,7 +235,7 @@ class FeedConnection:
         slice_started = time.perf_counter()
         while True:
             try:
-                frame = await ws.recv(decode=False)
+                frame = await ws.recv()  # str for a text frame, bytes for a binary one
             except ConnectionClosed as exc:
                 return CloseKind.DROPPED, self._abort_reason or _describe(exc)
             self.frames += 1
@@ -251,7 +251,7 @@ class FeedConnection:
                 slice_started = time.perf_counter()
             if backlog > self.max_backlog:
                 self.max_backlog = backlog
-            event = decode(frame)
+            event = decode(frame, time.time_ns() // 1_000_000, binary=type(frame) is bytes)
             kind = type(event)
             if kind is Tick:
                 now = self._last_data_at = clock()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import time
 import ssl
 from enum import Enum
 from urllib.parse import urlencode, urlsplit
@@ -87,7 +88,7 @@ async def probe_connection(
                 sent = loop.time()
                 await ws.send(request.text)
                 while True:
-                    event = codec.decode(await ws.recv(decode=False))
+                    event = codec.decode(await ws.recv(decode=False), time.time_ns() // 1_000_000)
                     if not isinstance(event, Reply):
                         continue  # a push, or a frame of no interest: keep waiting
                     if event.ret == ErrorCode.TOKEN_INVALID:

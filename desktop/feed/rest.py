@@ -109,7 +109,7 @@ class AllTickRestClient:
         out: list[Tick] = []
         for chunk in self._chunks(symbols):
             path, query = self.queries.trade_tick(chunk)
-            out.extend(self.queries.parse_trade_ticks(await self._get(path, query)))
+            out.extend(self.queries.parse_trade_ticks(await self._get(path, query), _wall_ms()))
         return out
 
     async def latest_books(self, symbols: Sequence[Symbol]) -> list[DepthSnapshot]:
@@ -117,7 +117,7 @@ class AllTickRestClient:
         out: list[DepthSnapshot] = []
         for chunk in self._chunks(symbols):
             path, query = self.queries.depth_tick(chunk)
-            out.extend(self.queries.parse_depth_ticks(await self._get(path, query)))
+            out.extend(self.queries.parse_depth_ticks(await self._get(path, query), _wall_ms()))
         return out
 
     async def static_info(self, symbols: Sequence[Symbol]) -> dict[str, StaticInfo]:
@@ -190,3 +190,8 @@ class AllTickRestClient:
             for s in symbols
         ]
         return refs, trades, problems
+
+
+def _wall_ms() -> int:
+    """Wall-clock milliseconds: REST entries dated more than a day ahead of it are refused."""
+    return time.time_ns() // 1_000_000
