@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-import time
 import ssl
+import time
 from enum import Enum
 from urllib.parse import urlencode, urlsplit
 

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import msgspec
 import pytest
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -220,7 +219,7 @@ IMPOSSIBLE = {
     "price zero": (_trade(price="0"), "price is not positive"),
     "price infinite": (_trade(price="Infinity"), "price is not finite"),
     "price float overflow": (
-        '{"cmd_id":22998,"data":{"code":"700.HK","tick_time":"%d","price":1e999}}' % NOW,
+        '{"cmd_id":22998,"data":{"code":"700.HK","tick_time":"' + str(NOW) + '","price":1e999}}',
         "ValidationError",
     ),
     "volume 1e19": (_trade(volume="9999999999999999999"), "volume is out of range"),
