@@ -183,7 +183,7 @@ class FrameFuzzer:
             if isinstance(data, dict) and rng.random() < 0.8:
                 target = data
                 sides = [data[k] for k in ("bids", "asks") if isinstance(data.get(k), list)]
-                levels = [lvl for s in sides for lvl in s if isinstance(lvl, dict)]  # type: ignore[attr-defined]
+                levels = [lvl for s in sides for lvl in s if isinstance(lvl, dict)]
                 if levels and rng.random() < 0.4:
                     target = rng.choice(levels)
             assert isinstance(target, dict)
