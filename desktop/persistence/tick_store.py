@@ -20,6 +20,7 @@ from desktop.persistence.tick_sink import (
     ExportRow,
     PruneResult,
     RecordedItem,
+    RowRejected,
     SinkUnavailable,
     batch_rows,
 )
@@ -76,6 +77,15 @@ _INSERT_REF = (
     " turnover, last, last_time_ms, as_of_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 _DAY_MS = 86_400_000
+_ROW_ERRORS = (
+    sqlite3.IntegrityError,
+    sqlite3.DataError,
+    sqlite3.InterfaceError,
+    OverflowError,
+    ValueError,
+    TypeError,
+)
+"""What a row's content (not the file's state) makes SQLite refuse: retrying cannot help."""
 
 
 def _text(value: object) -> str | None:
@@ -199,6 +209,8 @@ class SqliteTickStore:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
                 raise
+        except _ROW_ERRORS as exc:
+            raise RowRejected(f"{type(exc).__name__} ({exc})") from exc
         except sqlite3.Error as exc:
             raise classify_sqlite_error(exc, self.path) from exc
         ids.update(new_ids)  # only ids that were committed
