@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from desktop.domain.list_text import ListFormat, ListParseError, format_list, parse_list
+from desktop.domain.list_text import (
+    MAX_LIST_BYTES,
+    ListFormat,
+    ListParseError,
+    format_list,
+    parse_list,
+)
 from desktop.domain.watchlist import (
     StorageError,
     WatchlistInfo,
@@ -189,7 +195,7 @@ def _import(
 ) -> int:
     try:
         if file == "-":
-            text, source, stem = stdin.read(), "stdin", "Imported"
+            text, source, stem = stdin.read(MAX_LIST_BYTES + 1), "stdin", "Imported"
         else:
             path = Path(file)
             text, source, stem = read_list_file(path), path.name, path.stem
