@@ -19,7 +19,7 @@ import msgspec
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
-from desktop.feed.redact import redact
+from desktop.feed.redact import redact, remember_secret
 from desktop.protocol.alltick import AllTickCodec, Reply
 from desktop.protocol.alltick_wire import Cmd, ErrorCode
 
@@ -69,7 +69,14 @@ def _host_of(ws_url: str) -> str:
 async def probe_connection(
     ws_url: str, token: str, *, timeout_s: float = PROBE_TIMEOUT_S
 ) -> ProbeResult:
-    """Connect to `ws_url` with `token`, send one heartbeat, and report what happened."""
+    """Connect to `ws_url` with `token`, send one heartbeat, and report what happened (the
+    sentence is shown on screen, so the token is redacted from it even when a server echoes it)."""
+    remember_secret(token)
+    result = await _probe(ws_url, token, timeout_s)
+    return msgspec.structs.replace(result, message=redact(result.message))
+
+
+async def _probe(ws_url: str, token: str, timeout_s: float) -> ProbeResult:
     host = _host_of(ws_url)
     loop = asyncio.get_running_loop()
     codec = AllTickCodec()

@@ -23,7 +23,7 @@ from desktop.domain.symbols import Market, Symbol
 from desktop.feed.connection import ConnectionEvents, FeedConnection, FeedTap
 from desktop.feed.health import FeedHealth
 from desktop.feed.not_streaming import REFUSING_CODES, NotStreaming, RejectedCodeFinder
-from desktop.feed.redact import redact
+from desktop.feed.redact import redact, remember_secret
 from desktop.feed.rest import AllTickRestClient, rest_base_from_ws
 from desktop.feed.timing import ConnectionSettings, SubscribeStagger
 from desktop.protocol.alltick import OutgoingRequest, Reply
@@ -82,6 +82,7 @@ class FeedService:
         """Sees every accepted tick, book and REST reference (the tick recorder)."""
         self.profile = profile
         self.demo = demo
+        remember_secret(token)  # a server echoing it bare (not as token=…) is redacted too
         self._ws_url = f"{ws_url}{'&' if '?' in ws_url else '?'}{urlencode({'token': token})}"
         self.settings = settings or ConnectionSettings(reconnect_floor_s=profile.reconnect_floor_s)
         self.rest = rest or AllTickRestClient(rest_base_from_ws(ws_url), token, profile)
