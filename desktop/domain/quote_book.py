@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
+from desktop.domain.market_data import MAX_VOLUME, DepthSnapshot, ReferenceData, Tick, sane_price
 
 __all__ = ["BookCounters", "QuoteBook", "QuoteState"]
 
@@ -65,6 +65,8 @@ class BookCounters:
     duplicates: int = 0
     out_of_order: int = 0
     unknown_symbol: int = 0
+    rejected: int = 0
+    """Trades refused for an impossible price or volume (whatever source let them through)."""
 
 
 class QuoteBook:
@@ -148,6 +150,9 @@ class QuoteBook:
         counters = self.counters
         if state is None:
             counters.unknown_symbol += 1
+            return
+        if not sane_price(tick.price) or not 0 <= tick.volume <= MAX_VOLUME:
+            counters.rejected += 1  # never shown, never folded into the day's High/Low
             return
         seq = tick.seq
         if seq is not None and state.last_seq is not None:

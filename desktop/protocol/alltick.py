@@ -15,7 +15,15 @@ from decimal import Decimal, InvalidOperation
 
 import msgspec
 
-from desktop.domain.market_data import DepthLevel, DepthSnapshot, Tick, TradeSide
+from desktop.domain.market_data import (
+    MAX_PRICE,
+    MAX_VOLUME,
+    DepthLevel,
+    DepthSnapshot,
+    Tick,
+    TradeSide,
+    sane_price,
+)
 from desktop.domain.symbols import Symbol, SymbolError
 from desktop.protocol.alltick_wire import (
     CancelType,
@@ -41,9 +49,7 @@ _US_THRESHOLD = 10**15  # above this it is in microseconds
 MAX_SKEW_MS = 86_400_000
 """A pushed trade or book stamped more than a day from the clock is refused."""
 _OLDEST_MS = 946_684_800_000  # 2000-01-01: a REST "latest trade" may be old, never older than this
-MAX_PRICE = Decimal(10**9)
-_MIN_PRICE = Decimal("1e-8")
-_MAX_INT = 2**63 - 1  # what SQLite and every int64 column downstream can hold
+_MAX_INT = MAX_VOLUME  # what SQLite and every int64 column downstream can hold
 _SIDES = (TradeSide.NEUTRAL, TradeSide.BUY, TradeSide.SELL)
 
 
@@ -128,7 +134,7 @@ def _price(value: str | int | float | None, what: str) -> Decimal:
     price = _decimal(value, what)
     if price <= 0:
         raise _BadFrame(f"{what} is not positive")
-    if price > MAX_PRICE or price < _MIN_PRICE:
+    if not sane_price(price):
         raise _BadFrame(f"{what} is out of range")
     return price
 
