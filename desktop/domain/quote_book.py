@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from desktop.domain.market_data import MAX_VOLUME, DepthSnapshot, ReferenceData, Tick, sane_price
+from desktop.domain.text_safety import strip_bidi
 
 __all__ = ["BookCounters", "QuoteBook", "QuoteState"]
 
@@ -117,7 +118,7 @@ class QuoteBook:
         if state is None:
             return
         if ref.name:
-            state.name = ref.name
+            state.name = strip_bidi(ref.name)  # a provider's U+202E must not reorder the row
         if ref.lot_size:
             state.lot_size = ref.lot_size
         if ref.prev_close is not None:

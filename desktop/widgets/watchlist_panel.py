@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QSplitter, QVBoxLayout, QWidge
 
 from desktop.aio.task_set import TaskSet
 from desktop.domain.symbol_search import SymbolMatcher
+from desktop.domain.text_safety import safe_file_name
 from desktop.qt.symbol_mime import SymbolPayload
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.widgets.editable_watchlist_view import EditableWatchlistView
@@ -300,6 +301,7 @@ class WatchlistPanel(QWidget):
         """Import a chosen file; a large one is read and parsed in the background with progress."""
         session = self._session
         if session.is_large_import(path):
+            self._show_import_progress(path.name, 0)
             self._imports.spawn(session.import_in_background(path), name="watchlist-import")
         else:
             session.import_file(path)
@@ -315,7 +317,7 @@ class WatchlistPanel(QWidget):
             return
         dialog = self._file_dialog("Export Watchlist", QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("csv")
-        dialog.selectFile(f"{info.name}.csv")
+        dialog.selectFile(f"{safe_file_name(info.name)}.csv")  # never a path from a list name
         dialog.fileSelected.connect(lambda path: self._session.export_list(info.id, Path(path)))
         dialog.open()
 

@@ -127,3 +127,11 @@ def test_impossible_trades_never_reach_last_high_low_or_volume() -> None:
         10,
     )
     assert book.counters.rejected == 6 and book.counters.ticks == 1
+
+
+def test_a_provider_name_loses_its_bidirectional_controls() -> None:
+    book = QuoteBook()
+    book.track("AAPL.US")
+    book.apply_reference(ReferenceData("AAPL.US", name="Apple\u202e cnI\u2066"), 0.0)
+    state = book.get("AAPL.US")
+    assert state is not None and state.name == "Apple cnI"
