@@ -82,7 +82,7 @@ def _with_poison(poison: list[Tick | DepthSnapshot]) -> list[Tick | DepthSnapsho
 
 def run_cases(folder: Path) -> list[PoisonResult]:
     """Every poison case in its own `ticks.db` under `folder`."""
-    results = []
+    results: list[PoisonResult] = []
     huge_book = DepthSnapshot(
         "AAPL.US",
         tuple(DepthLevel(Decimal("1.5"), 1) for _ in range(100_000)),
