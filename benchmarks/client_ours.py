@@ -135,7 +135,7 @@ async def _run(args: argparse.Namespace) -> None:
 
     def extra() -> dict[str, Any]:
         conns = service._connections
-        codec_replies = sum(c.codec.stats.replies + c.codec.stats.unknown_cmd for c in conns)
+        codec_replies = sum(c.session.stats.replies + c.session.stats.unknown_cmd for c in conns)
         counters = book.counters
         applied = counters.ticks + counters.depth_updates - book.rest_books_applied
         return {

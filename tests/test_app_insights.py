@@ -25,7 +25,7 @@ from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
 from desktop.widgets.main_window import MainWindow
 from desktop.widgets.watchlist_panel import WatchlistPanel
-from tests.conftest import wait_until
+from tests.polling import wait_until
 
 NOW_S = 1_732_285_800 + 30 * 60  # Friday 2024-11-22 10:00 in New York, 23:00 in Hong Kong
 FAST = PlanProfile(Plan.BASIC, 1, 100, 10, 1, 3.0, 0.0, 50)

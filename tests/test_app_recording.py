@@ -20,7 +20,8 @@ from desktop.domain.recording import RecordingSettings, RecordingState
 from desktop.protocol.plans import Plan
 from desktop.simulator.replay import ReplaySource
 from desktop.widgets.main_window import MainWindow
-from tests.conftest import TIMEOUT_S, MemoryKeyring, wait_until
+from tests.conftest import TIMEOUT_S, MemoryKeyring
+from tests.polling import wait_until
 from tests.simulator.test_replay import BASE, record
 from tests.widgets.conftest import watchlist_panel
 

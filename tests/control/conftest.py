@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +30,8 @@ from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.simulator.server import SimulatorConfig
 from desktop.widgets.settings_dialog import SettingsDialog
 from tests.conftest import TIMEOUT_S
+from tests.leaks import fail_on_pending_tasks
+from tests.polling import wait_until
 
 GOOD = "good-token-1234"
 ONE_CONNECTION = "basic-token-4321"
@@ -152,11 +153,7 @@ class Harness:
         task.result()
 
     async def until(self, condition: Callable[[], bool], what: str) -> None:
-        deadline = time.monotonic() + TIMEOUT_S
-        while not condition():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}")
-            await asyncio.sleep(0.01)
+        await wait_until(condition, what)
 
     def live_settings(self, **changes: Any) -> ProviderSettings:
         return ProviderSettings(host=self.live_url.rsplit("/", 1)[0], **changes)
@@ -208,3 +205,4 @@ def h(qloop: qasync.QEventLoop, live_market: str) -> Iterator[Harness]:
         # Delete it now, not whenever the garbage collector breaks the controller <-> dialog
         # cycle: a parentless widget freed in the middle of Qt's animation timer crashes.
         shiboken6.delete(harness.controller.dialog)
+    fail_on_pending_tasks(qloop)

@@ -12,7 +12,8 @@ from pytestqt.qtbot import QtBot
 from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbol_universe import SymbolUniverse, parse_universe_csv
 from desktop.widgets.watchlist_panel import WatchlistPanel
-from tests.conftest import TIMEOUT_S, wait_until
+from tests.conftest import TIMEOUT_S
+from tests.polling import wait_until
 from tests.widgets.conftest import Lists
 
 WAIT_MS = int(TIMEOUT_S * 1000)
