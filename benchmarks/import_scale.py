@@ -10,9 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from desktop.app.cli_lists import import_text
 from desktop.domain.list_text import ListFormat, parse_list
 from desktop.persistence.database import Database
-from desktop.persistence.list_io import import_text
 from desktop.persistence.watchlists import WatchlistRepository
 
 __all__ = ["main", "measure", "symbols_text"]

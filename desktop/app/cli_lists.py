@@ -1,4 +1,4 @@
-"""Import and export of watchlists as files, for the File menu and the `quoteboard` subcommands.
+"""`quoteboard lists | export NAME | import FILE`: scripts read and edit the watchlists.
 
 `quoteboard lists | export NAME | import FILE` open the same SQLite file as a running app (WAL and a
 busy timeout let both write); the app notices the change and reloads its tabs. Parsing and
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from desktop.app.config import ListCommand
 from desktop.domain.list_text import (
     MAX_LIST_BYTES,
     ListFormat,
@@ -41,6 +42,7 @@ __all__ = [
     "cli_lists",
     "export_list",
     "import_text",
+    "run_list_command",
 ]
 
 NameOf = Callable[[str], str]
@@ -126,22 +128,23 @@ def _storage_guard(err: TextIO, action: Callable[[], int]) -> int:
         return 1
 
 
-def cli_lists(data_dir: Path | None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def cli_lists(data_dir: Path | None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """`quoteboard lists`: one line per list, `NAME<TAB>COUNT`, in tab order."""
+    out_, err_ = out or sys.stdout, err or sys.stderr
 
     def run() -> int:
-        db = _open(data_dir, err)
+        db = _open(data_dir, err_)
         if db is None:
             return 1
         try:
             for info in WatchlistRepository(db).lists():
-                print(f"{info.name}\t{info.count}", file=out)
-            out.flush()
+                print(f"{info.name}\t{info.count}", file=out_)
+            out_.flush()
         finally:
             db.close()
         return 0
 
-    return _storage_guard(err, run)
+    return _storage_guard(err_, run)
 
 
 def cli_export(
@@ -149,26 +152,27 @@ def cli_export(
     name: str,
     fmt: ListFormat,
     name_of: NameOf = lambda code: "",
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
 ) -> int:
     """`quoteboard export NAME`: the list on stdout."""
+    out_, err_ = out or sys.stdout, err or sys.stderr
 
     def run() -> int:
-        db = _open(data_dir, err)
+        db = _open(data_dir, err_)
         if db is None:
             return 1
         try:
-            out.write(export_list(WatchlistRepository(db), name, fmt, name_of))
-            out.flush()
+            out_.write(export_list(WatchlistRepository(db), name, fmt, name_of))
+            out_.flush()
         except WatchlistNotFound as exc:
-            print(f"quoteboard: {exc}", file=err)
+            print(f"quoteboard: {exc}", file=err_)
             return 1
         finally:
             db.close()
         return 0
 
-    return _storage_guard(err, run)
+    return _storage_guard(err_, run)
 
 
 def cli_import(
@@ -176,12 +180,13 @@ def cli_import(
     file: str,
     into: str | None,
     fmt: ListFormat | None,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
-    stdin: TextIO = sys.stdin,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    stdin: TextIO | None = None,
 ) -> int:
     """`quoteboard import FILE [--into NAME]`: FILE `-` reads stdin; exit 1 on a bad file."""
-    return _storage_guard(err, lambda: _import(data_dir, file, into, fmt, out, err, stdin))
+    out_, err_, stdin_ = out or sys.stdout, err or sys.stderr, stdin or sys.stdin
+    return _storage_guard(err_, lambda: _import(data_dir, file, into, fmt, out_, err_, stdin_))
 
 
 def _import(
@@ -212,3 +217,18 @@ def _import(
         return 1
     print(result.message, file=out)
     return 0
+
+
+def run_list_command(command: ListCommand) -> int:
+    """Run one `quoteboard lists | export | import`; returns the exit code."""
+    if command.action == "lists":
+        return cli_lists(command.data_dir)
+    if command.action == "export":
+        from desktop.domain.symbol_universe import SymbolUniverse
+        from desktop.widgets.resources import resource_path
+
+        files = [resource_path("symbols", name) for name in ("us.csv", "hk.csv")]
+        names = SymbolUniverse.from_files(files).name_of
+        fmt = command.format or ListFormat.CSV
+        return cli_export(command.data_dir, command.name, fmt, names)
+    return cli_import(command.data_dir, command.file, command.into, command.format)
