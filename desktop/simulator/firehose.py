@@ -203,8 +203,9 @@ class FirehoseServer(SimulatorServer):
             stream.owed -= count
             transport = ws.transport
             # A closing connection may have half-closed its transport (write_eof) already.
-            closing = ws.state is not State.OPEN or transport.is_closing()
-            if closing or transport.get_write_buffer_size() > _WRITE_BUFFER_LIMIT:
+            if ws.state is not State.OPEN or transport.is_closing():
+                continue
+            if transport.get_write_buffer_size() > _WRITE_BUFFER_LIMIT:
                 self.throttled += count
                 continue
             self._write(transport, stream, count, now_ms)
