@@ -29,6 +29,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Market
+from desktop.feed.bad_frames import BadFrameLog
 from desktop.feed.redact import redact
 from desktop.feed.timing import ConnectionSettings
 from desktop.protocol.alltick_session import (
@@ -137,8 +138,7 @@ class FeedConnection:
         self._room = asyncio.Event()
         self._abort_reason = ""
         self._task: asyncio.Task[None] | None = None
-        self._bad_kinds: set[str] = set()
-        """Kinds of bad frame already logged and reported (each once per connection object)."""
+        self.bad_frames = BadFrameLog(index, self.session.codec, events.on_bad_frame)
         self.restarts = 0
         """Times an unexpected error in the connection's own machinery restarted it."""
 
@@ -355,7 +355,7 @@ class FeedConnection:
                 receive(frame, now, wall(), binary=type(frame) is bytes)
                 if stats.bad != bad_seen:
                     bad_seen = stats.bad
-                    self._new_decoder_kinds()
+                    self.bad_frames.decoder_counted()
                 for event in take():
                     kind = type(event)
                     if kind is Tick:
@@ -377,7 +377,7 @@ class FeedConnection:
                     elif kind is Subscribed and event.cmd_id == Cmd.SUBSCRIBE_TRADES:  # type: ignore[union-attr]
                         self.events.on_subscribed(self.index, len(event.symbols))  # type: ignore[union-attr]
             except Exception as exc:  # noqa: BLE001 - counted by kind, logged once per kind
-                self._bad_frame(exc)
+                self.bad_frames.failed(exc)
                 bad_seen = stats.bad
             if verdict is not None:
                 await ws.close()
@@ -403,35 +403,6 @@ class FeedConnection:
         )
         self._abort_reason = f"internal error ({type(exc).__name__}: {exc})"
         ws.transport.abort()
-
-    def _bad_frame(self, exc: Exception) -> None:
-        """Count a frame whose decoding or applying raised; log and report each kind once."""
-        kind = self.session.codec.count_bad(exc)
-        if kind in self._bad_kinds:
-            return
-        self._bad_kinds.add(kind)
-        log.warning(
-            "connection %d dropped a frame it could not apply (%s: %s); more of this kind are "
-            "only counted",
-            self.index,
-            kind,
-            exc,
-            exc_info=exc,
-        )
-        self.events.on_bad_frame(self.index, kind)
-
-    def _new_decoder_kinds(self) -> None:
-        """Report kinds of bad frame the decoder saw for the first time (each once)."""
-        for kind in self.session.stats.bad_by_reason:
-            if kind not in self._bad_kinds:
-                self._bad_kinds.add(kind)
-                log.warning(
-                    "connection %d dropped a bad frame from the server (%s); more of this kind "
-                    "are only counted",
-                    self.index,
-                    kind,
-                )
-                self.events.on_bad_frame(self.index, kind)
 
     async def _timers(self, ws: ClientConnection) -> None:
         """Send what the session asks for when it asks; abort a dead or mute socket (§1.6)."""
