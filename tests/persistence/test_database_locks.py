@@ -107,7 +107,7 @@ def test_the_cli_waits_for_a_locked_database_saying_so_and_never_moves_it(
     assert sorted(p.name for p in data.iterdir() if "corrupt" in p.name) == []
 
 
-def test_the_app_start_up_waits_for_a_locked_database_and_keeps_the_lists(
+def test_opening_waits_for_a_locked_database_once_said_and_keeps_the_lists(
     tmp_path: Path, holder: type[subprocess.Popen[str]]
 ) -> None:
     data = tmp_path / "data"
