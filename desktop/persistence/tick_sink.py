@@ -44,9 +44,13 @@ class SinkUnavailable(Exception):
         """"full", "locked", "offline" or "error"."""
 
 
-class RowRejected(Exception):
+class RowRejected(SinkUnavailable):
     """The storage refused a batch because of what a row holds (a value it cannot store), not
-    because it is unavailable: retrying the same batch would fail forever."""
+    because it is unavailable: retrying the same batch would fail forever. A `SinkUnavailable`
+    (kind "row") for writers that only know that; the recorder isolates the row instead."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, kind="row")
 
 
 class BatchCounts(msgspec.Struct):
