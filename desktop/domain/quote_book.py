@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from desktop.domain.market_clock import MarketPhase
-from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
+from desktop.domain.market_data import MAX_VOLUME, DepthSnapshot, ReferenceData, Tick, sane_price
 from desktop.domain.provenance import Provenance, Rhythm, Source, is_newer
 from desktop.domain.symbols import Market
+from desktop.domain.text_safety import strip_bidi
 
 __all__ = ["BookCounters", "PhaseOf", "QuoteBook", "QuoteState"]
 
@@ -118,6 +119,8 @@ class BookCounters:
     unknown_symbol: int = 0
     stale_snapshots: int = 0
     """REST snapshots not applied because the book already held data as new or newer."""
+    rejected: int = 0
+    """Trades refused for an impossible price or volume (whatever source let them through)."""
 
 
 class QuoteBook:
@@ -183,7 +186,7 @@ class QuoteBook:
         if state is None:
             return 0
         if ref.name:
-            state.name = ref.name
+            state.name = strip_bidi(ref.name)  # a provider's U+202E must not reorder the row
         if ref.lot_size:
             state.lot_size = ref.lot_size
         if ref.prev_close is not None:
@@ -229,6 +232,9 @@ class QuoteBook:
         counters = self.counters
         if state is None:
             counters.unknown_symbol += 1
+            return
+        if not sane_price(tick.price) or not 0 <= tick.volume <= MAX_VOLUME:
+            counters.rejected += 1  # never shown, never folded into the day's High/Low
             return
         pushed = state.push_trade
         if pushed is not None:

@@ -3,7 +3,8 @@
 The states: Live / Degraded (N stale) / Reconnecting in 7 s (attempt 3) /
 Offline (reason) / Token rejected, with the last error kept for the tooltip, and a
 `ReconnectNotice` ("Reconnected — 42 symbols resubscribed, gap 12 s") once a dropped connection
-has its full set accepted again.
+has its full set accepted again. This is where feed errors become text the user reads, so every
+reason and error passes `redact` here: a server that echoes the token never puts it on screen.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.domain.feed_status import FeedState, FeedStatus, ReconnectNotice
+from desktop.feed.redact import redact
 
 __all__ = ["ConnectionHealth", "FeedHealth"]
 
@@ -80,6 +82,7 @@ class FeedHealth:
         conn = self._get(index)
         if state != "live" and conn.state == "live" and conn.dropped_at is None:
             conn.dropped_at = self.clock()
+        reason = redact(reason)
         conn.state = state
         if state != "live":
             conn.live_since = None
@@ -109,7 +112,7 @@ class FeedHealth:
 
     def error(self, text: str) -> None:
         """Remember a problem for the tooltip without changing the state."""
-        self.last_error = text
+        self.last_error = redact(text)
 
     def status(self) -> FeedStatus:
         """The worst connection decides; Live with stale symbols reads Degraded."""

@@ -156,7 +156,7 @@ class AllTickRestClient:
         out: list[Tick] = []
         for chunk in self._chunks(symbols):
             path, query = self.queries.trade_tick(chunk)
-            out.extend(await self._get(path, query, self.queries.parse_trade_ticks))
+            out.extend(await self._get(path, query, self._trades_of))
         return out
 
     async def latest_books(self, symbols: Sequence[Symbol]) -> list[DepthSnapshot]:
@@ -164,8 +164,16 @@ class AllTickRestClient:
         out: list[DepthSnapshot] = []
         for chunk in self._chunks(symbols):
             path, query = self.queries.depth_tick(chunk)
-            out.extend(await self._get(path, query, self.queries.parse_depth_ticks))
+            out.extend(await self._get(path, query, self._books_of))
         return out
+
+    def _trades_of(self, body: bytes) -> list[Tick]:
+        """Trades of a REST answer, refusing any dated more than a day ahead of the wall clock."""
+        return self.queries.parse_trade_ticks(body, _wall_ms())
+
+    def _books_of(self, body: bytes) -> list[DepthSnapshot]:
+        """Books of a REST answer, refusing any dated more than a day ahead of the wall clock."""
+        return self.queries.parse_depth_ticks(body, _wall_ms())
 
     async def static_info(self, symbols: Sequence[Symbol]) -> dict[str, StaticInfo]:
         """Names and lot sizes by canonical symbol."""
@@ -237,3 +245,8 @@ class AllTickRestClient:
             for s, key in ((s, str(s)) for s in symbols)
         ]
         return refs, trades, problems
+
+
+def _wall_ms() -> int:
+    """Wall-clock milliseconds: REST entries dated more than a day ahead of it are refused."""
+    return time.time_ns() // 1_000_000

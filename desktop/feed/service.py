@@ -28,7 +28,7 @@ from desktop.domain.truth import FeedConditions, FeedMode
 from desktop.feed.connection import ConnectionEvents, FeedConnection, FeedTap
 from desktop.feed.health import FeedHealth
 from desktop.feed.not_streaming import NotStreaming, RejectedCodeFinder
-from desktop.feed.redact import redact
+from desktop.feed.redact import redact, remember_secret
 from desktop.feed.rest import AllTickRestClient, rest_base_from_ws
 from desktop.feed.timing import ConnectionSettings
 from desktop.protocol.alltick import Reply
@@ -97,6 +97,7 @@ class FeedService:
         """Sees every accepted tick, book and REST reference (the tick recorder)."""
         self.profile = profile
         self.demo = demo
+        remember_secret(token)  # a server echoing it bare (not as token=…) is redacted too
         self._ws_url = f"{ws_url}{'&' if '?' in ws_url else '?'}{urlencode({'token': token})}"
         self.settings = settings or ConnectionSettings(reconnect_floor_s=profile.reconnect_floor_s)
         self.rest = rest or AllTickRestClient(rest_base_from_ws(ws_url), token, profile)
@@ -219,7 +220,11 @@ class FeedService:
 
     def _new_connection(self, index: int) -> FeedConnection:
         events = ConnectionEvents(
-            self._on_conn_state, self._on_opened, self._on_error, self._on_subscribed
+            self._on_conn_state,
+            self._on_opened,
+            self._on_error,
+            self._on_subscribed,
+            self._on_bad_frame,
         )
         return FeedConnection(
             index,
@@ -231,7 +236,13 @@ class FeedService:
             stagger=self.stagger,
             market_open=self._market_open,
             tap=self.tap,
+            wall_ms=self._wall_ms,
         )
+
+    def _on_bad_frame(self, index: int, kind: str) -> None:
+        """A new kind of bad frame was dropped: say so in the tooltip (the feed stays up)."""
+        self.health.error(f"dropped a bad frame from the server ({kind}); the feed goes on")
+        self._publish()
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:

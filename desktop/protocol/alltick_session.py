@@ -1,6 +1,6 @@
 """One AllTick connection's protocol state, sans I/O: text and time in, events and frames out.
 
-In the manner of websockets' `ClientProtocol`: the I/O layer feeds `receive_text(text, now)`,
+In the manner of websockets' `ClientProtocol`: the I/O layer feeds `receive_text(text, now, wall_ms)`,
 takes typed `events()`, sends what `data_to_send(now)` returns and sleeps until
 `next_deadline()`. The session owns what the connection wants and what it sent and the server
 accepted, the pending replies (seq_id → request), request pacing and the error-code policy.
@@ -191,9 +191,14 @@ class AllTickSession:
         """What the decoder saw; malformed frames are counted here, never raised."""
         return self.codec.stats
 
-    def receive_text(self, text: str | bytes, now: float) -> None:
-        """One received text frame (bytes are its UTF-8); its events wait in `events()`."""
-        event = self.codec.decode(text)
+    def receive_text(
+        self, text: str | bytes, now: float, wall_ms: int, *, binary: bool = False
+    ) -> None:
+        """One received frame at monotonic `now` and wall-clock `wall_ms` (a trade or book
+        stamped more than a day from it is refused); `text` is a text frame (bytes are its
+        UTF-8), `binary` marks a binary WebSocket message, which is refused. Its events wait in
+        `events()`."""
+        event = self.codec.decode(text, wall_ms, binary=binary)
         if event is None:
             return
         kind = type(event)

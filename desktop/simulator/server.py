@@ -420,7 +420,7 @@ class SimulatorServer:
             await ws.send(out)
             if not genuine:
                 continue
-            if depth or out.startswith(_DEPTH_PREFIX):
+            if depth or (isinstance(out, str) and out.startswith(_DEPTH_PREFIX)):
                 rec.depth_pushes += 1
                 self.stats.depth_pushes += 1
             else:

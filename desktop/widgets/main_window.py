@@ -57,6 +57,10 @@ class MainWindow(QMainWindow):
         self._about: QMessageBox | None = None
         self._build_menus()
 
+    def show_notice(self, kind: str, text: str, timeout_ms: int | None = None) -> None:
+        """Show a sentence in the bar above the watchlists (plain text; `timeout_ms=0` stays)."""
+        self._watchlists.notices.show_notice(kind, text, timeout_ms=timeout_ms)
+
     def _default_width(self) -> int:
         """Room for every column with readable names (1440 px), but never wider than the screen."""
         screen = self.screen() or QGuiApplication.primaryScreen()

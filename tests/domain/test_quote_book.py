@@ -107,6 +107,38 @@ def test_events_for_untracked_symbols_are_counted_not_stored() -> None:
     assert book.get("MSFT.US") is None and book.counters.unknown_symbol == 1
 
 
+def test_impossible_trades_never_reach_last_high_low_or_volume() -> None:
+    book = QuoteBook()
+    book.track("AAPL.US")
+    book.apply_tick(tick("AAPL.US", "190.00", 10, ts=1), 0.0)
+    for bad in (
+        tick("AAPL.US", "1e-400", ts=2),
+        tick("AAPL.US", "9e18", ts=3),
+        tick("AAPL.US", "0", ts=4),
+        tick("AAPL.US", "-5", ts=5),
+        tick("AAPL.US", "Infinity", ts=6),
+        tick("AAPL.US", "191.00", 10**19, ts=7),
+    ):
+        book.apply_tick(bad, 0.0)
+    state = book.get("AAPL.US")
+    assert state is not None
+    assert (state.last, state.high, state.low, state.volume) == (
+        D("190.00"),
+        D("190.00"),
+        D("190.00"),
+        10,
+    )
+    assert book.counters.rejected == 6 and book.counters.ticks == 1
+
+
+def test_a_provider_name_loses_its_bidirectional_controls() -> None:
+    book = QuoteBook()
+    book.track("AAPL.US")
+    book.apply_reference(ReferenceData("AAPL.US", name="Apple\u202e cnI\u2066"), 0.0)
+    state = book.get("AAPL.US")
+    assert state is not None and state.name == "Apple cnI"
+
+
 # ------------------------------------------------------------------ extended hours
 def _phases_by_hour(market: Market, ts_ms: int) -> MarketPhase:
     """A scripted US day in hours since epoch 0: 4–9 pre, 9–16 regular, 16–20 post."""
