@@ -23,6 +23,7 @@ __all__ = [
     "format_volume",
     "local_day",
     "local_day_end",
+    "local_minute",
     "market_of",
     "pad_decimals",
     "price_decimals",
@@ -176,6 +177,12 @@ def local_day(market: Market, epoch_s: float) -> int:
     """Days since 1970-01-01 on the market's own calendar: a new number at each local midnight."""
     seconds = int(epoch_s)
     return (seconds + _utc_offset(market, seconds // 3600)) // 86_400
+
+
+def local_minute(market: Market, epoch_s: float) -> float:
+    """Minutes since the market's local midnight at `epoch_s` (10:45:30 → 645.5)."""
+    local = epoch_s + _utc_offset(market, int(epoch_s) // 3600)
+    return (local % 86_400) / 60
 
 
 def local_day_end(market: Market, epoch_s: float) -> int:

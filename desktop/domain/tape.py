@@ -130,6 +130,11 @@ class TapeBook:
             )
             tape.total += 1
 
+    def mark_reconnect(self, gap_s: float, ts_ms: int) -> None:
+        """The feed came back after `gap_s` seconds: a divider saying prints may be missing."""
+        gap = f"{gap_s:.1f} s" if gap_s < 10 else f"{round(gap_s)} s"
+        self.mark_gap(ts_ms, f"Feed reconnected after a {gap} gap: prints may be missing above")
+
     def clear(self) -> None:
         """Forget every tape (another feed starts: its prints are not this one's)."""
         self._tapes.clear()

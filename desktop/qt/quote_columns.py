@@ -99,6 +99,14 @@ class ColumnId(IntEnum):
     HIGH = 12
     LOW = 13
     TIME = 14
+    TURNOVER = 15
+    VWAP = 16
+    PREV_CLOSE = 17
+    CHANGE_OPEN = 18
+    REL_VOLUME = 19
+    RANGE_POS = 20
+    HIGH_52W = 21
+    LOW_52W = 22
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +127,8 @@ class QuoteColumn:
     signed: bool = False
     """Colour the text by the sign of the value (change columns)."""
     cell_tooltip: Callable[[QuoteState, Market], str] | None = None
+    decimal_align: bool = False
+    """Line the column's numbers up on the decimal point (the delegate pads the shorter ones)."""
 
     @property
     def alignment(self) -> Qt.AlignmentFlag:
@@ -252,6 +262,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=_price("last"),
         sort_key=_price_key("last"),
         flash=True,
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.CHANGE,
@@ -263,6 +274,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=lambda s, m: format_change(m, s.last, s.prev_close),
         sort_key=lambda s: _number(s.change),
         signed=True,
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.CHANGE_PCT,
@@ -274,6 +286,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=lambda s, m: format_change_pct(s.change_pct),
         sort_key=lambda s: _number(s.change_pct),
         signed=True,
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.TREND,
@@ -296,6 +309,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=_price("bid"),
         sort_key=_price_key("bid"),
         flash=True,
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.ASK,
@@ -307,6 +321,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=_price("ask"),
         sort_key=_price_key("ask"),
         flash=True,
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.BID_SIZE,
@@ -348,6 +363,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         84,
         format=_price("open"),
         sort_key=_price_key("open"),
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.HIGH,
@@ -359,6 +375,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=_price("high"),
         sort_key=_price_key("high"),
         flash=True,
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.LOW,
@@ -370,6 +387,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=_price("low"),
         sort_key=_price_key("low"),
         flash=True,
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.TIME,
@@ -380,6 +398,186 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         76,
         format=lambda s, m: format_time(s.last_time_ms, m),
         sort_key=lambda s: _number(s.last_time_ms),
+    ),
+)
+
+def _vwap_tooltip(state: QuoteState, market: Market) -> str:
+    vwap = state.vwap
+    if vwap is None:
+        return ""
+    return (
+        f"VWAP {vwap:.4f} {market.currency}: turnover {format_exact(state.turnover)} "
+        f"over {format_exact(state.volume)} shares"
+    )
+
+
+def _open_change_text(state: QuoteState, market: Market) -> str:
+    return format_change_pct(state.change_from_open_pct)
+
+
+def _open_change_tooltip(state: QuoteState, market: Market) -> str:
+    if state.open is None or state.last is None:
+        return ""
+    return (
+        f"Open {format_price(market, state.open)} → last {format_price(market, state.last)}: "
+        f"{format_change(market, state.last, state.open)} "
+        f"({format_change_pct(state.change_from_open_pct)})"
+    )
+
+
+def _rel_volume_text(state: QuoteState, market: Market) -> str:
+    ratio = state.rel_volume
+    return "" if ratio is None else f"{ratio:,.2f}×"
+
+
+def _rel_volume_tooltip(state: QuoteState, market: Market) -> str:
+    if state.usual_volume is None or state.avg_volume is None:
+        return "Relative volume needs the symbol's daily bars (not loaded yet)"
+    return (
+        f"{format_exact(state.volume)} shares so far against "
+        f"{format_exact(round(state.usual_volume))} usually traded by this time of day\n"
+        f"(average day {format_exact(round(state.avg_volume))} shares)"
+    )
+
+
+def _range_text(state: QuoteState, market: Market) -> str:
+    position = state.range_position
+    return "" if position is None else f"{position:.0f}%"
+
+
+def _range_tooltip(state: QuoteState, market: Market) -> str:
+    if state.range_position is None:
+        return ""
+    return (
+        f"Last {format_price(market, state.last)} in today's range "
+        f"{format_price(market, state.low)} – {format_price(market, state.high)}: "
+        "0% is the low, 100% the high"
+    )
+
+
+def _week52_tooltip(state: QuoteState, market: Market) -> str:
+    if state.year_high is None:
+        return "From daily bars (not loaded yet), including today"
+    return (
+        f"52 weeks: high {format_price(market, state.week52_high)}, "
+        f"low {format_price(market, state.week52_low)} (daily bars, including today)"
+    )
+
+
+def _turnover_tooltip(state: QuoteState, market: Market) -> str:
+    return f"Turnover {format_exact(state.turnover)} {market.currency}"
+
+
+def _turnover_text(state: QuoteState, market: Market) -> str:
+    return format_volume(state.turnover) if state.turnover else ""
+
+
+def _key(value: Callable[[QuoteState], Decimal | float | None]) -> Callable[[QuoteState], SortKey]:
+    def key(state: QuoteState) -> SortKey:
+        got = value(state)
+        return None if got is None else float(got)
+
+    return key
+
+
+QUOTE_COLUMNS = (
+    *QUOTE_COLUMNS,
+    QuoteColumn(
+        ColumnId.TURNOVER,
+        "turnover",
+        "Turnover",
+        "Value traded today (price × shares) in the market's currency",
+        True,
+        84,
+        format=_turnover_text,
+        sort_key=lambda s: float(s.turnover) if s.turnover else None,
+        cell_tooltip=_turnover_tooltip,
+    ),
+    QuoteColumn(
+        ColumnId.VWAP,
+        "vwap",
+        "VWAP",
+        "Volume-weighted average price today: turnover ÷ volume",
+        True,
+        84,
+        format=lambda s, m: format_price(m, s.vwap.quantize(Decimal("0.0001")))
+        if s.vwap is not None
+        else "",
+        sort_key=_key(lambda s: s.vwap),
+        cell_tooltip=_vwap_tooltip,
+        decimal_align=True,
+    ),
+    QuoteColumn(
+        ColumnId.PREV_CLOSE,
+        "prev_close",
+        "Prev Close",
+        "Previous session's closing price",
+        True,
+        84,
+        format=_price("prev_close"),
+        sort_key=_price_key("prev_close"),
+        decimal_align=True,
+    ),
+    QuoteColumn(
+        ColumnId.CHANGE_OPEN,
+        "change_open",
+        "Chg Open %",
+        "Change since today's open, in per cent (hover for the prices)",
+        True,
+        84,
+        format=_open_change_text,
+        sort_key=_key(lambda s: s.change_from_open_pct),
+        signed=True,
+        cell_tooltip=_open_change_tooltip,
+        decimal_align=True,
+    ),
+    QuoteColumn(
+        ColumnId.REL_VOLUME,
+        "rel_volume",
+        "Rel Vol",
+        "Relative volume: shares so far ÷ the symbol's usual volume by this time of day "
+        "(20-day average, daily bars)",
+        True,
+        72,
+        format=_rel_volume_text,
+        sort_key=_key(lambda s: s.rel_volume),
+        cell_tooltip=_rel_volume_tooltip,
+        decimal_align=True,
+    ),
+    QuoteColumn(
+        ColumnId.RANGE_POS,
+        "range_pos",
+        "Range %",
+        "Where the last price sits in today's range: 0% at the low, 100% at the high",
+        True,
+        68,
+        format=_range_text,
+        sort_key=_key(lambda s: s.range_position),
+        cell_tooltip=_range_tooltip,
+    ),
+    QuoteColumn(
+        ColumnId.HIGH_52W,
+        "high_52w",
+        "52W High",
+        "Highest price of the last 52 weeks, today included",
+        True,
+        84,
+        format=lambda s, m: format_price(m, s.week52_high) if s.year_high is not None else "",
+        sort_key=_key(lambda s: s.week52_high if s.year_high is not None else None),
+        cell_tooltip=_week52_tooltip,
+        decimal_align=True,
+    ),
+    QuoteColumn(
+        ColumnId.LOW_52W,
+        "low_52w",
+        "52W Low",
+        "Lowest price of the last 52 weeks, today included",
+        True,
+        84,
+        format=lambda s, m: format_price(m, s.week52_low) if s.year_low is not None else "",
+        sort_key=_key(lambda s: s.week52_low if s.year_low is not None else None),
+        cell_tooltip=_week52_tooltip,
+        decimal_align=True,
     ),
 )
 
