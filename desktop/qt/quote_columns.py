@@ -401,6 +401,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
     ),
 )
 
+
 def _vwap_tooltip(state: QuoteState, market: Market) -> str:
     vwap = state.vwap
     if vwap is None:
@@ -500,9 +501,7 @@ QUOTE_COLUMNS = (
         "Volume-weighted average price today: turnover ÷ volume",
         True,
         84,
-        format=lambda s, m: format_price(m, s.vwap.quantize(Decimal("0.0001")))
-        if s.vwap is not None
-        else "",
+        format=lambda s, m: format_price(m, s.vwap),
         sort_key=_key(lambda s: s.vwap),
         cell_tooltip=_vwap_tooltip,
         decimal_align=True,
