@@ -17,6 +17,7 @@ its strongest signal, and every signal at or over its threshold becomes a reason
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,7 +33,14 @@ from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.tape import TapeBook
 
-__all__ = ["Anomaly", "AnomalyScanner", "AnomalyThresholds", "Signal"]
+__all__ = [
+    "RANKINGS",
+    "Anomaly",
+    "AnomalyScanner",
+    "AnomalyThresholds",
+    "Signal",
+    "rank_anomalies",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,3 +212,26 @@ class AnomalyScanner:
                     )
                 )
         return m1, m5
+
+
+RANKINGS: dict[str, tuple[str, Callable[[Anomaly], float | None]]] = {
+    "unusual": ("Most unusual", lambda a: a.score),
+    "rvol": ("Relative volume", lambda a: a.rel_volume),
+    "print": ("Unusual prints", lambda a: a.print_multiple),
+    "volume_1m": ("1-min volume", lambda a: a.volume_1m_ratio),
+    "volume_5m": ("5-min volume", lambda a: a.volume_5m_ratio),
+    "move_1m": ("1-min move", lambda a: None if a.move_1m_pct is None else abs(a.move_1m_pct)),
+    "move_5m": ("5-min move", lambda a: None if a.move_5m_pct is None else abs(a.move_5m_pct)),
+}
+"""Ways to rank the dashboard: key → (label, value; larger ranks higher, None last)."""
+
+
+def rank_anomalies(anomalies: list[Anomaly], by: str) -> list[Anomaly]:
+    """`anomalies` ordered by one of `RANKINGS` (ties and missing values by score, then symbol)."""
+    value = RANKINGS[by][1]
+
+    def key(a: Anomaly) -> tuple[int, float, float, str]:
+        got = value(a)
+        return (got is None, -(got or 0.0), -a.score, a.symbol)
+
+    return sorted(anomalies, key=key)
