@@ -179,7 +179,7 @@ class RestApi:
             return []
         bars: list[Bar] = []
         if kline_type == _DAY_KLINE:
-            bars = [self._market.previous_day_bar(symbol), self._market.day_bar(symbol)]
+            bars = self._market.daily_bars(symbol, count)
         else:
             span = _KLINE_MINUTES[kline_type] * MINUTE_MS
             for bar in self._market.minute_bars(symbol):
