@@ -13,8 +13,9 @@ from collections import Counter, deque
 from dataclasses import dataclass
 from decimal import Decimal
 
-from desktop.domain.formatting import local_day, market_of
+from desktop.domain.formatting import local_day_end, market_of
 from desktop.domain.market_data import Tick, TradeSide
+from desktop.domain.symbols import Market
 
 __all__ = ["BIG_PRINT_MULTIPLE", "TAPE_CAPACITY", "TapeBook", "TapeEntry"]
 
@@ -46,15 +47,19 @@ class TapeEntry:
 
 
 class _SymbolTape:
-    __slots__ = ("count", "day", "entries", "median", "since_median", "sizes", "total")
+    __slots__ = (
+        "count", "day_end_ms", "entries", "market", "median", "since_median", "sizes", "total",
+    )  # fmt: skip
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, market: Market) -> None:
+        self.market = market
         self.entries: deque[TapeEntry] = deque(maxlen=capacity)
         self.total = 0
         """Entries ever appended (the model's cursor; survives the ring dropping old ones)."""
         self.sizes: Counter[int] = Counter()
         self.count = 0
-        self.day = -1
+        self.day_end_ms = -1
+        """The next local midnight: a print at or after it starts a new day's median."""
         self.median = 0.0
         self.since_median = 0
 
@@ -93,7 +98,7 @@ class TapeBook:
     def _tape(self, symbol: str) -> _SymbolTape:
         tape = self._tapes.get(symbol)
         if tape is None:
-            tape = self._tapes[symbol] = _SymbolTape(self.capacity)
+            tape = self._tapes[symbol] = _SymbolTape(self.capacity, market_of(symbol))
         return tape
 
     # -- writing (per tick) ---------------------------------------------------------------------
@@ -101,13 +106,10 @@ class TapeBook:
         """Append one accepted trade to its symbol's ring and count its size for the median."""
         symbol = str(tick.symbol)
         tape = self._tapes.get(symbol) or self._tape(symbol)
-        day = local_day(market_of(symbol), tick.ts_ms // 1000)
-        if day != tape.day:
-            if day < tape.day:
-                day = tape.day  # a late print of yesterday: count it with today
-            else:
-                tape.day, tape.count, tape.median, tape.since_median = day, 0, 0.0, 0
-                tape.sizes.clear()
+        if tick.ts_ms >= tape.day_end_ms:  # a new exchange day (a late print counts with today)
+            tape.day_end_ms = local_day_end(tape.market, tick.ts_ms // 1000) * 1000
+            tape.count, tape.median, tape.since_median = 0, 0.0, 0
+            tape.sizes.clear()
         median = tape.median if tape.count >= self.min_prints else 0.0
         multiple = tick.volume / median if median > 0 else 0.0
         big = median > 0 and multiple >= self.big_multiple

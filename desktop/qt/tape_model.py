@@ -28,7 +28,15 @@ from desktop.domain.symbols import Market
 from desktop.domain.tape import TapeBook, TapeEntry
 from desktop.qt.quote_columns import DIM_BRUSH, DOWN_BRUSH, UP_BRUSH
 
-__all__ = ["ENTRY_ROLE", "MAX_TAPE_ROWS", "TapeColumn", "TapeModel"]
+__all__ = [
+    "DIVIDER_ROLE",
+    "ENTRY_ROLE",
+    "MAX_TAPE_ROWS",
+    "ROW_ROLE",
+    "TapeColumn",
+    "TapeModel",
+    "TapeRow",
+]
 
 MAX_TAPE_ROWS = 1_000
 """Rows the table keeps; older prints stay in the domain ring until it drops them."""
@@ -36,6 +44,8 @@ ENTRY_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 """The row's `TapeEntry` (any column)."""
 DIVIDER_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 """True on a divider row (the view spans it across every column)."""
+ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 3
+"""The row's `TapeRow`: everything a lean delegate paints, in one `data()` call."""
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
@@ -80,10 +90,13 @@ _NCOLS = len(TapeColumn)
 _ALIGNS = (_LEFT, _RIGHT, _RIGHT, _CENTER)
 
 
-class _Row:
-    """One preformatted tape row (price text is padded when the column's precision grows)."""
+class TapeRow:
+    """One preformatted tape row: texts, text brushes per column, background, bold (big print).
 
-    __slots__ = ("decimals", "entry", "price", "texts", "tooltip")
+    The price text is re-padded when the column's precision grows.
+    """
+
+    __slots__ = ("bg", "bold", "decimals", "entry", "fgs", "price", "texts", "tooltip")
 
     def __init__(self, entry: TapeEntry, market: Market) -> None:
         self.entry = entry
@@ -92,6 +105,9 @@ class _Row:
             self.price = ""
             self.decimals = 0
             self.tooltip = entry.divider
+            self.fgs: list[QBrush | None] = [_DIVIDER_FG] * _NCOLS
+            self.bg: QBrush | None = DIVIDER_BRUSH
+            self.bold = False
             return
         price = format_price(market, entry.price)
         point = price.rfind(".")
@@ -103,6 +119,10 @@ class _Row:
             format_size(entry.volume),
             _SIDE_TEXT[entry.side],
         ]
+        side = _SIDE_FG[entry.side]
+        self.fgs = [DIM_BRUSH, side, side if entry.big else None, side]
+        self.bg = BIG_BRUSH if entry.big else None
+        self.bold = entry.big
         tip = _SIDE_WORDS[entry.side]
         if entry.big:
             tip = (
@@ -122,7 +142,7 @@ class TapeModel(QAbstractTableModel):
         super().__init__(parent)
         self._tape = tape
         self._max_rows = max_rows
-        self._rows: list[_Row] = []
+        self._rows: list[TapeRow] = []
         self._symbol: str | None = None
         self._market = Market.US
         self._cursor = 0
@@ -209,7 +229,7 @@ class TapeModel(QAbstractTableModel):
             self._reload()
             return
         market = self._market
-        fresh = [_Row(e, market) for e in reversed(entries) if self._keep(e)]
+        fresh = [TapeRow(e, market) for e in reversed(entries) if self._keep(e)]
         if not fresh:
             return
         if len(fresh) > self._max_rows:
@@ -226,7 +246,7 @@ class TapeModel(QAbstractTableModel):
         self.endInsertRows()
         self.inserted += len(fresh)
 
-    def _widen(self, rows: list[_Row]) -> None:
+    def _widen(self, rows: list[TapeRow]) -> None:
         """Pad prices to the column's widest precision (HK tick bands differ: 99.95 vs 100.1)."""
         widest = max((row.decimals for row in rows), default=0)
         if widest > self._decimals:
@@ -251,7 +271,7 @@ class TapeModel(QAbstractTableModel):
             entries = self._tape.recent(symbol)
             self._cursor = self._tape.cursor(symbol)
             market = self._market
-            rows = [_Row(e, market) for e in reversed(entries) if self._keep(e)]
+            rows = [TapeRow(e, market) for e in reversed(entries) if self._keep(e)]
             rows = rows[: self._max_rows]
             self._widen(rows)
             self._rows = rows
@@ -279,16 +299,14 @@ class TapeModel(QAbstractTableModel):
             return row.texts[c]
         if role == _ALIGN:
             return _LEFT if entry.divider else _ALIGNS[c]
+        if role == ROW_ROLE:
+            return row
         if role == _FG:
-            if entry.divider:
-                return _DIVIDER_FG
-            if c == TapeColumn.TIME or c == TapeColumn.SIZE and not entry.big:
-                return DIM_BRUSH if c == TapeColumn.TIME else None
-            return _SIDE_FG[entry.side]
+            return row.fgs[c]
         if role == _BG:
-            return DIVIDER_BRUSH if entry.divider else BIG_BRUSH if entry.big else None
+            return row.bg
         if role == _FONT:
-            return _BOLD if entry.big and c != TapeColumn.TIME else None
+            return _BOLD if row.bold and c != TapeColumn.TIME else None
         if role == _TOOLTIP:
             return row.tooltip
         if role == _ACCESSIBLE:

@@ -58,7 +58,7 @@ class TapePanel(QWidget):
         layout.setSpacing(0)
         layout.addWidget(controls)
         layout.addWidget(self.view, 1)
-        self.setStyleSheet(_STYLE)
+        controls.setStyleSheet(_STYLE)  # not on the panel: a styled table view paints slower
         self._timer = QTimer(self)
         self._timer.setInterval(250)
         self._timer.timeout.connect(self._show_held)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from desktop.qt.tape_model import DIVIDER_ROLE, TapeColumn, TapeModel
 from desktop.widgets.delegates import monospace_font
+from desktop.widgets.tape_delegate import TapeDelegate
 
 __all__ = ["TapeView"]
 
@@ -30,7 +31,10 @@ class TapeView(QTableView):
         super().__init__(parent)
         self._tape_model = model
         self.setModel(model)
+        self._delegate = TapeDelegate(monospace_font(self.font()), self)
         self.setFont(monospace_font(self.font()))
+        self._delegate.set_palette(self.palette())
+        self.setItemDelegate(self._delegate)
         rows = self.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -74,6 +78,14 @@ class TapeView(QTableView):
         for row in range(first, last + 1):
             if model.data(model.index(row, 0), DIVIDER_ROLE):
                 self.setSpan(row, 0, 1, columns)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Keep the delegate's cached font and brushes in step with the view's."""
+        if event.type() == QEvent.Type.FontChange:
+            self._delegate.set_font(self.font())
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._delegate.set_palette(self.palette())
+        super().changeEvent(event)
 
     def enterEvent(self, event: QEnterEvent) -> None:
         """The user is reading: hold new prints back."""
