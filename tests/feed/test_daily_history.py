@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 from desktop.domain.daily_stats import DailyStats
 from desktop.domain.symbols import Symbol
@@ -31,14 +30,19 @@ async def test_the_simulator_serves_a_year_of_daily_bars_ending_today() -> None:
 
 async def test_the_worker_reports_stats_per_symbol_one_paced_request_each() -> None:
     got: dict[str, DailyStats] = {}
+    both = asyncio.Event()
+
+    def on_stats(symbol: str, stats: DailyStats) -> None:
+        got[symbol] = stats
+        if len(got) == 2:
+            both.set()
+
     async with SimulatorServer(SimulatorConfig(seed=3)) as server:
         client = AllTickRestClient(server.rest_url, "t", PLANS[Plan.PROFESSIONAL])
-        worker = DailyHistory(client, lambda symbol, stats: got.__setitem__(symbol, stats))
+        worker = DailyHistory(client, on_stats)
         worker.request(["AAPL.US", "00700.HK", "AAPL.US"])
         worker.start()
-        deadline = time.monotonic() + DEADLINE_S
-        while len(got) < 2 and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
+        await asyncio.wait_for(both.wait(), DEADLINE_S)
         await worker.stop()
         await client.aclose()
         calls = server.rest.calls.get("kline")
