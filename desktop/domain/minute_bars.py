@@ -202,6 +202,13 @@ class MinuteBarStore:
             table[:, _M] * 60, table[:, _O], table[:, _H], table[:, _L], table[:, _C], table[:, _V]
         )
 
+    def first_minute_ms(self, symbol: str) -> int | None:
+        """Start (epoch ms) of the symbol's first bar today, or None without bars."""
+        series = self._series.get(symbol)
+        if series is None or not series.bars:
+            return None
+        return int(series.bars[0][_M]) * 60_000
+
     def session_volume(self, symbol: str) -> tuple[int, int]:
         """(shares, minutes with trades) of the session so far."""
         series = self._series.get(symbol)

@@ -87,3 +87,25 @@ def test_no_average_or_the_first_minute_gives_no_relative_volume() -> None:
     stats = daily_stats(US_BARS, Market.US, TODAY)
     assert usual_volume_by(stats, Market.US, ms(NY, 2026, 3, 6, 9, 30, 30)) is None
     assert relative_volume(100, None) is None
+
+
+def test_the_tracker_on_an_around_the_clock_feed_counts_from_the_first_minute_bar() -> None:
+    from desktop.domain.market_data import Tick, TradeSide
+    from desktop.domain.minute_bars import MinuteBarStore
+    from desktop.domain.quote_book import QuoteBook
+    from desktop.domain.relative_volume import RelativeVolume
+
+    book, bars = QuoteBook(), MinuteBarStore()
+    rvol = RelativeVolume(book, bars.first_minute_ms)
+    book.add_trade_listener(bars.add_trade)
+    book.add_trade_listener(rvol.on_trade)
+    book.track("AAPL.US")
+    rvol.reset(around_the_clock=True)
+    rvol.set_stats("AAPL.US", daily_stats(US_BARS, Market.US, TODAY, sessions=3))
+    first = ms(NY, 2026, 3, 6, 1, 0)  # the demo trades at 01:00 New York time too
+    for minute in (0, 39):
+        tick = Tick("AAPL.US", Decimal("100"), 60_000, None, TradeSide.BUY, first + minute * 60_000)
+        book.apply_tick(tick, 0.0)
+    state = book.get("AAPL.US")
+    assert state is not None and state.usual_volume == pytest.approx(120_000)
+    assert state.rel_volume == pytest.approx(1.0)  # 120,000 shares against 120,000 usual
