@@ -10,8 +10,9 @@ and the tape, and scores five signals per symbol, each against that symbol's own
 - 1- and 5-minute moves: the price change over 1 / 5 minutes against the symbol's typical
   one-minute move today (the median absolute minute-to-minute change; × √5 for five minutes).
 
-A signal's score is its ratio over its threshold, so 1.0 means "just unusual"; a symbol ranks by
-its strongest signal, and every signal at or over its threshold becomes a reason.
+A signal's score is log(ratio) / log(threshold), so 1.0 means "just unusual" and signals with very
+different scales (a print 200× the median, a move 6× a usual minute) compare fairly; a symbol ranks
+by its strongest signal, and every signal at or over its threshold becomes a reason.
 """
 
 from __future__ import annotations
@@ -92,6 +93,11 @@ class Anomaly:
         return max((s.score for s in self.signals if s.kind == kind), default=0.0)
 
 
+def _score(ratio: float, threshold: float) -> float:
+    """1.0 at the threshold, growing with the logarithm of the ratio."""
+    return math.log(ratio) / math.log(threshold) if threshold > 1 and ratio > 0 else ratio
+
+
 def _signed_pct(value: float) -> str:
     text = f"{abs(value):.2f}%"
     return ("+" if value > 0 else MINUS if value < 0 else "") + text
@@ -132,7 +138,10 @@ class AnomalyScanner:
             when = format_time(state.last_time_ms, market)[:5]
             signals.append(
                 Signal(
-                    "rvol", rvol, rvol / th.rel_volume, f"{_ratio(rvol)} usual volume for {when}"
+                    "rvol",
+                    rvol,
+                    _score(rvol, th.rel_volume),
+                    f"{_ratio(rvol)} usual volume for {when}",
                 )
             )
         usual_minute = None
@@ -146,11 +155,21 @@ class AnomalyScanner:
             v5 = shares_5 / (5 * usual_minute)
             if v1 >= th.volume_1m:
                 signals.append(
-                    Signal("volume_1m", v1, v1 / th.volume_1m, f"1-min volume {_ratio(v1)} usual")
+                    Signal(
+                        "volume_1m",
+                        v1,
+                        _score(v1, th.volume_1m),
+                        f"1-min volume {_ratio(v1)} usual",
+                    )
                 )
             if v5 >= th.volume_5m:
                 signals.append(
-                    Signal("volume_5m", v5, v5 / th.volume_5m, f"5-min volume {_ratio(v5)} usual")
+                    Signal(
+                        "volume_5m",
+                        v5,
+                        _score(v5, th.volume_5m),
+                        f"5-min volume {_ratio(v5)} usual",
+                    )
                 )
         multiple = None
         big = self._tape.biggest_since(symbol, now_ms - 300_000)
@@ -161,7 +180,7 @@ class AnomalyScanner:
                     Signal(
                         "print",
                         multiple,
-                        multiple / th.print_multiple,
+                        _score(multiple, th.print_multiple),
                         f"print {_ratio(multiple)} median ({format_exact(big.volume)} @ "
                         f"{format_price(market, big.price)}, {format_time(big.ts_ms, market)})",
                     )
@@ -207,7 +226,7 @@ class AnomalyScanner:
                     Signal(
                         kind,
                         ratio,
-                        ratio / threshold,
+                        _score(ratio, threshold),
                         f"{_signed_pct(move)} in {label} ({_ratio(ratio)} a usual move)",
                     )
                 )

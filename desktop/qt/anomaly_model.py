@@ -18,7 +18,9 @@ _HOT = QBrush(QColor("#f5b942"))
 
 
 def _ratio(value: float | None) -> str:
-    return "" if value is None else f"{value:,.1f}×"
+    if value is None:
+        return ""
+    return f"{value:.1f}×" if value < 10 else f"{value:,.0f}×"
 
 
 def _pct(value: float | None) -> str:

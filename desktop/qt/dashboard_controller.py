@@ -50,13 +50,17 @@ class DashboardController(QObject):
         self._rank_by = "unusual"
         self._mover_mode = MoverMode.CHANGE
         self.baseline: LookBaseline | None = None
+        """Prices when the user last looked (taken at the first show and at every hide)."""
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
 
     def set_active(self, shown: bool) -> None:
-        """Re-rank while shown; when hidden, remember the prices for "since you last looked"."""
+        """Re-rank while shown; when hidden, remember the prices for "since you last looked"
+        (the first time it is shown counts as a look too)."""
         if shown:
+            if self.baseline is None:
+                self.mark_seen()
             self.refresh()
             self._timer.start()
         else:

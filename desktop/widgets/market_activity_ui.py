@@ -35,16 +35,11 @@ class MarketActivityUi(QObject):
         panel = window.watchlists()
         self.tape_dock = tapes.dock()
         right = Qt.DockWidgetArea.RightDockWidgetArea
-        ladders = [
-            dock
-            for dock in window.findChildren(QDockWidget)
-            if dock is not self.tape_dock
-            and window.dockWidgetArea(dock) == right
-            and not dock.isFloating()
-        ]
-        window.addDockWidget(right, self.tape_dock)
-        if ladders:  # under the ladder: price levels above, prints below, as on a trading screen
-            window.splitDockWidget(ladders[0], self.tape_dock, Qt.Orientation.Vertical)
+        # Under what is on the right (the ladder and its tabs): price levels above, prints below,
+        # as on a trading screen (`splitDockWidget` would only add a tab to a tabbed ladder).
+        window.addDockWidget(right, self.tape_dock, Qt.Orientation.Vertical)
+        # The right column runs the full height, so the dashboard below never squeezes the tape.
+        window.setCorner(Qt.Corner.BottomRightCorner, right)
         self.tape_dock.hide()
         self.dashboard = VolumeDashboard(controller)
         self.dashboard_dock = QDockWidget("Volume Dashboard", window)
@@ -68,7 +63,9 @@ class MarketActivityUi(QObject):
             menu.addAction(action)
         self.dashboard_dock.visibilityChanged.connect(controller.set_active)
         self.dashboard_dock.visibilityChanged.connect(self._first_size)
+        self.tape_dock.visibilityChanged.connect(self._first_tape_size)
         self._sized = False
+        self._tape_sized = False
         pop = QAction("Time && Sales", window)
         pop.triggered.connect(self._pop_out_current)
         panel.add_row_action(pop)
@@ -79,6 +76,14 @@ class MarketActivityUi(QObject):
         symbol = view.current_symbol() if view is not None else None
         if symbol:
             self.tapes.pop_out(symbol)
+
+    def _first_tape_size(self, shown: bool) -> None:
+        """The first time the tape appears, give it most of the right column: prints scroll."""
+        if shown and not self._tape_sized and not self.tape_dock.isFloating():
+            self._tape_sized = True
+            self.window.resizeDocks(
+                [self.tape_dock], [int(self.window.height() * 0.55)], Qt.Orientation.Vertical
+            )
 
     def _first_size(self, shown: bool) -> None:
         """The first time the dashboard appears, give it a third of the window's height."""

@@ -63,7 +63,7 @@ class TapeDock(QDockWidget):
     """The user asked for this symbol's tape in its own window."""
 
     def __init__(self, model: TapeModel, parent: QWidget | None = None) -> None:
-        super().__init__("Time & Sales", parent)
+        super().__init__("Time && Sales", parent)  # a tab shows the title with & as mnemonic
         self.setObjectName("tapeDock")
         self.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable

@@ -84,7 +84,7 @@ def _table(model: RankedRowsModel[Any], stretch: int, parent: QWidget) -> QTable
     header.setHighlightSections(False)
     header.setMinimumSectionSize(40)
     for column in range(model.columnCount()):
-        header.resizeSection(column, 92 if column == 0 else 64)
+        header.resizeSection(column, 92 if column == 0 else 66)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     view.setFont(monospace_font(view.font()))
     view.viewport().installEventFilter(_HoldFilter(model, view))
@@ -168,13 +168,10 @@ class VolumeDashboard(QWidget):
         mrow.addStretch(1)
         mrow.addWidget(self.since)
         mrow.addWidget(self.seen_button)
-        self.movers_view = _table(controller.movers, 0, movers)
-        self.movers_view.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.Interactive
-        )
-        self.movers_view.horizontalHeader().resizeSection(0, 92)
-        self.movers_view.horizontalHeader().resizeSection(4, 96)
-        self.movers_view.horizontalHeader().setStretchLastSection(True)
+        self.movers_view = _table(controller.movers, 4, movers)
+        movers_header = self.movers_view.horizontalHeader()
+        for column, width in enumerate((92, 84, 76, 96)):
+            movers_header.resizeSection(column, width)
         mlayout = QVBoxLayout(movers)
         mlayout.setContentsMargins(0, 0, 0, 0)
         mlayout.setSpacing(0)

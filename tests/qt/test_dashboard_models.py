@@ -54,7 +54,7 @@ def test_the_controller_ranks_the_scripted_market_with_reasons(qtmodeltester) ->
     qtmodeltester.check(anomalies)
     qtmodeltester.check(movers)
     assert anomalies.symbols() == ["TSLA.US", "NVDA.US", "AAPL.US"]
-    assert anomalies.text(1, anomalies.REASON_COLUMN).startswith("print 20× median")
+    assert anomalies.text(1, anomalies.REASON_COLUMN).startswith("3.1× usual volume for 10:30")
     assert movers.symbols()[0] == "TSLA.US" and movers.text(0, 4) == "+1.95%"
     controller.set_rank_by("rvol")
     assert anomalies.symbols()[0] == "NVDA.US"
