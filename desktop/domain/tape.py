@@ -21,7 +21,7 @@ __all__ = ["BIG_PRINT_MULTIPLE", "TAPE_CAPACITY", "TapeBook", "TapeEntry"]
 
 TAPE_CAPACITY = 2_000
 """Prints kept per symbol: a minute and more of a busy name at 2,000 prints a second in all."""
-BIG_PRINT_MULTIPLE = 5.0
+BIG_PRINT_MULTIPLE = 10.0
 """A print this many times the symbol's median print today is highlighted."""
 MIN_PRINTS_FOR_MEDIAN = 20
 """Fewer prints than this today: no median yet, so nothing is called big."""

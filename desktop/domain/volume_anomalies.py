@@ -51,7 +51,8 @@ class AnomalyThresholds:
     rel_volume: float = 2.0
     volume_1m: float = 4.0
     volume_5m: float = 3.0
-    print_multiple: float = 10.0
+    print_multiple: float = 20.0
+    """Stricter than the tape's highlight: blocks are routine in liquid names."""
     move_1m: float = 4.0
     move_5m: float = 4.0
     min_minutes_for_moves: int = 10

@@ -38,8 +38,6 @@ class MarketActivityUi(QObject):
         # Under what is on the right (the ladder and its tabs): price levels above, prints below,
         # as on a trading screen (`splitDockWidget` would only add a tab to a tabbed ladder).
         window.addDockWidget(right, self.tape_dock, Qt.Orientation.Vertical)
-        # The right column runs the full height, so the dashboard below never squeezes the tape.
-        window.setCorner(Qt.Corner.BottomRightCorner, right)
         self.tape_dock.hide()
         self.dashboard = VolumeDashboard(controller)
         self.dashboard_dock = QDockWidget("Volume Dashboard", window)
@@ -78,12 +76,18 @@ class MarketActivityUi(QObject):
             self.tapes.pop_out(symbol)
 
     def _first_tape_size(self, shown: bool) -> None:
-        """The first time the tape appears, give it most of the right column: prints scroll."""
+        """The first time the tape appears, give it two thirds of the right column: prints scroll."""
         if shown and not self._tape_sized and not self.tape_dock.isFloating():
             self._tape_sized = True
+            ladder = self.window.findChild(QDockWidget, "depthDock")
+            if ladder is None or ladder.isHidden():
+                return
+            # a third for the ladder, two for the prints (US ladders show one level a side)
+            column = ladder.height() + self.tape_dock.height()
             self.window.resizeDocks(
-                [self.tape_dock], [int(self.window.height() * 0.55)], Qt.Orientation.Vertical
-            )
+                [ladder, self.tape_dock], [column // 3, column - column // 3],
+                Qt.Orientation.Vertical,
+            )  # fmt: skip
 
     def _first_size(self, shown: bool) -> None:
         """The first time the dashboard appears, give it a third of the window's height."""

@@ -40,7 +40,7 @@ def test_another_symbols_prints_do_not_move_this_ones_median() -> None:
     for i in range(5):
         tape.add(trade(100, i))
         tape.add(trade(50_000, i, symbol="00700.HK"))
-    tape.add(trade(600, 20))
+    tape.add(trade(1_100, 20))  # 11× its own median of 100
     assert tape.recent("AAPL.US")[-1].big
     assert tape.median_size("00700.HK") == 50_000
 
