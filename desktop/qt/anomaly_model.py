@@ -52,6 +52,13 @@ def _move_fg(kind: str, pct: str) -> Callable[[Anomaly], QBrush | None]:
 ANOMALY_COLUMNS: tuple[RankedColumn[Anomaly], ...] = (
     RankedColumn("Symbol", "Streamed symbol", False, lambda a: a.symbol),
     RankedColumn(
+        "Why",
+        "What is unusual, strongest first, each against the symbol's own normal",
+        False,
+        lambda a: a.reason,
+        cell_tooltip=lambda a: a.reason.replace("; ", "\n"),
+    ),
+    RankedColumn(
         "Rel Vol",
         "Today's volume over its usual volume by this time of day",
         True,
@@ -93,20 +100,14 @@ ANOMALY_COLUMNS: tuple[RankedColumn[Anomaly], ...] = (
         lambda a: _pct(a.move_5m_pct),
         _move_fg("move_5m", "move_5m_pct"),
     ),
-    RankedColumn(
-        "Why",
-        "What is unusual, strongest first, each against the symbol's own normal",
-        False,
-        lambda a: a.reason,
-        cell_tooltip=lambda a: a.reason.replace("; ", "\n"),
-    ),
 )
 
 
 class AnomalyModel(RankedRowsModel[Anomaly]):
     """`Anomaly` rows as the dashboard shows them."""
 
-    REASON_COLUMN = len(ANOMALY_COLUMNS) - 1
+    REASON_COLUMN = 1
+    """The words come first: they stay readable when the dock is narrow."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(ANOMALY_COLUMNS, parent)

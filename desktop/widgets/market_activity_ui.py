@@ -76,16 +76,16 @@ class MarketActivityUi(QObject):
             self.tapes.pop_out(symbol)
 
     def _first_tape_size(self, shown: bool) -> None:
-        """The first time the tape appears, give it two thirds of the right column: prints scroll."""
+        """The first time the tape appears, give it three fifths of the right column."""
         if shown and not self._tape_sized and not self.tape_dock.isFloating():
             self._tape_sized = True
             ladder = self.window.findChild(QDockWidget, "depthDock")
             if ladder is None or ladder.isHidden():
                 return
-            # a third for the ladder, two for the prints (US ladders show one level a side)
             column = ladder.height() + self.tape_dock.height()
+            ladder_share = column * 2 // 5  # ten HK levels fit; the prints get the rest
             self.window.resizeDocks(
-                [ladder, self.tape_dock], [column // 3, column - column // 3],
+                [ladder, self.tape_dock], [ladder_share, column - ladder_share],
                 Qt.Orientation.Vertical,
             )  # fmt: skip
 

@@ -23,7 +23,7 @@ def test_a_rerank_moves_rows_and_persistent_indexes_follow_their_symbol(qtmodelt
     held = QPersistentModelIndex(model.index(1, 0))
     model.set_rows([anomaly("NVDA.US", 3.0, 6.5), anomaly("AAPL.US", 1.0, 2.0)])
     assert model.symbols() == ["NVDA.US", "AAPL.US"]
-    assert held.row() == 0 and model.text(0, 1) == "6.5×"
+    assert held.row() == 0 and model.text(0, 2) == "6.5×"
     model.set_rows([anomaly("TSLA.US", 1.0, 2.0)])
     assert model.rowCount() == 1
 

@@ -27,6 +27,8 @@ def test_clicking_an_anomaly_selects_it_in_the_chosen_link_group(qtbot: QtBot) -
     with qtbot.waitSignal(dashboard.symbolSelected) as blocker:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert blocker.args == ["NVDA.US", "purple"]
-    assert "<br>print 20× median" in view.model().index(1, 7).data(Qt.ItemDataRole.ToolTipRole)
+    assert "<br>print 20× median" in view.model().index(1, controller.anomalies.REASON_COLUMN).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
     controller.set_active(False)
     assert not controller.is_active()
