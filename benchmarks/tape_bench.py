@@ -7,7 +7,9 @@
    tape shows (the worst case): the model's batch insert, and the whole frame (insert + repaint of
    a 380×600 tape view), against the 40 ms a frame has.
 3. The same with the prints spread over 40 symbols (the tape shows one of them).
-4. The anomaly dashboard: one re-rank of 40 symbols with a full day of minute bars.
+4. The anomaly dashboard: ranking 40 symbols with a full day of minute bars, the first time (each
+   symbol's typical minute move is worked out) and then each second (typical moves are reused
+   until a new minute bar appears).
 """
 
 from __future__ import annotations
@@ -130,7 +132,7 @@ def bench_frames(spread: bool) -> tuple[list[float], list[float], int]:
     return inserts, frames, rows
 
 
-def bench_dashboard() -> float:
+def bench_dashboard() -> tuple[float, float]:
     names = [f"S{i:02d}.US" for i in range(40)]
     book = book_for(names)
     bars, tape, rvol = MinuteBarStore(), TapeBook(), RelativeVolume(book)
@@ -148,7 +150,8 @@ def bench_dashboard() -> float:
         rvol.set_stats(name, DailyStats(3_000_000.0, 20, None, None))
     scanner = AnomalyScanner(book, bars, tape)
     now = T0_MS + 390 * 60_000
-    return median_of(10, lambda: scanner.scan(names, now)) * 1000
+    first = median_of(1, lambda: scanner.scan(names, now)) * 1000  # works out typical moves
+    return first, median_of(10, lambda: scanner.scan(names, now)) * 1000
 
 
 def p99(values: list[float]) -> float:
@@ -173,7 +176,9 @@ def main() -> None:
             f"{statistics.median(frames):.2f} / {p99(frames):.2f} (budget 40) |"
         )
         print(f"| {label}: rows inserted in {FRAMES} frames | {rows:,} |")
-    print(f"| dashboard re-rank, 40 symbols × 390 minute bars, ms | {bench_dashboard():.1f} |")
+    first, steady = bench_dashboard()
+    print(f"| dashboard first rank, 40 symbols × 390 minute bars, ms | {first:.1f} |")
+    print(f"| dashboard re-rank each second after that, ms | {steady:.1f} |")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
+
 from desktop.domain.daily_stats import SESSION_MINUTES
 from desktop.domain.formatting import (
     MINUS,
@@ -122,6 +124,7 @@ class AnomalyScanner:
         self._bars = bars
         self._tape = tape
         self.thresholds = thresholds or AnomalyThresholds()
+        self._typical: dict[str, tuple[int, float | None]] = {}
 
     def scan(self, symbols: list[str], now_ms: int) -> list[Anomaly]:
         """Every symbol with its metrics, most unusual first (score 0 for the ordinary ones)."""
@@ -191,30 +194,42 @@ class AnomalyScanner:
         score = signals[0].score if signals else 0.0
         return Anomaly(symbol, score, tuple(signals), rvol, v1, v5, multiple, m1, m5)
 
+    def _typical_move(self, symbol: str) -> float | None:
+        """Median absolute minute-to-minute change today, in per cent (None with too few bars).
+
+        Worked out again only when a new minute bar appears (once a minute, not per re-rank).
+        """
+        count = self._bars.minutes(symbol)
+        cached = self._typical.get(symbol)
+        if cached is not None and cached[0] == count:
+            return cached[1]
+        closes = self._bars.arrays(symbol).close
+        closes = closes[closes > 0]
+        typical = None
+        if closes.size >= self.thresholds.min_minutes_for_moves + 1:
+            steps = np.sort(np.abs(100 * (closes[1:] / closes[:-1] - 1)))
+            typical = float(steps[steps.size // 2]) or None
+        self._typical[symbol] = (count, typical)
+        return typical
+
     def _moves(
         self, symbol: str, now_ms: int, last: Decimal | None, signals: list[Signal]
     ) -> tuple[float | None, float | None]:
         """Percent moves over 1 and 5 minutes, with a signal when unusual for this symbol."""
         if last is None:
             return None, None
-        bars = self._bars.bars(symbol)
         price = float(last)
         now_s = now_ms / 1000
         moves: list[float | None] = []
         for minutes in (1, 5):
             # the price as it stood `minutes` ago: the close of the minute bar covering that instant
-            then = [bar for bar in bars if bar.start_s <= now_s - 60 * minutes]
-            ref = then[-1].close if then else 0.0
-            moves.append(100 * (price / ref - 1) if ref > 0 else None)
+            ref = self._bars.close_at(symbol, now_s - 60 * minutes)
+            moves.append(100 * (price / ref - 1) if ref else None)
         m1, m5 = moves
-        closes = [bar.close for bar in bars if bar.close > 0]
+        typical = self._typical_move(symbol)
+        if typical is None:
+            return m1, m5
         th = self.thresholds
-        if len(closes) < th.min_minutes_for_moves + 1:
-            return m1, m5
-        steps = sorted(abs(100 * (b / a - 1)) for a, b in zip(closes, closes[1:], strict=False))
-        typical = steps[len(steps) // 2]
-        if typical <= 0:
-            return m1, m5
         for kind, move, scale, threshold, label in (
             ("move_1m", m1, 1.0, th.move_1m, "1 min"),
             ("move_5m", m5, math.sqrt(5), th.move_5m, "5 min"),
