@@ -91,6 +91,10 @@ class DashboardController(QObject):
             self._mover_mode = mode
             self.refresh()
 
+    def forget_baseline(self) -> None:
+        """Another feed: its prices are not the ones the user looked at."""
+        self.baseline = None
+
     def mark_seen(self) -> None:
         """Take the current prices as "last looked" (the movers' third mode measures from here)."""
         self.baseline = LookBaseline.take(self._book, self._symbols(), self._clock())
