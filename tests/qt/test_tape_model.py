@@ -122,11 +122,13 @@ def test_hong_kong_prices_are_padded_to_the_columns_widest_precision() -> None:
 def test_the_table_keeps_at_most_its_row_limit(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     tape = TapeBook()
     model = TapeModel(tape, max_rows=5)
+    qtmodeltester.check(model)  # the C++ tester stays attached: every insert and removal below
     model.set_symbol("AAPL.US")
+    tape.mark_gap(T0, "Feed reconnected")
     for batch in range(3):
         for i in range(4):
             tape.add(tick("AAPL.US", "189.23", 100 + batch * 10 + i, ms=batch * 10 + i))
         model.on_frame({"AAPL.US"}, 0.0)
-    qtmodeltester.check(model)
+    model.set_min_size(110)
     assert model.rowCount() == 5
-    assert texts(model, 0)[2] == "123" and texts(model, 4)[2] == "113"
+    assert [texts(model, r)[2] for r in range(5)] == ["123", "122", "121", "120", "113"]
