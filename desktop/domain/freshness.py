@@ -1,6 +1,6 @@
 """Is a row's price live? Judged per symbol, and only while that symbol's market is open.
 
-Deliverable 4 of issue 3 (reference §3 "general watchdog lesson"): a quiet symbol in a closed
+Reference §3 "general watchdog lesson": a quiet symbol in a closed
 market is not stale, so outside sessions rows read "Closed" or "Lunch break"; inside one, a row
 with no update for `stale_after_s` (counted from the later of its last update and the session's
 open) is stale, dims, and shows how old its last update is. Pure: callers pass both clocks.

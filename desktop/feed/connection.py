@@ -1,8 +1,9 @@
-"""One AllTick WebSocket: heartbeat, watchdog, paced full-set subscriptions and reconnects.
+"""One AllTick WebSocket: moves frames and timers for its `AllTickSession`, and reconnects.
 
-Reference §1.5–1.7 and §4.2: every subscribe carries the connection's FULL set (it replaces the
-previous one), requests on a connection are ≥ 1 s apart, 22000 goes out every 10 s and a
-connection with no 22001 for 20 s is dead; after every reconnect the whole set is sent again.
+The protocol rules (full-set subscribes, pacing, heartbeats, replies, error codes) live in the
+sans-I/O `protocol.alltick_session`; this module feeds it received text and the time, sends what
+it asks for, sleeps until its next deadline, aborts a dead or mute socket and reconnects with the
+backoff of reference §4.2 rule 3.
 """
 
 from __future__ import annotations
@@ -22,10 +23,16 @@ from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Market
 from desktop.feed.redact import redact
-from desktop.feed.timing import ConnectionSettings, RateLimitBackoff, SubscribeStagger
-from desktop.protocol.alltick import AllTickCodec, OutgoingRequest, Reply
-from desktop.protocol.alltick_wire import Cmd, ErrorCode
+from desktop.feed.timing import ConnectionSettings
+from desktop.protocol.alltick_session import (
+    AllTickSession,
+    ServerError,
+    SessionTiming,
+    Subscribed,
+)
+from desktop.protocol.alltick_wire import Cmd
 from desktop.protocol.backoff import CloseKind, ReconnectBackoff
+from desktop.protocol.pacing import SubscribeStagger
 from desktop.protocol.subscriptions import ConnectionPlan
 
 __all__ = ["ConnectionEvents", "ConnectionSettings", "FeedConnection", "FeedTap"]
@@ -33,7 +40,7 @@ __all__ = ["ConnectionEvents", "ConnectionSettings", "FeedConnection", "FeedTap"
 log = logging.getLogger(__name__)
 
 _SLICE_S = 0.004
-"""Longest run of queued frames decoded before the receive loop yields to the event loop."""
+"""Longest run of queued frames handled before a loop yields to the event loop."""
 
 FeedTap: TypeAlias = Callable[[Tick | DepthSnapshot | ReferenceData], None]
 """Sees every event the book accepted (the tick recorder); must be a cheap, non-blocking call."""
@@ -47,7 +54,8 @@ class ConnectionEvents:
     """(index, state, reason, retry_in_s): state is connecting/live/reconnecting/rejected/closed."""
     on_opened: Callable[[int, bool], None]
     """(index, is_reconnect): the socket is open and the full set is about to be re-sent."""
-    on_error_reply: Callable[[int, Reply, OutgoingRequest | None], None]
+    on_error: Callable[[int, ServerError], None]
+    """(index, error): the server answered a request with an error, and what it means."""
     on_subscribed: Callable[[int, int], None] = lambda index, count: None
     """(index, symbols): the server accepted this connection's trade set."""
 
@@ -72,60 +80,67 @@ class FeedConnection:
         self.url = url
         self.book = book
         self.events = events
-        self.settings = settings or ConnectionSettings()
+        self.settings = settings = settings or ConnectionSettings()
         self.clock = clock
-        self.codec = AllTickCodec()
-        self.backoff = ReconnectBackoff(
-            floor_s=self.settings.reconnect_floor_s,
-            cap_s=self.settings.reconnect_cap_s,
-            healthy_reset_s=self.settings.healthy_reset_s,
-            refused_within_s=self.settings.refused_within_s,
-            long_delay_s=self.settings.long_backoff_s,
+        timing = SessionTiming(
+            heartbeat_s=settings.heartbeat_s,
+            dead_after_s=settings.dead_after_s,
+            request_spacing_s=settings.request_spacing_s,
+            rate_limit_first_s=settings.rate_limit_first_s,
+            rate_limit_cap_s=settings.rate_limit_cap_s,
         )
-        self.stagger = stagger or SubscribeStagger(self.settings.stagger_s, clock)
-        self.rate_limit = RateLimitBackoff(
-            self.settings.rate_limit_first_s, self.settings.rate_limit_cap_s
+        self.session = AllTickSession(
+            index, timing, stagger or SubscribeStagger(settings.stagger_s)
+        )
+        self.backoff = ReconnectBackoff(
+            floor_s=settings.reconnect_floor_s,
+            cap_s=settings.reconnect_cap_s,
+            healthy_reset_s=settings.healthy_reset_s,
+            refused_within_s=settings.refused_within_s,
+            long_delay_s=settings.long_backoff_s,
         )
         self.market_open = market_open
-        self.plan = ConnectionPlan(index)
         self.frames = 0
+        """Frames taken off the socket."""
         self.data_frames = 0
-        self.backlog = 0
-        """Frames received by the socket but not decoded yet (sampled per frame)."""
         self.max_backlog = 0
         self.mute_reconnects = 0
-        self.failed_opens = 0
-        self.sent_log: deque[tuple[float, int]] = deque(maxlen=512)
-        """(clock time, cmd_id) of each request sent (tests check spacing at the source)."""
-        self.attempts: deque[float] = deque(maxlen=256)
-        """Clock time of each connection attempt (tests check the reconnect spacing)."""
-        """Consecutive attempts that did not even open a socket (server down, no network)."""
         self.dead_reconnects = 0
-        self._last_data_at = 0.0
-        self._last_heartbeat_ok = 0.0
+        self.failed_opens = 0
+        """Consecutive attempts that did not even open a socket (server down, no network)."""
+        self.sent_log: deque[tuple[float, int]] = deque(maxlen=512)
+        """(clock time, cmd_id) of each request sent (spacing is checked at the source)."""
+        self.attempts: deque[float] = deque(maxlen=256)
+        """Clock time of each connection attempt (the reconnect spacing is checked on these)."""
         self.connects = 0
         self.reconnects = 0
-        self._plan_changed = asyncio.Event()
-        self._sent_trades: tuple[object, ...] | None = None
-        self._sent_depth: tuple[object, ...] | None = None
-        self._pending: dict[int, OutgoingRequest] = {}
-        self._last_request_at = -1e9
-        self._heartbeat_outstanding: float | None = None
-        self._send_lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._inbox: deque[bytes] = deque()
+        """Frames received but not decoded yet: our receive loop counts the backlog itself."""
+        self._ready = asyncio.Event()
+        self._room = asyncio.Event()
         self._abort_reason = ""
         self._task: asyncio.Task[None] | None = None
-        self._fatal = False
+
+    @property
+    def backlog(self) -> int:
+        """Frames received from the socket but not decoded yet."""
+        return len(self._inbox)
 
     # -- control ------------------------------------------------------------------------------
     def set_plan(self, plan: ConnectionPlan) -> None:
         """Desire a new full set; quick successive edits coalesce into one request."""
-        self.plan = plan
-        self._plan_changed.set()
+        self.session.set_plan(plan)
+        self._wake.set()
+
+    def resend(self) -> None:
+        """Send the full set again (after the service changed what it wants from a reply)."""
+        self.session.resend()
+        self._wake.set()
 
     def start(self) -> None:
         """Begin connecting (idempotent)."""
         if self._task is None or self._task.done():
-            self._fatal = False
             self._task = asyncio.get_running_loop().create_task(
                 self._run(), name=f"feed-connection-{self.index}"
             )
@@ -167,12 +182,14 @@ class FeedConnection:
                     if self.connects > 1:
                         self.reconnects += 1
                     try:
-                        kind, reason = await self._session(ws)
+                        kind, reason = await self._open_session(ws)
                     except asyncio.CancelledError:
                         # stop(): a switch or quit. Say goodbye with 1000 (normal closure);
                         # leaving it to `async with` would close with 1011 (internal error).
                         await ws.close()
                         raise
+                    finally:
+                        self.session.connection_closed()
             except InvalidStatus as exc:
                 status = exc.response.status_code
                 if status == 401:
@@ -182,7 +199,6 @@ class FeedConnection:
             except (OSError, TimeoutError, InvalidHandshake, ConnectionClosed) as exc:
                 reason = _describe(exc)
             if kind is CloseKind.FATAL:
-                self._fatal = True
                 log.warning("connection %d stopped: %s", self.index, reason)
                 self.events.on_state(self.index, "rejected", reason, None)
                 return
@@ -190,7 +206,7 @@ class FeedConnection:
             self.failed_opens = self.failed_opens + 1 if opened_at is None else 0
             if opened_at is not None:
                 opened_for = self.clock() - opened_at
-                healthy_for = max(0.0, self._last_heartbeat_ok - opened_at)
+                healthy_for = max(0.0, self.session.last_heartbeat_ok - opened_at)
             delay = self.backoff.next_delay(opened_for, kind, healthy_for)
             log.info(
                 "connection %d to %s ended (%s); retrying in %.1f s",
@@ -202,175 +218,136 @@ class FeedConnection:
             self.events.on_state(self.index, "reconnecting", reason, delay)
             await asyncio.sleep(delay)
 
-    async def _session(self, ws: ClientConnection) -> tuple[CloseKind, str]:
+    async def _open_session(self, ws: ClientConnection) -> tuple[CloseKind, str]:
         """Run one open socket until it ends; returns how it ended."""
-        self._sent_trades = self._sent_depth = None
-        self._pending.clear()
-        self._heartbeat_outstanding = None
+        self.session.connection_opened(self.clock())
         self._abort_reason = ""
-        self._last_request_at = -1e9
-        self._last_data_at = self.clock()
-        self.rate_limit.forgive()
+        self._inbox.clear()
+        self._ready = asyncio.Event()
+        self._room = asyncio.Event()
+        self._room.set()
         self.events.on_opened(self.index, self.connects > 1)
-        self._plan_changed.set()
         helpers = [
-            asyncio.create_task(self._subscriber(ws), name="feed-subscriber"),
-            asyncio.create_task(self._heartbeat(ws), name="feed-heartbeat"),
+            asyncio.create_task(self._read(ws), name="feed-reader"),
+            asyncio.create_task(self._timers(ws), name="feed-timers"),
         ]
         try:
-            return await self._receive(ws)
+            return await self._decode(ws, helpers[0])
         finally:
             for task in helpers:
                 task.cancel()
             await asyncio.gather(*helpers, return_exceptions=True)
 
-    async def _receive(self, ws: ClientConnection) -> tuple[CloseKind, str]:
-        """Decode every frame straight into the book: never waits on the UI (deliverable 6)."""
-        decode = self.codec.decode
+    async def _read(self, ws: ClientConnection) -> None:
+        """Move frames from the socket into our inbox, counting them, at most `max_queue` ahead.
+
+        `recv()` returns queued frames without yielding, so under a burst this hands the loop
+        back every few milliseconds; a full inbox stops reading, which lets websockets' own
+        flow control push back on the server.
+        """
+        inbox = self._inbox
+        high = max(1, self.settings.max_queue)
+        ready, room = self._ready, self._room
+        slice_started = time.perf_counter()
+        try:
+            while True:
+                frame = await ws.recv(decode=False)
+                inbox.append(frame)
+                self.frames += 1
+                if not ready.is_set():
+                    ready.set()
+                queued = len(inbox)
+                if queued > self.max_backlog:
+                    self.max_backlog = queued
+                if queued >= high:
+                    room.clear()
+                    await room.wait()
+                    slice_started = time.perf_counter()
+                elif not self.frames & 255:
+                    now_pc = time.perf_counter()
+                    if now_pc - slice_started > _SLICE_S:
+                        await asyncio.sleep(0)
+                        slice_started = time.perf_counter()
+        finally:
+            ready.set()
+
+    async def _decode(
+        self, ws: ClientConnection, reader: asyncio.Task[None]
+    ) -> tuple[CloseKind, str]:
+        """Feed every received frame to the session and its trades and books straight into the
+        book: never waits on the UI."""
+        session = self.session
+        receive = session.receive_text
+        take = session.events
         book = self.book
         clock = self.clock
-        queue = ws.recv_messages.frames
         counters = book.counters
         tap = self.tap
+        inbox = self._inbox
+        ready, room = self._ready, self._room
+        low = max(1, self.settings.max_queue // 4)
+        decoded = 0
         slice_started = time.perf_counter()
         while True:
-            try:
-                frame = await ws.recv(decode=False)
-            except ConnectionClosed as exc:
-                return CloseKind.DROPPED, self._abort_reason or _describe(exc)
-            self.frames += 1
-            backlog = self.backlog = len(queue)
-            if backlog and not self.frames & 63:
-                # recv() returns queued frames without yielding: under a burst, hand the loop
-                # back every few milliseconds so paints, timers and heartbeats keep their pace.
+            if not inbox:
+                if reader.done():
+                    return CloseKind.DROPPED, self._abort_reason or _closed_reason(reader)
+                ready.clear()
+                await ready.wait()
+                slice_started = time.perf_counter()
+                continue
+            decoded += 1
+            if not decoded & 63:
+                # Under a burst, hand the loop back every few milliseconds so paints, timers
+                # and heartbeats keep their pace (before taking a frame: the heartbeat watchdog
+                # judges only when the inbox is empty).
                 now_pc = time.perf_counter()
                 if now_pc - slice_started > _SLICE_S:
                     await asyncio.sleep(0)
                     slice_started = time.perf_counter()
-            elif not backlog:
-                slice_started = time.perf_counter()
-            if backlog > self.max_backlog:
-                self.max_backlog = backlog
-            event = decode(frame)
-            kind = type(event)
-            if kind is Tick:
-                now = self._last_data_at = clock()
-                self.data_frames += 1
-                applied = counters.ticks
-                book.apply_tick(event, now)  # type: ignore[arg-type]
-                if tap is not None and counters.ticks != applied:  # recorder: no duplicates
-                    tap(event)  # type: ignore[arg-type]
-            elif kind is DepthSnapshot:
-                now = self._last_data_at = clock()
-                self.data_frames += 1
-                book.apply_depth(event, now)  # type: ignore[arg-type]
-                if tap is not None:
-                    tap(event)  # type: ignore[arg-type]
-            elif kind is Reply:
-                verdict = self._on_reply(event)  # type: ignore[arg-type]
-                if verdict is not None:
-                    await ws.close()
-                    return verdict
+            frame = inbox.popleft()
+            if not room.is_set() and len(inbox) <= low:
+                room.set()
+            now = clock()
+            receive(frame, now)
+            for event in take():
+                kind = type(event)
+                if kind is Tick:
+                    self.data_frames += 1
+                    applied = counters.ticks
+                    book.apply_tick(event, now)  # type: ignore[arg-type]
+                    if tap is not None and counters.ticks != applied:  # recorder: no duplicates
+                        tap(event)  # type: ignore[arg-type]
+                elif kind is DepthSnapshot:
+                    self.data_frames += 1
+                    book.apply_depth(event, now)  # type: ignore[arg-type]
+                    if tap is not None:
+                        tap(event)  # type: ignore[arg-type]
+                elif kind is ServerError:
+                    verdict = self._on_error(event)  # type: ignore[arg-type]
+                    if verdict is not None:
+                        await ws.close()
+                        return verdict
+                elif kind is Subscribed and event.cmd_id == Cmd.SUBSCRIBE_TRADES:  # type: ignore[union-attr]
+                    self.events.on_subscribed(self.index, len(event.symbols))  # type: ignore[union-attr]
 
-    def _on_reply(self, reply: Reply) -> tuple[CloseKind, str] | None:
-        request = self._pending.pop(reply.seq_id, None) if reply.seq_id is not None else None
-        if reply.cmd_id == Cmd.HEARTBEAT_REPLY:
-            self._heartbeat_outstanding = None
-            self._last_heartbeat_ok = self.clock()
-            return None
-        if reply.ret == ErrorCode.OK:
-            self.rate_limit.forgive()
-            if request is not None and request.cmd_id == Cmd.SUBSCRIBE_TRADES:
-                self._last_data_at = max(self._last_data_at, self.clock())
-                self.events.on_subscribed(self.index, len(self.plan.trades))
-            return None
+    def _on_error(self, error: ServerError) -> tuple[CloseKind, str] | None:
+        reply = error.reply
         log.warning("connection %d: server answered %d %s", self.index, reply.ret, reply.msg)
-        self.events.on_error_reply(self.index, reply, request)
-        if reply.ret == ErrorCode.TOKEN_INVALID:
-            return CloseKind.FATAL, "the server rejected the API token (401)"
-        if reply.ret == ErrorCode.TOO_MANY_AND_CLOSED:
-            return (
-                CloseKind.RATE_LIMITED,
-                "too many requests: the server closed the connection (606)",
-            )
-        if reply.ret in (ErrorCode.RATE_LIMIT, ErrorCode.TOO_MANY_REQUESTS) and request:
-            hold = self.rate_limit.penalise(self.clock())
-            log.info("connection %d: rate limited; holding requests %.1f s", self.index, hold)
-            self._forget(request)
-        return None
+        self.events.on_error(self.index, error)
+        self._wake.set()  # a held or forgotten request changes what is due
+        return error.close
 
-    def _forget(self, request: OutgoingRequest) -> None:
-        """Re-send this set later: forget what we think the server has."""
-        if request.cmd_id == Cmd.SUBSCRIBE_TRADES:
-            self._sent_trades = None
-        elif request.cmd_id == Cmd.SUBSCRIBE_DEPTH:
-            self._sent_depth = None
-        self._plan_changed.set()
-
-    def resend(self) -> None:
-        """Send the full set again (after the service changed what it wants from a reply)."""
-        self._sent_trades = self._sent_depth = None
-        self._plan_changed.set()
-
-    async def _send(
-        self, ws: ClientConnection, request: OutgoingRequest, *, subscribe: bool = False
-    ) -> None:
-        """Send one request ≥ `request_spacing_s` after the previous one, later when rate-limited,
-        and a subscribe ≥ `stagger_s` after another connection's (§1.7)."""
-        async with self._send_lock:
-            now = self.clock()
-            wait = max(
-                self._last_request_at + self.settings.request_spacing_s - now,
-                self.rate_limit.wait_s(now),
-            )
-            if wait > 0:
-                await asyncio.sleep(wait)
-            if subscribe:
-                await self.stagger.turn(self.index)
-            self._pending[request.seq_id] = request
-            if len(self._pending) > 64:
-                self._pending.pop(next(iter(self._pending)))
-            self._last_request_at = self.clock()
-            self.sent_log.append((self._last_request_at, request.cmd_id))
-            await ws.send(request.text)
-
-    async def _subscriber(self, ws: ClientConnection) -> None:
-        """Send the full trade and depth sets whenever they differ from what the server has."""
-        while True:
-            await self._plan_changed.wait()
-            self._plan_changed.clear()
-            plan = self.plan
-            if plan.trades != self._sent_trades:
-                # An empty set on a fresh socket needs no request: the server starts empty.
-                needs_request = bool(plan.trades) or bool(self._sent_trades)
-                self._sent_trades = plan.trades
-                if needs_request:
-                    await self._send(
-                        ws, self.codec.subscribe_trades(list(plan.trades)), subscribe=True
-                    )
-            plan = self.plan  # may have changed while we waited for spacing
-            if plan.depth != self._sent_depth:
-                needs_request = bool(plan.depth) or bool(self._sent_depth)
-                self._sent_depth = plan.depth
-                if needs_request:
-                    await self._send(
-                        ws, self.codec.subscribe_depth(list(plan.depth)), subscribe=True
-                    )
-            if self.plan.trades != self._sent_trades or self.plan.depth != self._sent_depth:
-                self._plan_changed.set()
-
-    async def _heartbeat(self, ws: ClientConnection) -> None:
-        """22000 every `heartbeat_s`; abort the socket when 22001 stops coming (§1.6)."""
+    async def _timers(self, ws: ClientConnection) -> None:
+        """Send what the session asks for when it asks; abort a dead or mute socket (§1.6)."""
+        session = self.session
         settings = self.settings
         step = min(settings.heartbeat_s, settings.dead_after_s) / 4
-        next_beat = self.clock() + settings.heartbeat_s
         while True:
-            await asyncio.sleep(step)
+            self._wake.clear()
             now = self.clock()
-            outstanding = self._heartbeat_outstanding
             # Frames still queued unread may hold the reply: judge the server only once caught up.
-            caught_up = not ws.recv_messages.frames
-            if outstanding is not None and now - outstanding > settings.dead_after_s and caught_up:
+            if session.heartbeat_timed_out(now) and not self._inbox:
                 log.warning("connection %d: no heartbeat reply, declaring it dead", self.index)
                 self.dead_reconnects += 1
                 self._abort_reason = f"no heartbeat reply for {settings.dead_after_s:g} s"
@@ -383,21 +360,41 @@ class FeedConnection:
                 self._abort_reason = f"connected but no data for {mute_s:g} s in market hours"
                 ws.transport.abort()
                 return
-            if now >= next_beat:
-                await self._send(ws, self.codec.heartbeat())
-                next_beat = self.clock() + settings.heartbeat_s
-                if self._heartbeat_outstanding is None:
-                    self._heartbeat_outstanding = self.clock()
+            for request in session.data_to_send(now):
+                self.sent_log.append((now, request.cmd_id))
+                await ws.send(request.text)
+            now = self.clock()
+            deadline = session.next_deadline()
+            wait = step if deadline is None else min(step, deadline - now)
+            await self._sleep(max(wait, 0.001))
+
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep `seconds`, or less when the plan changes or a reply asks for a resend."""
+        wake = self._wake
+        handle = asyncio.get_running_loop().call_later(seconds, wake.set)
+        try:
+            await wake.wait()
+        finally:
+            handle.cancel()
 
     def _is_mute(self, now: float) -> bool:
         """Heartbeats fine, subscribed, a market open, yet no data for `mute_after_s` (§4.2.5)."""
-        plan = self.plan
-        if self.settings.mute_after_s <= 0 or not plan.trades or self._sent_trades is None:
+        session = self.session
+        plan = session.plan
+        if self.settings.mute_after_s <= 0 or not plan.trades or session.sent_trades is None:
             return False
-        if now - self._last_data_at <= self.settings.mute_after_s:
+        if now - session.last_data_at <= self.settings.mute_after_s:
             return False
         markets = {symbol.market for symbol in plan.trades}
         return any(self.market_open(market) for market in markets)
+
+
+def _closed_reason(reader: asyncio.Task[None]) -> str:
+    """Why the reader stopped, in words."""
+    exc = None if reader.cancelled() else reader.exception()
+    if exc is not None and not isinstance(exc, ConnectionClosed):
+        log.error("feed reader failed: %r", exc, exc_info=exc)
+    return _describe(exc) if exc is not None else "connection lost"
 
 
 def _describe(exc: BaseException) -> str:

@@ -1,6 +1,6 @@
 """The feed's health as the user reads it: per-connection states folded into one `FeedStatus`.
 
-Deliverable 5 of issue 3: Live / Degraded (N stale) / Reconnecting in 7 s (attempt 3) /
+The states: Live / Degraded (N stale) / Reconnecting in 7 s (attempt 3) /
 Offline (reason) / Token rejected, with the last error kept for the tooltip, and a
 `ReconnectNotice` ("Reconnected — 42 symbols resubscribed, gap 12 s") once a dropped connection
 has its full set accepted again.
@@ -100,10 +100,6 @@ class FeedHealth:
         conn.dropped_at = None
         self.recoveries.append(gap)
         return ReconnectNotice(symbols, gap)
-
-    def forget(self, index: int) -> None:
-        """A connection was stopped on purpose (the plan needs fewer)."""
-        self.connections.pop(index, None)
 
     def error(self, text: str) -> None:
         """Remember a problem for the tooltip without changing the state."""

@@ -81,28 +81,28 @@ class NotStreaming:
     """Symbol → row note for everything the user watches but the feed cannot stream."""
 
     def __init__(self) -> None:
-        self.over_limit: set[str] = set()
-        self.refused: dict[str, int] = {}
+        self.over_limit: set[Symbol] = set()
+        self.refused: dict[Symbol, int] = {}
 
     def set_over_limit(self, symbols: Iterable[Symbol]) -> None:
         """The symbols the plan has no room for (after this edit of the watchlist)."""
-        self.over_limit = {str(s) for s in symbols}
+        self.over_limit = set(symbols)
 
     def refuse(self, refused: dict[Symbol, int]) -> None:
         """Codes the server refused (they stay refused until the watchlist drops them)."""
-        self.refused.update({str(s): ret for s, ret in refused.items()})
+        self.refused.update(refused)
 
     def keep_only(self, wanted: Iterable[Symbol]) -> None:
         """Forget refusals of symbols no longer watched (re-adding one tries it again)."""
-        keep = {str(s) for s in wanted}
+        keep = set(wanted)
         self.refused = {s: ret for s, ret in self.refused.items() if s in keep}
 
     def is_refused(self, symbol: Symbol) -> bool:
         """Whether the server refused this code."""
-        return str(symbol) in self.refused
+        return symbol in self.refused
 
     def notes(self) -> dict[str, str]:
-        """Symbol → the sentence its row shows instead of a price."""
-        notes = {symbol: NOTE_PLAN_LIMIT for symbol in self.over_limit}
+        """Canonical symbol text → the sentence its row shows instead of a price."""
+        notes = dict.fromkeys(self.over_limit, NOTE_PLAN_LIMIT)
         notes.update({symbol: note_for_ret(ret) for symbol, ret in self.refused.items()})
-        return notes
+        return {str(symbol): note for symbol, note in notes.items()}

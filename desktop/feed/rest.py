@@ -150,11 +150,12 @@ class AllTickRestClient:
                 log.info("batch-kline unavailable (%s); using /kline per symbol", redact(str(exc)))
                 self.batch_kline_supported = False
         for symbol in symbols:
-            if str(symbol) in out:
+            key = str(symbol)  # bars are keyed like the book, by canonical text
+            if key in out:
                 continue
             path, query = self.queries.kline(symbol, KLINE_DAY, 2)
             try:
-                out[str(symbol)] = self.queries.parse_kline(await self._get(path, query))
+                out[key] = self.queries.parse_kline(await self._get(path, query))
             except RestError as exc:
                 log.info("no day bars for %s: %s", symbol, exc)
         return out
@@ -191,7 +192,7 @@ class AllTickRestClient:
             problems.append(f"day bars: {exc}")
         last_by_symbol = {t.symbol: t for t in trades}
         refs = [
-            reference_from(s, bars.get(str(s), []), last_by_symbol.get(str(s)), statics.get(str(s)))
-            for s in symbols
+            reference_from(s, bars.get(key, []), last_by_symbol.get(key), statics.get(key))
+            for s, key in ((s, str(s)) for s in symbols)
         ]
         return refs, trades, problems

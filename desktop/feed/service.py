@@ -16,18 +16,21 @@ from urllib.parse import urlencode
 
 import msgspec
 
+from desktop.aio.task_set import TaskSet
 from desktop.domain.feed_status import FeedStatus, ReconnectNotice
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import SessionPhase, SessionSource
 from desktop.domain.symbols import Market, Symbol
 from desktop.feed.connection import ConnectionEvents, FeedConnection, FeedTap
 from desktop.feed.health import FeedHealth
-from desktop.feed.not_streaming import REFUSING_CODES, NotStreaming, RejectedCodeFinder
+from desktop.feed.not_streaming import NotStreaming, RejectedCodeFinder
 from desktop.feed.redact import redact
 from desktop.feed.rest import AllTickRestClient, rest_base_from_ws
-from desktop.feed.timing import ConnectionSettings, SubscribeStagger
-from desktop.protocol.alltick import OutgoingRequest, Reply
+from desktop.feed.timing import ConnectionSettings
+from desktop.protocol.alltick import Reply
 from desktop.protocol.alltick_rest import RestError
+from desktop.protocol.alltick_session import ErrorDecision, ServerError
+from desktop.protocol.pacing import SubscribeStagger
 from desktop.protocol.plans import PlanProfile
 from desktop.protocol.subscriptions import SubscriptionPlan, plan_subscriptions
 
@@ -93,7 +96,7 @@ class FeedService:
         self._on_notes = on_notes or (lambda notes: None)
         self._on_reconnected = on_reconnected or (lambda notice: None)
         self.health = FeedHealth(demo=demo, clock=clock)
-        self.stagger = SubscribeStagger(self.settings.stagger_s, clock)
+        self.stagger = SubscribeStagger(self.settings.stagger_s)
         self.not_streaming = NotStreaming()
         self.finder = RejectedCodeFinder(self.rest)
         self._connections: list[FeedConnection] = []
@@ -102,18 +105,13 @@ class FeedService:
         self._depth: list[Symbol] = []
         self._full_depth: set[Symbol] | None = None
         self._snapshotted: set[Symbol] = set()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet("feed")
         self._checking = False
         self._error_replies = 0
         self._notes: dict[str, str] = {}
         self.status = self.health.status()
         self._started = False
         log.info("feed: %s, plan %s", redact(self._ws_url), profile.label)
-
-    @property
-    def last_error(self) -> str:
-        """The most recent problem, in words."""
-        return self.health.last_error
 
     # -- desired state ------------------------------------------------------------------------
     def set_symbols(
@@ -150,11 +148,6 @@ class FeedService:
         self._publish_notes()
         if self._started:
             self._apply_plan()
-
-    @property
-    def over_limit(self) -> set[str]:
-        """Symbols the plan cannot stream (shown as "not streaming — plan limit")."""
-        return set(self.not_streaming.over_limit)
 
     def notes(self) -> dict[str, str]:
         """Symbol → why its row shows no live price (plan limit, refused code)."""
@@ -214,7 +207,7 @@ class FeedService:
 
     def _new_connection(self, index: int) -> FeedConnection:
         events = ConnectionEvents(
-            self._on_conn_state, self._on_opened, self._on_error_reply, self._on_subscribed
+            self._on_conn_state, self._on_opened, self._on_error, self._on_subscribed
         )
         return FeedConnection(
             index,
@@ -238,16 +231,12 @@ class FeedService:
     async def stop(self) -> None:
         """Close every connection and the REST client."""
         self._started = False
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.close()
         await asyncio.gather(*(c.stop() for c in self._connections), return_exceptions=True)
         await self.rest.aclose()
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.spawn(coro)
 
     async def _snapshot(self, symbols: list[Symbol]) -> None:
         """Paint the board from REST: names, previous close, day bar, latest trade and book."""
@@ -314,17 +303,16 @@ class FeedService:
             log.info("%s", notice.text)
             self._on_reconnected(notice)
 
-    def _on_error_reply(self, index: int, reply: Reply, request: OutgoingRequest | None) -> None:
+    def _on_error(self, index: int, error: ServerError) -> None:
         self._error_replies += 1
-        self.health.error(_sentence(reply))
-        if reply.ret in REFUSING_CODES and request is not None and not self._checking:
-            codes = _codes_of(request)
-            if codes:
-                self._checking = True
-                self._spawn(self._find_refused(index, codes))
+        self.health.error(_sentence(error.reply))
+        codes = error.symbols
+        if error.decision is ErrorDecision.FIND_REFUSED and codes and not self._checking:
+            self._checking = True
+            self._spawn(self._find_refused(index, codes))
         self._publish()
 
-    async def _find_refused(self, index: int, codes: list[Symbol]) -> None:
+    async def _find_refused(self, index: int, codes: Sequence[Symbol]) -> None:
         """Bisect the refused request over REST, drop the culprits and subscribe the rest."""
         try:
             found = await self.finder.find(codes)
@@ -359,7 +347,7 @@ class FeedService:
         return FeedStats(
             frames=sum(c.frames for c in conns),
             data_frames=sum(c.data_frames for c in conns),
-            bad_frames=sum(c.codec.stats.bad for c in conns),
+            bad_frames=sum(c.session.stats.bad for c in conns),
             error_replies=self._error_replies,
             rest_failures=self.rest.failures,
             reconnects=sum(c.reconnects for c in conns),
@@ -369,16 +357,6 @@ class FeedService:
             mute_reconnects=sum(c.mute_reconnects for c in conns),
             dead_reconnects=sum(c.dead_reconnects for c in conns),
         )
-
-
-def _codes_of(request: OutgoingRequest) -> list[Symbol]:
-    """The symbols listed in a subscribe request we sent."""
-    try:
-        frame = msgspec.json.decode(request.text)
-        items = frame["data"]["symbol_list"]
-        return [Symbol.parse(item["code"]) for item in items]
-    except (msgspec.DecodeError, KeyError, TypeError, ValueError):
-        return []
 
 
 def _sentence(reply: Reply) -> str:

@@ -316,7 +316,7 @@ async def backend_info_async(timeout_s: float = KEYRING_TIMEOUT_S) -> BackendInf
         return BackendInfo("unknown", "", exc.message)
 
 
-# -- the PostgreSQL recorder's password (issue 10) ------------------------------------------------
+# -- the PostgreSQL recorder's password ---------------------------------------------------------
 def load_postgres_password(dsn_key: str) -> str | None:
     """The password stored for a (redacted) PostgreSQL connection string, if any."""
     try:

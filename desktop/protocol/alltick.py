@@ -42,12 +42,17 @@ class Reply(msgspec.Struct, frozen=True):
 
 
 class OutgoingRequest(msgspec.Struct, frozen=True):
-    """A request frame ready to send, with what is needed to match its reply."""
+    """A request frame ready to send, with what is needed to match its reply.
+
+    `symbols` are the codes a subscribe lists, kept as `Symbol`s so a reply is read against
+    them without parsing our own frame again.
+    """
 
     cmd_id: int
     seq_id: int
     trace: str
     text: str
+    symbols: tuple[Symbol, ...] = ()
 
 
 @dataclass(slots=True)
@@ -128,11 +133,18 @@ class AllTickCodec:
         self.stats = DecodeStats()
 
     # -- outgoing -------------------------------------------------------------------------------
-    def _request(self, cmd: Cmd, data: dict[str, object], label: str) -> OutgoingRequest:
+    def _request(
+        self,
+        cmd: Cmd,
+        data: dict[str, object],
+        label: str,
+        symbols: tuple[Symbol, ...] = (),
+    ) -> OutgoingRequest:
         seq_id = next(self._seq)
         trace = f"{self._prefix}-{label}-{seq_id}"  # unique per request (§1.2)
         frame = {"cmd_id": int(cmd), "seq_id": seq_id, "trace": trace, "data": data}
-        return OutgoingRequest(int(cmd), seq_id, trace, self._encoder.encode(frame).decode())
+        text = self._encoder.encode(frame).decode()
+        return OutgoingRequest(int(cmd), seq_id, trace, text, symbols)
 
     def heartbeat(self) -> OutgoingRequest:
         """A 22000 heartbeat; send every 10 s or the server drops the connection after 30 s."""
@@ -141,12 +153,15 @@ class AllTickCodec:
     def subscribe_trades(self, symbols: list[Symbol]) -> OutgoingRequest:
         """A 22004 request for the FULL trade set of this connection (it replaces the previous one)."""
         codes = [{"code": s.wire} for s in symbols]
-        return self._request(Cmd.SUBSCRIBE_TRADES, {"symbol_list": codes}, "sub-t")
+        data: dict[str, object] = {"symbol_list": codes}
+        return self._request(Cmd.SUBSCRIBE_TRADES, data, "sub-t", tuple(symbols))
 
     def subscribe_depth(self, symbols: list[tuple[Symbol, int]]) -> OutgoingRequest:
         """A 22002 request for the FULL depth set, (symbol, levels a side) each; replaces the previous."""
         codes = [{"code": s.wire, "depth_level": levels} for s, levels in symbols]
-        return self._request(Cmd.SUBSCRIBE_DEPTH, {"symbol_list": codes}, "sub-d")
+        data: dict[str, object] = {"symbol_list": codes}
+        listed = tuple(s for s, _ in symbols)
+        return self._request(Cmd.SUBSCRIBE_DEPTH, data, "sub-d", listed)
 
     def cancel(self, kind: CancelType) -> OutgoingRequest:
         """A 22006 cancel of trades, depth or both."""

@@ -20,8 +20,6 @@ __all__ = [
     "LevelData",
     "SymbolRef",
     "TradeData",
-    "is_ok",
-    "reply_cmd",
 ]
 
 MAX_TRACE_LEN = 64
@@ -70,16 +68,6 @@ class ErrorCode(IntEnum):
     CODE_UNAUTHORIZED = 604
     TOO_MANY_REQUESTS = 605
     TOO_MANY_AND_CLOSED = 606
-
-
-def reply_cmd(request_cmd: int) -> int:
-    """The response id for a request id."""
-    return request_cmd + 1
-
-
-def is_ok(ret: int | None) -> bool:
-    """True for a success `ret`."""
-    return ret == ErrorCode.OK
 
 
 Number = str | int | float

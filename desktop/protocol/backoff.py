@@ -73,7 +73,3 @@ class ReconnectBackoff:
             return self._rng.uniform(low, max(low, self.long_delay_s))
         ceiling = min(self.cap_s, self.floor_s * 2 ** (self.attempt - 1))
         return self._rng.uniform(self.floor_s, max(self.floor_s, ceiling))
-
-    def reset(self) -> None:
-        """Forget past failures (a deliberate reconnect, e.g. after a settings change)."""
-        self.attempt = 0

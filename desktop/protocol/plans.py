@@ -6,7 +6,7 @@ from enum import Enum
 
 import msgspec
 
-__all__ = ["PLANS", "Plan", "PlanProfile"]
+__all__ = ["PLANS", "PLAN_NAMES", "Plan", "PlanProfile"]
 
 
 class Plan(Enum):
@@ -29,6 +29,15 @@ class PlanProfile(msgspec.Struct, frozen=True):
     reconnect_floor_s: float
     rest_interval_s: float
     rest_codes_per_request: int
+    """Codes the client puts in one REST request (the free plan's limit; URL length otherwise)."""
+    rest_max_codes: int | None = None
+    """Codes per REST request the server serves at most (free: 5); None when only the URL
+    length bounds it (reference §1.10)."""
+
+    @property
+    def name(self) -> str:
+        """The plan's key on the command line and in token tables (`professional`)."""
+        return self.plan.value
 
     @property
     def label(self) -> str:
@@ -37,8 +46,11 @@ class PlanProfile(msgspec.Struct, frozen=True):
 
 
 PLANS: dict[Plan, PlanProfile] = {
-    Plan.FREE: PlanProfile(Plan.FREE, 1, 5, 10, 1, 10.0, 10.0, 5),
+    Plan.FREE: PlanProfile(Plan.FREE, 1, 5, 10, 1, 10.0, 10.0, 5, rest_max_codes=5),
     Plan.BASIC: PlanProfile(Plan.BASIC, 1, 100, 10, 1, 3.0, 1.0, 50),
     Plan.PREMIUM: PlanProfile(Plan.PREMIUM, 3, 200, 10, 1, 3.0, 0.1, 50),
     Plan.PROFESSIONAL: PlanProfile(Plan.PROFESSIONAL, 10, 3000, 10, 1, 3.0, 0.05, 50),
 }
+
+PLAN_NAMES: tuple[str, ...] = tuple(plan.value for plan in Plan)
+"""The plans by name, cheapest first (command-line choices, token tables)."""

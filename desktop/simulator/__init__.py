@@ -6,7 +6,7 @@ with faults injected through `FaultInjector`.
 
 from __future__ import annotations
 
-from desktop.simulator.config import DEMO_TOKEN, PLANS, Plan, SimulatorConfig
+from desktop.simulator.config import DEMO_TOKEN, SimulatorConfig
 from desktop.simulator.connections import ConnectionRecord, ReceivedFrame, ServerStats
 from desktop.simulator.embedded import EmbeddedSimulator, SimulatorEndpoints
 from desktop.simulator.faults import FaultInjector, FaultKind, Faults
@@ -18,7 +18,6 @@ from desktop.simulator.universe import DEFAULT_INSTRUMENTS, Instrument, Universe
 __all__ = [
     "DEFAULT_INSTRUMENTS",
     "DEMO_TOKEN",
-    "PLANS",
     "Bar",
     "BookRecord",
     "ConnectionRecord",
@@ -27,7 +26,6 @@ __all__ = [
     "FaultKind",
     "Faults",
     "Instrument",
-    "Plan",
     "ReceivedFrame",
     "ServerStats",
     "SimulatedMarket",

@@ -11,7 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from desktop.domain.recording import parse_time_bound
-from desktop.simulator.config import PLANS, ExchangeHours, SimulatorConfig, always_open
+from desktop.protocol.plans import PLAN_NAMES
+from desktop.simulator.config import ExchangeHours, SimulatorConfig, always_open
 from desktop.simulator.faults import FaultInjector, FaultKind, run_fault_schedule
 from desktop.simulator.replay import RecordingError, ReplaySource
 from desktop.simulator.server import SimulatorServer
@@ -32,7 +33,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=150.0, help="trades per second in total")
     parser.add_argument(
         "--plan",
-        choices=[*PLANS, "none"],
+        choices=[*PLAN_NAMES, "none"],
         default="professional",
         help="plan given to any token ('none': only tokens from --token are accepted)",
     )
@@ -73,7 +74,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--fault-duration", type=float, default=15.0, help="how long timed faults last (s)"
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="log connections")
-    # -- replay of a recording (issue 10) --------------------------------------------------
+    # -- replay of a recording -----------------------------------------------------------
     replay = parser.add_argument_group("replay a recording instead of simulating")
     replay.add_argument(
         "--replay", type=Path, metavar="DATABASE", help="a tick database recorded by Quote Board"
@@ -109,9 +110,9 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
     tokens: dict[str, str] = {}
     for item in args.token:
         token, sep, plan = item.partition("=")
-        if not sep or not token or plan not in PLANS:
+        if not sep or not token or plan not in PLAN_NAMES:
             raise ValueError(
-                f"--token {item!r}: expected TOKEN=PLAN with PLAN one of {list(PLANS)}"
+                f"--token {item!r}: expected TOKEN=PLAN with PLAN one of {list(PLAN_NAMES)}"
             )
         tokens[token] = plan
     return SimulatorConfig(

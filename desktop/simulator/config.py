@@ -8,29 +8,16 @@ from typing import Literal
 
 from desktop.domain.sessions import MarketSessions, SessionPhase, load_exchange_sessions
 from desktop.domain.symbols import Market
+from desktop.protocol.plans import PLAN_NAMES, PLANS, Plan, PlanProfile
 
-__all__ = ["DEMO_TOKEN", "PLANS", "ExchangeHours", "Plan", "SimulatorConfig", "always_open"]
+__all__ = ["DEMO_TOKEN", "ExchangeHours", "SimulatorConfig", "always_open", "plan_named"]
 
 DEMO_TOKEN = "demo"
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """A token's entitlements (reference §1.7, §1.10)."""
-
-    name: str
-    max_connections: int
-    max_symbols: int
-    rest_max_codes: int | None
-    reconnect_floor_s: float
-
-
-PLANS: dict[str, Plan] = {
-    "free": Plan("free", 1, 5, 5, 10.0),
-    "basic": Plan("basic", 1, 100, None, 3.0),
-    "premium": Plan("premium", 3, 200, None, 3.0),
-    "professional": Plan("professional", 10, 3000, None, 3.0),
-}
+def plan_named(name: str) -> PlanProfile:
+    """A token's entitlements by plan name: the app's own plan table (reference §1.7, §1.10)."""
+    return PLANS[Plan(name)]
 
 
 def always_open(market: Market, now_ms: int) -> bool:
@@ -92,8 +79,8 @@ class SimulatorConfig:
 
     def __post_init__(self) -> None:
         names = [*self.tokens.values()] + ([self.any_token_plan] if self.any_token_plan else [])
-        unknown = [name for name in names if name not in PLANS]
+        unknown = [name for name in names if name not in PLAN_NAMES]
         if unknown:
-            raise ValueError(f"unknown plan {unknown[0]!r}; plans are {', '.join(PLANS)}")
+            raise ValueError(f"unknown plan {unknown[0]!r}; plans are {', '.join(PLAN_NAMES)}")
         if self.unknown_codes not in ("drop", "reject"):
             raise ValueError("unknown_codes must be 'drop' or 'reject'")

@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from desktop.domain.symbols import Symbol
-from desktop.simulator.config import Plan
+from desktop.protocol.plans import PlanProfile
 
 __all__ = ["ConnectionRecord", "ReceivedFrame", "ServerStats"]
 
@@ -43,7 +43,7 @@ class ConnectionRecord:
 
     id: int
     token: str
-    plan: Plan
+    plan: PlanProfile
     path: str
     opened_at: float
     last_heartbeat: float

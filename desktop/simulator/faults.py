@@ -1,6 +1,6 @@
 """Fault injection for the simulator: the hooks the server consults and a switchable injector.
 
-Deliverable 7 of issue 3: close with 1000/1006/1011, half-open stall, mute but answering
+The faults: close with 1000/1006/1011, half-open stall, mute but answering
 heartbeats, late or missing 22001, garbage and truncated frames, duplicate / out-of-order /
 gapped `seq`, bursts, 401 on connect, 606 then close, connection-limit and rate-limit refusals.
 `FaultInjector.inject()` is the in-process API; `quoteboard-sim --faults …` drives it on a timer.

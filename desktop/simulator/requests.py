@@ -111,7 +111,7 @@ class RequestHandler:
                 return ErrorCode.INVALID
             entries.append((code, level))
         chosen: dict[Symbol, int] = {}
-        for code, level in entries[: record.plan.max_symbols]:  # §1.5: first N, silently
+        for code, level in entries[: record.plan.symbols_per_connection]:  # §1.5: first N, silently
             symbol = self.market.resolve(code, synthesise=self.config.synthesise_unknown)
             if symbol is None:
                 if self.config.unknown_codes == "reject":

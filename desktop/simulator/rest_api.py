@@ -18,7 +18,7 @@ from websockets.http11 import Response
 
 from desktop.domain.symbols import Symbol
 from desktop.protocol.alltick_wire import STOCK_REST_PATH
-from desktop.simulator.config import Plan
+from desktop.protocol.plans import PlanProfile
 from desktop.simulator.records import BOOK_DEPTH, MINUTE_MS, Bar
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class RestApi:
     def __init__(self, server: SimulatorServer) -> None:
         self._server = server
         self._market = server.market
-        self._handlers: dict[str, Callable[[Plan, dict[str, Any]], dict[str, Any]]] = {
+        self._handlers: dict[str, Callable[[PlanProfile, dict[str, Any]], dict[str, Any]]] = {
             "trade-tick": self.trade_tick,
             "depth-tick": self.depth_tick,
             "kline": self.kline,
@@ -105,25 +105,25 @@ class RestApi:
             raise RestRefused(600, "code invalid")
         return symbol
 
-    def _symbols(self, plan: Plan, data: dict[str, Any]) -> list[Symbol]:
+    def _symbols(self, plan: PlanProfile, data: dict[str, Any]) -> list[Symbol]:
         items = data.get("symbol_list")
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             raise RestRefused(400, DATA_INVALID)
         resolved = [self._resolve(item.get("code")) for item in items[: plan.rest_max_codes]]
         return [symbol for symbol in resolved if symbol is not None]
 
-    def trade_tick(self, plan: Plan, data: dict[str, Any]) -> dict[str, Any]:
+    def trade_tick(self, plan: PlanProfile, data: dict[str, Any]) -> dict[str, Any]:
         """Latest trade per code."""
         symbols = self._symbols(plan, data)
         return {"tick_list": [self._market.last_trade(s).to_wire() for s in symbols]}
 
-    def depth_tick(self, plan: Plan, data: dict[str, Any]) -> dict[str, Any]:
+    def depth_tick(self, plan: PlanProfile, data: dict[str, Any]) -> dict[str, Any]:
         """Latest book per code, with the market's maximum number of levels."""
         levels = self._server.depth_levels
         books = [self._market.book(s) for s in self._symbols(plan, data)]
         return {"tick_list": [b.to_wire(levels(b.symbol.market, BOOK_DEPTH)) for b in books]}
 
-    def static_info(self, plan: Plan, data: dict[str, Any]) -> dict[str, Any]:
+    def static_info(self, plan: PlanProfile, data: dict[str, Any]) -> dict[str, Any]:
         """Names, exchange, currency, board lot."""
         entries = []
         for symbol in self._symbols(plan, data):
@@ -141,13 +141,13 @@ class RestApi:
             )
         return {"static_info_list": entries}
 
-    def kline(self, plan: Plan, data: dict[str, Any]) -> dict[str, Any]:
+    def kline(self, plan: PlanProfile, data: dict[str, Any]) -> dict[str, Any]:
         """Up to 500 bars of one code, oldest first."""
         code, kline_type, count = self._kline_args(data, _MAX_KLINES)
         bars = self._bars(code, kline_type, count)
         return {"code": code, "kline_type": kline_type, "kline_list": bars}
 
-    def batch_kline(self, plan: Plan, data: dict[str, Any]) -> dict[str, Any]:
+    def batch_kline(self, plan: PlanProfile, data: dict[str, Any]) -> dict[str, Any]:
         """The last one or two bars of many codes (kline_type 8 gives the previous close)."""
         items = data.get("data_list")
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):

@@ -22,9 +22,11 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
+from desktop.aio.task_set import TaskSet
 from desktop.domain.symbols import Market, Symbol
 from desktop.protocol.alltick_wire import OTHER_WS_PATH, STOCK_REST_PATH, STOCK_WS_PATH, Cmd
-from desktop.simulator.config import PLANS, Plan, SimulatorConfig, always_open
+from desktop.protocol.plans import PlanProfile
+from desktop.simulator.config import SimulatorConfig, always_open, plan_named
 from desktop.simulator.connections import ConnectionRecord, ReceivedFrame, ServerStats
 from desktop.simulator.faults import Faults
 from desktop.simulator.market import SimulatedMarket
@@ -64,7 +66,7 @@ class SimulatorServer:
         self.rest = RestApi(self)
         self.requests = RequestHandler(cfg, self.market, self.stats, self._invalidate)
         self.depth_levels = self.requests.depth_levels
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet("simulator")
         self._live: dict[int, tuple[ServerConnection, ConnectionRecord]] = {}
         self._ids = itertools.count(1)
         self._rng = random.Random(cfg.seed + 1)
@@ -115,9 +117,7 @@ class SimulatorServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._push_task
             self._push_task = None
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.close()
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -131,12 +131,12 @@ class SimulatorServer:
         await self.stop()
 
     # ----------------------------------------------------------------- tokens and connections
-    def plan_for(self, token: str | None) -> Plan | None:
+    def plan_for(self, token: str | None) -> PlanProfile | None:
         """The plan of a token, or None when the server refuses it."""
         if not token:
             return None
         name = self.tokens.get(token, self.config.any_token_plan)
-        return PLANS[name] if name else None
+        return plan_named(name) if name else None
 
     def open_connections(self, token: str | None = None) -> list[ConnectionRecord]:
         """Connections currently open and within their limit (of one token if given)."""
@@ -159,9 +159,7 @@ class SimulatorServer:
     # ----------------------------------------------------------------- actions for fault hooks
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         """Run `coro` in the background; cancelled at `stop()`."""
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.spawn(coro)
 
     def _socket(self, record: ConnectionRecord) -> ServerConnection | None:
         live = self._live.get(record.id)
@@ -243,9 +241,9 @@ class SimulatorServer:
         now = asyncio.get_running_loop().time()
         record = ConnectionRecord(next(self._ids), token, plan, url.path, now, now)
         self.connections.append(record)
-        if len(
-            self.open_connections(token)
-        ) >= plan.max_connections or self.faults.refuse_connection(record):
+        if len(self.open_connections(token)) >= plan.connections or self.faults.refuse_connection(
+            record
+        ):
             # Reference §1.7: over the limit the connection is accepted, then closed at once.
             record.over_limit = True
             self.stats.connections_over_limit += 1

@@ -12,7 +12,7 @@ from desktop.feed.timing import ConnectionSettings
 from desktop.protocol.plans import PLANS, Plan
 from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.simulator.server import SimulatorConfig
-from tests.conftest import wait_until
+from tests.polling import wait_until
 
 SYMBOLS = [Symbol.parse(s) for s in ("AAPL", "MSFT", "700", "5")]
 BURST = 20_000
@@ -69,3 +69,33 @@ async def test_stopping_says_goodbye_with_a_normal_closure() -> None:
         await service.stop()
         await wait_until(lambda: record.closed_at is not None, "the server to see the close")
         assert record.client_close_code == 1000
+
+
+async def test_frames_received_but_not_decoded_are_counted_as_the_backlog() -> None:
+    config = SimulatorConfig(trades_per_second=1.0, depth_per_second=0.1, min_request_interval=0.0)
+    with EmbeddedSimulator(config) as simulator:
+        server = simulator.server
+        assert server is not None
+        book = QuoteBook()
+        settings = ConnectionSettings(request_spacing_s=0.01, heartbeat_s=5.0, dead_after_s=30.0)
+        service = FeedService(
+            book, simulator.endpoints.ws_url, "t", PLANS[Plan.BASIC], settings=settings
+        )
+        service.set_symbols(SYMBOLS)
+        await service.start()
+        try:
+            await wait_until(lambda: all(book.get(str(s)).last for s in SYMBOLS), "prices")  # type: ignore[union-attr]
+            assert service.stats().max_backlog <= 1
+            start = book.counters.ticks
+            loop = simulator._loop
+            assert loop is not None
+            pushed = asyncio.run_coroutine_threadsafe(server.burst(5000), loop)
+            assert pushed.result(timeout=60) == 5000
+            time.sleep(0.3)  # noqa: ASYNC251 — a busy loop lets frames pile up unread
+            await wait_until(lambda: book.counters.ticks >= start + 5000, "the burst", within=60)
+            stats = service.stats()
+            assert stats.max_backlog > 1, "the receive loop never saw queued frames"
+            await wait_until(lambda: service.stats().backlog == 0, "the backlog to drain")
+            assert stats.frames >= 5000
+        finally:
+            await service.stop()

@@ -80,7 +80,7 @@ async def test_a_soak_of_random_faults_ends_with_every_subscription_back_and_bou
         assert not rig.lost()
         assert not rig.spacing_problems()
         feed = rig.feed
-        assert all(len(c._pending) <= 64 for c in feed.connections())
+        assert all(len(c.session.pending) <= 64 for c in feed.connections())
         assert len(rig.book) == len(rig.symbols)
         gc.collect()
         # Client state must not grow with faults; the simulator's own per-connection records do.
