@@ -9,12 +9,13 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop.domain.formatting import MINUS
 from desktop.domain.volume_anomalies import Anomaly
+from desktop.qt.palette import ALERT
 from desktop.qt.quote_columns import DIM_BRUSH, DOWN_BRUSH, UP_BRUSH
 from desktop.qt.ranked_rows_model import RankedColumn, RankedRowsModel
 
 __all__ = ["ANOMALY_COLUMNS", "AnomalyModel"]
 
-_HOT = QBrush(QColor("#f5b942"))
+_HOT = QBrush(QColor(ALERT))
 
 
 def _ratio(value: float | None) -> str:

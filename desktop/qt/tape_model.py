@@ -26,6 +26,7 @@ from desktop.domain.formatting import (
 from desktop.domain.market_data import TradeSide
 from desktop.domain.symbols import Market
 from desktop.domain.tape import TapeBook, TapeEntry
+from desktop.qt.palette import ALERT, RAISED, TEXT, with_alpha
 from desktop.qt.quote_columns import DIM_BRUSH, DOWN_BRUSH, UP_BRUSH
 
 __all__ = [
@@ -60,11 +61,11 @@ _CENTER = Qt.AlignmentFlag.AlignCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
-BIG_BRUSH = QBrush(QColor(245, 185, 66, 70))
+BIG_BRUSH = QBrush(with_alpha(ALERT, 70))
 """Background of a big print: amber, distinct from the buy teal and sell orange."""
-DIVIDER_BRUSH = QBrush(QColor("#2a3038"))
-_DIVIDER_FG = QBrush(QColor("#f5b942"))
-_NEUTRAL_FG = QBrush(QColor("#b8c0cc"))
+DIVIDER_BRUSH = QBrush(QColor(RAISED))
+_DIVIDER_FG = QBrush(QColor(ALERT))
+_NEUTRAL_FG = QBrush(QColor(TEXT))
 _BOLD = QFont()
 _BOLD.setBold(True)
 

@@ -18,14 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.qt.palette import BACKGROUND, DIM, EDGE, WINDOW
+
 __all__ = ["ColumnChoice", "ColumnChooser"]
 
-_STYLE = """
-QFrame#columnChooser { background: #1b1f25; border: 1px solid #3a424d; border-radius: 4px; }
-QLineEdit { background: #12151a; border: 1px solid #3a424d; border-radius: 3px; padding: 3px 6px; }
-QListWidget { background: transparent; border: none; }
-QListWidget::item { padding: 2px 4px; }
-QLabel#columnChooserHint { color: #7b8491; }
+_STYLE = f"""
+QFrame#columnChooser {{ background: {WINDOW}; border: 1px solid {EDGE}; border-radius: 4px; }}
+QLineEdit {{ background: {BACKGROUND}; border: 1px solid {EDGE}; border-radius: 3px; padding: 3px 6px; }}
+QListWidget {{ background: transparent; border: none; }}
+QListWidget::item {{ padding: 2px 4px; }}
+QLabel#columnChooserHint {{ color: {DIM}; }}
 """
 _KEY_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 

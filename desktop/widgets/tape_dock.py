@@ -6,16 +6,17 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QToolButton, QWidget
 
+from desktop.qt.palette import BORDER, EDGE, HOVER, MUTED, WINDOW
 from desktop.qt.tape_model import TapeModel
 from desktop.widgets.tape_panel import TapePanel
 
 __all__ = ["TapeDock"]
 
-_TITLE_STYLE = """
-QWidget#tapeDockTitle { background: #1b1f25; border-bottom: 1px solid #2e353f; }
-QLabel#tapeDockCaption { color: #8b95a3; font-weight: 600; }
-QToolButton { border: 1px solid transparent; border-radius: 3px; padding: 1px 6px; }
-QToolButton:hover { background: #2c333c; border-color: #3a424d; }
+_TITLE_STYLE = f"""
+QWidget#tapeDockTitle {{ background: {WINDOW}; border-bottom: 1px solid {BORDER}; }}
+QLabel#tapeDockCaption {{ color: {MUTED}; font-weight: 600; }}
+QToolButton {{ border: 1px solid transparent; border-radius: 3px; padding: 1px 6px; }}
+QToolButton:hover {{ background: {HOVER}; border-color: {EDGE}; }}
 """
 
 

@@ -6,16 +6,17 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from desktop.qt.palette import ALERT, ALTERNATE, BACKGROUND, BORDER, DIM, EDGE
 from desktop.qt.tape_model import TapeModel
 from desktop.widgets.tape_view import TapeView
 
 __all__ = ["TapePanel"]
 
-_STYLE = """
-QWidget#tapeControls { background: #171b20; border-bottom: 1px solid #2e353f; }
-QLabel#tapeHeld { color: #f5b942; }
-QLabel#tapeLegend { color: #7b8491; }
-QSpinBox { background: #12151a; border: 1px solid #3a424d; border-radius: 3px; padding: 1px 4px; }
+_STYLE = f"""
+QWidget#tapeControls {{ background: {ALTERNATE}; border-bottom: 1px solid {BORDER}; }}
+QLabel#tapeHeld {{ color: {ALERT}; }}
+QLabel#tapeLegend {{ color: {DIM}; }}
+QSpinBox {{ background: {BACKGROUND}; border: 1px solid {EDGE}; border-radius: 3px; padding: 1px 4px; }}
 """
 
 

@@ -16,22 +16,23 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.symbols import Symbol, SymbolError
 from desktop.qt.link_groups import LINK_GROUPS, link_group
+from desktop.qt.palette import BACKGROUND, BORDER, EDGE, HOVER, NOTE, WINDOW
 from desktop.qt.tape_model import TapeModel
 from desktop.widgets.depth_window import swatch_icon
 from desktop.widgets.tape_panel import TapePanel
 
 __all__ = ["TapeWindow"]
 
-_STYLE = """
-QWidget#tapeToolbar { background: #1b1f25; border-bottom: 1px solid #2e353f; }
-QLineEdit#tapeSymbolEdit {
-    background: #12151a; border: 1px solid #3a424d; border-radius: 3px; padding: 2px 6px;
+_STYLE = f"""
+QWidget#tapeToolbar {{ background: {WINDOW}; border-bottom: 1px solid {BORDER}; }}
+QLineEdit#tapeSymbolEdit {{
+    background: {BACKGROUND}; border: 1px solid {EDGE}; border-radius: 3px; padding: 2px 6px;
     font-weight: 600;
-}
-QToolButton { border: 1px solid transparent; border-radius: 3px; padding: 2px 6px; }
-QToolButton:hover { background: #2c333c; }
-QToolButton::menu-indicator { image: none; width: 0px; }
-QLabel#tapeError { color: #e3b341; padding: 2px 8px; }
+}}
+QToolButton {{ border: 1px solid transparent; border-radius: 3px; padding: 2px 6px; }}
+QToolButton:hover {{ background: {HOVER}; }}
+QToolButton::menu-indicator {{ image: none; width: 0px; }}
+QLabel#tapeError {{ color: {NOTE}; padding: 2px 8px; }}
 """
 
 

@@ -28,21 +28,22 @@ from desktop.domain.top_movers import MoverMode
 from desktop.domain.volume_anomalies import RANKINGS
 from desktop.qt.dashboard_controller import DashboardController
 from desktop.qt.link_groups import LINK_GROUPS, link_group
+from desktop.qt.palette import ALTERNATE, BORDER, DIM, HOVER, TEXT
 from desktop.qt.ranked_rows_model import SYMBOL_ROLE, RankedRowsModel
 from desktop.widgets.delegates import monospace_font
 from desktop.widgets.depth_window import swatch_icon
 
 __all__ = ["VolumeDashboard"]
 
-_STYLE = """
-QWidget#dashboardBar, QWidget#moversBar, QWidget#anomalyBar {
-    background: #171b20; border-bottom: 1px solid #2e353f;
-}
-QLabel#dashboardTitle { color: #c9d1db; font-weight: 600; }
-QLabel#dashboardNote { color: #7b8491; }
-QToolButton { border: 1px solid transparent; border-radius: 3px; padding: 1px 6px; }
-QToolButton:hover { background: #2c333c; }
-QToolButton::menu-indicator { image: none; width: 0px; }
+_STYLE = f"""
+QWidget#dashboardBar, QWidget#moversBar, QWidget#anomalyBar {{
+    background: {ALTERNATE}; border-bottom: 1px solid {BORDER};
+}}
+QLabel#dashboardTitle {{ color: {TEXT}; font-weight: 600; }}
+QLabel#dashboardNote {{ color: {DIM}; }}
+QToolButton {{ border: 1px solid transparent; border-radius: 3px; padding: 1px 6px; }}
+QToolButton:hover {{ background: {HOVER}; }}
+QToolButton::menu-indicator {{ image: none; width: 0px; }}
 """
 _MOVER_MODES = (
     (MoverMode.CHANGE, "Change %"),
