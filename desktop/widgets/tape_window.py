@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QKeySequence,
+    QMoveEvent,
+    QResizeEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -43,6 +51,8 @@ class TapeWindow(QWidget):
     """The user typed a symbol: a linked window publishes it to its group."""
     linkGroupChanged = Signal(object)
     """The group key followed now, or None when pinned."""
+    placementChanged = Signal()
+    """Moved or resized: worth saving."""
     closed = Signal()
 
     def __init__(
@@ -129,6 +139,7 @@ class TapeWindow(QWidget):
         self._show_group()
         if changed:
             self.linkGroupChanged.emit(key)
+            self.placementChanged.emit()
 
     def error_text(self) -> str:
         """The message about the last symbol typed ("" when it was fine)."""
@@ -150,6 +161,16 @@ class TapeWindow(QWidget):
             return
         self.set_symbol(symbol)
         self.symbolTyped.emit(symbol)
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        """Moving is a placement change worth saving."""
+        super().moveEvent(event)
+        self.placementChanged.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Resizing is a placement change worth saving."""
+        super().resizeEvent(event)
+        self.placementChanged.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """The user closed it: the manager forgets it."""

@@ -1,27 +1,34 @@
-"""Owns every time & sales tape: the dock (follows the watchlist) and pop-outs (follow a link group).
+"""Owns every time & sales tape: the dock (follows the watchlist) and pop-outs (follow a link group),
+saved and restored like the depth pop-outs.
 
 Each tape's model is a frame listener of the flush timer, so prints reach Qt once per frame. The
 link groups are the depth ladders' hub: a ladder and a tape linked to one colour show one symbol.
+Pop-outs are `WindowLayout`s of kind `tape` in the same `windows` table (`PopOutManager`).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRect
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import QWidget
 
 from desktop.domain.tape import TapeBook
+from desktop.domain.window_placement import WindowLayout
 from desktop.qt.link_groups import LinkGroupHub
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.qt.tape_model import TapeModel
+from desktop.widgets.popout_manager import PopOutManager, layout_of
 from desktop.widgets.tape_dock import TapeDock
 from desktop.widgets.tape_window import TapeWindow
 
-__all__ = ["TapeWindowManager"]
+__all__ = ["TAPE_KIND", "TapeWindowManager"]
 
-_CASCADE = 28
+TAPE_KIND = "tape"
+"""`windows.kind` of a tape pop-out."""
+_WIDTH, _HEIGHT = 380, 560
 
 
-class TapeWindowManager(QObject):
+class TapeWindowManager(PopOutManager[TapeWindow]):
     """The tape dock plus any number of `TapeWindow`s."""
 
     def __init__(
@@ -31,13 +38,11 @@ class TapeWindowManager(QObject):
         hub: LinkGroupHub,
         main_window: QWidget | None = None,
     ) -> None:
-        super().__init__(main_window)
+        super().__init__(TAPE_KIND, main_window)
         self._tape = tape
         self._bridge = bridge
         self._hub = hub
-        self._main = main_window
         hub.published.connect(self._on_published)
-        self._windows: list[TapeWindow] = []
         self._dock_model = TapeModel(tape, parent=self)
         bridge.add_frame_listener(self._dock_model.on_frame)
         self._dock = TapeDock(self._dock_model, main_window)
@@ -47,10 +52,6 @@ class TapeWindowManager(QObject):
         """The dock the main window shows."""
         return self._dock
 
-    def windows(self) -> list[TapeWindow]:
-        """Open pop-outs, oldest first."""
-        return list(self._windows)
-
     def follow_selection(self, symbol: str) -> None:
         """The watchlist's current row changed: the docked tape follows it."""
         if symbol:
@@ -58,26 +59,46 @@ class TapeWindowManager(QObject):
 
     def pop_out(self, symbol: str, link_group_key: str | None = None) -> TapeWindow:
         """Open an independent tape for `symbol` beside the main window, and show it."""
-        model = TapeModel(self._tape, parent=self)
-        model.set_min_size(self._dock_model.min_size())
-        self._bridge.add_frame_listener(model.on_frame)
-        window = TapeWindow(model, symbol, link_group_key)
-        window.panel.set_min_size(self._dock_model.min_size())
-        window.symbolTyped.connect(lambda s, w=window: self._hub.publish(w.link_group(), s))
-        window.linkGroupChanged.connect(lambda key, w=window: self._on_link(w, key))
-        window.closed.connect(lambda w=window: self._on_closed(w))
-        self._windows.append(window)
-        n = len(self._windows) - 1
-        anchor = self._main.frameGeometry() if self._main is not None else QRect(80, 80, 0, 0)
-        window.move(anchor.left() + 60 + _CASCADE * (n % 8), anchor.top() + 80 + _CASCADE * (n % 8))
+        window = self._open(symbol, link_group_key, self._dock_model.min_size())
+        window.setGeometry(self._beside_main(symbol, _WIDTH, _HEIGHT))
         window.show()
         window.raise_()
+        self.layoutChanged.emit()
         return window
+
+    def _open(self, symbol: str, link_group_key: str | None, min_size: int) -> TapeWindow:
+        model = TapeModel(self._tape, parent=self)
+        self._bridge.add_frame_listener(model.on_frame)
+        window = TapeWindow(model, symbol, link_group_key)
+        window.panel.set_min_size(min_size)
+        window.symbolTyped.connect(lambda s, w=window: self._hub.publish(w.link_group(), s))
+        window.linkGroupChanged.connect(lambda key, w=window: self._on_link(w, key))
+        window.placementChanged.connect(self._schedule_save)
+        window.closed.connect(lambda w=window: self._on_closed(w))
+        self._track(window)
+        return window
+
+    def layouts(self) -> list[WindowLayout]:
+        """Every open pop-out as a `WindowLayout`, to save."""
+        return [
+            layout_of(w, TAPE_KIND, w.symbol(), link_group=w.link_group()) for w in self._windows
+        ]
+
+    def restore(self, layouts: Sequence[WindowLayout]) -> None:
+        """Reopen saved tapes where they were (after the main window is shown)."""
+        with self._quietly():
+            for layout in layouts:
+                if layout.kind != TAPE_KIND:
+                    continue
+                window = self._open(layout.symbol, layout.link_group, self._dock_model.min_size())
+                self._place(window, layout)
+                window.show()
 
     def _on_link(self, window: TapeWindow, key: str | None) -> None:
         current = self._hub.symbol(key)
         if current and current != window.symbol():
             window.set_symbol(current)
+        self._schedule_save()
 
     def _on_published(self, group: str, symbol: str) -> None:
         for window in self._windows:
@@ -85,14 +106,13 @@ class TapeWindowManager(QObject):
                 window.set_symbol(symbol)
 
     def _on_closed(self, window: TapeWindow) -> None:
-        if window not in self._windows:
+        if not self._forget(window):
             return
-        self._windows.remove(window)
         self._bridge.remove_frame_listener(window.model().on_frame)
         window.model().deleteLater()
         window.deleteLater()
+        self.layoutChanged.emit()
 
     def shutdown(self) -> None:
-        """Close every pop-out (at quit)."""
-        for window in list(self._windows):
-            window.close()
+        """Close every pop-out at quit without forgetting them (save `layouts()` first)."""
+        self._close_windows()

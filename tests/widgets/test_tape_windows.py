@@ -91,3 +91,23 @@ def test_a_closed_pop_out_stops_listening_to_the_flush(qtbot: QtBot) -> None:
     listeners = len(bridge._listeners)
     window.close()
     assert manager.windows() == [] and len(bridge._listeners) == listeners - 1
+
+
+def test_pop_outs_are_saved_as_layouts_and_reopen_linked_where_they_were(qtbot: QtBot) -> None:
+    _tape, _bridge, _hub, manager = board(qtbot)
+    window = manager.pop_out("00700.HK", "purple")
+    window.setGeometry(120, 140, 400, 500)
+    with qtbot.waitSignal(manager.layoutChanged):
+        window.move(130, 150)
+    [layout] = manager.layouts()
+    assert (layout.kind, layout.symbol, layout.link_group) == ("tape", "00700.HK", "purple")
+    manager.shutdown()  # at quit: closed, not forgotten
+    assert manager.layouts() == [layout]
+    _tape2, _bridge2, hub2, again = board(qtbot)
+    again.restore([layout])
+    [reopened] = again.windows()
+    qtbot.addWidget(reopened)
+    assert (reopened.symbol(), reopened.link_group()) == ("00700.HK", "purple")
+    assert reopened.isVisible() and reopened.width() == layout.geometry.width
+    hub2.publish("purple", "AAPL.US")
+    assert reopened.symbol() == "AAPL.US"
