@@ -95,6 +95,10 @@ def test_tape_dashboard_and_glance_columns_on_a_40_symbol_demo_list(
 
             await wait_until(lambda: filled(GLANCE + GLANCE_52W), "every glance column", within)
             assert board.activity.daily.fetched == 40
+            # a dashboard click selects in the watchlist's group: the row, ladder and tape follow
+            board.activity.select("09988.HK", board.ladders.manager.watchlist_group())
+            assert view.current_symbol() == "09988.HK" and tape.symbol() == "09988.HK"
+            assert board.ladders.manager.dock().symbol() == "09988.HK"
             # a reconnect draws a divider on the tapes
             board.switch.reconnected.emit(ReconnectNotice(40, 12.0))
             await wait_until(
