@@ -85,7 +85,7 @@ def _table(model: RankedRowsModel[Any], stretch: int, parent: QWidget) -> QTable
     header.setHighlightSections(False)
     header.setMinimumSectionSize(40)
     for column in range(model.columnCount()):
-        header.resizeSection(column, 92 if column == 0 else 66)
+        header.resizeSection(column, 92 if column == 0 else 60)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     view.setFont(monospace_font(view.font()))
     view.viewport().installEventFilter(_HoldFilter(model, view))
@@ -182,8 +182,8 @@ class VolumeDashboard(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.anomaly_view)
         splitter.addWidget(movers)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 2)  # the reasons need the room
+        splitter.setStretchFactor(1, 1)
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
