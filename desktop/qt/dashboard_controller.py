@@ -92,7 +92,8 @@ class DashboardController(QObject):
             self.refresh()
 
     def forget_baseline(self) -> None:
-        """Another feed: its prices are not the ones the user looked at."""
+        """Another feed: its prices are not the ones the user looked at (while shown, the next
+        re-rank counts as a look at the new feed's prices)."""
         self.baseline = None
 
     def mark_seen(self) -> None:
@@ -103,6 +104,8 @@ class DashboardController(QObject):
         """Rank now and hand the results to the models."""
         now = self._clock()
         symbols = self._symbols()
+        if self.baseline is None and self.is_active():
+            self.mark_seen()
         self.anomalies.set_rows(rank_anomalies(self.scanner.scan(symbols, now), self._rank_by))
         movers = rank_movers(self._book, symbols, self._mover_mode, self.baseline, limit=40)
         self.movers.set_rows(movers)

@@ -58,3 +58,20 @@ def test_the_controller_ranks_the_scripted_market_with_reasons(qtmodeltester) ->
     assert movers.symbols()[0] == "TSLA.US" and movers.text(0, 4) == "+1.95%"
     controller.set_rank_by("rvol")
     assert anomalies.symbols()[0] == "NVDA.US"
+
+
+def test_a_new_feed_forgets_the_baseline_and_a_shown_dashboard_looks_again(qapp: object) -> None:
+    market = ScriptedMarket()
+    now = [ms(10, 29, 0)]
+    controller = DashboardController(
+        market.book, market.bars, market.tape, lambda: list(SYMBOLS), lambda: now[0]
+    )
+    controller.set_active(True)
+    controller.forget_baseline()  # another feed started
+    now[0] = ms(10, 29, 30)
+    controller.refresh()
+    assert controller.baseline is not None and controller.baseline.at_ms == ms(10, 29, 30)
+    controller.set_active(False)
+    controller.forget_baseline()
+    controller.refresh()  # hidden: no look
+    assert controller.baseline is None
