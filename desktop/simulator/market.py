@@ -56,11 +56,6 @@ def _snap(market: Market, value: float) -> Decimal:
     return round_to_tick(market, Decimal(f"{max(value, 1e-4):.6f}"))
 
 
-def _daily_volume(inst: Instrument, unit: int) -> float:
-    """An instrument's usual day in shares (HK in board lots)."""
-    return inst.activity * (40_000 * unit if inst.market is Market.HK else 15_000_000)
-
-
 @dataclass(slots=True)
 class _State:
     inst: Instrument
@@ -140,36 +135,6 @@ class SimulatedMarket:
     def previous_day_bar(self, symbol: Symbol) -> Bar:
         """The previous trading day's bar; its close is the previous close."""
         return self._states[symbol].prev_day
-
-    def daily_bars(self, symbol: Symbol, count: int) -> list[Bar]:
-        """The latest `count` daily bars, oldest first: invented history (the same for the same
-        seed), the previous day, today. Pure: uses its own generator, keeps nothing."""
-        state = self._states[symbol]
-        bars = [state.prev_day, state.day]
-        if count <= 2:
-            return bars[-count:] if count > 0 else []
-        inst, market = state.inst, state.inst.market
-        rng = random.Random(f"{self._seed}:{symbol}:days")
-        sigma = inst.volatility * self._vol_scale / math.sqrt(252)
-        average = _daily_volume(inst, state.unit)
-        older: list[Bar] = []
-        later = state.prev_day
-        start = later.start_ms
-        for _ in range(count - 2):
-            start = previous_weekday_start(market, start)
-            close = float(later.open) * math.exp(rng.gauss(0, sigma / 4))
-            open_ = close * math.exp(rng.gauss(0, sigma))
-            high = max(open_, close) * math.exp(abs(rng.gauss(0, sigma)) / 2)
-            low = min(open_, close) * math.exp(-abs(rng.gauss(0, sigma)) / 2)
-            volume = max(
-                state.unit, int(average * rng.uniform(0.6, 1.4)) // state.unit * state.unit
-            )
-            o, h, lo, c = (_snap(market, x) for x in (open_, high, low, close))
-            bar = Bar(start, o, max(h, o, c), min(lo, o, c), c, volume, c * volume)
-            older.append(bar)
-            later = bar
-        older.reverse()
-        return [*older, *bars]
 
     def minute_bars(self, symbol: Symbol, count: int | None = None) -> list[Bar]:
         """The latest 1-minute bars, oldest first (at most `count`)."""
@@ -383,7 +348,7 @@ class SimulatedMarket:
         unit = inst.lot_size if market is Market.HK else 100
         sigma_day = inst.volatility * self._vol_scale / math.sqrt(252)
         sigma_min = inst.volatility * self._vol_scale * math.sqrt(MINUTE_MS / TRADING_MS_PER_YEAR)
-        daily_volume = _daily_volume(inst, unit)
+        daily_volume = inst.activity * (40_000 * unit if market is Market.HK else 15_000_000)
 
         prev_close = _snap(market, float(inst.ref_price) * math.exp(rng.gauss(0, sigma_day)))
         p_open = float(prev_close) * math.exp(rng.gauss(0, sigma_day))

@@ -242,11 +242,6 @@ class ReplaySource:
         """A previous-day bar whose close is the recorded previous close."""
         return self._states[symbol].prev_day
 
-    def daily_bars(self, symbol: Symbol, count: int) -> list[Bar]:
-        """A recording holds no history: the previous day and today, at most."""
-        bars = [self.previous_day_bar(symbol), self.day_bar(symbol)]
-        return bars[-count:] if count > 0 else []
-
     def minute_bars(self, symbol: Symbol, count: int | None = None) -> list[Bar]:
         """One-minute bars of the trades replayed so far."""
         bars = list(self._states[symbol].minutes)

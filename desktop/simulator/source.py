@@ -46,10 +46,6 @@ class MarketSource(Protocol):
         """The previous trading day's bar (its close is the previous close)."""
         ...
 
-    def daily_bars(self, symbol: Symbol, count: int) -> list[Bar]:
-        """The latest `count` daily bars, oldest first, today's last (REST `/kline` type 8)."""
-        ...
-
     def minute_bars(self, symbol: Symbol, count: int | None = None) -> list[Bar]:
         """The latest one-minute bars, oldest first."""
         ...

@@ -325,19 +325,3 @@ def test_wire_records_carry_numbers_as_decimal_strings() -> None:
     depth = book.to_wire(3)
     assert len(depth["bids"]) == 3 and len(depth["asks"]) == 3  # type: ignore[arg-type]
     assert depth["bids"][0] == {"price": str(book.bids[0][0]), "volume": str(book.bids[0][1])}  # type: ignore[index]
-
-
-def test_daily_bars_are_a_deterministic_year_ending_with_the_previous_day_and_today() -> None:
-    market = make_market(seed=5)
-    bars = market.daily_bars(US, 260)
-    assert len(bars) == 260
-    assert bars[-2] == market.previous_day_bar(US) and bars[-1] == market.day_bar(US)
-    starts = [bar.start_ms for bar in bars]
-    assert starts == sorted(starts) and len(set(starts)) == 260
-    assert all(bar.low <= min(bar.open, bar.close) <= max(bar.open, bar.close) <= bar.high
-               for bar in bars[:-2])  # fmt: skip
-    assert make_market(seed=5).daily_bars(US, 260) == bars  # same seed, same history
-    before = market.step(T0 + STEP_MS, 50)
-    again = make_market(seed=5)
-    again.daily_bars(US, 260)  # reading history consumes no randomness
-    assert again.step(T0 + STEP_MS, 50) == before
