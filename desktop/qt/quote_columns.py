@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import IntEnum
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -22,7 +21,9 @@ from desktop.domain.formatting import (
 from desktop.domain.quote_book import QuoteState
 from desktop.domain.sparklines import SparklineStore
 from desktop.domain.symbols import Market
+from desktop.qt.glance_columns import GLANCE_COLUMNS
 from desktop.qt.palette import DIM, DOWN, NOTICE, UP, with_alpha
+from desktop.qt.quote_column_spec import ColumnId, QuoteColumn, SortKey
 
 __all__ = [
     "BADGE_ARMED",
@@ -49,8 +50,6 @@ __all__ = [
     "flash_step",
 ]
 
-SortKey = float | str | None
-"""A cell's sort value: a float for numbers, a casefolded str for text, None when empty."""
 
 UP_GLYPH = "▲"
 DOWN_GLYPH = "▼"
@@ -77,71 +76,6 @@ FLASH_UP_BRUSHES = tuple(QBrush(with_alpha(UP, alpha)) for alpha in _FLASH_ALPHA
 FLASH_DOWN_BRUSHES = tuple(QBrush(with_alpha(DOWN, alpha)) for alpha in _FLASH_ALPHAS)
 FLASH_NOTICE_BRUSHES = tuple(QBrush(with_alpha(NOTICE, alpha)) for alpha in _FLASH_ALPHAS)
 """A whole row flashes blue: "this symbol was just added" or "it is already on the list"."""
-
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-
-
-class ColumnId(IntEnum):
-    """Column positions in the model, in display order."""
-
-    SYMBOL = 0
-    NAME = 1
-    LAST = 2
-    CHANGE = 3
-    CHANGE_PCT = 4
-    TREND = 5
-    BID = 6
-    ASK = 7
-    BID_SIZE = 8
-    ASK_SIZE = 9
-    VOLUME = 10
-    OPEN = 11
-    HIGH = 12
-    LOW = 13
-    TIME = 14
-    SESSION = 15
-    EXT = 16
-    TURNOVER = 17
-    VWAP = 18
-    PREV_CLOSE = 19
-    CHANGE_OPEN = 20
-    REL_VOLUME = 21
-    RANGE_POS = 22
-    HIGH_52W = 23
-    LOW_52W = 24
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteColumn:
-    """One column: what it is called, how it looks, and how a `QuoteState` becomes its cell."""
-
-    id: ColumnId
-    key: str
-    """Stable name for saved layouts and CSV headers (`last`, `change_pct`)."""
-    title: str
-    tooltip: str
-    numeric: bool
-    width: int
-    format: Callable[[QuoteState, Market], str]
-    sort_key: Callable[[QuoteState], SortKey]
-    flash: bool = False
-    """Flash the cell when its value moves: prices only (sizes, volume and time move too often)."""
-    signed: bool = False
-    """Colour the text by the sign of the value (change columns)."""
-    cell_tooltip: Callable[[QuoteState, Market], str] | None = None
-    decimal_align: bool = False
-    """Line the column's numbers up on the decimal point (the delegate pads the shorter ones)."""
-
-    @property
-    def alignment(self) -> Qt.AlignmentFlag:
-        """Right for numbers (digits line up), left for text."""
-        return _RIGHT if self.numeric else _LEFT
-
-    @property
-    def initial_order(self) -> Qt.SortOrder:
-        """Order of a first header click: biggest first for numbers, A→Z for text."""
-        return Qt.SortOrder.DescendingOrder if self.numeric else Qt.SortOrder.AscendingOrder
 
 
 @dataclass(slots=True, eq=False)
@@ -252,7 +186,7 @@ def _ext_tooltip(state: QuoteState, market: Market) -> str:
     )
 
 
-QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
+_QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (  # the quote itself; the glance columns follow
     QuoteColumn(
         ColumnId.SYMBOL,
         "symbol",
@@ -448,183 +382,8 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
 )
 
 
-def _vwap_tooltip(state: QuoteState, market: Market) -> str:
-    vwap = state.vwap
-    if vwap is None:
-        return ""
-    return (
-        f"VWAP {vwap:.4f} {market.currency}: turnover {format_exact(state.turnover)} "
-        f"over {format_exact(state.volume)} shares"
-    )
-
-
-def _open_change_text(state: QuoteState, market: Market) -> str:
-    return format_change_pct(state.change_from_open_pct)
-
-
-def _open_change_tooltip(state: QuoteState, market: Market) -> str:
-    if state.open is None or state.last is None:
-        return ""
-    return (
-        f"Open {format_price(market, state.open)} → last {format_price(market, state.last)}: "
-        f"{format_change(market, state.last, state.open)} "
-        f"({format_change_pct(state.change_from_open_pct)})"
-    )
-
-
-def _rel_volume_text(state: QuoteState, market: Market) -> str:
-    ratio = state.rel_volume
-    return "" if ratio is None else f"{ratio:,.2f}×"
-
-
-def _rel_volume_tooltip(state: QuoteState, market: Market) -> str:
-    if state.usual_volume is None or state.avg_volume is None:
-        return "Relative volume needs the symbol's daily bars (not loaded yet)"
-    return (
-        f"{format_exact(state.volume)} shares so far against "
-        f"{format_exact(round(state.usual_volume))} usually traded by this time of day\n"
-        f"(average day {format_exact(round(state.avg_volume))} shares)"
-    )
-
-
-def _range_text(state: QuoteState, market: Market) -> str:
-    position = state.range_position
-    return "" if position is None else f"{position:.0f}%"
-
-
-def _range_tooltip(state: QuoteState, market: Market) -> str:
-    if state.range_position is None:
-        return ""
-    return (
-        f"Last {format_price(market, state.last)} in today's range "
-        f"{format_price(market, state.low)} – {format_price(market, state.high)}: "
-        "0% is the low, 100% the high"
-    )
-
-
-def _week52_tooltip(state: QuoteState, market: Market) -> str:
-    if state.year_high is None:
-        return "From daily bars (not loaded yet), including today"
-    return (
-        f"52 weeks: high {format_price(market, state.week52_high)}, "
-        f"low {format_price(market, state.week52_low)} (daily bars, including today)"
-    )
-
-
-def _turnover_tooltip(state: QuoteState, market: Market) -> str:
-    return f"Turnover {format_exact(state.turnover)} {market.currency}"
-
-
-def _turnover_text(state: QuoteState, market: Market) -> str:
-    return format_volume(state.turnover) if state.turnover else ""
-
-
-def _key(value: Callable[[QuoteState], Decimal | float | None]) -> Callable[[QuoteState], SortKey]:
-    def key(state: QuoteState) -> SortKey:
-        got = value(state)
-        return None if got is None else float(got)
-
-    return key
-
-
-QUOTE_COLUMNS = (
-    *QUOTE_COLUMNS,
-    QuoteColumn(
-        ColumnId.TURNOVER,
-        "turnover",
-        "Turnover",
-        "Value traded today (price × shares) in the market's currency",
-        True,
-        84,
-        format=_turnover_text,
-        sort_key=lambda s: float(s.turnover) if s.turnover else None,
-        cell_tooltip=_turnover_tooltip,
-    ),
-    QuoteColumn(
-        ColumnId.VWAP,
-        "vwap",
-        "VWAP",
-        "Volume-weighted average price today: turnover ÷ volume",
-        True,
-        84,
-        format=lambda s, m: format_price(m, s.vwap),
-        sort_key=_key(lambda s: s.vwap),
-        cell_tooltip=_vwap_tooltip,
-        decimal_align=True,
-    ),
-    QuoteColumn(
-        ColumnId.PREV_CLOSE,
-        "prev_close",
-        "Prev Close",
-        "Previous session's closing price",
-        True,
-        84,
-        format=_price("prev_close"),
-        sort_key=_price_key("prev_close"),
-        decimal_align=True,
-    ),
-    QuoteColumn(
-        ColumnId.CHANGE_OPEN,
-        "change_open",
-        "Chg Open %",
-        "Change since today's open, in per cent (hover for the prices)",
-        True,
-        84,
-        format=_open_change_text,
-        sort_key=_key(lambda s: s.change_from_open_pct),
-        signed=True,
-        cell_tooltip=_open_change_tooltip,
-        decimal_align=True,
-    ),
-    QuoteColumn(
-        ColumnId.REL_VOLUME,
-        "rel_volume",
-        "Rel Vol",
-        "Relative volume: shares so far ÷ the symbol's usual volume by this time of day "
-        "(20-day average, daily bars)",
-        True,
-        72,
-        format=_rel_volume_text,
-        sort_key=_key(lambda s: s.rel_volume),
-        cell_tooltip=_rel_volume_tooltip,
-        decimal_align=True,
-    ),
-    QuoteColumn(
-        ColumnId.RANGE_POS,
-        "range_pos",
-        "Range %",
-        "Where the last price sits in today's range: 0% at the low, 100% at the high",
-        True,
-        68,
-        format=_range_text,
-        sort_key=_key(lambda s: s.range_position),
-        cell_tooltip=_range_tooltip,
-    ),
-    QuoteColumn(
-        ColumnId.HIGH_52W,
-        "high_52w",
-        "52W High",
-        "Highest price of the last 52 weeks, today included",
-        True,
-        84,
-        format=lambda s, m: format_price(m, s.week52_high) if s.year_high is not None else "",
-        sort_key=_key(lambda s: s.week52_high if s.year_high is not None else None),
-        cell_tooltip=_week52_tooltip,
-        decimal_align=True,
-    ),
-    QuoteColumn(
-        ColumnId.LOW_52W,
-        "low_52w",
-        "52W Low",
-        "Lowest price of the last 52 weeks, today included",
-        True,
-        84,
-        format=lambda s, m: format_price(m, s.week52_low) if s.year_low is not None else "",
-        sort_key=_key(lambda s: s.week52_low if s.year_low is not None else None),
-        cell_tooltip=_week52_tooltip,
-        decimal_align=True,
-    ),
-)
+QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (*_QUOTE_COLUMNS, *GLANCE_COLUMNS)
+"""Every watchlist column in `ColumnId` order."""
 
 _BY_KEY = {column.key: column for column in QUOTE_COLUMNS}
 
