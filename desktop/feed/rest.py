@@ -209,6 +209,10 @@ class AllTickRestClient:
                 log.info("no day bars for %s: %s", symbol, exc)
         return out
 
+    async def daily_history(self, symbol: Symbol, count: int) -> list[Bar]:
+        """Up to `count` of the symbol's latest daily bars (≤500), oldest first, today's last."""
+        return await self.klines(symbol, KLINE_DAY, count)
+
     async def minute_bars(self, symbol: Symbol, count: int) -> list[Bar]:
         """Up to `count` of the symbol's latest 1-minute bars, oldest first (charts, sparklines)."""
         path, query = self.queries.kline(symbol, KLINE_1M, count)
