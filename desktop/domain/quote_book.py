@@ -78,6 +78,18 @@ class QuoteBook:
         self._dirty: set[str] = set()
         self.counters = BookCounters()
         self._trade_listeners: list[Callable[[Tick], None]] = []
+        self._on_first_change: Callable[[], None] | None = None
+
+    def set_change_listener(self, listener: Callable[[], None] | None) -> None:
+        """Call `listener` when a symbol becomes dirty while none was (once per frame at most):
+        the flush scheduler wakes on it instead of polling. None removes it."""
+        self._on_first_change = listener
+
+    def _mark(self, symbol: str) -> None:
+        dirty = self._dirty
+        if not dirty and self._on_first_change is not None:
+            self._on_first_change()
+        dirty.add(symbol)
 
     def add_trade_listener(self, listener: Callable[[Tick], None]) -> None:
         """Also pass every accepted trade to `listener` (sparklines, minute bars): it runs per tick."""
@@ -89,7 +101,7 @@ class QuoteBook:
         state = self._states.get(symbol)
         if state is None:
             state = self._states[symbol] = QuoteState(symbol)
-            self._dirty.add(symbol)
+            self._mark(symbol)
         return state
 
     def untrack(self, symbol: str) -> None:
@@ -140,7 +152,7 @@ class QuoteBook:
             self._set_last(state, ref.last)
             state.last_time_ms = ref.last_time_ms
         state.updated_at = now
-        self._dirty.add(ref.symbol)
+        self._mark(ref.symbol)
 
     def apply_tick(self, tick: Tick, now: float) -> None:
         """Fold one trade into the symbol's state: last, day high/low, volume, turnover."""
@@ -177,7 +189,10 @@ class QuoteBook:
             state.last_time_ms = tick.ts_ms
             if seq is not None and (state.last_seq is None or seq > state.last_seq):
                 state.last_seq = seq
-        self._dirty.add(tick.symbol)
+        dirty = self._dirty
+        if not dirty and self._on_first_change is not None:
+            self._on_first_change()
+        dirty.add(tick.symbol)
         for listener in self._trade_listeners:
             listener(tick)
 
@@ -203,12 +218,12 @@ class QuoteBook:
         else:
             state.ask = state.ask_size = None
         state.updated_at = now
-        self._dirty.add(book.symbol)
+        self._mark(book.symbol)
 
     def mark_dirty(self, symbol: str) -> None:
         """Have the next flush look at a tracked symbol again (its history changed off the tick path)."""
         if symbol in self._states:
-            self._dirty.add(symbol)
+            self._mark(symbol)
 
     def take_dirty(self) -> set[str]:
         """Symbols changed since the previous call; the caller owns the returned set."""

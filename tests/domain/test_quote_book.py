@@ -103,3 +103,23 @@ def test_events_for_untracked_symbols_are_counted_not_stored() -> None:
     book = QuoteBook()
     book.apply_tick(tick("MSFT.US", "1.00"), 0.0)
     assert book.get("MSFT.US") is None and book.counters.unknown_symbol == 1
+
+
+def test_the_change_listener_hears_the_first_change_after_each_take_only() -> None:
+    book = QuoteBook()
+    book.track("AAPL.US")
+    book.track("MSFT.US")
+    book.take_dirty()
+    woken: list[int] = []
+    book.set_change_listener(lambda: woken.append(1))
+    book.apply_tick(tick("AAPL.US", "10", ts=1, seq=1), 0.0)
+    book.apply_tick(tick("MSFT.US", "20", ts=2, seq=1), 0.0)
+    book.mark_dirty("AAPL.US")
+    assert len(woken) == 1
+    assert book.take_dirty() == {"AAPL.US", "MSFT.US"}
+    book.mark_dirty("MSFT.US")
+    assert len(woken) == 2
+    book.take_dirty()
+    book.set_change_listener(None)
+    book.apply_tick(tick("AAPL.US", "11", ts=3, seq=2), 0.0)
+    assert len(woken) == 2
