@@ -24,7 +24,7 @@ from desktop.domain.formatting import (
 from desktop.domain.minute_bars import BarArrays
 from desktop.domain.quote_book import QuoteState
 from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
-from desktop.widgets.chart_plot_view import ChartMode
+from desktop.widgets.chart_kinds import ChartMode
 from desktop.widgets.delegates import monospace_font
 
 __all__ = ["ChartHeader"]

@@ -8,7 +8,6 @@ zoomed; once the user zooms, that span is kept. Which of the two is the window's
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -23,15 +22,9 @@ from desktop.domain.quote_book import QuoteState
 from desktop.domain.symbols import Market
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
 from desktop.widgets.chart_items import BarsItem, TimeAxis, VolumeAxis, cosmetic_pen
+from desktop.widgets.chart_kinds import ChartMode
 
 __all__ = ["ChartMode", "ChartPlotView"]
-
-
-class ChartMode(StrEnum):
-    """How price is drawn; the value is what a saved layout keeps."""
-
-    CANDLES = "candles"
-    LINE = "line"
 
 
 _BACKGROUND = "#12151a"

@@ -20,13 +20,11 @@ from desktop.domain.quote_book import QuoteBook
 from desktop.domain.window_placement import Rect, WindowLayout, place_window
 from desktop.widgets.chart_header import ChartHeader
 from desktop.widgets.chart_items import BarsItem
-from desktop.widgets.chart_plot_view import ChartMode, ChartPlotView
+from desktop.widgets.chart_kinds import CHART_KIND, ChartMode
+from desktop.widgets.chart_plot_view import ChartPlotView
 from desktop.widgets.depth_windows import screen_areas
 
 __all__ = ["CHART_KIND", "ChartMode", "ChartWindow"]
-
-CHART_KIND = "chart"
-"""`windows.kind` of a chart window (the depth ladders' table and placement rules, issue 5)."""
 
 _MIN_INTERVAL_S = 0.1
 

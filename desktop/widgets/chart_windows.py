@@ -7,13 +7,17 @@ pop-outs, placed back by the same rules (`domain.window_placement`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.window_placement import WindowLayout
-from desktop.widgets.chart_window import CHART_KIND, ChartMode, ChartWindow
+from desktop.widgets.chart_kinds import CHART_KIND, ChartMode
+
+if TYPE_CHECKING:
+    from desktop.widgets.chart_window import ChartWindow
 
 __all__ = ["ChartWindowManager"]
 
@@ -55,6 +59,8 @@ class ChartWindowManager(QObject):
         return window
 
     def _create(self, symbol: str, mode: ChartMode = ChartMode.CANDLES) -> ChartWindow:
+        from desktop.widgets.chart_window import ChartWindow  # pyqtgraph: only once a chart opens
+
         window = ChartWindow(symbol, self._bars, self._book, mode)
         window.closed.connect(self._on_closed)
         window.placementChanged.connect(self._schedule_save)
