@@ -25,6 +25,7 @@ import numpy as np
 
 from benchmarks.common import ControlBlock, benchmark_symbols, client_arguments
 from benchmarks.measure import RunMeasurement
+from benchmarks.memory_stages import MEMORY_REPORT_ENV, MemoryStages
 from benchmarks.screen_latency import ScreenLatency
 from desktop.domain.market_data import DepthSnapshot, Tick
 from desktop.domain.quote_book import QuoteBook
@@ -156,9 +157,17 @@ async def _run(args: argparse.Namespace) -> None:
 
     def ready() -> bool:
         named = all((state := book.get(name)) is not None and state.name for name in names)
-        return named and not insights.history.pending()
+        done = named and not insights.history.pending()
+        if done:
+            memory.mark("seeded")
+        return done
+
+    memory = MemoryStages(os.environ.get(MEMORY_REPORT_ENV))
+    memory.mark("composed")
 
     def extra() -> dict[str, Any]:
+        memory.mark("end")
+        memory.write()
         conns = service._connections
         codec_replies = sum(c.session.stats.replies + c.session.stats.unknown_cmd for c in conns)
         counters = book.counters
@@ -217,6 +226,7 @@ def main() -> None:
     qapp = QApplication.instance() or QApplication([])
     assert isinstance(qapp, QApplication)
     apply_dark_theme(qapp)
+    MemoryStages.note_start()
     qasync.run(_run(args))
 
 
