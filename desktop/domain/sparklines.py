@@ -2,10 +2,11 @@
 
 Each symbol's points live in two small NumPy arrays (bucket numbers, prices) that start at 64
 points and double up to `CAPACITY`, so a day of 10-second points costs at most 19 KB a symbol
-instead of thousands of Python floats, and a symbol with a short line costs only what it holds. A trade costs a dict lookup and two
-attribute writes; the ring is written once per bucket. The x axis is *trading* time: a stretch with
-no trades longer than `max_fill_s` (the HK lunch break, a halt) is squeezed to a short break in the
-line, and a new exchange-local day starts the line afresh.
+instead of thousands of Python floats, and a symbol with a short line costs only what it holds.
+A trade costs a dict lookup and two attribute writes; the ring is written once per bucket. The x
+axis is *trading* time: a stretch with no trades longer than `max_fill_s` (the HK lunch break, a
+halt) is squeezed to a short break in the line, and a new exchange-local day starts the line
+afresh.
 """
 
 from __future__ import annotations
