@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QAbstractItemView, QWidget
+from PySide6.QtWidgets import QTableView, QWidget
 
 __all__ = ["StartupClock", "process_started"]
 
@@ -52,7 +52,7 @@ class StartupClock(QObject):
         """Seconds from the start to the first paint of a watchlist row with a price."""
         self._window: QWidget | None = None
         self._viewport: QWidget | None = None
-        self._view: QAbstractItemView | None = None
+        self._view: QTableView | None = None
         self._priced: Callable[[int], bool] | None = None
 
     def watch_window(self, window: QWidget) -> None:
@@ -60,7 +60,7 @@ class StartupClock(QObject):
         self._window = window
         window.installEventFilter(self)
 
-    def watch_first_price(self, view: QAbstractItemView, priced: Callable[[int], bool]) -> None:
+    def watch_first_price(self, view: QTableView, priced: Callable[[int], bool]) -> None:
         """Time the first paint of `view` while one of its rows on screen is `priced(row)`."""
         self._view, self._priced = view, priced
         self._viewport = view.viewport()
