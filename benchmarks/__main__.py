@@ -16,8 +16,8 @@ from benchmarks.report import format_table, machine_info, ratios
 from benchmarks.runner import RunSpec, run_once
 
 RESULTS = Path(__file__).parent / "results"
-FULL_RATES = [250, 500, 1000, 2000, 5000, 10000, 20000, 30000, 50000, 100000]
-FULL_SYMBOLS = [500, 1000, 2000]
+FULL_RATES = [250, 500, 1000, 2000, 5000, 10000, 20000, 30000, 50000, 60000, 100000]
+FULL_SYMBOLS = [500, 1000, 2000, 5000]
 QUICK_RATES = [500, 2000]
 QUICK_SYMBOLS = [500]
 _COLLAPSED = 0.5
