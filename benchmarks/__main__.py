@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.symbols
         else (QUICK_SYMBOLS if quick else FULL_SYMBOLS)
     )
-    window_s = args.seconds or (1.5 if quick else 4.0)
+    window_s = args.seconds or (3.0 if quick else 4.0)
     warmup_s = args.warmup or (0.5 if quick else 1.5)
     out = args.out or RESULTS / ("quick.json" if quick else "latest.json")
     systems = args.systems.split(",")
