@@ -34,7 +34,7 @@ run: $(APP_STAMP)
 
 ## test: set up and run the test suite (headless)
 test: $(DEV_STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --cov --cov-report=term-missing:skip-covered $(PYTEST_ARGS)
 
 ## lint: ruff, mypy --strict on desktop/, import-linter layer contracts
 lint: $(DEV_STAMP)
@@ -87,4 +87,4 @@ installer: $(BUILD_STAMP)
 	@du -sh dist/quoteboard
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache .coverage

@@ -1,11 +1,13 @@
-"""Shared test set-up: headless Qt, one timeout constant, the system-service switch, and a fake keyring."""
+"""Shared test set-up: headless Qt, one timeout constant, the system-service switch, a fake keyring,
+and the leak check every test passes (no windows left shown, no asyncio tasks left pending)."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
@@ -15,6 +17,8 @@ import pytest  # noqa: E402
 from keyring.backend import KeyringBackend  # noqa: E402
 from keyring.backends import fail  # noqa: E402
 from keyring.errors import PasswordDeleteError  # noqa: E402
+
+from tests.leaks import close_windows, describe_window, pending_tasks, shown_windows  # noqa: E402
 
 #: Every wait in the suite scales from this (QB_TEST_TIMEOUT_SCALE=3 on a slow machine).
 TIMEOUT_SCALE = float(os.environ.get("QB_TEST_TIMEOUT_SCALE", "1"))
@@ -29,18 +33,6 @@ def need_system(available: bool, what: str) -> None:
     if REQUIRE_SYSTEM:
         pytest.fail(f"{what} is required here (QB_REQUIRE_SYSTEM=1) but is not available")
     pytest.skip(f"{what} is not available on this machine")
-
-
-async def wait_until(
-    condition: Callable[[], bool], what: str = "the condition", within: float = TIMEOUT_S
-) -> None:
-    """Poll `condition` on the event loop; fail naming `what` after `within` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {within:g} s waiting for {what}")
-        await asyncio.sleep(0.005)
 
 
 class MemoryKeyring(KeyringBackend):
@@ -92,3 +84,37 @@ def memory_keyring() -> MemoryKeyring:
     ring = MemoryKeyring()
     keyring.set_keyring(ring)
     return ring
+
+
+@pytest.fixture(autouse=True)
+def _no_leaks(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that leaves Qt windows shown or (async tests) asyncio tasks pending.
+
+    Checked after every fixture the test used is torn down; `@pytest.mark.allow_leaks(reason)`
+    opts a test out when what it leaves is the point (say why in the reason).
+    """
+    allowed = request.node.get_closest_marker("allow_leaks") is not None
+    test = getattr(request.node, "obj", None)
+    if not allowed and inspect.iscoroutinefunction(test):
+        request.getfixturevalue("_no_leaked_tasks")
+    before = shown_windows()
+    yield
+    leaked = shown_windows() - before
+    if leaked:
+        names = ", ".join(sorted(describe_window(w) for w in leaked))
+        close_windows(leaked)
+        if not allowed:
+            pytest.fail(f"the test left top-level windows shown: {names}", pytrace=False)
+
+
+@pytest.fixture
+async def _no_leaked_tasks() -> AsyncIterator[None]:
+    """The asyncio half of `_no_leaks`: set up before, torn down after the test's own fixtures."""
+    yield
+    leaked = await pending_tasks()
+    if leaked:
+        for task in leaked:
+            task.cancel()
+        await asyncio.gather(*leaked, return_exceptions=True)
+        names = ", ".join(sorted(repr(t.get_coro()) for t in leaked))
+        pytest.fail(f"the test left asyncio tasks pending: {names}", pytrace=False)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.app import DEFAULT_WATCHLISTS, FeedSubscriptions, open_database
+from desktop.app.database import DEFAULT_WATCHLISTS, open_database
+from desktop.app.feed_switch import FeedSubscriptions
 from desktop.domain.quote_book import QuoteBook
 from desktop.feed.connection import ConnectionSettings
 from desktop.feed.service import FeedService
@@ -22,20 +22,12 @@ from desktop.protocol.plans import PLANS, Plan
 from desktop.qt.symbol_mime import symbols_mime
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
-from tests.conftest import TIMEOUT_S
+from tests.polling import wait_until
 
 FAST = ConnectionSettings(
     heartbeat_s=0.3, dead_after_s=2.0, request_spacing_s=0.12, reconnect_floor_s=0.05
 )
 FIFTY = [f"Q{chr(65 + i // 26)}{chr(65 + i % 26)}.US" for i in range(50)]
-
-
-async def until(condition: Callable[[], bool], within: float = TIMEOUT_S) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
 
 
 @pytest.fixture
@@ -68,7 +60,7 @@ async def test_a_drop_of_50_symbols_is_one_subscribe_request(
     subscriptions.follow(session)
     await service.start()
     try:
-        await until(
+        await wait_until(
             lambda: bool(server.connections) and len(server.connections[0].trade_codes) == 3
         )
         connection = server.connections[0]
@@ -78,16 +70,16 @@ async def test_a_drop_of_50_symbols_is_one_subscribe_request(
         assert model.dropMimeData(
             symbols_mime(FIFTY), Qt.DropAction.CopyAction, 1, 0, QModelIndex()
         )
-        await until(lambda: len(connection.trade_codes) == 53)
+        await wait_until(lambda: len(connection.trade_codes) == 53)
         sent = len(connection.received)
-        await until(lambda: len(connection.received) >= sent + 2)  # two heartbeats later …
+        await wait_until(lambda: len(connection.received) >= sent + 2)  # two heartbeats later …
         subscribes = connection.requests(Cmd.SUBSCRIBE_TRADES)
         assert server.stats.requests_rejected == 0
         assert len(subscribes) == before + 1  # … still exactly one subscribe for the drop
         codes = [c["code"] for c in subscribes[-1].json["data"]["symbol_list"]]
         assert codes[:3] == ["AAPL.US", "QAA.US", "QAB.US"] and len(codes) == 53
         session.remove_symbols(us, FIFTY[:10])
-        await until(lambda: len(connection.trade_codes) == 43)
+        await wait_until(lambda: len(connection.trade_codes) == 43)
         assert len(connection.requests(Cmd.SUBSCRIBE_TRADES)) == before + 2
     finally:
         await service.stop()
@@ -148,15 +140,15 @@ async def test_open_ladders_stream_with_the_lists_and_leave_when_closed(
     subscriptions.set_ladders(["00700.HK"])  # a ladder open on a symbol on no list
     await service.start()
     try:
-        await until(
+        await wait_until(
             lambda: bool(server.connections) and len(server.connections[0].trade_codes) == 2
         )
         session.add_symbols(us, ["MSFT"])
-        await until(
+        await wait_until(
             lambda: set(server.connections[0].trade_codes) == {"AAPL.US", "700.HK", "MSFT.US"}
         )
         subscriptions.set_ladders([])
-        await until(lambda: set(server.connections[0].trade_codes) == {"AAPL.US", "MSFT.US"})
+        await wait_until(lambda: set(server.connections[0].trade_codes) == {"AAPL.US", "MSFT.US"})
     finally:
         await service.stop()
         repo.db.close()

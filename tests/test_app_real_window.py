@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import TIMEOUT_S, need_system
+from tests.polling import wait_until_blocking
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT_S = TIMEOUT_S * 4
@@ -85,14 +86,17 @@ class RealApp:
         return data
 
     def wait_for(self, what: str, condition: Callable[[Report], bool]) -> Report:
-        deadline = time.monotonic() + WAIT_S
-        while time.monotonic() < deadline:
+        found: list[Report] = []
+
+        def ready() -> bool:
             assert self.process is not None and self.process.poll() is None, "the app exited"
             report = self.report()
             if report and condition(report):
-                return report
-            time.sleep(0.05)
-        raise AssertionError(f"timed out waiting for {what}; last report: {self.report()}")
+                found.append(report)
+            return bool(found)
+
+        wait_until_blocking(ready, what, WAIT_S)
+        return found[0]
 
     def xdotool(self, *args: str) -> None:
         env = {**os.environ, "DISPLAY": self.display}
@@ -153,10 +157,7 @@ def test_a_real_drag_from_search_results_onto_the_table_is_saved_and_survives_a_
             time.sleep(0.05)
         app.xdotool("mouseup", "1")
 
-        deadline = time.monotonic() + WAIT_S
-        while "00700.HK" not in stored(app.data, "US"):
-            assert time.monotonic() < deadline, "the drop was not saved"
-            time.sleep(0.05)
+        wait_until_blocking(lambda: "00700.HK" in stored(app.data, "US"), "the drop saved", WAIT_S)
         expected = ["AAPL.US", "MSFT.US", "00700.HK", "NVDA.US"]
         assert stored(app.data, "US")[:4] == expected
         assert stored(app.data, "Hong Kong")[0] == "00700.HK"  # a search result is copied

@@ -131,12 +131,6 @@ class DepthLadderModel(QAbstractTableModel):
         """The note set by `set_note`, if any."""
         return self._note
 
-    def set_placeholder(self, text: str) -> None:
-        """What the inside row says while no symbol is shown."""
-        self._placeholder = text
-        if self._symbol is None:
-            self._rebuild(0.0)
-
     # -- geometry -----------------------------------------------------------------------------
     def levels(self) -> int:
         """Level rows a side (the ask half and the bid half each have this many)."""
@@ -155,10 +149,6 @@ class DepthLadderModel(QAbstractTableModel):
     def has_order_counts(self) -> bool:
         """True once the feed gave an order count for any level of this symbol."""
         return self._has_orders
-
-    def shows_lots(self) -> bool:
-        """True when sizes also show board lots (HK with a known lot size)."""
-        return self._lots
 
     def summary(self) -> LadderSummary:
         """The header values."""

@@ -1,4 +1,4 @@
-"""Once a second: judge every row's freshness and tell the table and the feed (deliverable 4).
+"""Once a second: judge every row's freshness and tell the table and the feed.
 
 Staleness is judged per symbol and only while its market is open (`domain.freshness`); the
 session source is injectable: `AlwaysOpen` in demo mode (the simulator trades around the clock),

@@ -78,7 +78,7 @@ class PerfSample:
     flush_p99_ms: float
     decode_backlog: int
     recorder_queue: int = 0
-    """Events waiting for the tick recorder's writer thread (issue 10)."""
+    """Events waiting for the tick recorder's writer thread."""
 
 
 class PerfMonitor(QObject):

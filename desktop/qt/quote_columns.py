@@ -22,6 +22,7 @@ from desktop.domain.formatting import (
 from desktop.domain.quote_book import QuoteState
 from desktop.domain.sparklines import SparklineStore
 from desktop.domain.symbols import Market
+from desktop.qt.palette import DIM, DOWN, NOTICE, UP, with_alpha
 
 __all__ = [
     "BADGE_ARMED",
@@ -65,16 +66,16 @@ FLASH_STEP_S = 0.2
 _FLASH_STEPS = 3
 
 # Colour-blind-friendlier pair: a blue-ish green for up, an orange-ish red for down.
-UP_COLOR = QColor("#2ec7a6")
-DOWN_COLOR = QColor("#ff7b45")
-_DIM_COLOR = QColor("#7b8491")
+UP_COLOR = QColor(UP)
+DOWN_COLOR = QColor(DOWN)
+_DIM_COLOR = QColor(DIM)
 UP_BRUSH = QBrush(UP_COLOR)
 DOWN_BRUSH = QBrush(DOWN_COLOR)
 DIM_BRUSH = QBrush(_DIM_COLOR)
 _FLASH_ALPHAS = (80, 46, 20)
-FLASH_UP_BRUSHES = tuple(QBrush(QColor(46, 199, 166, alpha)) for alpha in _FLASH_ALPHAS)
-FLASH_DOWN_BRUSHES = tuple(QBrush(QColor(255, 123, 69, alpha)) for alpha in _FLASH_ALPHAS)
-FLASH_NOTICE_BRUSHES = tuple(QBrush(QColor(96, 156, 255, alpha)) for alpha in _FLASH_ALPHAS)
+FLASH_UP_BRUSHES = tuple(QBrush(with_alpha(UP, alpha)) for alpha in _FLASH_ALPHAS)
+FLASH_DOWN_BRUSHES = tuple(QBrush(with_alpha(DOWN, alpha)) for alpha in _FLASH_ALPHAS)
+FLASH_NOTICE_BRUSHES = tuple(QBrush(with_alpha(NOTICE, alpha)) for alpha in _FLASH_ALPHAS)
 """A whole row flashes blue: "this symbol was just added" or "it is already on the list"."""
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

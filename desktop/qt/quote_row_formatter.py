@@ -1,4 +1,4 @@
-"""Per-symbol rows of the watchlist and the formatter that turns `QuoteState`s into their cells.
+"""The formatter that turns `QuoteState`s into the cells of the watchlist's `QuoteRow`s.
 
 `QuoteTableModel` keeps the rows, their order and the Qt signals; everything a row shows is
 decided here, once per flush for each dirty symbol on screen: strings are formatted only when a
@@ -10,14 +10,10 @@ per column that they can avoid.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtGui import QBrush
 
-from desktop.domain.formatting import market_of
 from desktop.domain.quote_book import QuoteBook, QuoteState
 from desktop.domain.sparklines import SparklineStore
-from desktop.domain.symbols import Market
 from desktop.qt.quote_columns import (
     BELL,
     DIM_BRUSH,
@@ -31,65 +27,19 @@ from desktop.qt.quote_columns import (
     UP_GLYPH,
     ColumnId,
     QuoteCell,
-    SortKey,
     SparkCell,
     flash_step,
 )
+from desktop.qt.quote_row import QuoteRow
+from desktop.qt.quote_row_order import QuoteRowOrder
 
-if TYPE_CHECKING:  # the order module sorts `QuoteRow`s, so it imports this one
-    from desktop.qt.quote_row_order import QuoteRowOrder
-
-__all__ = ["QuoteRow", "QuoteRowFormatter"]
+__all__ = ["QuoteRowFormatter"]
 
 _LAST = int(ColumnId.LAST)
 _SYMBOL = int(ColumnId.SYMBOL)
 _TREND = int(ColumnId.TREND)
 _NAME = int(ColumnId.NAME)
 _TIME = int(ColumnId.TIME)
-
-
-class QuoteRow:
-    """Per-symbol cache: display strings, sort keys, cell records and flash state per column."""
-
-    __slots__ = (
-        "badge",
-        "badge_note",
-        "cells",
-        "dim",
-        "flash_at",
-        "flash_dir",
-        "flash_step",
-        "keys",
-        "market",
-        "note",
-        "spark",
-        "stale",
-        "symbol",
-        "texts",
-        "tick_dir",
-        "time_note",
-        "tooltips",
-    )
-
-    def __init__(self, symbol: str, ncols: int) -> None:
-        self.symbol = symbol
-        self.market: Market = market_of(symbol)
-        self.texts: list[str] = [""] * ncols
-        self.keys: list[SortKey] = [None] * ncols
-        self.cells: list[QuoteCell] = []
-        self.flash_at: list[float] = [0.0] * ncols
-        self.flash_dir: list[int] = [0] * ncols
-        self.flash_step: list[int] = [-1] * ncols
-        self.tick_dir = 0
-        self.note: str | None = None
-        self.time_note: str | None = None
-        self.dim = False
-        self.tooltips: dict[int, str] = {}
-        self.spark: SparkCell | None = None
-        self.badge = 0
-        self.badge_note = ""
-        self.stale = False
-        """Changed while outside the view's visible rows: cells are formatted when it shows."""
 
 
 class QuoteRowFormatter:

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from desktop.qt.quote_columns import QuoteColumn
-from desktop.qt.quote_row_formatter import QuoteRow
+from desktop.qt.quote_row import QuoteRow
 
 __all__ = ["QuoteRowOrder", "insert_runs", "removal_runs"]
 

@@ -16,7 +16,8 @@ from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sparklines import SparklineStore
 from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId, QuoteColumn
-from desktop.qt.quote_row_formatter import QuoteRow, QuoteRowFormatter
+from desktop.qt.quote_row import QuoteRow
+from desktop.qt.quote_row_formatter import QuoteRowFormatter
 from desktop.qt.quote_row_order import QuoteRowOrder, insert_runs, removal_runs
 
 __all__ = ["CELL_ROLE", "SPARK_ROLE", "SYMBOL_ROLE", "QuoteTableModel"]
@@ -200,7 +201,7 @@ class QuoteTableModel(QAbstractTableModel):
         index = self.createIndex(r, c)
         self.dataChanged.emit(index, index)
 
-    # -- sparklines and alert badges (issue 6) ------------------------------------------------
+    # -- sparklines and alert badges ---------------------------------------------------------
     def set_sparklines(self, store: SparklineStore | None) -> None:
         """Draw the Trend column from `store`; its cells change whenever a symbol's line does."""
         self._formatter.set_sparklines(store, self._rows)

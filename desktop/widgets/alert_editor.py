@@ -26,6 +26,7 @@ from desktop.domain.alerts import (
 )
 from desktop.domain.formatting import format_change_pct, format_price, market_of, price_decimals
 from desktop.domain.quote_book import QuoteState
+from desktop.qt.palette import DOWN, MUTED
 
 __all__ = ["AlertEditor"]
 
@@ -93,7 +94,7 @@ class AlertEditor(QDialog):
         self.error = QLabel(self)
         self.error.setObjectName("alertEditorError")
         self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setStyleSheet("color: #ff7b45;")
+        self.error.setStyleSheet(f"color: {DOWN};")
         self.error.setWordWrap(True)
         self.error.hide()
 
@@ -116,7 +117,7 @@ class AlertEditor(QDialog):
             self,
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #8b95a3;")
+        hint.setStyleSheet(f"color: {MUTED};")
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(form)

@@ -129,10 +129,6 @@ class TimeAxis(pg.AxisItem):  # type: ignore[misc]
         self._market = market
         self._starts: Floats = np.empty(0, dtype=np.float64)
 
-    def set_market(self, market: Market) -> None:
-        """Label times in this market's zone."""
-        self._market = market
-
     def set_starts(self, starts: Floats) -> None:
         """Bar start times (epoch seconds) by index."""
         self._starts = starts

@@ -20,6 +20,7 @@ from desktop.domain.formatting import format_price
 from desktop.domain.minute_bars import BarArrays
 from desktop.domain.quote_book import QuoteState
 from desktop.domain.symbols import Market
+from desktop.qt.palette import BACKGROUND, BORDER, DARK, MUTED, TEXT, with_alpha
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
 from desktop.widgets.chart_items import BarsItem, TimeAxis, VolumeAxis, cosmetic_pen
 from desktop.widgets.chart_kinds import ChartMode
@@ -27,11 +28,11 @@ from desktop.widgets.chart_kinds import ChartMode
 __all__ = ["ChartMode", "ChartPlotView"]
 
 
-_BACKGROUND = "#12151a"
-_AXIS = QColor("#8b95a3")
+_BACKGROUND = BACKGROUND
+_AXIS = QColor(MUTED)
 _GRID_ALPHA = 0.12
-_MUTED = QColor("#8b95a3")
-_CROSS = QColor(214, 219, 226, 90)
+_MUTED = QColor(MUTED)
+_CROSS = with_alpha(TEXT, 90)
 _VISIBLE_BARS = 120
 _RIGHT_MARGIN = 8
 _FIRST_SPAN_MAX = 240
@@ -76,7 +77,7 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             plot.setMouseEnabled(x=True, y=False)
             for name in ("right", "bottom"):
                 axis = plot.getAxis(name)
-                axis.setPen(cosmetic_pen(QColor("#2e353f")))
+                axis.setPen(cosmetic_pen(QColor(BORDER)))
                 axis.setTextPen(_AXIS)
             plot.getAxis("right").setWidth(72)
         price.hideAxis("bottom")
@@ -101,7 +102,7 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         price.addItem(self._prev_close_line, ignoreBounds=True)
         self._last_line = pg.InfiniteLine(angle=0, pen=cosmetic_pen(_MUTED, Qt.PenStyle.DotLine))
         self._last_label = pg.InfLineLabel(
-            self._last_line, "", position=1.0, anchors=[(1, 0.5), (1, 0.5)], color="#0c0e12"
+            self._last_line, "", position=1.0, anchors=[(1, 0.5), (1, 0.5)], color=DARK
         )
         price.addItem(self._last_line, ignoreBounds=True)
         self._prev_close_line.setZValue(10)  # labels above the candles

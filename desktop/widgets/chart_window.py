@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QMoveEvent, QResizeEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop.domain.formatting import market_of
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
-from desktop.domain.window_placement import Rect, WindowLayout, place_window
+from desktop.domain.window_placement import FrameMargins, WindowLayout
 from desktop.widgets.chart_header import ChartHeader
 from desktop.widgets.chart_items import BarsItem
 from desktop.widgets.chart_kinds import CHART_KIND, ChartMode
 from desktop.widgets.chart_plot_view import ChartPlotView
-from desktop.widgets.depth_windows import screen_areas
+from desktop.widgets.popout_manager import layout_of, place
 
 __all__ = ["CHART_KIND", "ChartMode", "ChartWindow"]
 
@@ -163,29 +163,12 @@ class ChartWindow(QWidget):
     # -- placement ----------------------------------------------------------------------------
     def placement(self) -> WindowLayout:
         """Where the window is and how it looks, as a `WindowLayout` for the `windows` table."""
-        geometry = self.normalGeometry() if self.isMaximized() else self.geometry()
-        screen = self.screen()
-        screen_rect = screen.geometry() if screen is not None else None
-        return WindowLayout(
-            kind=CHART_KIND,
-            symbol=self.symbol,
-            geometry=Rect(geometry.x(), geometry.y(), geometry.width(), geometry.height()),
-            screen=screen.name() if screen is not None else None,
-            screen_geometry=None
-            if screen_rect is None
-            else Rect(screen_rect.x(), screen_rect.y(), screen_rect.width(), screen_rect.height()),
-            dpr=screen.devicePixelRatio() if screen is not None else 1.0,
-            extra={"mode": self.mode().value, "follow": self._follow},
-        )
+        extra = {"mode": self.mode().value, "follow": self._follow}
+        return layout_of(self, CHART_KIND, self.symbol, extra=extra)
 
-    def restore(self, layout: WindowLayout) -> None:
+    def restore(self, layout: WindowLayout, margins: FrameMargins | None = None) -> None:
         """Apply a saved layout, on its screen if it still exists, else the nearest, fully visible."""
-        placed = place_window(layout, screen_areas())
-        screen = next((s for s in QGuiApplication.screens() if s.name() == placed.screen), None)
-        if screen is not None:
-            self.setScreen(screen)
-        g = placed.geometry
-        self.setGeometry(QRect(g.x, g.y, g.width, g.height))
+        place(self, layout, margins)
         mode = layout.extra.get("mode")
         known = isinstance(mode, str) and mode in {m.value for m in ChartMode}
         self.set_mode(ChartMode(str(mode)) if known else ChartMode.CANDLES)

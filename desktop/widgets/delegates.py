@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.qt.palette import ALERT, ALERT_ARMED
 from desktop.qt.quote_columns import BADGE_FIRED, UP_GLYPH, ColumnId, QuoteCell
 from desktop.qt.quote_table_model import CELL_ROLE
 
@@ -29,8 +30,8 @@ _ACTIVE = QStyle.StateFlag.State_Active.value
 _ELIDE = Qt.TextElideMode.ElideRight
 _TEXT_CACHE_LIMIT = 8_000
 _PREFERRED_MONO = ("DejaVu Sans Mono", "Menlo", "Consolas", "Cascadia Mono", "Noto Sans Mono")
-_BELL_FIRED = QBrush(QColor("#f5b942"))
-_BELL_ARMED = QBrush(QColor("#6f7a88"))
+_BELL_FIRED = QBrush(QColor(ALERT))
+_BELL_ARMED = QBrush(QColor(ALERT_ARMED))
 
 
 def bell_path(size: float) -> QPainterPath:

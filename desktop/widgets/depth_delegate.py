@@ -24,16 +24,17 @@ from desktop.qt.depth_ladder_cells import (
     LadderColumn,
     RowKind,
 )
+from desktop.qt.palette import BORDER, INSIDE_SPREAD, RAISED, TEXT
 from desktop.widgets.delegates import monospace_font
 
 __all__ = ["DepthLadderDelegate"]
 
 _TEXT_CACHE_LIMIT = 4_000
 _PRICE = int(LadderColumn.PRICE)
-_INSIDE_BG = QBrush(QColor("#1f242b"))
-_INSIDE_LINE = QPen(QColor("#2e353f"))
-_LAST_BOX = QPen(QColor("#d6dbe2"))
-_DIVIDER = QPen(QColor("#262c35"))
+_INSIDE_BG = QBrush(QColor(INSIDE_SPREAD))
+_INSIDE_LINE = QPen(QColor(BORDER))
+_LAST_BOX = QPen(QColor(TEXT))
+_DIVIDER = QPen(QColor(RAISED))
 _BID_CUM = int(LadderColumn.BID_CUM)
 _ASK_CUM = int(LadderColumn.ASK_CUM)
 

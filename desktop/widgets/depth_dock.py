@@ -11,15 +11,16 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from desktop.qt.depth_model import DepthLadderModel
+from desktop.qt.palette import BORDER, EDGE, HOVER, MUTED, WINDOW
 from desktop.widgets.depth_ladder import DepthLadder
 
 __all__ = ["DepthDock"]
 
-_TITLE_STYLE = """
-QWidget#depthDockTitle { background: #1b1f25; border-bottom: 1px solid #2e353f; }
-QLabel#depthDockCaption { color: #8b95a3; font-weight: 600; }
-QToolButton { border: 1px solid transparent; border-radius: 3px; padding: 1px 6px; }
-QToolButton:hover { background: #2c333c; border-color: #3a424d; }
+_TITLE_STYLE = f"""
+QWidget#depthDockTitle {{ background: {WINDOW}; border-bottom: 1px solid {BORDER}; }}
+QLabel#depthDockCaption {{ color: {MUTED}; font-weight: 600; }}
+QToolButton {{ border: 1px solid transparent; border-radius: 3px; padding: 1px 6px; }}
+QToolButton:hover {{ background: {HOVER}; border-color: {EDGE}; }}
 """
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.qt.depth_ladder_cells import TEXT_BRUSH, LadderColumn
 from desktop.qt.depth_model import DepthLadderModel
+from desktop.qt.palette import BACKGROUND, BORDER, HEADER, HEADLINE, MUTED, NOTE, TEXT
 from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
 from desktop.widgets.depth_delegate import DepthLadderDelegate
@@ -39,13 +40,13 @@ _ORDER_COLUMNS = (int(LadderColumn.BID_ORDERS), int(LadderColumn.ASK_ORDERS))
 _ONE_LEVEL_NOTE = "Top of book only: the provider sends one level a side for US stocks."
 # The cells' colours are fixed (`qt.depth_ladder_cells`), so the ladder sets its own dark
 # background instead of relying on the application palette.
-_HEADER_STYLE = """
-QFrame#ladderHeader { background: #161a1f; border-bottom: 1px solid #2e353f; }
-QLabel#ladderSymbol { color: #e8ebef; font-weight: 700; }
-QLabel#ladderName, QLabel#ladderTime, QLabel.caption, QLabel#ladderFootnote { color: #8b95a3; }
-QLabel#ladderNote { color: #e3b341; }
-QLabel#ladderSpread, QLabel#ladderMid { color: #d6dbe2; }
-QTableView#ladderTable { background: #12151a; border: none; }
+_HEADER_STYLE = f"""
+QFrame#ladderHeader {{ background: {HEADER}; border-bottom: 1px solid {BORDER}; }}
+QLabel#ladderSymbol {{ color: {HEADLINE}; font-weight: 700; }}
+QLabel#ladderName, QLabel#ladderTime, QLabel.caption, QLabel#ladderFootnote {{ color: {MUTED}; }}
+QLabel#ladderNote {{ color: {NOTE}; }}
+QLabel#ladderSpread, QLabel#ladderMid {{ color: {TEXT}; }}
+QTableView#ladderTable {{ background: {BACKGROUND}; border: none; }}
 """
 
 

@@ -35,23 +35,34 @@ from PySide6.QtWidgets import (
 from desktop.domain.symbols import Symbol, SymbolError
 from desktop.qt.depth_model import DepthLadderModel
 from desktop.qt.link_groups import LINK_GROUPS, link_group
+from desktop.qt.palette import (
+    BACKGROUND,
+    BORDER,
+    CHECKED_EDGE,
+    EDGE,
+    HIGHLIGHT,
+    HOVER,
+    MUTED,
+    NOTE,
+    WINDOW,
+)
 from desktop.widgets.depth_ladder import DepthLadder
 
 __all__ = ["DepthWindow", "swatch_icon"]
 
 _PINNED_TEXT = "Pinned"
-_TOOLBAR_STYLE = """
-QWidget#depthToolbar { background: #1b1f25; border-bottom: 1px solid #2e353f; }
-QLineEdit#depthSymbolEdit {
-    background: #12151a; border: 1px solid #3a424d; border-radius: 3px; padding: 2px 6px;
+_TOOLBAR_STYLE = f"""
+QWidget#depthToolbar {{ background: {WINDOW}; border-bottom: 1px solid {BORDER}; }}
+QLineEdit#depthSymbolEdit {{
+    background: {BACKGROUND}; border: 1px solid {EDGE}; border-radius: 3px; padding: 2px 6px;
     font-weight: 600;
-}
-QLineEdit#depthSymbolEdit[invalid="true"] { border-color: #e3b341; }
-QToolButton { border: 1px solid transparent; border-radius: 3px; padding: 2px 6px; }
-QToolButton:hover { background: #2c333c; }
-QToolButton:checked { background: #1d4c78; border-color: #2f6ea8; }
-QToolButton::menu-indicator { image: none; width: 0px; }
-QLabel#depthError { color: #e3b341; padding: 2px 8px; }
+}}
+QLineEdit#depthSymbolEdit[invalid="true"] {{ border-color: {NOTE}; }}
+QToolButton {{ border: 1px solid transparent; border-radius: 3px; padding: 2px 6px; }}
+QToolButton:hover {{ background: {HOVER}; }}
+QToolButton:checked {{ background: {HIGHLIGHT}; border-color: {CHECKED_EDGE}; }}
+QToolButton::menu-indicator {{ image: none; width: 0px; }}
+QLabel#depthError {{ color: {NOTE}; padding: 2px 8px; }}
 """
 
 
@@ -62,7 +73,7 @@ def swatch_icon(color: QColor | None, size: int = 12) -> QIcon:
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     if color is None:  # pinned: a hollow ring, so it never reads as an unticked box
-        painter.setPen(QColor("#8b95a3"))
+        painter.setPen(QColor(MUTED))
         painter.drawEllipse(QRect(2, 2, size - 4, size - 4))
     else:
         painter.setPen(Qt.PenStyle.NoPen)

@@ -9,60 +9,30 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QRect, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QScreen
+from PySide6.QtCore import QRect, Signal
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QWidget
 
 from desktop.domain.quote_book import QuoteBook
-from desktop.domain.window_placement import (
-    FrameMargins,
-    Rect,
-    ScreenArea,
-    WindowLayout,
-    place_window,
-)
+from desktop.domain.window_placement import WindowLayout
 from desktop.qt.depth_model import DepthLadderModel
 from desktop.qt.link_groups import LINK_GROUPS, LinkGroupHub, link_group
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.widgets.depth_dock import DepthDock
 from desktop.widgets.depth_window import DepthWindow, swatch_icon
+from desktop.widgets.popout_manager import PopOutManager, layout_of
 
-__all__ = ["DEPTH_KIND", "DepthWindowManager", "screen_areas"]
+__all__ = ["DEPTH_KIND", "DepthWindowManager"]
 
 DEPTH_KIND = "depth"
 """`windows.kind` of a depth pop-out."""
-_SAVE_DELAY_MS = 750
-_CASCADE = 28
 
 
-def _rect(rect: QRect) -> Rect:
-    return Rect(rect.x(), rect.y(), rect.width(), rect.height())
-
-
-def screen_areas() -> list[ScreenArea]:
-    """The screens as they are now, primary first, in logical pixels."""
-    screens = QGuiApplication.screens()
-    primary = QGuiApplication.primaryScreen()
-    ordered = sorted(screens, key=lambda s: s is not primary)
-    return [
-        ScreenArea(
-            s.name(), _rect(s.geometry()), _rect(s.availableGeometry()), s.devicePixelRatio()
-        )
-        for s in ordered
-    ]
-
-
-def _screen_named(name: str) -> QScreen | None:
-    return next((s for s in QGuiApplication.screens() if s.name() == name), None)
-
-
-class DepthWindowManager(QObject):
+class DepthWindowManager(PopOutManager[DepthWindow]):
     """The dock ladder plus any number of `DepthWindow`s; see the module docstring."""
 
     ladderSymbolsChanged = Signal(list)
     """Symbols with a ladder open now (dock first, then pop-outs, no repeats)."""
-    layoutChanged = Signal()
-    """Pop-outs were opened, closed, moved or changed (debounced): time to save the layout."""
 
     def __init__(
         self,
@@ -71,26 +41,19 @@ class DepthWindowManager(QObject):
         hub: LinkGroupHub | None = None,
         main_window: QWidget | None = None,
     ) -> None:
-        super().__init__(main_window)
+        super().__init__(DEPTH_KIND, main_window)
         self._book = book
         self._bridge = bridge
-        self._main = main_window
         self._hub = hub or LinkGroupHub(self)
         self._hub.published.connect(self._on_published)
         self._watchlist_group = LINK_GROUPS[0].key
         self._notes: dict[str, str] = {}
-        self._windows: list[DepthWindow] = []
         self._symbols: list[str] = []
         self._dock_model = DepthLadderModel(book, self)
         bridge.add_frame_listener(self._dock_model.on_frame)
         self._dock = DepthDock(self._dock_model, main_window)
         self._dock.popOutRequested.connect(self.pop_out)
         self._dock.visibilityChanged.connect(self._on_dock_visibility)
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(_SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self.layoutChanged.emit)
-        self._quiet = False
 
     # -- accessors ----------------------------------------------------------------------------
     def dock(self) -> DepthDock:
@@ -100,10 +63,6 @@ class DepthWindowManager(QObject):
     def hub(self) -> LinkGroupHub:
         """The link groups ladders follow."""
         return self._hub
-
-    def windows(self) -> list[DepthWindow]:
-        """Open pop-outs, oldest first."""
-        return list(self._windows)
 
     def ladder_symbols(self) -> list[str]:
         """Symbols with a ladder open: the dock's (while shown) and every pop-out's."""
@@ -123,10 +82,6 @@ class DepthWindowManager(QObject):
         self._dock_model.set_note(self._notes.get(symbol))
         self._hub.publish(self._watchlist_group, symbol)
         self._emit_symbols()
-
-    def watchlist_group(self) -> str:
-        """The link group the watchlist's selection publishes to."""
-        return self._watchlist_group
 
     def set_watchlist_group(self, key: str) -> None:
         """Publish the watchlist's selection to another group from now on."""
@@ -181,25 +136,12 @@ class DepthWindowManager(QObject):
         window.linkGroupChanged.connect(lambda key, w=window: self._on_window_link(w, key))
         window.placementChanged.connect(self._schedule_save)
         window.closed.connect(lambda w=window: self._on_window_closed(w))
-        self._windows.append(window)
+        self._track(window)
         return window
 
     def _default_geometry(self, window: DepthWindow) -> QRect:
         """Beside the main window's right edge, cascading, fully on the main window's screen."""
-        symbol = window.symbol()
-        height = window.content_height() + 4
-        width = 540
-        n = len(self._windows) - 1
-        anchor = self._main.frameGeometry() if self._main is not None else QRect(80, 80, 0, 0)
-        x = anchor.right() - width - 40 + _CASCADE * (n % 8)
-        y = anchor.top() + 70 + _CASCADE * (n % 8)
-        screen = self._main.screen() if self._main is not None else None
-        layout = WindowLayout(
-            DEPTH_KIND, symbol, Rect(x, y, width, height), screen.name() if screen else None
-        )
-        placed = place_window(layout, screen_areas(), self._frame_margins())
-        g = placed.geometry
-        return QRect(g.x, g.y, g.width, g.height)
+        return self._beside_main(window.symbol(), 540, window.content_height() + 4)
 
     def _on_window_symbol(self, window: DepthWindow, symbol: str) -> None:
         window.model().set_note(self._notes.get(symbol))
@@ -217,9 +159,8 @@ class DepthWindowManager(QObject):
                 window.set_symbol(symbol)
 
     def _on_window_closed(self, window: DepthWindow) -> None:
-        if window not in self._windows or self._quiet:
+        if not self._forget(window):
             return
-        self._windows.remove(window)
         self._bridge.remove_frame_listener(window.model().on_frame)
         window.model().deleteLater()
         window.deleteLater()
@@ -231,78 +172,45 @@ class DepthWindowManager(QObject):
     # -- layouts ------------------------------------------------------------------------------
     def layouts(self) -> list[WindowLayout]:
         """Every open pop-out as a `WindowLayout` (logical geometry + its screen's name and dpr)."""
-        layouts: list[WindowLayout] = []
-        for window in self._windows:
-            geometry = window.normalGeometry() if window.isMaximized() else window.geometry()
-            screen = window.screen()
-            layouts.append(
-                WindowLayout(
-                    kind=DEPTH_KIND,
-                    symbol=window.symbol(),
-                    geometry=_rect(geometry),
-                    screen=screen.name() if screen else None,
-                    screen_geometry=_rect(screen.geometry()) if screen else None,
-                    dpr=screen.devicePixelRatio() if screen else 1.0,
-                    on_top=window.is_always_on_top(),
-                    link_group=window.link_group(),
-                )
+        return [
+            layout_of(
+                window,
+                DEPTH_KIND,
+                window.symbol(),
+                on_top=window.is_always_on_top(),
+                link_group=window.link_group(),
             )
-        return layouts
+            for window in self._windows
+        ]
 
     def restore(self, layouts: list[WindowLayout]) -> list[DepthWindow]:
         """Reopen saved pop-outs where they were, or on the nearest screen that exists, visible.
 
         Call after the main window is shown, so the window manager places the main window first.
         """
-        screens = screen_areas()
-        margins = self._frame_margins()
         opened: list[DepthWindow] = []
         for layout in layouts:
             if layout.kind != DEPTH_KIND:
                 continue
-            placed = place_window(layout, screens, margins)
             window = self._open(layout.symbol, layout.link_group)
             if layout.on_top:
                 window.set_always_on_top(True)
-            screen = _screen_named(placed.screen)
-            if screen is not None:
-                window.setScreen(screen)
-            g = placed.geometry
-            window.setGeometry(QRect(g.x, g.y, g.width, g.height))
+            self._place(window, layout)
             window.show()
             opened.append(window)
         if opened:
             self._changed()
         return opened
 
-    def _frame_margins(self) -> FrameMargins:
-        """The window manager's decoration, measured on the shown main window."""
-        main = self._main
-        if main is None or not main.isVisible():
-            return FrameMargins()
-        inner, outer = main.geometry(), main.frameGeometry()
-        return FrameMargins(
-            max(0, inner.left() - outer.left()),
-            max(0, inner.top() - outer.top()),
-            max(0, outer.right() - inner.right()),
-            max(0, outer.bottom() - inner.bottom()),
-        )
-
     def shutdown(self) -> None:
         """Close every pop-out at quit without forgetting them (save `layouts()` first)."""
+        self._close_windows()
         self._quiet = True
-        self._save_timer.stop()
-        for window in self._windows:
-            window.close()
 
     # -- change notification --------------------------------------------------------------------
     def _changed(self) -> None:
         self._emit_symbols()
         self._schedule_save()
-
-    def _schedule_save(self) -> None:
-        if not self._quiet:
-            self._save_timer.start()
 
     def _emit_symbols(self) -> None:
         symbols = self.ladder_symbols()

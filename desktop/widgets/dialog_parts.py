@@ -10,30 +10,50 @@ from typing import TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QWidget
 
+from desktop.qt.palette import (
+    BACKGROUND,
+    BANNER_TEXT,
+    BORDER,
+    DISABLED_TEXT,
+    EDGE,
+    ERROR,
+    ERROR_BACKGROUND,
+    MUTED,
+    OK,
+    PRIMARY,
+    PRIMARY_DISABLED,
+    PRIMARY_HOVER,
+    STALE,
+    STALE_BACKGROUND,
+    WHITE,
+)
+
 __all__ = ["DIALOG_STYLE", "FormRows", "hbox", "named", "plain_label", "set_tone"]
 
 LABEL_WIDTH = 76
-DIALOG_STYLE = """
-QDialog#settingsDialog QGroupBox { border: 1px solid #2e353f; border-radius: 4px; margin-top: 14px;
-    padding: 10px 8px 6px 8px; font-weight: 600; }
-QDialog#settingsDialog QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 4px;
-    color: #8b95a3; }
-QDialog#settingsDialog QGroupBox QLabel { font-weight: 400; }
-QDialog#settingsDialog QLineEdit, QDialog#settingsDialog QComboBox { padding: 3px 6px;
-    border: 1px solid #3a424d; border-radius: 3px; background: #12151a; min-height: 20px; }
-QDialog#settingsDialog QLineEdit:focus, QDialog#settingsDialog QComboBox:focus {
-    border-color: #1f6feb; }
-QLabel[role="hint"] { color: #8b95a3; }
-QLabel[role="error"] { color: #f85149; }
-QLabel[tone="ok"] { color: #3fb950; }
-QLabel[tone="fail"] { color: #f85149; }
-QLabel[tone="busy"] { color: #8b95a3; }
-QFrame#settingsBanner { background: #3a1d1f; border: 1px solid #f85149; border-radius: 4px; }
-QFrame#sessionOnlyPanel { background: #33290f; border: 1px solid #e3a008; border-radius: 4px; }
-QFrame#settingsBanner QLabel, QFrame#sessionOnlyPanel QLabel { color: #e6e9ee; }
-QPushButton#saveButton { background: #1f6feb; border-color: #388bfd; color: #ffffff; font-weight: 600; }
-QPushButton#saveButton:hover { background: #388bfd; }
-QPushButton#saveButton:disabled { background: #243447; border-color: #2e353f; color: #7d8590; }
+DIALOG_STYLE = f"""
+QDialog#settingsDialog QGroupBox {{ border: 1px solid {BORDER}; border-radius: 4px; margin-top: 14px;
+    padding: 10px 8px 6px 8px; font-weight: 600; }}
+QDialog#settingsDialog QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px;
+    color: {MUTED}; }}
+QDialog#settingsDialog QGroupBox QLabel {{ font-weight: 400; }}
+QDialog#settingsDialog QLineEdit, QDialog#settingsDialog QComboBox {{ padding: 3px 6px;
+    border: 1px solid {EDGE}; border-radius: 3px; background: {BACKGROUND}; min-height: 20px; }}
+QDialog#settingsDialog QLineEdit:focus, QDialog#settingsDialog QComboBox:focus {{
+    border-color: {PRIMARY}; }}
+QLabel[role="hint"] {{ color: {MUTED}; }}
+QLabel[role="error"] {{ color: {ERROR}; }}
+QLabel[tone="ok"] {{ color: {OK}; }}
+QLabel[tone="fail"] {{ color: {ERROR}; }}
+QLabel[tone="busy"] {{ color: {MUTED}; }}
+QFrame#settingsBanner {{ background: {ERROR_BACKGROUND}; border: 1px solid {ERROR}; border-radius: 4px; }}
+QFrame#sessionOnlyPanel {{ background: {STALE_BACKGROUND}; border: 1px solid {STALE}; border-radius: 4px; }}
+QFrame#settingsBanner QLabel, QFrame#sessionOnlyPanel QLabel {{ color: {BANNER_TEXT}; }}
+QPushButton#saveButton {{ background: {PRIMARY}; border-color: {PRIMARY_HOVER}; color: {WHITE};
+    font-weight: 600; }}
+QPushButton#saveButton:hover {{ background: {PRIMARY_HOVER}; }}
+QPushButton#saveButton:disabled {{ background: {PRIMARY_DISABLED}; border-color: {BORDER};
+    color: {DISABLED_TEXT}; }}
 """
 """The dialog's look on top of the app's dark theme (hint/error/tone label roles, banners)."""
 

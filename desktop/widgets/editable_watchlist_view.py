@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QWidget
 
 from desktop.domain.watchlist import ColumnState, ViewState
+from desktop.qt.palette import DIM, HIGHLIGHT
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId
 from desktop.qt.watchlist_model import WatchlistTableModel
 from desktop.widgets.watchlist_view import WatchlistView
@@ -37,8 +38,8 @@ _KEYS = {column.key: int(column.id) for column in QUOTE_COLUMNS}
 _FIXED = int(ColumnId.SYMBOL)  # never hidden: a row without its symbol means nothing
 _STRETCH = int(ColumnId.NAME)  # fills the spare width: its saved width is not restored
 _EMPTY_HINT = "This list is empty.\nPress Ctrl+K to search, or drop symbols here."
-_HINT_COLOR = QColor("#7b8491")
-_DRAG_BG = QColor("#1d4c78")
+_HINT_COLOR = QColor(DIM)
+_DRAG_BG = QColor(HIGHLIGHT)
 
 
 class EditableWatchlistView(WatchlistView):

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.qt.palette import ERROR, MUTED
+
 __all__ = ["ExportTicksDialog"]
 
 _FORMAT = "yyyy-MM-dd HH:mm:ss"
@@ -59,7 +61,7 @@ class ExportTicksDialog(QDialog):
         self.message.setObjectName("exportResult")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #8b95a3;")
+        self.message.setStyleSheet(f"color: {MUTED};")
         form = QFormLayout()
         form.addRow("Symbol", self.symbol)
         form.addRow("From", self.start)
@@ -127,5 +129,5 @@ class ExportTicksDialog(QDialog):
     def show_result(self, text: str, ok: bool = True) -> None:
         """Say how the export went (plain text; red when it failed)."""
         self.message.setText(text)
-        self.message.setStyleSheet("color: #8b95a3;" if ok else "color: #f85149;")
+        self.message.setStyleSheet(f"color: {MUTED};" if ok else f"color: {ERROR};")
         self.export_button.setEnabled(self.symbol.count() > 0)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from desktop.domain.formatting import format_change_pct, format_price, format_volume, market_of
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.treemap import Rect, squarify
+from desktop.qt.palette import BACKGROUND, BRIGHT, DARK, MUTED, NEUTRAL_TILE
 from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
 from desktop.qt.quote_table_model import QuoteTableModel
@@ -41,12 +42,12 @@ FULL_SCALE_PCT = 3.0
 REFRESH_MS = 500
 """At most two repaints a second."""
 
-_NEUTRAL = QColor("#2b323c")
-_BACKGROUND = QColor("#12151a")
-_GROUP_TEXT = QColor("#8b95a3")
-_LIGHT_TEXT = QColor("#f3f5f7")
-_DARK_TEXT = QColor("#0c0e12")
-_SELECTED = QColor("#f3f5f7")
+_NEUTRAL = QColor(NEUTRAL_TILE)
+_BACKGROUND = QColor(BACKGROUND)
+_GROUP_TEXT = QColor(MUTED)
+_LIGHT_TEXT = QColor(BRIGHT)
+_DARK_TEXT = QColor(DARK)
+_SELECTED = QColor(BRIGHT)
 _HEADER = 18
 _LEGEND = 22
 _GAP = 1.0

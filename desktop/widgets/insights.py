@@ -17,6 +17,7 @@ from desktop.domain.alerts import AlertFiring
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
 from desktop.qt.alert_models import AlertLogModel, AlertRulesModel
+from desktop.qt.palette import DOWN
 from desktop.widgets.alert_editor import AlertEditor
 from desktop.widgets.alerts_panel import AlertsPanel
 from desktop.widgets.chart_windows import ChartWindowManager
@@ -27,7 +28,7 @@ from desktop.widgets.tray import TrayNotifier
 
 __all__ = ["InsightsUi"]
 
-_PROBLEM_ACCENT = "#ff7b45"
+_PROBLEM_ACCENT = DOWN
 
 
 def _dock(title: str, name: str, widget: QWidget, window: MainWindow) -> QDockWidget:
@@ -43,7 +44,7 @@ def _dock(title: str, name: str, widget: QWidget, window: MainWindow) -> QDockWi
 
 
 class InsightsUi(QObject):
-    """The widget side of issue 6; owns the chart windows, docks, editor, toasts and tray."""
+    """The widget side of charts, heatmap and alerts: chart windows, docks, editor, toasts, tray."""
 
     alertRuleSubmitted = Signal(object)
     """A validated `AlertRule` from the editor, to store."""
@@ -63,7 +64,7 @@ class InsightsUi(QObject):
         panel = window.watchlists()
         view = panel.current_view()
         assert view is not None, "the watchlist panel always shows one list"
-        self.charts = ChartWindowManager(bars, book, self)
+        self.charts = ChartWindowManager(bars, book, self, main_window=window)
         self.heatmap = HeatmapWidget(view.quote_model(), book)
         self.heatmap_dock = _dock("Heatmap", "heatmapDock", self.heatmap, window)
         right = Qt.DockWidgetArea.RightDockWidgetArea

@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(settings_action)
         file_menu.addActions(self._watchlists.file_actions())
         file_menu.addSeparator()
-        # -- recording and replay (issue 10): intents for app.py, REC and REPLAY badges --------
+        # -- recording and replay: intents for app.py, REC and REPLAY badges --------------------
         self.recording_menu = RecordingMenu(self, file_menu, RecordingSettings())
         self.recording_indicator = RecordingIndicator()
         self.replay_badge = ReplayBadge()
@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
-    # -- performance panel (issue 9) -----------------------------------------------------------
+    # -- performance panel -------------------------------------------------------------------
     def _add_performance_action(self, view_menu: QMenu) -> None:
         """View → Performance toggles the non-modal `PerformancePanel`; app.py feeds it."""
         self._performance = PerformancePanel(self)

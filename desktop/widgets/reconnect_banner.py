@@ -5,12 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
+from desktop.qt.palette import INFO_BACKGROUND, INFO_EDGE, INFO_TEXT
+
 __all__ = ["ReconnectBanner"]
 
 _STYLE = (
-    "QFrame#reconnectBanner { background: #16324a; border-bottom: 1px solid #2f6f9f; }"
-    " QLabel#reconnectBannerText { color: #d7e9f7; }"
-    " QToolButton#reconnectBannerClose { color: #d7e9f7; border: none; padding: 0 6px; }"
+    f"QFrame#reconnectBanner {{ background: {INFO_BACKGROUND}; border-bottom: 1px solid {INFO_EDGE}; }}"
+    f" QLabel#reconnectBannerText {{ color: {INFO_TEXT}; }}"
+    f" QToolButton#reconnectBannerClose {{ color: {INFO_TEXT}; border: none; padding: 0 6px; }}"
 )
 
 

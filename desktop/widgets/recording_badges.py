@@ -11,14 +11,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from desktop.domain.recording import RecordingState, RecordingStatus
+from desktop.qt.palette import ERROR, REPLAY, STALE, WHITE
 from desktop.qt.plain_text import plain_tooltip
 
 __all__ = ["RecordingIndicator", "ReplayBadge"]
 
-_RED = "#f85149"
-_AMBER = "#e3a008"
+_RED = ERROR
+_AMBER = STALE
 _REPLAY_STYLE = (
-    "QLabel#replayBadge { background: #6f42c1; color: #ffffff; font-weight: 700;"
+    f"QLabel#replayBadge {{ background: {REPLAY}; color: {WHITE}; font-weight: 700;"
     " letter-spacing: 1px; padding: 1px 10px; border-radius: 3px; }"
 )
 

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.qt.palette import ERROR, MUTED
+
 __all__ = ["SPEEDS", "ReplayDialog"]
 
 SPEEDS = ("1", "2", "5", "10", "30", "60")
@@ -66,7 +68,7 @@ class ReplayDialog(QDialog):
         self.problem.setObjectName("replayProblem")
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #8b95a3;")
+        self.problem.setStyleSheet(f"color: {MUTED};")
         form = QFormLayout()
         form.addRow("Recording", file_row)
         form.addRow(self.use_start, self.start)
@@ -114,4 +116,4 @@ class ReplayDialog(QDialog):
     def show_problem(self, text: str) -> None:
         """Show why the replay could not start (plain text)."""
         self.problem.setText(text)
-        self.problem.setStyleSheet("color: #f85149;" if text else "color: #8b95a3;")
+        self.problem.setStyleSheet(f"color: {ERROR};" if text else f"color: {MUTED};")

@@ -14,6 +14,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF,
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.qt.palette import MUTED, with_alpha
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR, SparkCell
 from desktop.qt.quote_table_model import SPARK_ROLE
 from desktop.widgets.spark_path import polyline_path
@@ -22,9 +23,9 @@ __all__ = ["FLAT_COLOR", "SparklineDelegate", "spark_geometry"]
 
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
-FLAT_COLOR = QColor("#8b95a3")
+FLAT_COLOR = QColor(MUTED)
 """Line colour when the price is at the previous close (or there is none)."""
-_BASELINE_COLOR = QColor(139, 149, 163, 110)
+_BASELINE_COLOR = with_alpha(MUTED, 110)
 _CACHE_LIMIT = 4_096
 
 

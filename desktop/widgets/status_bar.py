@@ -9,13 +9,14 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
 
 from desktop.domain.feed_status import FeedState, FeedStatus
+from desktop.qt.palette import DEMO, ERROR, OK, STALE, WHITE
 from desktop.qt.plain_text import plain_tooltip
 
 __all__ = ["FeedStatusBar", "state_color"]
 
-_GREEN = QColor("#3fb950")
-_AMBER = QColor("#e3a008")
-_RED = QColor("#f85149")
+_GREEN = QColor(OK)
+_AMBER = QColor(STALE)
+_RED = QColor(ERROR)
 _COLORS: dict[FeedState, QColor] = {
     FeedState.LIVE: _GREEN,
     FeedState.DEGRADED: _AMBER,
@@ -29,7 +30,7 @@ _DEMO_TOOLTIP = (
     "Add an API token in Settings to stream real quotes."
 )
 _DEMO_STYLE = (
-    "QLabel#demoBadge { background: #c2185b; color: #ffffff; font-weight: 700;"
+    f"QLabel#demoBadge {{ background: {DEMO}; color: {WHITE}; font-weight: 700;"
     " letter-spacing: 1px; padding: 1px 10px; border-radius: 3px; }"
 )
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbols import Symbol, SymbolError, parse_symbols
+from desktop.qt.palette import LINK, MUTED, TEXT, UP
 from desktop.qt.symbol_search_model import (
     DETAIL_ROLE,
     NAME_ROLE,
@@ -46,10 +47,10 @@ from desktop.qt.symbol_search_model import (
 
 __all__ = ["SymbolSearchPanel"]
 
-_MUTED = QColor("#8b95a3")
-_TEXT = QColor("#d6dbe2")
-_ACCENT = QColor("#58a6ff")
-_CHECK = QColor("#2ec7a6")
+_MUTED = QColor(MUTED)
+_TEXT = QColor(TEXT)
+_ACCENT = QColor(LINK)
+_CHECK = QColor(UP)
 _LIST_SEPARATORS = re.compile(r"[,;\n]")
 _STEPS: dict[int, int] = {
     int(Qt.Key.Key_Down): 1,

@@ -7,6 +7,27 @@ import logging
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QToolTip
 
+from desktop.qt.palette import (
+    ALTERNATE,
+    BACKGROUND,
+    BORDER,
+    BUTTON,
+    DARK,
+    DISABLED,
+    EDGE,
+    HIGHLIGHT,
+    HIGHLIGHT_INACTIVE,
+    HOVER,
+    LINK,
+    LINK_VISITED,
+    MID,
+    MUTED,
+    RAISED,
+    SHADOW,
+    TEXT,
+    WHITE,
+    WINDOW,
+)
 from desktop.widgets.resources import resource_path
 
 __all__ = ["DARK_COLORS", "apply_dark_theme", "dark_palette"]
@@ -14,18 +35,18 @@ __all__ = ["DARK_COLORS", "apply_dark_theme", "dark_palette"]
 _log = logging.getLogger(__name__)
 
 DARK_COLORS: dict[str, str] = {
-    "window": "#1b1f25",
-    "base": "#12151a",
-    "alternate": "#171b21",
-    "text": "#d6dbe2",
-    "muted": "#8b95a3",
-    "disabled": "#5a626d",
-    "button": "#242a32",
-    "border": "#2e353f",
-    "highlight": "#1d4c78",
-    "highlight_inactive": "#1a3855",
-    "tooltip": "#262c35",
-    "link": "#58a6ff",
+    "window": WINDOW,
+    "base": BACKGROUND,
+    "alternate": ALTERNATE,
+    "text": TEXT,
+    "muted": MUTED,
+    "disabled": DISABLED,
+    "button": BUTTON,
+    "border": BORDER,
+    "highlight": HIGHLIGHT,
+    "highlight_inactive": HIGHLIGHT_INACTIVE,
+    "tooltip": RAISED,
+    "link": LINK,
 }
 """The theme's named colours (the QSS uses the same values)."""
 
@@ -45,18 +66,18 @@ def dark_palette() -> QPalette:
         (role.PlaceholderText, c["muted"]),
         (role.Button, c["button"]),
         (role.ButtonText, c["text"]),
-        (role.BrightText, QColor("#ffffff")),
+        (role.BrightText, QColor(WHITE)),
         (role.ToolTipBase, c["tooltip"]),
         (role.ToolTipText, c["text"]),
         (role.Highlight, c["highlight"]),
-        (role.HighlightedText, QColor("#ffffff")),
+        (role.HighlightedText, QColor(WHITE)),
         (role.Link, c["link"]),
-        (role.LinkVisited, QColor("#bc8cff")),
-        (role.Light, QColor("#3a424d")),
-        (role.Midlight, QColor("#2c333c")),
-        (role.Mid, QColor("#22272e")),
-        (role.Dark, QColor("#0c0e12")),
-        (role.Shadow, QColor("#000000")),
+        (role.LinkVisited, QColor(LINK_VISITED)),
+        (role.Light, QColor(EDGE)),
+        (role.Midlight, QColor(HOVER)),
+        (role.Mid, QColor(MID)),
+        (role.Dark, QColor(DARK)),
+        (role.Shadow, QColor(SHADOW)),
     ):
         palette.setColor(r, color)
     palette.setColor(group.Inactive, role.Highlight, c["highlight_inactive"])

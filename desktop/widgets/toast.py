@@ -11,14 +11,20 @@ from PySide6.QtCore import QEasingCurve, QEvent, QObject, QPropertyAnimation, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QGraphicsOpacityEffect, QLabel, QVBoxLayout, QWidget
 
+from desktop.qt.palette import ALERT, BRIGHT, EDGE, TOAST, TOAST_TEXT
+
 __all__ = ["Toast", "ToastHost"]
 
-_STYLE = """
-QFrame#toast {{ background: #232a33; border: 1px solid #3a424d; border-left: 3px solid {accent};
+
+def _style(accent: str) -> str:
+    return f"""
+QFrame#toast {{ background: {TOAST}; border: 1px solid {EDGE}; border-left: 3px solid {accent};
                border-radius: 4px; }}
-QLabel#toastTitle {{ color: #f3f5f7; font-weight: 600; }}
-QLabel#toastBody {{ color: #c4ccd6; }}
+QLabel#toastTitle {{ color: {BRIGHT}; font-weight: 600; }}
+QLabel#toastBody {{ color: {TOAST_TEXT}; }}
 """
+
+
 _MARGIN = 14
 _SPACING = 8
 _WIDTH = 340
@@ -34,7 +40,7 @@ class Toast(QFrame):
         self.setObjectName("toast")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(_STYLE.format(accent=accent))
+        self.setStyleSheet(_style(accent))
         self.setFixedWidth(_WIDTH)
         self.title = QLabel(title, self)
         self.title.setObjectName("toastTitle")
@@ -87,7 +93,7 @@ class ToastHost(QObject):
         window.installEventFilter(self)
 
     def show_toast(
-        self, title: str, message: str, *, accent: str = "#f5b942", seconds: float = 7.0
+        self, title: str, message: str, *, accent: str = ALERT, seconds: float = 7.0
     ) -> Toast:
         """Show a note; returns it (tests look at it)."""
         toast = Toast(title, message, accent, seconds, self._window)

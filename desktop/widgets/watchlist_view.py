@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QEnterEvent, QMouseEvent, QResizeEvent
+from PySide6.QtGui import QAction, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId
@@ -31,7 +31,7 @@ class WatchlistView(QTableView):
     """Shows a `QuoteTableModel`; emits intent signals and never talks to the feed.
 
     Row order is held while a mouse button is down on the table (so a click never lands on a row
-    that just moved), while the user froze it, and optionally while the pointer hovers.
+    that just moved) and while the user froze it.
     """
 
     ROW_HEIGHT = 22
@@ -46,9 +46,7 @@ class WatchlistView(QTableView):
         self._quote_model = model
         self._delegate = QuoteCellDelegate(self)
         self._pressed = False
-        self._hovered = False
         self._frozen = False
-        self._hold_on_hover = False
         self._current_symbol = ""
         self._spark_delegate = SparklineDelegate(self)
         self.setItemDelegate(self._delegate)
@@ -63,7 +61,7 @@ class WatchlistView(QTableView):
         model.layoutChanged.connect(self._emit_current_symbol)
         model.modelReset.connect(self._emit_current_symbol)
         model.rowsRemoved.connect(self._on_rows_removed)
-        # Only rows on screen are formatted per flush (issue 9: 3–4× less work at 1,000 rows).
+        # Only rows on screen are formatted per flush (3–4× less work at 1,000 rows).
         self.verticalScrollBar().valueChanged.connect(self._publish_visible_rows)
         model.layoutChanged.connect(self._publish_visible_rows)
         model.modelReset.connect(self._publish_visible_rows)
@@ -171,15 +169,9 @@ class WatchlistView(QTableView):
         """Whether the user froze the row order."""
         return self._frozen
 
-    def set_hold_on_hover(self, enabled: bool) -> None:
-        """Also hold the row order while the pointer is over the table (off by default)."""
-        self._hold_on_hover = enabled
-        self._update_hold()
-
     # -- events -------------------------------------------------------------------------------
     def _update_hold(self) -> None:
-        hovering = self._hold_on_hover and self._hovered
-        self._quote_model.hold_order(self._pressed or self._frozen or hovering)
+        self._quote_model.hold_order(self._pressed or self._frozen)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """Hold the order while a button is down so a click or drag stays on its row."""
@@ -192,18 +184,6 @@ class WatchlistView(QTableView):
         super().mouseReleaseEvent(event)
         self._pressed = event.buttons() != Qt.MouseButton.NoButton
         self._update_hold()
-
-    def enterEvent(self, event: QEnterEvent) -> None:
-        """Track hovering for the optional hover hold."""
-        self._hovered = True
-        self._update_hold()
-        super().enterEvent(event)
-
-    def leaveEvent(self, event: QEvent) -> None:
-        """Track hovering for the optional hover hold."""
-        self._hovered = False
-        self._update_hold()
-        super().leaveEvent(event)
 
     def _publish_visible_rows(self, *_: object) -> None:
         """Tell the model which rows are on screen (one spare row below for partial rows)."""

@@ -12,7 +12,7 @@ from desktop.feed.timing import ConnectionSettings
 from desktop.protocol.plans import PLANS, Plan
 from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.simulator.server import SimulatorConfig
-from tests.conftest import wait_until
+from tests.polling import wait_until
 
 SYMBOLS = [Symbol.parse(s) for s in ("AAPL", "MSFT", "700", "5")]
 BURST = 20_000

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -14,19 +13,10 @@ from desktop.feed.history import IntradayHistory
 from desktop.feed.rest import AllTickRestClient
 from desktop.protocol.plans import Plan, PlanProfile
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
-from tests.conftest import TIMEOUT_S
+from tests.polling import wait_until
 
 NOW_S = 1_732_285_800 + 30 * 60  # Friday 2024-11-22 10:00 in New York, 23:00 in Hong Kong
 FAST = PlanProfile(Plan.BASIC, 1, 100, 10, 1, 3.0, 0.0, 50)
-
-
-async def until(condition: Callable[[], bool], within: float = TIMEOUT_S) -> None:
-    """Wait for a condition on the event loop, failing the test after `within` seconds."""
-    deadline = asyncio.get_running_loop().time() + within
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
 
 
 @pytest.fixture
@@ -46,7 +36,7 @@ async def test_seeding_fills_sparklines_and_bars_from_the_servers_minute_bars(
     history = IntradayHistory(rest, sparks, bars, clock=lambda: NOW_S, on_seeded=seeded.append)
     history.start()
     history.request(["AAPL.US", "00700.HK"])
-    await until(lambda: len(seeded) == 2)
+    await wait_until(lambda: len(seeded) == 2)
     await history.stop()
     await rest.aclose()
     assert seeded == ["AAPL.US", "00700.HK"]

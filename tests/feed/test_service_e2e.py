@@ -17,7 +17,7 @@ from desktop.feed.service import FeedService
 from desktop.protocol.alltick_wire import Cmd
 from desktop.protocol.plans import PLANS, Plan
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
-from tests.conftest import wait_until
+from tests.polling import wait_until
 
 FAST = ConnectionSettings(
     heartbeat_s=0.2,

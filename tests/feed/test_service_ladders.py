@@ -12,8 +12,8 @@ from desktop.domain.symbols import Symbol
 from desktop.feed.service import FeedService
 from desktop.protocol.plans import PLANS, Plan
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
-from tests.conftest import wait_until
 from tests.feed.test_service_e2e import FAST
+from tests.polling import wait_until
 
 WATCHLIST = [Symbol.parse(s) for s in ("AAPL", "700", "9988")]
 

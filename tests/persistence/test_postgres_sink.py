@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +15,7 @@ from desktop.persistence.tick_sink import SinkUnavailable
 from tests.conftest import TIMEOUT_S
 from tests.persistence._events import reference, tick
 from tests.persistence.conftest import postgres_dsn, reset_postgres
+from tests.polling import wait_until_blocking
 
 pytestmark = pytest.mark.system
 
@@ -69,10 +69,9 @@ def test_a_locked_table_pauses_recording_and_it_resumes_when_the_lock_goes(dsn: 
     try:
         for n in range(1, 501):
             recorder.offer(tick(n))
-        deadline = time.monotonic() + TIMEOUT_S
-        while recorder.status().state is not RecordingState.PAUSED:
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        wait_until_blocking(
+            lambda: recorder.status().state is RecordingState.PAUSED, "the recorder to pause"
+        )
         assert "locked" in recorder.status().message
     finally:
         other.rollback()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from desktop.domain.recording import RecordingState, Retention
@@ -15,16 +15,9 @@ from desktop.persistence.tick_store import SqliteTickStore
 from tests.conftest import TIMEOUT_S
 from tests.persistence._events import SYMBOLS, book, reference, stored_digest, tick, trade_digest
 from tests.persistence.conftest import SinkFactory
+from tests.polling import wait_until_blocking
 
 FAST = RecorderTiming(batch_interval_s=0.02, retry_floor_s=0.02, retry_cap_s=0.1)
-
-
-def wait_for(condition: Callable[[], bool], within: float = TIMEOUT_S) -> None:
-    """Poll a condition another thread makes true; fail after `within` seconds."""
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.005)
 
 
 def test_every_tick_book_and_reference_is_stored_exactly_and_in_order(
@@ -159,7 +152,7 @@ def test_a_locked_database_pauses_recording_and_it_resumes_when_the_lock_goes(
     other.execute("BEGIN EXCLUSIVE")
     for n in range(1, 1_001):
         recorder.offer(tick(n))
-    wait_for(lambda: recorder.status().state is RecordingState.PAUSED)
+    wait_until_blocking(lambda: recorder.status().state is RecordingState.PAUSED)
     assert "locked" in recorder.status().message
     other.execute("ROLLBACK")
     other.close()
@@ -206,7 +199,7 @@ def test_closing_while_storage_is_down_returns_and_says_not_everything_was_writt
     recorder = Recorder(_DownSink(), timing=FAST)
     recorder.start()
     recorder.offer(tick(1))
-    wait_for(lambda: recorder.status().state is RecordingState.PAUSED)
+    wait_until_blocking(lambda: recorder.status().state is RecordingState.PAUSED)
     assert "the server is gone" in recorder.status().message
     assert recorder.close(timeout=TIMEOUT_S) is False
     assert not recorder.running
@@ -227,7 +220,7 @@ def test_old_ticks_are_pruned_in_the_background_by_age(tmp_path: Path) -> None:
     for n in range(1_000, 1_010):
         recorder.offer(tick(n))
     assert recorder.wait_written(TIMEOUT_S)
-    wait_for(lambda: recorder.stats.pruned >= 1_000)
+    wait_until_blocking(lambda: recorder.stats.pruned >= 1_000)
     recorder.close()
     with sqlite3.connect(path) as check:
         seqs = [row[0] for row in check.execute("SELECT seq FROM events ORDER BY id")]

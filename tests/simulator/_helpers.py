@@ -15,7 +15,8 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
-from tests.conftest import TIMEOUT_S, wait_until
+from tests.conftest import TIMEOUT_S
+from tests.polling import wait_until
 
 TIMEOUT = TIMEOUT_S
 

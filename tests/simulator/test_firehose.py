@@ -13,7 +13,8 @@ from desktop.domain.market_data import Tick
 from desktop.domain.symbols import Symbol
 from desktop.protocol.alltick import AllTickCodec
 from desktop.simulator.firehose import FirehoseServer, build_trade_ring
-from tests.simulator._helpers import TIMEOUT, fast_config, wait_until
+from tests.polling import wait_until
+from tests.simulator._helpers import TIMEOUT, fast_config
 
 CODES = ["AAPL.US", "MSFT.US", "700.HK", "QZZA.US", "23456.HK"]
 

@@ -177,6 +177,7 @@ async def test_a_recorded_session_replays_over_the_protocol_in_the_same_order(
     from desktop.protocol.plans import PLANS, Plan
     from desktop.simulator.server import SimulatorConfig, SimulatorServer
     from tests.conftest import TIMEOUT_S
+    from tests.polling import wait_until
 
     symbols = [Symbol.parse(s) for s in ("AAPL", "NVDA", "700", "9988")]
     settings = ConnectionSettings(heartbeat_s=1, dead_after_s=5, request_spacing_s=0.05)
@@ -200,10 +201,9 @@ async def test_a_recorded_session_replays_over_the_protocol_in_the_same_order(
         )
         service.set_symbols(symbols, symbols)
         await service.start()
-        deadline = asyncio.get_running_loop().time() + 4 * TIMEOUT_S
-        while sum(isinstance(e, Tick) for e in got) < enough:
-            assert asyncio.get_running_loop().time() < deadline, "not enough ticks arrived"
-            await asyncio.sleep(0.02)
+        await wait_until(
+            lambda: sum(isinstance(e, Tick) for e in got) >= enough, "the ticks", 4 * TIMEOUT_S
+        )
         await server.stop()
         await service.stop()
         return got

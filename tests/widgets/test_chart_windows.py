@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.window_placement import Rect, WindowLayout
+from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.qt.stream_bridge import StreamBridge
 from desktop.widgets.chart_window import CHART_KIND, ChartMode
 from desktop.widgets.chart_windows import ChartWindowManager
+from desktop.widgets.depth_windows import DEPTH_KIND, DepthWindowManager
 from tests.conftest import TIMEOUT_S
 
 WAIT_MS = int(TIMEOUT_S * 1000)
@@ -91,3 +96,34 @@ def test_moving_a_chart_saves_the_layout_a_moment_later(
     window = manager.open("AAPL.US")
     with qtbot.waitSignal(manager.layoutChanged, timeout=WAIT_MS):
         window.move(window.x() + 40, window.y() + 30)
+
+
+def test_charts_are_restored_inside_the_screen_frame_included_like_depth_windows(
+    qtbot: QtBot,
+) -> None:
+    main = QMainWindow()
+    main.resize(900, 600)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    inner, outer = main.geometry(), main.frameGeometry()
+    top, left = inner.top() - outer.top(), inner.left() - outer.left()
+    assert top > 0 and left > 0, "the platform draws no frame: nothing to check"
+    charts = ChartWindowManager(MinuteBarStore(), QuoteBook(), main_window=main)
+    book = QuoteBook()
+    bridge = StreamBridge(book, QuoteTableModel(book), frames=lambda: 0)
+    ladders = DepthWindowManager(book, bridge, main_window=main)
+    try:
+        area = main.screen().availableGeometry()
+        corner = Rect(area.x(), area.y(), 640, 420)  # saved with its frame off the screen
+        charts.restore([WindowLayout(CHART_KIND, "AAPL.US", corner)])
+        (depth,) = ladders.restore([WindowLayout(DEPTH_KIND, "AAPL.US", corner)])
+        chart = charts.window("AAPL.US")
+        assert chart is not None
+        expected = QRect(area.x() + left, area.y() + top, 640, 420)
+        assert depth.geometry() == expected
+        assert chart.geometry() == expected
+    finally:
+        charts.close_all()
+        ladders.shutdown()
+        depth.deleteLater()

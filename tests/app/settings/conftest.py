@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,10 +10,10 @@ from typing import Any
 import pytest
 import qasync
 import shiboken6
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, Signal
 
-from desktop.control.feed_source import FeedSource
-from desktop.control.settings_controller import (
+from desktop.app.feed_source import FeedSource
+from desktop.app.settings_controller import (
     SETTINGS_KEY,
     SettingsController,
     StateStore,
@@ -31,6 +30,8 @@ from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.simulator.server import SimulatorConfig
 from desktop.widgets.settings_dialog import SettingsDialog
 from tests.conftest import TIMEOUT_S
+from tests.leaks import fail_on_pending_tasks
+from tests.polling import wait_until
 
 GOOD = "good-token-1234"
 ONE_CONNECTION = "basic-token-4321"
@@ -58,13 +59,16 @@ class MemoryStateStore:
         self.values[key] = value
 
 
-class StandInFeed:
+class StandInFeed(QObject):
     """The app's `FeedControl` in miniature: a FeedService on the simulator or a provider URL.
 
-    The app does the same through `AppFeed.switch_feed` (plus recording, ladders, charts).
+    The app does the same through `FeedSwitch` (plus recording, ladders, charts).
     """
 
+    resumeRequested = Signal()
+
     def __init__(self, book: QuoteBook, on_status: Callable[[FeedStatus], None]) -> None:
+        super().__init__()
         self.book = book
         self._on_status = on_status
         self.source: FeedSource | None = None
@@ -74,9 +78,12 @@ class StandInFeed:
     def current_source(self) -> FeedSource | None:
         return self.source
 
+    def on_resume_requested(self, slot: Callable[[], None]) -> None:
+        self.resumeRequested.connect(slot)
+
     async def use_source(self, source: FeedSource) -> None:
         await self.pause_feed()
-        for symbol in self.book.symbols():  # blank, as app.py's switch_feed does
+        for symbol in self.book.symbols():  # blank, as the FeedSwitch does
             self.book.untrack(symbol)
         url, token = source.ws_url, source.token
         if source.demo:
@@ -152,11 +159,7 @@ class Harness:
         task.result()
 
     async def until(self, condition: Callable[[], bool], what: str) -> None:
-        deadline = time.monotonic() + TIMEOUT_S
-        while not condition():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}")
-            await asyncio.sleep(0.01)
+        await wait_until(condition, what)
 
     def live_settings(self, **changes: Any) -> ProviderSettings:
         return ProviderSettings(host=self.live_url.rsplit("/", 1)[0], **changes)
@@ -189,17 +192,6 @@ def live_market() -> Iterator[str]:
         yield market.endpoints.ws_url
 
 
-@pytest.fixture(scope="session")
-def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """One Qt-driven asyncio loop for the whole run, as the app has one for its lifetime (a
-    closed qasync loop can leave Qt a timer on a freed object: re-creating them crashes)."""
-    qapp.setQuitOnLastWindowClosed(False)  # as in the app: closing a dialog must not end the loop
-    loop = qasync.QEventLoop(qapp)
-    yield loop
-    loop.close()
-    qapp.setQuitOnLastWindowClosed(True)
-
-
 @pytest.fixture
 def h(qloop: qasync.QEventLoop, live_market: str) -> Iterator[Harness]:
     harness = Harness(qloop, QuoteBook(), [], MemoryStateStore(), live_market)
@@ -208,3 +200,4 @@ def h(qloop: qasync.QEventLoop, live_market: str) -> Iterator[Harness]:
         # Delete it now, not whenever the garbage collector breaks the controller <-> dialog
         # cycle: a parentless widget freed in the middle of Qt's animation timer crashes.
         shiboken6.delete(harness.controller.dialog)
+    fail_on_pending_tasks(qloop)

@@ -1,0 +1,53 @@
+"""One watchlist row's cache, shared by the formatter that fills it and the order that sorts it."""
+
+from __future__ import annotations
+
+from desktop.domain.formatting import market_of
+from desktop.domain.symbols import Market
+from desktop.qt.quote_columns import QuoteCell, SortKey, SparkCell
+
+__all__ = ["QuoteRow"]
+
+
+class QuoteRow:
+    """Per-symbol cache: display strings, sort keys, cell records and flash state per column."""
+
+    __slots__ = (
+        "badge",
+        "badge_note",
+        "cells",
+        "dim",
+        "flash_at",
+        "flash_dir",
+        "flash_step",
+        "keys",
+        "market",
+        "note",
+        "spark",
+        "stale",
+        "symbol",
+        "texts",
+        "tick_dir",
+        "time_note",
+        "tooltips",
+    )
+
+    def __init__(self, symbol: str, ncols: int) -> None:
+        self.symbol = symbol
+        self.market: Market = market_of(symbol)
+        self.texts: list[str] = [""] * ncols
+        self.keys: list[SortKey] = [None] * ncols
+        self.cells: list[QuoteCell] = []
+        self.flash_at: list[float] = [0.0] * ncols
+        self.flash_dir: list[int] = [0] * ncols
+        self.flash_step: list[int] = [-1] * ncols
+        self.tick_dir = 0
+        self.note: str | None = None
+        self.time_note: str | None = None
+        self.dim = False
+        self.tooltips: dict[int, str] = {}
+        self.spark: SparkCell | None = None
+        self.badge = 0
+        self.badge_note = ""
+        self.stale = False
+        """Changed while outside the view's visible rows: cells are formatted when it shows."""
