@@ -21,6 +21,7 @@ from desktop.app.feed_source import FeedSource, FeedTarget, replay_target
 from desktop.app.feed_switch import FeedSwitch, RunningFeed
 from desktop.app.insights import Insights
 from desktop.app.ladders import DepthLadders
+from desktop.app.preload import drop_source_cache
 from desktop.app.recording import AppRecording, recording_controller
 from desktop.app.report import RunReport, configure_logging
 from desktop.app.settings_controller import SettingsController
@@ -29,6 +30,8 @@ from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbol_universe import SymbolUniverse
 from desktop.protocol.plans import Plan
 from desktop.qt.perf_monitor import PerfMonitor
+from desktop.qt.quote_columns import ColumnId
+from desktop.qt.startup_clock import StartupClock, process_started
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.replay import RecordingError
 from desktop.widgets.main_window import MainWindow
@@ -58,6 +61,8 @@ class QuoteBoardApp:
         qapp = QApplication.instance()
         assert isinstance(qapp, QApplication)
         qapp.setQuitOnLastWindowClosed(False)
+        # How long the window and the first price take from launch (`--smoke` reports both).
+        self.startup = StartupClock(process_started(fallback=time.monotonic()))
         self.replay = self._replay_at_start()
         self.opened: OpenedDatabase = open_database(config.data_dir, throwaway=config.is_smoke)
         db = self.opened.db
@@ -69,6 +74,7 @@ class QuoteBoardApp:
         )
         self.panel = panel = WatchlistPanel(session, SymbolMatcher(universe))
         self.window = window = MainWindow(panel)
+        self._watch_startup()
         if self.opened.notice:
             panel.notices.show_notice("warning", self.opened.notice, timeout_ms=0)
         recorder = recording_controller(config, window)
@@ -100,6 +106,23 @@ class QuoteBoardApp:
         )
         window.settingsRequested.connect(lambda: settings.open_dialog())
         switch.bridge.statusChanged.connect(settings.on_status)
+
+    def _watch_startup(self) -> None:
+        """Time the window's first paint and the first paint of the shown list with a price."""
+        self.startup.watch_window(self.window)
+        view = self.panel.current_view()
+        if view is None:
+            return
+        model, book, last = view.list_model(), self.book, int(ColumnId.LAST)
+
+        def priced(row: int) -> bool:
+            symbol = model.symbol_at(row)
+            state = book.get(symbol) if symbol is not None else None
+            return (
+                state is not None and state.last is not None and bool(model.index(row, last).data())
+            )
+
+        self.startup.watch_first_price(view, priced)
 
     def _replay_at_start(self) -> FeedTarget | None:
         """The feed `--replay` asks for (None without it); a file that cannot be replayed exits."""
@@ -138,6 +161,7 @@ class QuoteBoardApp:
         first = view.list_model().symbol_at(0) if view is not None else None
         if view is not None and first is not None:
             view.select_symbol(first)  # the ladder dock follows the selection from the start
+        drop_source_cache()  # start-up's imports are done (see `app.preload`)
 
     async def shutdown(self) -> int:
         """Stop everything in order; returns the exit code (a smoke run's verdict, else 0)."""
@@ -157,6 +181,7 @@ class QuoteBoardApp:
                 switch.bridge,
                 self.insights.sparklines,
                 self.insights.history.seeded,
+                self.startup.report(),
             )
             if self.config.is_smoke
             else None
