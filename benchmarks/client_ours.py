@@ -101,6 +101,7 @@ async def _run(args: argparse.Namespace) -> None:
 
     from desktop.app.feed_switch import FeedSwitch
     from desktop.app.insights import Insights
+    from desktop.app.preload import drop_source_cache
     from desktop.domain.symbol_search import SymbolMatcher
     from desktop.domain.symbol_universe import SymbolUniverse
     from desktop.feed.service import FeedService
@@ -213,6 +214,7 @@ async def _run(args: argparse.Namespace) -> None:
     bridge.flushed.connect(on_flush)
     bridge.start()
     await service.start()
+    drop_source_cache()  # as the board does once it has started
     measurement.start()
     await asyncio.Event().wait()  # the measurement exits the process when it is done
 
