@@ -87,10 +87,10 @@ def test_a_change_after_an_idle_frame_reaches_the_model_on_the_next_turn_of_the_
 
 
 def test_changes_within_one_frame_are_coalesced_into_the_next_frame(qapp: QApplication) -> None:
-    """Under load the bridge waits out the frame interval: a slow (2 Hz) screen makes it visible."""
+    """Under load the bridge waits out the frame interval: a slow (1 Hz) screen makes it visible."""
     book, model, bridge = bridge_with(["AAPL.US", "00700.HK"])
-    bridge = StreamBridge(book, model, frames=lambda: 0, refresh_hz=2.0)
-    assert bridge.pacer.interval_s == 0.5
+    bridge = StreamBridge(book, model, frames=lambda: 0, refresh_hz=1.0)
+    assert bridge.pacer.interval_s == 1.0
     seen: list[set[str]] = []
     bridge.add_frame_listener(lambda dirty, now: seen.append(set(dirty)))
     bridge.start()
