@@ -10,7 +10,7 @@ from tests.app.test_smoke_sources import report_of, start_smoke
 def test_smoke_reports_the_window_then_the_first_price_in_seconds_from_launch(
     tmp_path: Path,
 ) -> None:
-    code, report, err = report_of(start_smoke(3, "--data-dir", str(tmp_path)))
+    code, report, err = report_of(start_smoke(5, "--data-dir", str(tmp_path)))
     assert code == 0, err[-2000:]
     shown, priced = report["window_shown_s"], report["first_price_s"]
     assert isinstance(shown, float) and isinstance(priced, float)
