@@ -31,7 +31,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPaintEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
-from benchmarks.common import ControlBlock, benchmark_symbols, client_arguments, wire_code
+from benchmarks.common import (
+    WINDOW_SIZE,
+    ControlBlock,
+    benchmark_symbols,
+    client_arguments,
+    wire_code,
+)
 from benchmarks.measure import RunMeasurement
 from benchmarks.screen_latency import ScreenLatency
 
@@ -145,7 +151,7 @@ def main() -> None:
     view.sortByColumn(_CHG_PCT, Qt.SortOrder.DescendingOrder)
     window = QMainWindow()
     window.setCentralWidget(view)
-    window.resize(1280, 760)
+    window.resize(*WINDOW_SIZE)
     window.show()
 
     feed = FeedThread(f"ws://127.0.0.1:{args.port}/quote-stock-b-ws-api?token=bench", symbols)

@@ -23,7 +23,7 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from benchmarks.common import ControlBlock, benchmark_symbols, client_arguments
+from benchmarks.common import WINDOW_SIZE, ControlBlock, benchmark_symbols, client_arguments
 from benchmarks.measure import RunMeasurement
 from benchmarks.memory_stages import MEMORY_REPORT_ENV, MemoryStages
 from benchmarks.screen_latency import ScreenLatency
@@ -125,7 +125,7 @@ async def _run(args: argparse.Namespace) -> None:
     session = WatchlistSession(repo, book)
     panel = WatchlistPanel(session, SymbolMatcher(SymbolUniverse()))
     window = MainWindow(panel)
-    window.resize(1280, 760)
+    window.resize(*WINDOW_SIZE)
     model = session.model(list_id)
     view = window.watchlist_view()
     assert model is not None and view is not None
@@ -145,6 +145,7 @@ async def _run(args: argparse.Namespace) -> None:
     panel.currentSymbolChanged.connect(ladders.follow_selection)
     insights = Insights(book, session, window, switch, db, tray_available=False)
     window.show()
+    window.resize(*WINDOW_SIZE)  # after show: showing applies the main window's default size
     insights.start()
     view.select_symbol(names[0])  # the dock follows it, as when the app starts
     if args.ladders:
