@@ -21,6 +21,7 @@ from desktop.app.feed_source import FeedSource, FeedTarget, replay_target
 from desktop.app.feed_switch import FeedSwitch, RunningFeed
 from desktop.app.insights import Insights
 from desktop.app.ladders import DepthLadders
+from desktop.app.market_hours import MarketHours
 from desktop.app.preload import drop_source_cache
 from desktop.app.recording import AppRecording, recording_controller
 from desktop.app.report import RunReport, configure_logging
@@ -99,6 +100,10 @@ class QuoteBoardApp:
         qapp.aboutToQuit.connect(self._done.set)
         self.ladders = DepthLadders(self.book, switch, window, panel, db)
         self.insights = Insights(self.book, session, window, switch, db)
+        # Clocks, session chips, extended-hours prices and chart shading follow the exchanges'
+        # calendars whatever the feed; linked charts follow the ladders' colour groups.
+        self.market_hours = MarketHours(self.book, window, self.insights.ui.charts)
+        self.insights.ui.charts.set_link_hub(self.ladders.manager.hub())
         # The token from QUOTEBOARD_TOKEN or the keyring; provider, plan and host in app_state;
         # a 401 opens Settings; Save switches demo <-> live without a restart.
         self.settings = settings = SettingsController(
@@ -147,6 +152,7 @@ class QuoteBoardApp:
             GeometryProbe(self.window, self.panel, Path(os.environ[GEOMETRY_ENV])).start()
         self.switch.bridge.start()
         self.switch.start_monitoring()
+        self.market_hours.load()  # ≈ 0.75 s in a worker thread, after the first paint
         config = self.config
         if self.replay is not None:  # --replay; Settings still find the token for Stop Replay
             await self.switch.switch_to(self.replay)
@@ -170,6 +176,7 @@ class QuoteBoardApp:
         switch.bridge.flush()
         switch.bridge.stop()
         switch.stop_monitoring()
+        self.market_hours.stop()
         await self.insights.stop()  # before the feed: its history requests use the feed's REST
         self.session.watch_external_changes(False)
         self.panel.shutdown()
