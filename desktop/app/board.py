@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop.app.config import AppConfig
@@ -39,12 +40,14 @@ from desktop.widgets.main_window import MainWindow
 from desktop.widgets.resources import resource_path
 from desktop.widgets.watchlist_panel import WatchlistPanel
 
-__all__ = ["GEOMETRY_ENV", "QuoteBoardApp", "run"]
+__all__ = ["GEOMETRY_ENV", "MARKET_HOURS_AFTER_S", "QuoteBoardApp", "run"]
 
 log = logging.getLogger("desktop")
 
 GEOMETRY_ENV = "QB_TEST_GEOMETRY_FILE"
 """When set, the app writes its widgets' screen rectangles there (the real-window drag test)."""
+MARKET_HOURS_AFTER_S = 1.5
+"""Load the exchange calendars this long after start if no price has been painted by then."""
 
 
 class QuoteBoardApp:
@@ -55,6 +58,8 @@ class QuoteBoardApp:
         self.book = QuoteBook()
         self.report = RunReport(self.book, config.smoke, config.dump)
         self._done = asyncio.Event()
+        self._market_hours_asked = False
+        self._stopping = False
 
     def build(self) -> None:
         """Open the database and build every part, wired; nothing streams or shows yet."""
@@ -112,6 +117,13 @@ class QuoteBoardApp:
         window.settingsRequested.connect(lambda: settings.open_dialog())
         switch.bridge.statusChanged.connect(settings.on_status)
 
+    def _load_market_hours(self) -> None:
+        """Start loading the exchange calendars, once (not after shutdown began)."""
+        if self._market_hours_asked or self._stopping:
+            return
+        self._market_hours_asked = True
+        self.market_hours.load()
+
     def _watch_startup(self) -> None:
         """Time the window's first paint and the first paint of the shown list with a price."""
         self.startup.watch_window(self.window)
@@ -152,7 +164,12 @@ class QuoteBoardApp:
             GeometryProbe(self.window, self.panel, Path(os.environ[GEOMETRY_ENV])).start()
         self.switch.bridge.start()
         self.switch.start_monitoring()
-        self.market_hours.load()  # ≈ 0.75 s in a worker thread, after the first paint
+        # The calendars take ≈ 0.75 s of imports in a worker thread, which competes for the GIL
+        # with the first price: load them once it is painted, or after a while without one.
+        self.startup.firstPriceShown.connect(
+            self._load_market_hours, Qt.ConnectionType.QueuedConnection
+        )
+        QTimer.singleShot(round(MARKET_HOURS_AFTER_S * 1000), self._load_market_hours)
         config = self.config
         if self.replay is not None:  # --replay; Settings still find the token for Stop Replay
             await self.switch.switch_to(self.replay)
@@ -171,6 +188,7 @@ class QuoteBoardApp:
 
     async def shutdown(self) -> int:
         """Stop everything in order; returns the exit code (a smoke run's verdict, else 0)."""
+        self._stopping = True
         switch = self.switch
         await self.settings.close()
         switch.bridge.flush()

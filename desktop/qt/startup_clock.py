@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QTableView, QWidget
 
 __all__ = ["StartupClock", "process_started"]
@@ -37,6 +37,9 @@ def process_started(fallback: float) -> float:
 
 class StartupClock(QObject):
     """Watches the first paints of the main window and of the watchlist showing a price."""
+
+    firstPriceShown = Signal()
+    """Once, from the first paint that shows a price (connect queued: it fires inside a paint)."""
 
     def __init__(
         self,
@@ -92,6 +95,7 @@ class StartupClock(QObject):
                 self.first_price_s = self._clock() - self._started
                 self.first_price_cpu_s = self._cpu_clock()
                 watched.removeEventFilter(self)
+                self.firstPriceShown.emit()
         return False
 
     def _shows_price(self) -> bool:
