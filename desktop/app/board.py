@@ -22,6 +22,7 @@ from desktop.app.feed_source import FeedSource, FeedTarget, replay_target
 from desktop.app.feed_switch import FeedSwitch, RunningFeed
 from desktop.app.insights import Insights
 from desktop.app.ladders import DepthLadders
+from desktop.app.market_activity import MarketActivity
 from desktop.app.market_hours import MarketHours
 from desktop.app.preload import drop_source_cache
 from desktop.app.recording import AppRecording, recording_controller
@@ -111,6 +112,11 @@ class QuoteBoardApp:
         # calendars whatever the feed; linked charts follow the ladders' colour groups.
         self.market_hours = MarketHours(self.book, window, self.insights.ui.charts)
         self.insights.ui.charts.set_link_hub(self.ladders.manager.hub())
+        # Time & sales, the glance columns' daily bars, the volume dashboard: after the ladders
+        # (their link groups) and the insights (their minute bars).
+        self.activity = MarketActivity(
+            self.book, session, window, panel, switch, self.ladders, self.insights, db
+        )
         # The token from QUOTEBOARD_TOKEN or the keyring; provider, plan and host in app_state;
         # a 401 opens Settings; Save switches demo <-> live without a restart.
         self.settings = settings = SettingsController(
@@ -160,6 +166,7 @@ class QuoteBoardApp:
         self.window.show()
         self.ladders.restore()  # after the main window (AetherSDR #3324)
         self.insights.start()  # alerts, and the chart windows (after the main window, too)
+        self.activity.restore()  # the tape pop-outs, likewise
         if os.environ.get(GEOMETRY_ENV):
             from desktop.widgets.geometry_probe import GeometryProbe
 
@@ -202,6 +209,7 @@ class QuoteBoardApp:
         switch.stop_monitoring()
         self.market_hours.stop()
         await self.insights.stop()  # before the feed: its history requests use the feed's REST
+        await self.activity.stop()  # likewise its daily bars
         self.session.watch_external_changes(False)
         self.panel.shutdown()
         await switch.stop()  # nothing arrives after this: the report and recording agree

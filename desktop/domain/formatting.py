@@ -10,6 +10,7 @@ from desktop.domain.symbols import Market
 from desktop.domain.tick_grid import decimals_for
 
 __all__ = [
+    "FIGURE_SPACE",
     "MINUS",
     "format_change",
     "format_change_pct",
@@ -18,11 +19,15 @@ __all__ = [
     "format_signed",
     "format_size",
     "format_time",
+    "format_time_ms",
     "format_volume",
     "local_day",
     "local_day_end",
+    "local_minute",
     "market_of",
+    "pad_decimals",
     "price_decimals",
+    "zone_label",
 ]
 
 MINUS = "\u2212"
@@ -145,10 +150,39 @@ def format_time(ts_ms: int | None, market: Market) -> str:
     return f"{local // 3600 % 24:02d}:{local // 60 % 60:02d}:{local % 60:02d}"
 
 
+def format_time_ms(ts_ms: int, market: Market) -> str:
+    """Exchange time to the millisecond in the market's own zone (`14:03:27.125`), for the tape."""
+    return f"{format_time(ts_ms, market)}.{ts_ms % 1000:03d}"
+
+
+FIGURE_SPACE = "\u2007"
+"""As wide as a digit: pads a number to a column's precision without inventing digits."""
+
+
+def pad_decimals(text: str, decimals: int, widest: int) -> str:
+    """`text` (with `decimals` after its point) padded with figure spaces to `widest` decimals,
+    so right-aligned numbers of one column line up on the point (`480.2  ` under `3.45 `)."""
+    missing = widest - decimals
+    if missing <= 0:
+        return text
+    return text + FIGURE_SPACE * (missing + (1 if decimals == 0 else 0))
+
+
+def zone_label(market: Market) -> str:
+    """The short name traders use for a market's clock: `ET` (New York), `HKT` (Hong Kong)."""
+    return "HKT" if market is Market.HK else "ET"
+
+
 def local_day(market: Market, epoch_s: float) -> int:
     """Days since 1970-01-01 on the market's own calendar: a new number at each local midnight."""
     seconds = int(epoch_s)
     return (seconds + _utc_offset(market, seconds // 3600)) // 86_400
+
+
+def local_minute(market: Market, epoch_s: float) -> float:
+    """Minutes since the market's local midnight at `epoch_s` (10:45:30 → 645.5)."""
+    local = epoch_s + _utc_offset(market, int(epoch_s) // 3600)
+    return (local % 86_400) / 60
 
 
 def local_day_end(market: Market, epoch_s: float) -> int:

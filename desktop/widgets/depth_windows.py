@@ -83,6 +83,10 @@ class DepthWindowManager(PopOutManager[DepthWindow]):
         self._hub.publish(self._watchlist_group, symbol)
         self._emit_symbols()
 
+    def watchlist_group(self) -> str:
+        """The link group the watchlist's selection publishes to."""
+        return self._watchlist_group
+
     def set_watchlist_group(self, key: str) -> None:
         """Publish the watchlist's selection to another group from now on."""
         group = link_group(key)
