@@ -77,7 +77,7 @@ $(BENCH_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@ $(APP_STAMP)
 
-## bench: the full benchmark ladder, ours vs the naive baseline (≈ 10 min; see README "Performance")
+## bench: the full benchmark ladder, ours vs the naive baseline (≈ 40 min; see README "Performance")
 bench: $(BENCH_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks $(ARGS)
 

@@ -16,9 +16,9 @@ from benchmarks.report import format_table, machine_info, ratios
 from benchmarks.runner import RunSpec, run_once
 
 RESULTS = Path(__file__).parent / "results"
-FULL_RATES = [250, 500, 1000, 2000, 5000, 10000, 20000, 30000, 50000, 100000]
-FULL_SYMBOLS = [500, 1000, 2000]
-QUICK_RATES = [500, 5000]
+FULL_RATES = [250, 500, 1000, 2000, 5000, 10000, 20000, 30000, 50000, 60000, 100000]
+FULL_SYMBOLS = [500, 1000, 2000, 5000]
+QUICK_RATES = [500, 2000]
 QUICK_SYMBOLS = [500]
 _COLLAPSED = 0.5
 """A run that delivers less than this share of the offered rate has collapsed."""
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.symbols
         else (QUICK_SYMBOLS if quick else FULL_SYMBOLS)
     )
-    window_s = args.seconds or (1.5 if quick else 4.0)
+    window_s = args.seconds or (3.0 if quick else 4.0)
     warmup_s = args.warmup or (0.5 if quick else 1.5)
     out = args.out or RESULTS / ("quick.json" if quick else "latest.json")
     systems = args.systems.split(",")

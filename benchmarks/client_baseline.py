@@ -5,6 +5,8 @@ signal (queued across threads); the GUI slot updates a plain `QAbstractTableMode
 `dataChanged` for it; the table sits under a `QSortFilterProxyModel` with dynamic sorting on,
 sorted by Chg % like ours. Default delegate, formatting in `data()`. Nothing is coalesced.
 It speaks the same AllTick protocol to the same simulator, so both systems get identical frames.
+The only addition is a hook after the table's paint that stamps the ticks of on-screen rows when
+a paint shows them (`ScreenLatency`), exactly as in our client.
 """
 
 from __future__ import annotations
@@ -26,11 +28,18 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPaintEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
 
-from benchmarks.common import ControlBlock, benchmark_symbols, client_arguments, wire_code
+from benchmarks.common import (
+    WINDOW_SIZE,
+    ControlBlock,
+    benchmark_symbols,
+    client_arguments,
+    wire_code,
+)
 from benchmarks.measure import RunMeasurement
+from benchmarks.screen_latency import ScreenLatency
 
 _COLUMNS = ("Symbol", "Last", "Chg", "Chg %", "Volume", "Turnover", "Time")
 _CHG_PCT = 3
@@ -86,6 +95,17 @@ class TickTableModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(r, 1), self.index(r, len(_COLUMNS) - 1))
 
 
+class MeasuredTableView(QTableView):
+    """A plain `QTableView` that tells a `ScreenLatency` when each paint has finished."""
+
+    latency_probe: ScreenLatency | None = None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.latency_probe is not None:
+            self.latency_probe.painted(event.region())
+
+
 class FeedThread(QObject):
     """The websocket-client reader: one `json.loads` and one queued signal per trade."""
 
@@ -125,13 +145,13 @@ def main() -> None:
     proxy.setSourceModel(model)
     proxy.setSortRole(Qt.ItemDataRole.UserRole)
     proxy.setDynamicSortFilter(True)
-    view = QTableView()
+    view = MeasuredTableView()
     view.setModel(proxy)
     view.setSortingEnabled(True)
     view.sortByColumn(_CHG_PCT, Qt.SortOrder.DescendingOrder)
     window = QMainWindow()
     window.setCentralWidget(view)
-    window.resize(1280, 760)
+    window.resize(*WINDOW_SIZE)
     window.show()
 
     feed = FeedThread(f"ws://127.0.0.1:{args.port}/quote-stock-b-ws-api?token=bench", symbols)
@@ -151,12 +171,24 @@ def main() -> None:
     )
     latencies = measurement.tick_latencies
 
+    def symbol_at(row: int) -> str | None:
+        source = proxy.mapToSource(proxy.index(row, 0)).row()
+        return wire_code(model.rows[source][0]) if source >= 0 else None
+
+    screen = ScreenLatency(view, symbol_at, lambda: measurement.in_window)
+    measurement.screen = view.latency_probe = screen
+
     def on_tick(data: dict[str, Any]) -> None:
         nonlocal applied
+        r = model.row_of.get(data["code"])
+        before = model.rows[r][1] if r is not None else None
         model.on_tick(data)
         applied += 1
+        stamp = int(data["tick_time"])
+        if r is not None and model.rows[r][1] != before:  # a paint must show a moved price
+            screen.note(data["code"], stamp)
         if measurement.in_window:
-            latencies.append(time.time() * 1000.0 - int(data["tick_time"]))
+            latencies.append(time.time() * 1000.0 - stamp)
 
     feed.tick.connect(on_tick)
     feed.start()

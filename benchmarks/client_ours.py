@@ -1,13 +1,14 @@
 """Quote Board's own pipeline under load, composed as `desktop.app` composes it.
 
-FeedService (websockets, msgspec codec) → QuoteBook → StreamBridge flush at 25 Hz →
-QuoteTableModel → MainWindow with the WatchlistView, shown offscreen under qasync and sorted by
-Chg % (so throttled re-sorts run), with what a trader has on screen besides: the Trend column's
-sparklines and the minute bars fed by every trade and seeded from REST (`Insights`, with the
-alert center evaluating on every flush), the depth dock following the selected row and two
-pop-out depth ladders whose symbols stream full depth. The only addition is
-`StampingQuoteBook`, which remembers each applied tick's `tick_time` so every tick's latency to
-the model is measured, not a sample.
+FeedService (websockets, msgspec codec) → QuoteBook → StreamBridge flush (woken by the book,
+paced at the screen's refresh rate) → QuoteTableModel → MainWindow with the WatchlistView, shown
+offscreen under qasync and sorted by Chg % (so throttled re-sorts run), with what a trader has on
+screen besides: the Trend column's sparklines and the minute bars fed by every trade and seeded
+from REST (`Insights`, with the alert center evaluating on every flush), the depth dock following
+the selected row and two pop-out depth ladders whose symbols stream full depth. The only
+additions are `StampingQuoteBook`, which remembers each applied tick's `tick_time` so every
+tick's latency to the model is measured, not a sample, and a hook after the watchlist view's
+paint that stamps the ticks of on-screen rows when a paint shows them (`ScreenLatency`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from benchmarks.common import ControlBlock, benchmark_symbols, client_arguments
+from benchmarks.common import WINDOW_SIZE, ControlBlock, benchmark_symbols, client_arguments
 from benchmarks.measure import RunMeasurement
+from benchmarks.memory_stages import MEMORY_REPORT_ENV, MemoryStages
+from benchmarks.screen_latency import ScreenLatency
 from desktop.domain.market_data import DepthSnapshot, Tick
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Symbol
@@ -36,6 +39,9 @@ class StampingQuoteBook(QuoteBook):
     def __init__(self) -> None:
         super().__init__()
         self.stamps: list[int] = []
+        self.moved: list[tuple[str, int]] = []
+        """(symbol, stamp) of the applied ticks that moved the symbol's last price: what a paint
+        must show (a tick at the same price may change no visible cell)."""
         self.rest_books: dict[int, DepthSnapshot] = {}
         """The books the REST client returned by `id()`, kept alive so no id is reused."""
         self.rest_books_applied = 0
@@ -47,14 +53,34 @@ class StampingQuoteBook(QuoteBook):
             self.rest_books_applied += 1
 
     def apply_tick(self, tick: Tick, now: float) -> None:
-        """Apply, then remember the stamp."""
+        """Apply, then remember the stamp (and whether the tick moved the last price)."""
+        state = self.get(tick.symbol)
+        before = state.last if state is not None else None
         super().apply_tick(tick, now)
         self.stamps.append(tick.ts_ms)
+        if state is not None and state.last != before:
+            self.moved.append((tick.symbol, tick.ts_ms))
 
-    def take_stamps(self) -> list[int]:
-        """Stamps of ticks applied since the previous call."""
-        stamps, self.stamps = self.stamps, []
-        return stamps
+    def take_stamps(self) -> tuple[list[int], list[tuple[str, int]]]:
+        """Stamps of ticks applied since the previous call, and (symbol, stamp) of those that
+        moved a last price."""
+        stamps, moved = self.stamps, self.moved
+        self.stamps, self.moved = [], []
+        return stamps, moved
+
+
+def _hook_paints(view: Any, screen: ScreenLatency) -> None:
+    """Have `screen` hear the end of every paint of `view`'s viewport (a class-level override:
+    Qt calls Python overrides found on the class, and this process has one watchlist view)."""
+    cls = type(view)
+    paint = cls.paintEvent
+
+    def paint_event(self: Any, event: Any) -> None:
+        paint(self, event)
+        if self is view:
+            screen.painted(event.region())
+
+    cls.paintEvent = paint_event
 
 
 def _count_rest_books(rest: Any, book: StampingQuoteBook) -> None:
@@ -75,6 +101,7 @@ async def _run(args: argparse.Namespace) -> None:
 
     from desktop.app.feed_switch import FeedSwitch
     from desktop.app.insights import Insights
+    from desktop.app.preload import drop_source_cache
     from desktop.domain.symbol_search import SymbolMatcher
     from desktop.domain.symbol_universe import SymbolUniverse
     from desktop.feed.service import FeedService
@@ -98,7 +125,7 @@ async def _run(args: argparse.Namespace) -> None:
     session = WatchlistSession(repo, book)
     panel = WatchlistPanel(session, SymbolMatcher(SymbolUniverse()))
     window = MainWindow(panel)
-    window.resize(1280, 760)
+    window.resize(*WINDOW_SIZE)
     model = session.model(list_id)
     view = window.watchlist_view()
     assert model is not None and view is not None
@@ -118,6 +145,7 @@ async def _run(args: argparse.Namespace) -> None:
     panel.currentSymbolChanged.connect(ladders.follow_selection)
     insights = Insights(book, session, window, switch, db, tray_available=False)
     window.show()
+    window.resize(*WINDOW_SIZE)  # after show: showing applies the main window's default size
     insights.start()
     view.select_symbol(names[0])  # the dock follows it, as when the app starts
     if args.ladders:
@@ -134,9 +162,17 @@ async def _run(args: argparse.Namespace) -> None:
 
     def ready() -> bool:
         named = all((state := book.get(name)) is not None and state.name for name in names)
-        return named and not insights.history.pending()
+        done = named and not insights.history.pending()
+        if done:
+            memory.mark("seeded")
+        return done
+
+    memory = MemoryStages(os.environ.get(MEMORY_REPORT_ENV))
+    memory.mark("composed")
 
     def extra() -> dict[str, Any]:
+        memory.mark("end")
+        memory.write()
         conns = service._connections
         codec_replies = sum(c.session.stats.replies + c.session.stats.unknown_cmd for c in conns)
         counters = book.counters
@@ -164,8 +200,13 @@ async def _run(args: argparse.Namespace) -> None:
         extra=extra,
     )
 
+    screen = ScreenLatency(view, model.symbol_at, lambda: measurement.in_window)
+    measurement.screen = screen
+    _hook_paints(view, screen)
+
     def on_flush(duration_ms: float) -> None:
-        stamps = book.take_stamps()
+        stamps, moved = book.take_stamps()
+        screen.note_many(moved)
         if stamps and measurement.in_window:
             now_ms = time.time() * 1000.0
             measurement.add_latencies(now_ms - np.array(stamps, dtype=np.float64))
@@ -174,6 +215,7 @@ async def _run(args: argparse.Namespace) -> None:
     bridge.flushed.connect(on_flush)
     bridge.start()
     await service.start()
+    drop_source_cache()  # as the board does once it has started
     measurement.start()
     await asyncio.Event().wait()  # the measurement exits the process when it is done
 
@@ -190,6 +232,7 @@ def main() -> None:
     qapp = QApplication.instance() or QApplication([])
     assert isinstance(qapp, QApplication)
     apply_dark_theme(qapp)
+    MemoryStages.note_start()
     qasync.run(_run(args))
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "WINDOW_SIZE",
     "ControlBlock",
     "CpuClock",
     "benchmark_symbols",
@@ -33,6 +34,11 @@ __all__ = [
     "percentile",
     "wire_code",
 ]
+
+WINDOW_SIZE = (1920, 1080)
+"""Both clients' main window: a common desktop screen. At 1280 × 760 our watchlist, beside the
+depth dock, showed only Symbol and Name, so a price change reached the screen as a 5-pixel sliver
+of the Last column; at this size Last, Chg and Chg % are on screen as a trader has them."""
 
 _SLOTS = ("pushed", "throttled", "go", "stop", "pushing_since_ms")
 _SIZE = 8 * len(_SLOTS)

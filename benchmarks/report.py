@@ -78,6 +78,7 @@ def ratios(results: dict[str, Runs], target_symbols: int) -> dict[str, Any]:
             "compared_at_rate": compare_at,
             "latency_p99_ratio": _ratio(_get(a, "latency_p99_ms"), _get(b, "latency_p99_ms")),
             "latency_p50_ratio": _ratio(_get(a, "latency_p50_ms"), _get(b, "latency_p50_ms")),
+            "screen_p99_ratio": _ratio(_get(a, "screen_p99_ms"), _get(b, "screen_p99_ms")),
             "cpu_per_1k_ticks_ratio": _ratio(
                 _get(a, "cpu_ms_per_1k_ticks"), _get(b, "cpu_ms_per_1k_ticks")
             ),
@@ -90,6 +91,7 @@ def ratios(results: dict[str, Runs], target_symbols: int) -> dict[str, Any]:
     return {
         "max_sustainable_rate": headline.get("max_sustainable_rate_ratio"),
         "latency_p99": headline.get("latency_p99_ratio"),
+        "screen_p99": headline.get("screen_p99_ratio"),
         "cpu_per_1k_ticks": headline.get("cpu_per_1k_ticks_ratio"),
         "headline_symbols": target_symbols if str(target_symbols) in by_symbols else None,
         "by_symbols": by_symbols,
@@ -108,6 +110,8 @@ _COLUMNS = (
     ("lost", "lost", "{}"),
     ("latency_p50_ms", "lat p50", "{:.0f}"),
     ("latency_p99_ms", "lat p99", "{:.0f}"),
+    ("screen_p50_ms", "scr p50", "{:.0f}"),
+    ("screen_p99_ms", "scr p99", "{:.0f}"),
     ("loop_lag_p99_ms", "lag p99", "{:.0f}"),
     ("flush_p99_ms", "flush p99", "{:.1f}"),
     ("cpu_pct", "cpu %", "{:.0f}"),
@@ -150,6 +154,7 @@ def format_table(report: dict[str, Any]) -> str:
             f"{symbols} symbols: highest sustained rate ours {best['ours']:.0f}/s, baseline "
             f"{best['baseline']:.0f}/s → {bound}{r['max_sustainable_rate_ratio']}×; at "
             f"{r['compared_at_rate']:.0f}/s latency p99 ratio {r['latency_p99_ratio']}, "
+            f"tick → screen p99 ratio {r.get('screen_p99_ratio')}, "
             f"CPU per 1k ticks ratio {r['cpu_per_1k_ticks_ratio']} (ours/baseline)"
         )
     return "\n".join(lines)

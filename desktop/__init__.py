@@ -4,9 +4,5 @@ from __future__ import annotations
 
 __all__ = ["__version__"]
 
-try:
-    from importlib.metadata import PackageNotFoundError, version
-
-    __version__ = version("quoteboard")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+__version__ = "0.1.0"
+"""The one place the version is written: pyproject.toml reads it from here when building."""

@@ -218,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         config = _app_config(args)
     except ConfigError as exc:
         parser.error(str(exc))
+    from desktop.app.preload import import_before_qt
+
+    import_before_qt()  # before `desktop.app.board` loads Qt: see the module
     from desktop.app.board import run
 
     return run(config)

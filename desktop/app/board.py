@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop.app.config import AppConfig
@@ -23,6 +24,7 @@ from desktop.app.insights import Insights
 from desktop.app.ladders import DepthLadders
 from desktop.app.market_activity import MarketActivity
 from desktop.app.market_hours import MarketHours
+from desktop.app.preload import drop_source_cache
 from desktop.app.recording import AppRecording, recording_controller
 from desktop.app.report import RunReport, configure_logging
 from desktop.app.settings_controller import SettingsController
@@ -36,6 +38,8 @@ from desktop.persistence.paths import resolve_data_dir
 from desktop.protocol.plans import Plan
 from desktop.qt.gap_keeper import GapKeeper
 from desktop.qt.perf_monitor import PerfMonitor
+from desktop.qt.quote_columns import ColumnId
+from desktop.qt.startup_clock import StartupClock, process_started
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.replay import RecordingError
 from desktop.widgets.main_window import MainWindow
@@ -43,12 +47,14 @@ from desktop.widgets.resources import resource_path
 from desktop.widgets.subscriptions_panel import SubscriptionsPanel
 from desktop.widgets.watchlist_panel import WatchlistPanel
 
-__all__ = ["GEOMETRY_ENV", "QuoteBoardApp", "run"]
+__all__ = ["GEOMETRY_ENV", "MARKET_HOURS_AFTER_S", "QuoteBoardApp", "run"]
 
 log = logging.getLogger("desktop")
 
 GEOMETRY_ENV = "QB_TEST_GEOMETRY_FILE"
 """When set, the app writes its widgets' screen rectangles there (the real-window drag test)."""
+MARKET_HOURS_AFTER_S = 1.5
+"""Load the exchange calendars this long after start if no price has been painted by then."""
 
 
 class QuoteBoardApp:
@@ -59,6 +65,8 @@ class QuoteBoardApp:
         self.book = QuoteBook()
         self.report = RunReport(self.book, config.smoke, config.dump)
         self._done = asyncio.Event()
+        self._market_hours_asked = False
+        self._stopping = False
 
     def build(self) -> None:
         """Open the database and build every part, wired; nothing streams or shows yet."""
@@ -66,6 +74,8 @@ class QuoteBoardApp:
         qapp = QApplication.instance()
         assert isinstance(qapp, QApplication)
         qapp.setQuitOnLastWindowClosed(False)
+        # How long the window and the first price take from launch (`--smoke` reports both).
+        self.startup = StartupClock(process_started(fallback=time.monotonic()))
         self.replay = self._replay_at_start()
         self.opened: OpenedDatabase = open_database(config.data_dir, throwaway=config.is_smoke)
         db = self.opened.db
@@ -77,6 +87,7 @@ class QuoteBoardApp:
         )
         self.panel = panel = WatchlistPanel(session, SymbolMatcher(universe))
         self.window = window = MainWindow(panel)
+        self._watch_startup()
         if self.opened.notice:
             panel.notices.show_notice("warning", self.opened.notice, timeout_ms=0)
         recorder = recording_controller(config, window)
@@ -141,6 +152,30 @@ class QuoteBoardApp:
         window.settingsRequested.connect(lambda: settings.open_dialog())
         switch.bridge.statusChanged.connect(settings.on_status)
 
+    def _load_market_hours(self) -> None:
+        """Start loading the exchange calendars, once (not after shutdown began)."""
+        if self._market_hours_asked or self._stopping:
+            return
+        self._market_hours_asked = True
+        self.market_hours.load()
+
+    def _watch_startup(self) -> None:
+        """Time the window's first paint and the first paint of the shown list with a price."""
+        self.startup.watch_window(self.window)
+        view = self.panel.current_view()
+        if view is None:
+            return
+        model, book, last = view.list_model(), self.book, int(ColumnId.LAST)
+
+        def priced(row: int) -> bool:
+            symbol = model.symbol_at(row)
+            state = book.get(symbol) if symbol is not None else None
+            return (
+                state is not None and state.last is not None and bool(model.index(row, last).data())
+            )
+
+        self.startup.watch_first_price(view, priced)
+
     def _replay_at_start(self) -> FeedTarget | None:
         """The feed `--replay` asks for (None without it); a file that cannot be replayed exits."""
         if self.config.replay is None:
@@ -165,7 +200,12 @@ class QuoteBoardApp:
             GeometryProbe(self.window, self.panel, Path(os.environ[GEOMETRY_ENV])).start()
         self.switch.bridge.start()
         self.switch.start_monitoring()
-        self.market_hours.load()  # ≈ 0.75 s in a worker thread, after the first paint
+        # The calendars take ≈ 0.75 s of imports in a worker thread, which competes for the GIL
+        # with the first price: load them once it is painted, or after a while without one.
+        self.startup.firstPriceShown.connect(
+            self._load_market_hours, Qt.ConnectionType.QueuedConnection
+        )
+        QTimer.singleShot(round(MARKET_HOURS_AFTER_S * 1000), self._load_market_hours)
         config = self.config
         if self.replay is not None:  # --replay; Settings still find the token for Stop Replay
             await self.switch.switch_to(self.replay)
@@ -184,9 +224,11 @@ class QuoteBoardApp:
         first = view.list_model().symbol_at(0) if view is not None else None
         if view is not None and first is not None:
             view.select_symbol(first)  # the ladder dock follows the selection from the start
+        drop_source_cache()  # start-up's imports are done (see `app.preload`)
 
     async def shutdown(self) -> int:
         """Stop everything in order; returns the exit code (a smoke run's verdict, else 0)."""
+        self._stopping = True
         switch = self.switch
         await self.settings.close()
         switch.bridge.flush()
@@ -205,6 +247,7 @@ class QuoteBoardApp:
                 switch.bridge,
                 self.insights.sparklines,
                 self.insights.history.seeded,
+                self.startup.report(),
             )
             if self.config.is_smoke
             else None

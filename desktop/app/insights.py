@@ -28,7 +28,7 @@ from desktop.qt.alert_center import AlertCenter
 from desktop.qt.list_decorations import ListDecorations
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.widgets.alert_sound import AlertSound
-from desktop.widgets.chart_window import CHART_KIND
+from desktop.widgets.chart_kinds import CHART_KIND
 from desktop.widgets.insights import InsightsUi
 from desktop.widgets.main_window import MainWindow
 

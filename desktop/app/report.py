@@ -14,7 +14,7 @@ import csv
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -85,8 +85,10 @@ class RunReport:
         bridge: StreamBridge,
         sparklines: SparklineStore,
         history_seeded: int,
+        startup: Mapping[str, float | None],
     ) -> dict[str, Any]:
-        """The run's numbers once the feed has stopped (the recording is still being written)."""
+        """The run's numbers once the feed has stopped (the recording is still being written);
+        `startup` says how long the window and the first price took from launch."""
         assert service is not None
         stats = service.stats()
         symbols = session.all_symbols()
@@ -110,6 +112,7 @@ class RunReport:
             "status": service.status.text,
             "sparklines": sum(1 for s in symbols if sparklines.version(s)),
             "history_seeded": history_seeded,
+            **startup,
         }
 
     def finish(

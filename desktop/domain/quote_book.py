@@ -198,7 +198,19 @@ class QuoteBook:
         self._dirty: set[str] = set()
         self.counters = BookCounters()
         self._trade_listeners: list[Callable[[Tick], None]] = []
+        self._on_first_change: Callable[[], None] | None = None
         self._phase_of: PhaseOf | None = None
+
+    def set_change_listener(self, listener: Callable[[], None] | None) -> None:
+        """Call `listener` when a symbol becomes dirty while none was (once per frame at most):
+        the flush scheduler wakes on it instead of polling. None removes it."""
+        self._on_first_change = listener
+
+    def _mark(self, symbol: str) -> None:
+        dirty = self._dirty
+        if not dirty and self._on_first_change is not None:
+            self._on_first_change()
+        dirty.add(symbol)
 
     def set_phase_of(self, phase_of: PhaseOf | None) -> None:
         """Tell US pre-/post-market trades apart from now on (None: every trade is regular, and
@@ -208,7 +220,7 @@ class QuoteBook:
             for symbol, state in self._states.items():
                 if state.ext_last is not None:
                     state.ext_last = state.ext_time_ms = None
-                    self._dirty.add(symbol)
+                    self._mark(symbol)
 
     def add_trade_listener(self, listener: Callable[[Tick], None]) -> None:
         """Also pass every accepted trade to `listener` (sparklines, minute bars): it runs per tick."""
@@ -220,7 +232,7 @@ class QuoteBook:
         state = self._states.get(symbol)
         if state is None:
             state = self._states[symbol] = QuoteState(symbol)
-            self._dirty.add(symbol)
+            self._mark(symbol)
         return state
 
     def untrack(self, symbol: str) -> None:
@@ -283,7 +295,7 @@ class QuoteBook:
         elif ref.last is not None:
             self.counters.stale_snapshots += 1
         state.updated_at = now
-        self._dirty.add(ref.symbol)
+        self._mark(ref.symbol)
         return missed
 
     def apply_tick(self, tick: Tick, now: float) -> None:
@@ -341,7 +353,10 @@ class QuoteBook:
             state.last_time_ms = tick.ts_ms
             state.last_seq = tick.seq
             state.last_src = provenance
-        self._dirty.add(tick.symbol)
+        dirty = self._dirty
+        if not dirty and self._on_first_change is not None:
+            self._on_first_change()
+        dirty.add(tick.symbol)
         for listener in self._trade_listeners:
             listener(tick)
 
@@ -392,7 +407,7 @@ class QuoteBook:
         if source is Source.PUSH:
             state.push_at = now
             state.push_ts_ms = book.ts_ms
-        self._dirty.add(book.symbol)
+        self._mark(book.symbol)
         return True
 
     def apply_daily(
@@ -419,7 +434,7 @@ class QuoteBook:
     def mark_dirty(self, symbol: str) -> None:
         """Have the next flush look at a tracked symbol again (its history changed off the tick path)."""
         if symbol in self._states:
-            self._dirty.add(symbol)
+            self._mark(symbol)
 
     def take_dirty(self) -> set[str]:
         """Symbols changed since the previous call; the caller owns the returned set."""

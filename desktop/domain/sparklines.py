@@ -1,10 +1,12 @@
 """Intraday sparklines: per symbol, the last trade price of every 10-second bucket in a ring buffer.
 
-All symbols share one NumPy array (symbols × points), so a day of 10-second points for a thousand
-symbols is one 19 MB block instead of millions of Python floats. A trade costs a dict lookup and two
-attribute writes; the ring is written once per bucket. The x axis is *trading* time: a stretch with
-no trades longer than `max_fill_s` (the HK lunch break, a halt) is squeezed to a short break in the
-line, and a new exchange-local day starts the line afresh.
+Each symbol's points live in two small NumPy arrays (bucket numbers, prices) that start at 64
+points and double up to `CAPACITY`, so a day of 10-second points costs at most 19 KB a symbol
+instead of thousands of Python floats, and a symbol with a short line costs only what it holds.
+A trade costs a dict lookup and two attribute writes; the ring is written once per bucket. The x
+axis is *trading* time: a stretch with no trades longer than `max_fill_s` (the HK lunch break, a
+halt) is squeezed to a short break in the line, and a new exchange-local day starts the line
+afresh.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ MAX_FILL_S = 300
 """A gap between trades longer than this is drawn as a break, not as a straight line across it."""
 BREAK_BUCKETS = 3
 """Width of a break on the compressed time axis, in buckets."""
-_FIRST_ROWS = 64
+_FIRST_POINTS = 64
 
 
 class SparkPoints(NamedTuple):
@@ -49,12 +51,25 @@ class SparkPoints(NamedTuple):
 
 
 class _Line:
-    """Bookkeeping of one symbol's row: ring position, the open bucket, and a change counter."""
+    """One symbol's points and bookkeeping: ring position, the open bucket, a change counter."""
 
-    __slots__ = ("bucket", "count", "day", "day_end", "head", "market", "price", "row", "version")
+    __slots__ = (
+        "bucket",
+        "buckets",
+        "count",
+        "day",
+        "day_end",
+        "head",
+        "market",
+        "price",
+        "prices",
+        "version",
+    )
 
-    def __init__(self, row: int, market: Market) -> None:
-        self.row = row
+    def __init__(self, market: Market, first_points: int) -> None:
+        self.buckets = np.zeros(first_points, dtype=np.int32)
+        """Committed bucket numbers: a ring once it has grown to the store's capacity."""
+        self.prices = np.zeros(first_points, dtype=np.float32)
         self.market = market
         self.head = 0
         self.count = 0
@@ -83,10 +98,7 @@ class SparklineStore:
         self.capacity = capacity
         self._bucket_ms = bucket_s * 1000
         self._max_fill = max(1, max_fill_s // bucket_s)
-        self._buckets = np.zeros((_FIRST_ROWS, capacity), dtype=np.int32)
-        self._prices = np.zeros((_FIRST_ROWS, capacity), dtype=np.float32)
         self._lines: dict[str, _Line] = {}
-        self._free_rows: list[int] = []
         self._retired: dict[str, int] = {}
         """Versions of forgotten lines, so a symbol's next line never reuses a version number."""
 
@@ -95,10 +107,9 @@ class SparklineStore:
         return symbol in self._lines
 
     def forget(self, symbol: str) -> None:
-        """Drop a symbol nobody shows any more; its row is reused."""
+        """Drop a symbol nobody shows any more (its arrays go with it)."""
         line = self._lines.pop(symbol, None)
         if line is not None:
-            self._free_rows.append(line.row)
             self._retired[symbol] = line.version + 1  # "empty" is a new version of the line
 
     def clear(self) -> None:
@@ -109,23 +120,24 @@ class SparklineStore:
     def _line(self, symbol: str) -> _Line:
         line = self._lines.get(symbol)
         if line is None:
-            if self._free_rows:
-                row = self._free_rows.pop()
-            else:
-                row = len(self._lines)
-                if row >= self._buckets.shape[0]:
-                    self._grow()
-            line = self._lines[symbol] = _Line(row, market_of(symbol))
+            first = min(_FIRST_POINTS, self.capacity)
+            line = self._lines[symbol] = _Line(market_of(symbol), first)
             line.version = self._retired.pop(symbol, 0)
         return line
 
-    def _grow(self) -> None:
-        rows = self._buckets.shape[0] * 2
-        for name in ("_buckets", "_prices"):
-            old = getattr(self, name)
-            new = np.zeros((rows, self.capacity), dtype=old.dtype)
+    def _room(self, line: _Line, points: int) -> None:
+        """Grow the line's arrays (doubling, at most to `capacity`) to hold `points` points."""
+        size = line.buckets.shape[0]
+        if points <= size or size >= self.capacity:
+            return
+        while size < points:
+            size *= 2
+        size = min(size, self.capacity)
+        for name in ("buckets", "prices"):
+            old = getattr(line, name)
+            new = np.zeros(size, dtype=old.dtype)
             new[: old.shape[0]] = old
-            setattr(self, name, new)
+            setattr(line, name, new)
 
     # -- writing ------------------------------------------------------------------------------
     def add_trade(self, tick: Tick) -> None:
@@ -159,8 +171,10 @@ class SparklineStore:
 
     def _commit(self, line: _Line) -> None:
         head = line.head
-        self._buckets[line.row, head] = line.bucket
-        self._prices[line.row, head] = line.price
+        if head >= line.buckets.shape[0]:  # still growing: the ring has not wrapped yet
+            self._room(line, head + 1)
+        line.buckets[head] = line.bucket
+        line.prices[head] = line.price
         line.head = (head + 1) % self.capacity
         if line.count < self.capacity:
             line.count += 1
@@ -196,11 +210,11 @@ class SparklineStore:
         ordered = sorted(merged.items())
         kept = ordered[-(self.capacity + 1) :]
         committed, (open_bucket, open_price) = kept[:-1], kept[-1]
-        row = line.row
         count = len(committed)
         if count:
-            self._buckets[row, :count] = [b for b, _ in committed]
-            self._prices[row, :count] = [p for _, p in committed]
+            self._room(line, count)
+            line.buckets[:count] = [b for b, _ in committed]
+            line.prices[:count] = [p for _, p in committed]
         line.count = count
         line.head = count % self.capacity
         line.bucket, line.price, line.day = open_bucket, open_price, day
@@ -223,18 +237,19 @@ class SparklineStore:
         """Buckets and prices oldest first, the open bucket included (fresh arrays)."""
         if line.bucket < 0:
             return np.empty(0, np.int64), np.empty(0, np.float64)
-        row, head, count = line.row, line.head, line.count
+        head, count = line.head, line.count
+        ring_b, ring_p = line.buckets, line.prices
         buckets = np.empty(count + 1, dtype=np.int64)
         prices = np.empty(count + 1, dtype=np.float64)
         if count < self.capacity:
-            buckets[:count] = self._buckets[row, :count]
-            prices[:count] = self._prices[row, :count]
+            buckets[:count] = ring_b[:count]
+            prices[:count] = ring_p[:count]
         else:  # a full ring: the oldest point sits at `head`
             tail = self.capacity - head
-            buckets[:tail] = self._buckets[row, head:]
-            buckets[tail:count] = self._buckets[row, :head]
-            prices[:tail] = self._prices[row, head:]
-            prices[tail:count] = self._prices[row, :head]
+            buckets[:tail] = ring_b[head:]
+            buckets[tail:count] = ring_b[:head]
+            prices[:tail] = ring_p[head:]
+            prices[tail:count] = ring_p[:head]
         buckets[count] = line.bucket
         prices[count] = line.price
         return buckets, prices

@@ -52,7 +52,7 @@ _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 
 class QuoteTableModel(QAbstractTableModel):
-    """One row per watched symbol, one column per `QUOTE_COLUMNS` entry, fed by the flush timer.
+    """One row per watched symbol, one column per `QUOTE_COLUMNS` entry, fed by the paced flush.
 
     Strings are formatted in `refresh` (only for dirty symbols) and cached; `data()` only looks up.
     """
@@ -139,7 +139,7 @@ class QuoteTableModel(QAbstractTableModel):
 
     # -- updates ------------------------------------------------------------------------------
     def flush(self, dirty: Iterable[str], now: float) -> int:
-        """One frame of the flush timer: `refresh`, `tick_flash`, then `resort_if_due`."""
+        """One frame of the flush: `refresh`, `tick_flash`, then `resort_if_due`."""
         changed = self.refresh(dirty, now)
         self.tick_flash(now)
         self.resort_if_due(now)

@@ -36,7 +36,7 @@ from desktop.domain.quote_book import QuoteState
 from desktop.qt.link_groups import LINK_GROUPS, link_group
 from desktop.qt.palette import MUTED, TEXT
 from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
-from desktop.widgets.chart_plot_view import ChartMode
+from desktop.widgets.chart_kinds import ChartMode
 from desktop.widgets.delegates import monospace_font
 from desktop.widgets.depth_window import swatch_icon
 from desktop.widgets.truth_chip import TruthChip

@@ -9,7 +9,6 @@ zoomed; once the user zooms, that span is kept. Which of the two is the window's
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -35,6 +34,7 @@ from desktop.widgets.chart_items import (
     VolumeAxis,
     cosmetic_pen,
 )
+from desktop.widgets.chart_kinds import ChartMode
 
 __all__ = ["ChartMode", "ChartPlotView"]
 
@@ -53,13 +53,6 @@ def _day_starts(starts: Floats, market: Market) -> list[int]:
         return []
     days = bucket_starts(starts, Timeframe.D1, market)
     return [int(i) for i in np.flatnonzero(days[1:] != days[:-1]) + 1]
-
-
-class ChartMode(StrEnum):
-    """How price is drawn; the value is what a saved layout keeps."""
-
-    CANDLES = "candles"
-    LINE = "line"
 
 
 _BACKGROUND = BACKGROUND

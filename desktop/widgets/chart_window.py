@@ -40,14 +40,12 @@ from desktop.domain.window_placement import FrameMargins, WindowLayout
 from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.chart_header import ChartHeader
 from desktop.widgets.chart_items import BarsItem
-from desktop.widgets.chart_plot_view import ChartMode, ChartPlotView
+from desktop.widgets.chart_kinds import CHART_KIND, ChartMode
+from desktop.widgets.chart_plot_view import ChartPlotView
 from desktop.widgets.popout_manager import layout_of, place
 from desktop.widgets.truth_chip import TruthBinding, TruthChip
 
 __all__ = ["CHART_KIND", "ChartMode", "ChartWindow"]
-
-CHART_KIND = "chart"
-"""`windows.kind` of a chart window (the depth ladders' table and placement rules)."""
 
 _MIN_INTERVAL_S = 0.1
 

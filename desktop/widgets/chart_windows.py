@@ -9,6 +9,7 @@ the same `PopOutManager` rules, frame margins included.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -20,13 +21,17 @@ from desktop.domain.sessions import MarketSessions
 from desktop.domain.window_placement import WindowLayout
 from desktop.qt.link_groups import LinkGroupHub
 from desktop.qt.truth_monitor import TruthMonitor
-from desktop.widgets.chart_window import CHART_KIND, ChartWindow
+from desktop.widgets.chart_kinds import CHART_KIND
 from desktop.widgets.popout_manager import PopOutManager
 
 __all__ = ["ChartWindowManager"]
 
 
-class ChartWindowManager(PopOutManager[ChartWindow]):
+if TYPE_CHECKING:
+    from desktop.widgets.chart_window import ChartWindow
+
+
+class ChartWindowManager(PopOutManager["ChartWindow"]):  # imported when the first chart opens
     """Opens, refreshes and closes `ChartWindow`s; emits intents, never touches storage."""
 
     opened = Signal(str)
@@ -91,6 +96,8 @@ class ChartWindowManager(PopOutManager[ChartWindow]):
         return window
 
     def _create(self, symbol: str, link_group: str | None = None) -> ChartWindow:
+        from desktop.widgets.chart_window import ChartWindow  # pyqtgraph: only once a chart opens
+
         window = ChartWindow(symbol, self._bars, self._book, link_group=link_group)
         window.closed.connect(lambda _symbol, w=window: self._on_closed(w))
         window.placementChanged.connect(self._schedule_save)

@@ -1,7 +1,7 @@
 """The depth ladder widget: a header (symbol, last, spread, mid) over the price ladder table.
 
 Used docked in the main window and inside every pop-out `DepthWindow`. It shows a
-`DepthLadderModel` and never talks to the feed: the model is refreshed by the flush timer.
+`DepthLadderModel` and never talks to the feed: the model is refreshed by the flush.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ _WARN = QColor(WARN)
 _EMPTY = "—"
 _ROWS = (
     ("messages", "Messages in", "Frames received from the feed per second"),
-    ("flushes", "Flushes", "Model updates per second (the flush timer)"),
+    ("flushes", "Flushes", "Model updates per second (at most the screen's refresh rate)"),
     ("per_flush", "Ticks per flush", "Ticks coalesced into one model update, on average"),
     ("lag", "Loop lag p99", "How late a 10 ms timer fires (99th percentile, last 5 s)"),
     ("flush_ms", "Flush time p99", "Time one model update takes (99th percentile)"),

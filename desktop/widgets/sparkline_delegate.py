@@ -1,7 +1,7 @@
 """Paints the Trend column: a symbol's intraday line from NumPy, one cached path per row.
 
 Qt asks only for visible cells, so only visible rows are ever drawn. A row's `QPainterPath` is
-built with `pyqtgraph.arrayToQPath` when its line changed (the model bumps the version at most
+built with `polyline_path` when its line changed (the model bumps the version at most
 once per flush) or the cell was resized, and reused otherwise. 1 px cosmetic pens; no widgets.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from desktop.qt.palette import MUTED, with_alpha
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR, SparkCell
 from desktop.qt.quote_table_model import SPARK_ROLE
+from desktop.widgets.spark_path import polyline_path
 
 __all__ = ["FLAT_COLOR", "SparklineDelegate", "spark_geometry"]
 
@@ -116,7 +116,7 @@ class SparklineDelegate(QStyledItemDelegate):
                 x, y = np.array([0.0, 1.0]), np.repeat(y, 2)
                 connect = np.array([1, 0], dtype=np.int32)
             xs, ys, baseline = spark_geometry(x, y, spark.prev_close, width, height)
-            path = pg.arrayToQPath(xs, ys, connect=connect, finiteCheck=False)
+            path = polyline_path(xs, ys, connect)
             last, prev = float(y[-1]), spark.prev_close
             sign = 0 if prev is None or last == prev else (1 if last > prev else -1)
             entry = _Entry(key, path, baseline, sign)

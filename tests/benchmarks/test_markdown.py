@@ -17,6 +17,8 @@ def _run(system: str, rate: float, sustained: bool, **extra: Any) -> dict[str, A
         "lost": 0,
         "latency_p50_ms": 25.0,
         "latency_p99_ms": 45.0,
+        "screen_p50_ms": 30.0,
+        "screen_p99_ms": 50.0,
         "loop_lag_p99_ms": 9.0,
         "flush_p99_ms": 6.5,
         "cpu_pct": 50.0,
@@ -30,7 +32,7 @@ def _run(system: str, rate: float, sustained: bool, **extra: Any) -> dict[str, A
 def _report() -> dict[str, Any]:
     ours = [_run("ours", 2000, True), _run("ours", 20000, True), _run("ours", 50000, False)]
     baseline = [
-        _run("baseline", 2000, True, cpu_ms_per_1k_ticks=400.0),
+        _run("baseline", 2000, True, cpu_ms_per_1k_ticks=400.0, screen_p99_ms=100.0),
         _run("baseline", 20000, False, error="Traceback …\n  File x\nRuntimeError: gone | away"),
         {"system": "baseline", "symbols": 1000, "offered_rate": 50000, "sustained": False}
         | {"skipped": "collapsed at two lower rates"},
@@ -56,9 +58,14 @@ def _report() -> dict[str, Any]:
 
 def test_every_run_is_a_row_and_the_ratio_is_ours_over_the_baselines_best() -> None:
     text = format_markdown(_report())
-    assert "| 1,000 | 20,000 | 20,000 | 0 | 25 | 45 | 9 | 6.5 | 50 | 40 | 180 | yes |" in text
-    assert "| 1,000 | 50,000 | 50,000 | 0 | 25 | 45 | 9 | 6.5 | 50 | 40 | 180 | no |" in text
-    assert "| 1,000 | 20,000/s | 2,000/s | **10.0×** | 2,000/s | 1.0 | 0.1 |" in text
+    assert (
+        "| 1,000 | 20,000 | 20,000 | 0 | 25 | 45 | 30 | 50 | 9 | 6.5 | 50 | 40 | 180 | yes |"
+        in text
+    )
+    assert (
+        "| 1,000 | 50,000 | 50,000 | 0 | 25 | 45 | 30 | 50 | 9 | 6.5 | 50 | 40 | 180 | no |" in text
+    )
+    assert "| 1,000 | 20,000/s | 2,000/s | **10.0×** | 2,000/s | 1.0 | 0.5 | 0.1 |" in text
     assert "load average 0.50, 0.60, 0.70 before and 1.00, 1.10, 1.20 after" in text
 
 
@@ -66,7 +73,7 @@ def test_a_failed_run_shows_its_last_error_line_without_breaking_the_table() -> 
     lines = format_markdown(_report()).splitlines()
     failed = [line for line in lines if "RuntimeError" in line]
     assert failed == [
-        "| 1,000 | 20,000 | 20,000 | 0 | 25 | 45 | 9 | 6.5 | 50 | 40 | 180 | "
+        "| 1,000 | 20,000 | 20,000 | 0 | 25 | 45 | 30 | 50 | 9 | 6.5 | 50 | 40 | 180 | "
         "RuntimeError: gone / away |"
     ]
     skipped = [line for line in lines if "collapsed" in line]

@@ -139,6 +139,26 @@ def test_a_provider_name_loses_its_bidirectional_controls() -> None:
     assert state is not None and state.name == "Apple cnI"
 
 
+def test_the_change_listener_hears_the_first_change_after_each_take_only() -> None:
+    book = QuoteBook()
+    book.track("AAPL.US")
+    book.track("MSFT.US")
+    book.take_dirty()
+    woken: list[int] = []
+    book.set_change_listener(lambda: woken.append(1))
+    book.apply_tick(tick("AAPL.US", "10", ts=1, seq=1), 0.0)
+    book.apply_tick(tick("MSFT.US", "20", ts=2, seq=1), 0.0)
+    book.mark_dirty("AAPL.US")
+    assert len(woken) == 1
+    assert book.take_dirty() == {"AAPL.US", "MSFT.US"}
+    book.mark_dirty("MSFT.US")
+    assert len(woken) == 2
+    book.take_dirty()
+    book.set_change_listener(None)
+    book.apply_tick(tick("AAPL.US", "11", ts=3, seq=2), 0.0)
+    assert len(woken) == 2
+
+
 # ------------------------------------------------------------------ extended hours
 def _phases_by_hour(market: Market, ts_ms: int) -> MarketPhase:
     """A scripted US day in hours since epoch 0: 4–9 pre, 9–16 regular, 16–20 post."""

@@ -135,7 +135,7 @@ def test_thinning_keeps_the_newest_point_and_both_ends_of_every_break() -> None:
     assert thin.connect.tolist().count(0) == 2  # the break and the end
 
 
-def test_many_symbols_grow_the_array_and_forgotten_rows_are_reused() -> None:
+def test_many_symbols_each_keep_their_own_line_and_a_forgotten_one_is_gone() -> None:
     store = SparklineStore(capacity=4)
     symbols = [f"S{i}.US" for i in range(150)]
     for i, symbol in enumerate(symbols):
@@ -161,3 +161,25 @@ def test_a_cleared_line_comes_back_with_new_version_numbers_never_old_ones() -> 
     trade(store, US, US_OPEN_S + 20, "12")
     assert store.version(US) > emptied
     assert store.buckets(US)[1].tolist() == [12.0]
+
+
+def test_a_line_grows_past_its_first_arrays_then_wraps_at_capacity_keeping_order() -> None:
+    """Arrays start small and double; points stay in order through growth and the ring's wrap."""
+    store = SparklineStore(capacity=150)
+    for i in range(400):
+        trade(store, US, US_OPEN_S + 10 * i, str(100 + i))
+    buckets, prices = store.buckets(US)
+    assert prices.tolist() == [float(100 + i) for i in range(249, 400)]  # 150 + the open one
+    assert buckets.tolist() == [US_OPEN_S // 10 + i for i in range(249, 400)]
+    store2 = SparklineStore(capacity=150)
+    for i in range(100):  # grown once (64 → 128), not yet full
+        trade(store2, US, US_OPEN_S + 10 * i, str(100 + i))
+    assert store2.buckets(US)[1].tolist() == [float(100 + i) for i in range(100)]
+
+
+def test_seeding_a_long_history_grows_the_line_to_hold_it() -> None:
+    store = SparklineStore()
+    closes = [(US_OPEN_S + 60 * m, 100.0 + m) for m in range(300)]
+    added = store.seed(US, closes, as_of_s=US_OPEN_S + 60 * 300)
+    assert added == 300
+    assert store.buckets(US)[1].tolist() == [100.0 + m for m in range(300)]
