@@ -254,11 +254,16 @@ class FeedService:
     async def stop(self) -> None:
         """Close every connection and the REST client."""
         self._started = False
-        await self._tasks.close()
+        # Connections first: a connection closing may still report a gap, whose re-snapshot
+        # must not start once the tasks are cancelled and the REST client is closed.
         await asyncio.gather(*(c.stop() for c in self._connections), return_exceptions=True)
+        await self._tasks.close()
         await self.rest.aclose()
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        if not self._started:
+            coro.close()  # a stopped feed starts no new work
+            return
         self._tasks.spawn(coro)
 
     async def _snapshot(self, symbols: list[Symbol]) -> dict[str, int]:
