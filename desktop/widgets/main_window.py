@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 import desktop
@@ -14,6 +14,7 @@ from desktop.widgets.performance_panel import PerformancePanel
 from desktop.widgets.reconnect_banner import ReconnectBanner
 from desktop.widgets.recording_badges import RecordingIndicator, ReplayBadge
 from desktop.widgets.recording_menu import RecordingMenu
+from desktop.widgets.screen_fit import available_area, fit_new_window, frame_margins, keep_on_screen
 from desktop.widgets.status_bar import FeedStatusBar
 from desktop.widgets.watchlist_panel import WatchlistPanel
 
@@ -24,6 +25,13 @@ _ABOUT_TEXT = (
     "With no API token configured, Quote Board runs against its built-in market simulator "
     "and shows a DEMO DATA badge in the status bar."
 )
+
+
+_PREFERRED_SIZE = (1440, 860)
+"""Room for every column with readable names; smaller screens get their available area."""
+_DOCK_WIDTH = 500
+_DOCK_MIN_WIDTH = 400
+"""The ladder's five fixed columns and two readable size columns."""
 
 
 class MainWindow(QMainWindow):
@@ -40,7 +48,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Quote Board")
-        self.resize(self._default_width(), 760)
+        fit_new_window(self, _PREFERRED_SIZE)
+        self._fitted = False
         central = QWidget(self)
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -54,12 +63,6 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self._status_bar)
         self._about: QMessageBox | None = None
         self._build_menus()
-
-    def _default_width(self) -> int:
-        """Room for every column with readable names (1440 px), but never wider than the screen."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        available = screen.availableGeometry().width() if screen is not None else 1440
-        return max(1000, min(1440, available - 40))
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -163,12 +166,24 @@ class MainWindow(QMainWindow):
     def install_depth_dock(self, dock: QDockWidget, link_menu: QMenu | None = None) -> None:
         """Dock the depth ladder on the right; list it (and the watchlist's link group) in View."""
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        width = 500
-        screen = self.screen()
-        room = screen.availableGeometry().width() if screen is not None else self.width()
-        self.resize(min(self.width() + width, room), self.height())  # the watchlist keeps its width
+        area = available_area(self)
+        margins = frame_margins(self)
+        room = area.width - margins.left - margins.right if area is not None else self.width()
+        # A third of a small screen, 500 px on a big one; the watchlist keeps its width if it can.
+        width = max(_DOCK_MIN_WIDTH, min(_DOCK_WIDTH, room // 3))
+        self.resize(min(self.width() + width, room), self.height())
+        if area is not None and not self.isVisible():
+            self.move(
+                area.x
+                + (area.width - self.width() - margins.left - margins.right) // 2
+                + margins.left,
+                self.y(),
+            )
         self.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
-        self._view_menu.addAction(dock.toggleViewAction())
+        toggle = dock.toggleViewAction()
+        toggle.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        toggle.setToolTip("Show or collapse the depth ladder dock")
+        self._view_menu.addAction(toggle)
         if link_menu is not None:
             self._view_menu.addMenu(link_menu)
 
@@ -235,6 +250,18 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
         else:
             self.showNormal()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time it is shown (and framed), pull the whole window onto its screen."""
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            QTimer.singleShot(0, self.keep_on_screen)
+
+    @Slot()
+    def keep_on_screen(self) -> bool:
+        """Slide or shrink the window until its frame and status bar are on screen."""
+        return keep_on_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the main window quits the app: tell app.py, which owns the shutdown order."""
