@@ -202,6 +202,11 @@ class DepthWindowManager(PopOutManager[DepthWindow]):
             self._changed()
         return opened
 
+    def close_all(self) -> None:
+        """Close every pop-out (another workspace takes their place); each close is a change."""
+        for window in list(self._windows):
+            window.close()
+
     def shutdown(self) -> None:
         """Close every pop-out at quit without forgetting them (save `layouts()` first)."""
         self._close_windows()
