@@ -202,8 +202,10 @@ class WatchlistView(QTableView):
     def changeEvent(self, event: QEvent) -> None:
         """Keep the delegate's cached fonts and brushes in step with the view's."""
         kind = event.type()
-        if kind == QEvent.Type.FontChange:
+        if kind == QEvent.Type.FontChange:  # also Settings → Appearance → Font size
             self._delegate.set_fonts(self.font())
+            height = max(self.ROW_HEIGHT, self.fontMetrics().height() + 6)
+            self.verticalHeader().setDefaultSectionSize(height)
         elif kind == QEvent.Type.PaletteChange:
             self._delegate.set_palette(self.palette())
             self._spark_delegate.set_palette(self.palette())
