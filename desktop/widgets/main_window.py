@@ -15,8 +15,10 @@ from desktop.widgets.reconnect_banner import ReconnectBanner
 from desktop.widgets.recording_badges import RecordingIndicator, ReplayBadge
 from desktop.widgets.recording_menu import RecordingMenu
 from desktop.widgets.screen_fit import available_area, fit_new_window, frame_margins, keep_on_screen
+from desktop.widgets.shortcut_sheet import ShortcutSheet
 from desktop.widgets.status_bar import FeedStatusBar
 from desktop.widgets.watchlist_panel import WatchlistPanel
+from desktop.widgets.workspaces_menu import WorkspacesMenu
 
 __all__ = ["MainWindow"]
 
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
         self._status_bar = FeedStatusBar(self)
         self.setStatusBar(self._status_bar)
         self._about: QMessageBox | None = None
+        self._shortcuts: ShortcutSheet | None = None
         self._build_menus()
 
     def _build_menus(self) -> None:
@@ -123,7 +126,16 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.pop_out_action)
         self._watchlists.add_row_action(self.pop_out_action)  # the rows' context menu
 
+        view_menu.addSeparator()
+        view_menu.addActions(self._watchlists.navigation_actions())
+        self.workspaces_menu = WorkspacesMenu(self)
+        bar.addMenu(self.workspaces_menu)
+
         help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = QAction("&Keyboard Shortcuts", self)
+        self.shortcuts_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
         about = QAction("&About Quote Board", self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
@@ -237,6 +249,21 @@ class MainWindow(QMainWindow):
         box.finished.connect(self._on_about_finished)
         self._about = box
         box.open()
+
+    @Slot()
+    def show_shortcuts(self) -> ShortcutSheet:
+        """Help → Keyboard Shortcuts: the sheet generated from this window's actions."""
+        if self._shortcuts is not None and self._shortcuts.isVisible():
+            self._shortcuts.raise_()
+            return self._shortcuts
+        sheet = ShortcutSheet(self)
+        sheet.destroyed.connect(self._forget_shortcuts)
+        self._shortcuts = sheet
+        sheet.show()
+        return sheet
+
+    def _forget_shortcuts(self) -> None:
+        self._shortcuts = None
 
     def about_box(self) -> QMessageBox | None:
         """The About box while it is open."""

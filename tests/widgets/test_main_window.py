@@ -44,7 +44,7 @@ def test_the_window_hosts_the_watchlist_and_the_status_bar(window: MainWindow) -
     assert window.watchlist_view() is window.watchlists().current_view()
     assert window.statusBar() is window.feed_status_bar()
     menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
-    assert menus == ["File", "Edit", "View", "Help"]
+    assert menus == ["File", "Edit", "View", "Workspaces", "Help"]
 
 
 def test_status_and_rate_slots_reach_the_status_bar(window: MainWindow) -> None:
