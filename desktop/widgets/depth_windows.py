@@ -33,6 +33,10 @@ class DepthWindowManager(PopOutManager[DepthWindow]):
 
     ladderSymbolsChanged = Signal(list)
     """Symbols with a ladder open now (dock first, then pop-outs, no repeats)."""
+    watchlistSymbolRequested = Signal(str)
+    """A window of the watchlist's link group moved to this symbol: select it in the list."""
+    watchlistGroupChanged = Signal(str)
+    """The watchlist now drives this link group (its key)."""
 
     def __init__(
         self,
@@ -88,6 +92,7 @@ class DepthWindowManager(PopOutManager[DepthWindow]):
         group = link_group(key)
         if group is not None:
             self._watchlist_group = group.key
+            self.watchlistGroupChanged.emit(group.key)
             docked = self._dock_model.symbol()
             if docked:
                 self._hub.publish(group.key, docked)
@@ -157,6 +162,20 @@ class DepthWindowManager(PopOutManager[DepthWindow]):
         for window in self._windows:
             if window.link_group() == group and window.symbol() != symbol:
                 window.set_symbol(symbol)
+        if group == self._watchlist_group and symbol != self._dock_model.symbol():
+            # typed into a window of the watchlist's group: the dock and the list follow too
+            self._dock_model.set_symbol(symbol, time.monotonic())
+            self._dock_model.set_note(self._notes.get(symbol))
+            self._emit_symbols()
+            self.watchlistSymbolRequested.emit(symbol)
+
+    def dock_symbol(self) -> str | None:
+        """The symbol the docked ladder shows."""
+        return self._dock_model.symbol()
+
+    def watchlist_group(self) -> str:
+        """The key of the link group the watchlist's selection drives."""
+        return self._watchlist_group
 
     def _on_window_closed(self, window: DepthWindow) -> None:
         if not self._forget(window):

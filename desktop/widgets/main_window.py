@@ -10,6 +10,7 @@ import desktop
 from desktop.domain.feed_status import FeedStatus
 from desktop.domain.recording import RecordingSettings
 from desktop.widgets.editable_watchlist_view import EditableWatchlistView
+from desktop.widgets.link_chip import LinkChip
 from desktop.widgets.performance_panel import PerformancePanel
 from desktop.widgets.reconnect_banner import ReconnectBanner
 from desktop.widgets.recording_badges import RecordingIndicator, ReplayBadge
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self._status_bar)
         self._about: QMessageBox | None = None
         self._shortcuts: ShortcutSheet | None = None
+        self.link_chip: LinkChip | None = None
+        """The watchlist's link group in the status bar (once the depth dock is installed)."""
         self._build_menus()
 
     def _build_menus(self) -> None:
@@ -198,6 +201,8 @@ class MainWindow(QMainWindow):
         self._view_menu.addAction(toggle)
         if link_menu is not None:
             self._view_menu.addMenu(link_menu)
+            self.link_chip = LinkChip(link_menu, self._status_bar)
+            self._status_bar.insertPermanentWidget(0, self.link_chip)
 
     # -- slots --------------------------------------------------------------------------------
     def _pop_out_current(self) -> None:

@@ -252,6 +252,11 @@ class WatchlistPanel(QWidget):
                     menu.addAction(action)
         menu.popup(at)
 
+    def select_if_listed(self, symbol: str) -> bool:
+        """Select `symbol` in the shown list when it is on it (a linked window moved to it)."""
+        view = self.current_view()
+        return view is not None and view.current_symbol() != symbol and view.select_symbol(symbol)
+
     # -- search -------------------------------------------------------------------------------
     def start_search(self, text: str) -> None:
         """Ctrl+K or a key typed over the table: open the search pane with `text`."""
