@@ -11,6 +11,7 @@ from desktop.domain.tick_grid import decimals_for
 
 __all__ = [
     "MINUS",
+    "ZONE_LABELS",
     "format_change",
     "format_change_pct",
     "format_exact",
@@ -18,11 +19,13 @@ __all__ = [
     "format_signed",
     "format_size",
     "format_time",
+    "format_time_zoned",
     "format_volume",
     "local_day",
     "local_day_end",
     "market_of",
     "price_decimals",
+    "zone_label",
 ]
 
 MINUS = "\u2212"
@@ -143,6 +146,21 @@ def format_time(ts_ms: int | None, market: Market) -> str:
     seconds = ts_ms // 1000
     local = seconds + _utc_offset(market, seconds // 3600)
     return f"{local // 3600 % 24:02d}:{local // 60 % 60:02d}:{local % 60:02d}"
+
+
+ZONE_LABELS = {Market.US: "ET", Market.HK: "HKT"}
+"""The short name of each market's clock, shown next to its times (ET covers EST and EDT)."""
+
+
+def zone_label(market: Market) -> str:
+    """ "ET" or "HKT": which clock a market's times are in."""
+    return ZONE_LABELS[market]
+
+
+def format_time_zoned(ts_ms: int | None, market: Market) -> str:
+    """`format_time` with its zone (`14:03:27 ET`), so no time on screen is ambiguous."""
+    text = format_time(ts_ms, market)
+    return f"{text} {ZONE_LABELS[market]}" if text else ""
 
 
 def local_day(market: Market, epoch_s: float) -> int:

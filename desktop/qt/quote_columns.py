@@ -16,7 +16,7 @@ from desktop.domain.formatting import (
     format_exact,
     format_price,
     format_size,
-    format_time,
+    format_time_zoned,
     format_volume,
 )
 from desktop.domain.quote_book import QuoteState
@@ -376,10 +376,10 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         ColumnId.TIME,
         "time",
         "Time",
-        "Time of the last trade, in the market's own time zone",
+        "Exchange time of the last trade in the market's own zone: ET for US, HKT for Hong Kong",
         True,
-        76,
-        format=lambda s, m: format_time(s.last_time_ms, m),
+        96,
+        format=lambda s, m: format_time_zoned(s.last_time_ms, m),
         sort_key=lambda s: _number(s.last_time_ms),
     ),
 )

@@ -20,6 +20,7 @@ from desktop.domain.formatting import (
     format_volume,
     market_of,
     price_decimals,
+    zone_label,
 )
 from desktop.domain.minute_bars import BarArrays
 from desktop.domain.quote_book import QuoteState
@@ -142,7 +143,7 @@ class ChartHeader(QWidget):
     def show_bar(self, arrays: BarArrays, index: int, stamp: float, price: float | None) -> None:
         """Read out bar `index` (it started at epoch second `stamp`) and the price under the cursor."""
         fields = [
-            format_time(int(stamp * 1000), self._market)[:5],
+            f"{format_time(int(stamp * 1000), self._market)[:5]} {zone_label(self._market)}",
             f"O {self._price_text(arrays.open[index])}",
             f"H {self._price_text(arrays.high[index])}",
             f"L {self._price_text(arrays.low[index])}",
