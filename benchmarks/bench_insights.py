@@ -74,7 +74,7 @@ def bench_ticks() -> None:
                 book = QuoteBook()
                 for name in names:
                     book.track(name)
-                if listeners:  # as desktop/app_insights.py does it: one float per trade
+                if listeners:  # as desktop/app/insights.py does it: one float per trade
                     sparks, bars = SparklineStore(), MinuteBarStore()
 
                     def on_trade(tick: Tick) -> None:

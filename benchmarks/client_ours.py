@@ -73,7 +73,8 @@ async def _run(args: argparse.Namespace) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from desktop.app_insights import Insights
+    from desktop.app.feed_switch import FeedSwitch
+    from desktop.app.insights import Insights
     from desktop.domain.symbol_search import SymbolMatcher
     from desktop.domain.symbol_universe import SymbolUniverse
     from desktop.feed.service import FeedService
@@ -81,7 +82,6 @@ async def _run(args: argparse.Namespace) -> None:
     from desktop.persistence.watchlists import WatchlistRepository
     from desktop.protocol.plans import PLANS, Plan
     from desktop.qt.quote_columns import ColumnId
-    from desktop.qt.stream_bridge import StreamBridge
     from desktop.qt.watchlist_session import WatchlistSession
     from desktop.widgets.depth_windows import DepthWindowManager
     from desktop.widgets.main_window import MainWindow
@@ -109,11 +109,14 @@ async def _run(args: argparse.Namespace) -> None:
     url = f"ws://127.0.0.1:{args.port}/quote-stock-b-ws-api"
     service = FeedService(book, url, "bench", profile)
     _count_rest_books(service.rest, book)
-    bridge = StreamBridge(book, session.models(), lambda: service.stats().frames)
+    # The app's feed switch owns the bridge and announces feeds; this run attaches its own
+    # (unpaced REST) service to the insights directly instead of switching to it.
+    switch = FeedSwitch(book, session, window, lambda event: None)
+    bridge = switch.bridge
     ladders = DepthWindowManager(book, bridge, main_window=window)
     window.install_depth_dock(ladders.dock(), ladders.watchlist_group_menu(window))
     panel.currentSymbolChanged.connect(ladders.follow_selection)
-    insights = Insights(book, session, window, bridge, db, tray_available=False)
+    insights = Insights(book, session, window, switch, db, tray_available=False)
     window.show()
     insights.start()
     view.select_symbol(names[0])  # the dock follows it, as when the app starts

@@ -1,6 +1,9 @@
 """Command line: `quoteboard` starts the app; `--smoke N` runs it headless-checkable for N seconds;
-`quoteboard lists | export NAME | import FILE` script the watchlists (see `desktop.persistence.list_io`);
-`quoteboard token set|status|clear` manages the API token in the OS keyring.
+`quoteboard lists | export NAME | import FILE` script the watchlists (`desktop.app.cli_lists`);
+`quoteboard token set|status|clear` manages the API token in the OS keyring (`desktop.app.cli_token`).
+
+The only place that sees argparse: the options become a frozen `AppConfig` (or a `ListCommand`,
+a `TokenCommand`) here, once, and `desktop.app` takes it from there.
 """
 
 from __future__ import annotations
@@ -10,6 +13,13 @@ import sys
 from pathlib import Path
 
 from desktop import __version__
+from desktop.app.config import (
+    LIST_FORMATS,
+    PLAN_NAMES,
+    AppConfig,
+    ConfigError,
+    ListCommand,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -27,8 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--smoke",
         type=float,
         metavar="SECONDS",
-        help="run the whole app on the built-in simulator for SECONDS, then print a JSON summary "
-        "as the last line of stdout and exit 0 only if every row got a price and nothing failed",
+        help="run the whole app headless for SECONDS (on the built-in simulator, or on what "
+        "--feed-url or --replay give), then print a JSON summary as the last line of stdout and "
+        "exit 0 only if every row got a price and nothing failed",
     )
     parser.add_argument(
         "--dump", type=Path, metavar="FILE", help="with --smoke: write the final table as CSV"
@@ -42,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--plan",
-        choices=["free", "basic", "premium", "professional"],
+        choices=PLAN_NAMES,
         default=None,
         help="your AllTick plan (limits connections and symbols); default basic, demo professional",
     )
@@ -50,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default), ERROR"
     )
-    # -- recording and replay (issue 10) ----------------------------------------------------
+    # -- recording and replay ----------------------------------------------------------------
     parser.add_argument(
         "--record",
         action="store_true",
@@ -67,15 +78,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--speed", type=float, default=1.0, help="with --replay: this many times faster"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_list_commands(commands)
-    _add_token_commands(commands)
+    data_dir = argparse.ArgumentParser(add_help=False)  # `--data-dir` also after the command
+    data_dir.add_argument("--data-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS)
+    _add_list_commands(commands, data_dir)
+    _add_token_commands(commands, data_dir)
     return parser
 
 
-def _add_token_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_token_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], data_dir: argparse.ArgumentParser
+) -> None:
     """`quoteboard token set|status|clear` (the token itself is read from stdin, never argv)."""
     token = commands.add_parser(
         "token",
+        parents=[data_dir],
         help="store, check or remove the API token in the OS keyring",
         description="Manage the AllTick API token in the OS keyring. QUOTEBOARD_TOKEN in the "
         "environment overrides the keyring for one run.",
@@ -83,74 +99,81 @@ def _add_token_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     actions = token.add_subparsers(dest="token_action", metavar="ACTION", required=True)
     setter = actions.add_parser(
         "set",
+        parents=[data_dir],
         help="read the token from standard input (a hidden prompt, or a pipe) and store it",
     )
     setter.add_argument("stray", nargs="*", help=argparse.SUPPRESS)
-    actions.add_parser("status", help="say whether a token is stored, and where (never the token)")
-    actions.add_parser("clear", help="remove the stored token")
+    actions.add_parser(
+        "status",
+        parents=[data_dir],
+        help="say whether a token is stored, and where (never the token)",
+    )
+    actions.add_parser("clear", parents=[data_dir], help="remove the stored token")
 
 
-def _run_token_command(args: argparse.Namespace) -> int:
-    if getattr(args, "stray", None):
-        # Not echoed back: the argument may be the token itself.
-        build_parser().error(
-            "`quoteboard token set` takes no arguments: it reads the token from standard "
-            "input, so it never lands in shell history or the process list. Run it and paste "
-            'the token, or pipe it in: printf %s "$TOKEN" | quoteboard token set'
-        )
-    from desktop.persistence.token_cli import run_token_command
-
-    return run_token_command(args.token_action)
-
-
-def _add_list_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_list_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], data_dir: argparse.ArgumentParser
+) -> None:
     """`lists`, `export`, `import`: scripts edit watchlists, also while the app runs."""
-    data_dir = argparse.ArgumentParser(add_help=False)  # `--data-dir` also after the command
-    data_dir.add_argument("--data-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS)
     commands.add_parser("lists", parents=[data_dir], help="print each watchlist: NAME<TAB>COUNT")
     export = commands.add_parser("export", parents=[data_dir], help="print a watchlist")
     export.add_argument("name", metavar="NAME")
-    export.add_argument("--format", choices=["csv", "txt"], default="csv")
+    export.add_argument("--format", choices=LIST_FORMATS, default="csv")
     imp = commands.add_parser(
         "import", parents=[data_dir], help="add a CSV or text file's symbols to a watchlist"
     )
     imp.add_argument("file", metavar="FILE", help="a .csv or text file, or - for stdin")
     imp.add_argument("--into", metavar="NAME", help="the watchlist (default: the file's name)")
-    imp.add_argument("--format", choices=["csv", "txt"], help="default: from the file name")
+    imp.add_argument("--format", choices=LIST_FORMATS, help="default: from the file name")
 
 
-def _run_list_command(args: argparse.Namespace) -> int:
-    from desktop.domain.list_text import ListFormat
-    from desktop.domain.symbol_universe import SymbolUniverse
-    from desktop.persistence import list_io
-    from desktop.widgets.resources import resource_path
+def _list_command(args: argparse.Namespace) -> ListCommand:
+    return ListCommand(
+        action=args.command,
+        data_dir=args.data_dir,
+        name=getattr(args, "name", ""),
+        file=getattr(args, "file", ""),
+        into=getattr(args, "into", None),
+        format=ListCommand.format_named(getattr(args, "format", None)),
+    )
 
-    fmt = ListFormat(args.format) if getattr(args, "format", None) else None
-    if args.command == "lists":
-        return list_io.cli_lists(args.data_dir)
-    if args.command == "export":
-        files = [resource_path("symbols", name) for name in ("us.csv", "hk.csv")]
-        names = SymbolUniverse.from_files(files).name_of
-        return list_io.cli_export(args.data_dir, args.name, fmt or ListFormat.CSV, names)
-    return list_io.cli_import(args.data_dir, args.file, args.into, fmt)
+
+def _app_config(args: argparse.Namespace) -> AppConfig:
+    return AppConfig(
+        data_dir=args.data_dir,
+        smoke=args.smoke,
+        dump=args.dump,
+        feed_url=args.feed_url,
+        plan=AppConfig.plan_named(args.plan),
+        seed=args.seed,
+        log_level=args.log_level,
+        record=args.record,
+        replay=args.replay,
+        speed=args.speed,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `quoteboard` console script."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     if args.command == "token":
-        return _run_token_command(args)
-    if args.command is not None:
-        return _run_list_command(args)
-    if args.dump and args.smoke is None:
-        build_parser().error("--dump only works with --smoke")
-    if args.replay is not None and args.record:
-        build_parser().error("--record and --replay together would record the replay")
-    if not 0 < args.speed <= 10_000:
-        build_parser().error("--speed must be a number between 0 and 10000")
-    from desktop.app import run
+        from desktop.app.cli_token import STRAY_ARGUMENT, run_token_command
 
-    return run(args)
+        if getattr(args, "stray", None):
+            parser.error(STRAY_ARGUMENT)
+        return run_token_command(args.token_action)  # the keyring: --data-dir changes nothing
+    if args.command is not None:
+        from desktop.app.cli_lists import run_list_command
+
+        return run_list_command(_list_command(args))
+    try:
+        config = _app_config(args)
+    except ConfigError as exc:
+        parser.error(str(exc))
+    from desktop.app.board import run
+
+    return run(config)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.app import DEFAULT_WATCHLISTS, FeedSubscriptions, open_database
+from desktop.app.database import DEFAULT_WATCHLISTS, open_database
+from desktop.app.feed_switch import FeedSubscriptions
 from desktop.domain.quote_book import QuoteBook
 from desktop.feed.connection import ConnectionSettings
 from desktop.feed.service import FeedService

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from desktop.app_insights import Insights
+from desktop.app.feed_switch import FeedSwitch
+from desktop.app.insights import Insights
 from desktop.domain.alerts import AlertKind, AlertRule
 from desktop.domain.market_data import Tick, TradeSide
 from desktop.domain.quote_book import QuoteBook
@@ -20,7 +21,6 @@ from desktop.feed.rest import AllTickRestClient
 from desktop.persistence.database import Database
 from desktop.persistence.watchlists import WatchlistRepository
 from desktop.protocol.plans import Plan, PlanProfile
-from desktop.qt.stream_bridge import StreamBridge
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
 from desktop.widgets.main_window import MainWindow
@@ -41,7 +41,7 @@ async def server() -> AsyncIterator[SimulatorServer]:
 
 
 class Board:
-    """What app.py builds around `Insights`: book, model, window, flush bridge, database."""
+    """What the board builds around `Insights`: book, model, window, feed switch, database."""
 
     def __init__(self, server: SimulatorServer, path: Path) -> None:
         self.book = QuoteBook()
@@ -52,19 +52,20 @@ class Board:
         self.session = WatchlistSession(repo, self.book)
         self.model = self.session.models()[0]
         self.window = MainWindow(WatchlistPanel(self.session, SymbolMatcher(SymbolUniverse())))
-        self.bridge = StreamBridge(self.book, self.session.models(), lambda: 0)
+        self.switch = FeedSwitch(self.book, self.session, self.window, lambda event: None)
+        self.bridge = self.switch.bridge
         self.rest = AllTickRestClient(server.rest_url, "demo", FAST)
         self.insights = Insights(
             self.book,
             self.session,
             self.window,
-            self.bridge,
+            self.switch,
             self.db,
             tray_available=False,
         )
 
     def attach(self) -> None:
-        """What `AppFeed.switch_feed` does once the feed streams."""
+        """What a `feedStarted` from the switch does (here with this test's REST client)."""
         self.insights.attach_feed(self.rest, self.model.symbols(), AlwaysOpen())
 
     async def close(self) -> None:
@@ -117,7 +118,7 @@ async def test_switching_feeds_rebuilds_todays_lines_from_the_new_feed(
     tick = Tick("AAPL.US", Decimal("999"), 100, None, TradeSide.BUY, NOW_S * 1000 + 5, 1)
     board.book.apply_tick(tick, 0.0)
     assert insights.sparklines.last_price("AAPL.US") == 999.0
-    await insights.detach_feed()  # as switch_feed does before stopping the old feed
+    await insights.detach_feed()  # as a `feedStopping` does before the old feed stops
     board.attach()  # a replay, say: its history, not the old feed's trades
     assert insights.sparklines.last_price("AAPL.US") is None
     await wait_until(lambda: insights.history.seeded == 4)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -15,9 +14,14 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.app_recording import AppRecording, FeedTarget
+from desktop.app.config import AppConfig
+from desktop.app.feed_source import FeedTarget
+from desktop.app.feed_switch import FeedSwitch
+from desktop.app.recording import AppRecording, recording_controller
+from desktop.domain.quote_book import QuoteBook
 from desktop.domain.recording import RecordingSettings, RecordingState
 from desktop.protocol.plans import Plan
+from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.replay import ReplaySource
 from desktop.widgets.main_window import MainWindow
 from tests.conftest import TIMEOUT_S, MemoryKeyring
@@ -41,6 +45,15 @@ def smoke(*args: str) -> dict[str, object]:
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert isinstance(report, dict)
     return report
+
+
+def recorded_board(
+    config: AppConfig, window: MainWindow, session: WatchlistSession
+) -> AppRecording:
+    """Recording wired as the board wires it: the recorder taps the feed switch's feeds."""
+    controller = recording_controller(config, window)
+    switch = FeedSwitch(QuoteBook(), session, window, controller.offer)
+    return AppRecording(controller, config, window, switch)
 
 
 @pytest.mark.slow
@@ -84,14 +97,11 @@ def test_the_replay_badge_follows_a_replay_to_its_end_and_recording_waits(
 ) -> None:
     path = tmp_path / "ticks.db"
     record(path, [BASE + 100 * n for n in range(20)])
-    window = MainWindow(watchlist_panel(tmp_path / "q.db", ["AAPL.US"]))
+    panel = watchlist_panel(tmp_path / "q.db", ["AAPL.US"])
+    window = MainWindow(panel)
     qtbot.addWidget(window)
-    args = argparse.Namespace(smoke=1.0, record=True, data_dir=tmp_path / "data")
-
-    async def switch(target: FeedTarget | None) -> None:
-        raise AssertionError("not used here")
-
-    recording = AppRecording(args, window, switch)
+    config = AppConfig(smoke=1.0, record=True, data_dir=tmp_path / "data")
+    recording = recorded_board(config, window, panel._session)
     recording.start()
     replay = ReplaySource(path, speed=1_000, start_delay_ms=0)
     target = FeedTarget(
@@ -121,14 +131,11 @@ def test_the_replay_badge_follows_a_replay_to_its_end_and_recording_waits(
 async def test_a_postgres_password_is_stored_without_blocking_the_gui_on_a_locked_keyring(
     qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
 ) -> None:
-    window = MainWindow(watchlist_panel(tmp_path / "q.db", ["AAPL.US"]))
+    panel = watchlist_panel(tmp_path / "q.db", ["AAPL.US"])
+    window = MainWindow(panel)
     qtbot.addWidget(window)
-    args = argparse.Namespace(smoke=1.0, record=False, data_dir=tmp_path / "data")
-
-    async def switch(target: FeedTarget | None) -> None:
-        raise AssertionError("not used here")
-
-    recording = AppRecording(args, window, switch)
+    config = AppConfig(smoke=1.0, data_dir=tmp_path / "data")
+    recording = recorded_board(config, window, panel._session)
     unlocked = memory_keyring.gate = threading.Event()  # the keyring waits for an unlock prompt
     safety = threading.Timer(TIMEOUT_S, unlocked.set)  # a blocked loop fails below, never hangs
     safety.start()

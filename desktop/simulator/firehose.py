@@ -22,6 +22,8 @@ import struct
 from dataclasses import dataclass
 from decimal import Decimal
 
+from websockets.protocol import State
+
 from desktop.domain.symbols import Market, Symbol
 from desktop.protocol.alltick_wire import Cmd
 from desktop.simulator.config import SimulatorConfig
@@ -200,7 +202,10 @@ class FirehoseServer(SimulatorServer):
                 continue
             stream.owed -= count
             transport = ws.transport
-            if transport.is_closing() or transport.get_write_buffer_size() > _WRITE_BUFFER_LIMIT:
+            # A closing connection may have half-closed its transport (write_eof) already.
+            if ws.state is not State.OPEN or transport.is_closing():
+                continue
+            if transport.get_write_buffer_size() > _WRITE_BUFFER_LIMIT:
                 self.throttled += count
                 continue
             self._write(transport, stream, count, now_ms)

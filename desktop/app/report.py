@@ -1,9 +1,9 @@
-"""The composition root's run accounting: unhandled errors, and what a smoke run reports.
+"""A run's accounting: its log (redacted: no token leaves the process), unhandled errors, and
+what a smoke run reports.
 
-Part of the app layer (a sibling of `app_support` in the import-linter contract). Every run logs
-and counts what escapes a Qt slot or an asyncio task; `--smoke N` turns the run into one JSON
-line (ticks, priced rows, flushes, the feed's counters, errors), with `--dump` a CSV of every row
-as displayed, and the exit code CI checks: 0 only when ticks arrived, every row has a price,
+Every run logs and counts what escapes a Qt slot or an asyncio task; `--smoke N` turns the run
+into one JSON line (ticks, priced rows, flushes, the feed's counters, errors), with `--dump` a
+CSV of every row as displayed, and the exit code CI checks: 0 only when ticks arrived, every row has a price,
 nothing failed, and a recording (if on) stored every tick.
 """
 
@@ -14,6 +14,7 @@ import csv
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -21,11 +22,15 @@ from typing import Any
 from desktop import __version__
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sparklines import SparklineStore
+from desktop.feed.redact import redact
 from desktop.feed.service import FeedService
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.qt.watchlist_session import WatchlistSession
 
-__all__ = ["RunReport"]
+__all__ = ["RunReport", "configure_logging", "redacting_handler"]
+
+LoopExceptionHandler = Callable[[asyncio.AbstractEventLoop, dict[str, Any]], object]
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], Any]
 
 log = logging.getLogger("desktop")
 
@@ -38,12 +43,24 @@ class RunReport:
         self.smoke = smoke
         self.dump = dump
         self.errors = 0
+        self._previous: (
+            tuple[asyncio.AbstractEventLoop, LoopExceptionHandler | None, ExceptHook] | None
+        ) = None
 
     # -- error accounting ---------------------------------------------------------------------
     def install(self, loop: asyncio.AbstractEventLoop) -> None:
         """Log and count what escapes a Qt slot (`sys.excepthook`) or an asyncio task."""
+        self._previous = (loop, loop.get_exception_handler(), sys.excepthook)
         loop.set_exception_handler(self._loop_exception)
         sys.excepthook = self._excepthook
+
+    def uninstall(self) -> None:
+        """Put back the handlers `install` replaced (the board shut down; its loop may live on)."""
+        if self._previous is not None:
+            loop, handler, hook = self._previous
+            loop.set_exception_handler(handler)
+            sys.excepthook = hook
+            self._previous = None
 
     def _excepthook(
         self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
@@ -127,3 +144,35 @@ class RunReport:
                     if symbol not in seen:
                         seen.add(symbol)
                         writer.writerow(row)
+
+
+class _RedactingFilter(logging.Filter):
+    """Belt and braces: no log record leaves the process with a token in it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())  # args may be URL objects, not strings
+        record.args = None
+        return True
+
+
+class _RedactingFormatter(logging.Formatter):
+    """Redacts the finished line too: tracebacks and stack info are formatted after filters run."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def redacting_handler(stream: Any = None) -> logging.Handler:
+    """The app's log handler: stderr (or `stream`), every record and traceback redacted."""
+    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler.addFilter(_RedactingFilter())
+    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
+def configure_logging(level: str) -> None:
+    """Log to stderr, redacted."""
+    handler = redacting_handler()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(getattr(logging, level.upper(), logging.WARNING))

@@ -16,7 +16,8 @@ from typing import Any, Protocol
 
 from PySide6.QtWidgets import QWidget
 
-from desktop.control.feed_source import FeedControl, FeedSource
+from desktop.aio.task_set import TaskSet
+from desktop.app.feed_source import FeedControl, FeedSource
 from desktop.domain.feed_status import FeedState, FeedStatus
 from desktop.feed.probe import ProbeResult, probe_connection
 from desktop.feed.redact import remember_secret
@@ -75,9 +76,10 @@ class SettingsController:
         self._in_keyring = False
         """Whether the keyring holds a token, as far as this session has seen."""
         self._dialog: SettingsDialog | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskSet("settings")
         self._test_task: asyncio.Task[None] | None = None
         self._rejection_shown = False
+        feed.on_resume_requested(self._on_resume)
 
     # -- start-up -----------------------------------------------------------------------------
     async def start(self, *, switch: bool = True) -> FeedSource:
@@ -195,10 +197,12 @@ class SettingsController:
 
     # -- intents ------------------------------------------------------------------------------
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task: asyncio.Task[None] = self._tasks.spawn(coro)
         return task
+
+    def _on_resume(self) -> None:
+        """A replay stopped: back to the feed these settings ask for."""
+        self._spawn(self.feed.use_source(self.desired_source()))
 
     def _on_test(self, draft: SettingsDraft) -> None:
         self._cancel_test()
@@ -298,8 +302,6 @@ class SettingsController:
 
     async def close(self) -> None:
         """Cancel whatever is still running (at quit)."""
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.close()
         if self._dialog is not None:
             self._dialog.close()

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from desktop.__main__ import main
+from desktop.app.cli_token import run_token_command
 from desktop.persistence.credentials import ENV_VAR, KEYRING_SERVICE, KEYRING_USER
-from desktop.persistence.token_cli import run_token_command
 from tests.conftest import TIMEOUT_S, MemoryKeyring
 
 SECRET = "f00dfeed-0000-4c1d-9e11-cafe00c0ffee"

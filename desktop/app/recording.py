@@ -1,87 +1,39 @@
-"""The composition root's recording and replay half: wires the recorder, export and replay.
+"""Recording, export and replay of a running board: the File menu's intents become I/O.
 
-Part of the app layer (below `app.py`, above widgets in the import-linter contract): it sees the
-window's intents, the `RecordingController`, the settings database, the keyring and the replay
-simulator. `app.py` owns the feed; when a replay starts or stops it asks `app.py` to switch the
-board to another `FeedTarget`.
+It sees the window's intents, the `RecordingController`, the settings database, the keyring and
+the replay simulator. A replay is a feed like any other: starting one asks the feed switch for
+it, stopping one asks the switch to resume; every feed the switch starts sets the REPLAY badge.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Coroutine
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import msgspec
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 
+from desktop.aio.task_set import TaskSet
+from desktop.app.config import AppConfig
+from desktop.app.feed_source import FeedTarget, replay_target
+from desktop.app.feed_switch import FeedSwitch, RunningFeed
 from desktop.domain.recording import RecordingSettings, RecordingStatus, redact_dsn
-from desktop.domain.symbols import Symbol
 from desktop.persistence.credentials import load_postgres_password, store_postgres_password
 from desktop.persistence.database import Database, DatabaseTooNew
 from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
-from desktop.protocol.plans import Plan
 from desktop.qt.recording_controller import RecordingController
-from desktop.simulator.embedded import EmbeddedSimulator
-from desktop.simulator.replay import RecordingError, ReplaySource
-from desktop.simulator.server import SimulatorConfig
+from desktop.simulator.replay import RecordingError
 from desktop.widgets.main_window import MainWindow
 
-__all__ = ["AppRecording", "FeedTarget", "replay_target"]
+__all__ = ["AppRecording", "load_settings", "recording_controller", "save_settings"]
 
 log = logging.getLogger(__name__)
 
 _SETTINGS_KEY = "recording.settings"
-
-
-@dataclass(slots=True)
-class FeedTarget:
-    """Where the board streams from: a URL and token, and the simulator behind it if embedded."""
-
-    url: str
-    token: str
-    demo: bool
-    plan: Plan
-    symbols: list[Symbol]
-    simulator: EmbeddedSimulator | None = None
-    replay_label: str | None = None
-    replay_details: str = ""
-    replay: ReplaySource | None = None
-
-
-def replay_target(path: Path, start_ms: int | None, end_ms: int | None, speed: float) -> FeedTarget:
-    """Start an embedded simulator replaying `path`; blocks until it listens (run in a thread).
-
-    Raises RecordingError or RuntimeError with a sentence when the file cannot be replayed.
-    """
-
-    def source() -> ReplaySource:
-        return ReplaySource(path, start_ms=start_ms, end_ms=end_ms, speed=speed)
-
-    simulator = EmbeddedSimulator(SimulatorConfig(us_depth_levels=10), market_factory=source)
-    try:
-        endpoints = simulator.start()
-    except RuntimeError as exc:
-        cause = exc.__cause__
-        raise RecordingError(str(cause) if cause else str(exc)) from exc
-    assert simulator.server is not None
-    market = simulator.server.market
-    assert isinstance(market, ReplaySource)
-    return FeedTarget(
-        endpoints.ws_url,
-        endpoints.token,
-        demo=False,
-        plan=Plan.PROFESSIONAL,
-        symbols=market.symbols(),
-        simulator=simulator,
-        replay_label=f"REPLAY {speed:g}×",
-        replay_details=f"{path} at {speed:g}× speed",
-        replay=market,
-    )
 
 
 def load_settings(data_dir: Path) -> RecordingSettings:
@@ -113,35 +65,40 @@ def save_settings(data_dir: Path, settings: RecordingSettings) -> None:
         database.close()
 
 
+def recording_controller(config: AppConfig, parent: QObject) -> RecordingController:
+    """The recorder for this run: the saved settings (a smoke run: defaults), `--record` on top.
+
+    Built before the feed switch, which hands it every tick (`offer`), and before `AppRecording`.
+    """
+    data_dir = resolve_data_dir(config.data_dir)
+    settings = load_settings(data_dir) if not config.is_smoke else RecordingSettings()
+    if config.record:
+        settings = msgspec.structs.replace(settings, enabled=True)
+    password = (
+        load_postgres_password(redact_dsn(settings.postgres_dsn)) if settings.postgres_dsn else None
+    )
+    return RecordingController(data_dir, settings, password, parent=parent)
+
+
 class AppRecording:
     """Recording, export and replay for one running board."""
 
     def __init__(
         self,
-        args: argparse.Namespace,
+        controller: RecordingController,
+        config: AppConfig,
         window: MainWindow,
-        switch_feed: Callable[[FeedTarget | None], Awaitable[None]],
+        switch: FeedSwitch,
     ) -> None:
-        self.args = args
+        self.controller = controller
         self.window = window
-        self._switch_feed = switch_feed
-        self.smoke = args.smoke is not None
-        self.data_dir = resolve_data_dir(args.data_dir)
-        settings = load_settings(self.data_dir) if not self.smoke else RecordingSettings()
-        if args.record:
-            settings = msgspec.structs.replace(settings, enabled=True)
-        password = (
-            load_postgres_password(redact_dsn(settings.postgres_dsn))
-            if settings.postgres_dsn
-            else None
-        )
-        self.controller = RecordingController(self.data_dir, settings, password, parent=window)
-        self.offer = self.controller.offer
-        """The feed's tap."""
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._switch = switch
+        self.smoke = config.is_smoke
+        self.data_dir = resolve_data_dir(config.data_dir)
+        self._tasks = TaskSet("recording")
         menu = window.recording_menu
-        menu.default_recording = str(self.controller.ticks_path)
-        menu.set_settings(settings)
+        menu.default_recording = str(controller.ticks_path)
+        menu.set_settings(controller.settings)
         menu.settingsApplied.connect(lambda s, pw: self._spawn(self.apply_settings(s, pw)))
         menu.exportDialogOpened.connect(lambda: self._spawn(self._fill_export_dialog()))
         menu.exportRequested.connect(
@@ -150,17 +107,19 @@ class AppRecording:
         menu.replayRequested.connect(
             lambda path, a, b, speed: self._spawn(self.start_replay(Path(path), a, b, speed))
         )
-        menu.stopReplayRequested.connect(lambda: self._spawn(self.stop_replay()))
-        self.controller.statusChanged.connect(self._show_status)
+        menu.stopReplayRequested.connect(self.stop_replay)
+        controller.statusChanged.connect(self._show_status)
         self._target: FeedTarget | None = None
         self._progress = QTimer(window)
         self._progress.setInterval(1000)
         self._progress.timeout.connect(self._show_progress)
+        switch.feedStarted.connect(self._on_feed_started)
 
-    def _spawn(self, coro: Awaitable[None]) -> None:
-        task: asyncio.Task[None] = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        self._tasks.spawn(coro)
+
+    def _on_feed_started(self, feed: RunningFeed) -> None:
+        self.show_target(feed.target)
 
     def _show_status(self, status: RecordingStatus) -> None:
         self.window.recording_indicator.set_status(status)
@@ -172,8 +131,7 @@ class AppRecording:
 
     async def close(self) -> int | None:
         """Write what is queued and stop; returns the trades recorded in this run (None: off)."""
-        for task in list(self._tasks):
-            task.cancel()
+        await self._tasks.close()
         self._progress.stop()
         recorder = await self.controller.close()
         return None if recorder is None else recorder.stats.ticks
@@ -255,8 +213,8 @@ class AppRecording:
         except (RecordingError, ValueError, TimeoutError) as exc:
             self.window.recording_menu.set_replaying(False, str(exc))
             return
-        await self._switch_feed(target)
+        await self._switch.switch_to(target)
 
-    async def stop_replay(self) -> None:
-        """Back to the live feed (or the demo simulator)."""
-        await self._switch_feed(None)
+    def stop_replay(self) -> None:
+        """Back to the live feed (or the demo simulator), as the settings ask for it."""
+        self._switch.resume()

@@ -7,7 +7,7 @@ import time
 
 from keyring.errors import KeyringLocked
 
-from desktop.control.settings_controller import (
+from desktop.app.settings_controller import (
     SETTINGS_KEY,
 )
 from desktop.domain.feed_status import FeedState
@@ -15,8 +15,8 @@ from desktop.domain.quote_book import QuoteState
 from desktop.persistence.credentials import ENV_VAR
 from desktop.protocol.plans import Plan
 from desktop.protocol.provider_settings import Provider, ProviderSettings
+from tests.app.settings.conftest import BAD, GOOD, KEY, ONE_CONNECTION, Harness
 from tests.conftest import TIMEOUT_S, MemoryKeyring
-from tests.control.conftest import BAD, GOOD, KEY, ONE_CONNECTION, Harness
 
 
 def test_with_no_token_the_board_starts_on_the_simulator_with_the_demo_badge(

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import qasync
 import shiboken6
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, Signal
 
-from desktop.control.feed_source import FeedSource
-from desktop.control.settings_controller import (
+from desktop.app.feed_source import FeedSource
+from desktop.app.settings_controller import (
     SETTINGS_KEY,
     SettingsController,
     StateStore,
@@ -59,13 +59,16 @@ class MemoryStateStore:
         self.values[key] = value
 
 
-class StandInFeed:
+class StandInFeed(QObject):
     """The app's `FeedControl` in miniature: a FeedService on the simulator or a provider URL.
 
-    The app does the same through `AppFeed.switch_feed` (plus recording, ladders, charts).
+    The app does the same through `FeedSwitch` (plus recording, ladders, charts).
     """
 
+    resumeRequested = Signal()
+
     def __init__(self, book: QuoteBook, on_status: Callable[[FeedStatus], None]) -> None:
+        super().__init__()
         self.book = book
         self._on_status = on_status
         self.source: FeedSource | None = None
@@ -75,9 +78,12 @@ class StandInFeed:
     def current_source(self) -> FeedSource | None:
         return self.source
 
+    def on_resume_requested(self, slot: Callable[[], None]) -> None:
+        self.resumeRequested.connect(slot)
+
     async def use_source(self, source: FeedSource) -> None:
         await self.pause_feed()
-        for symbol in self.book.symbols():  # blank, as app.py's switch_feed does
+        for symbol in self.book.symbols():  # blank, as the FeedSwitch does
             self.book.untrack(symbol)
         url, token = source.ws_url, source.token
         if source.demo:
@@ -184,17 +190,6 @@ def live_market() -> Iterator[str]:
     )
     with EmbeddedSimulator(config) as market:
         yield market.endpoints.ws_url
-
-
-@pytest.fixture(scope="session")
-def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """One Qt-driven asyncio loop for the whole run, as the app has one for its lifetime (a
-    closed qasync loop can leave Qt a timer on a freed object: re-creating them crashes)."""
-    qapp.setQuitOnLastWindowClosed(False)  # as in the app: closing a dialog must not end the loop
-    loop = qasync.QEventLoop(qapp)
-    yield loop
-    loop.close()
-    qapp.setQuitOnLastWindowClosed(True)
 
 
 @pytest.fixture

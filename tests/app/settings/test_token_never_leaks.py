@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 from keyring.errors import PasswordSetError
 
-from desktop.app import redacting_handler
+from desktop.app.cli_token import run_token_command
+from desktop.app.report import redacting_handler
 from desktop.domain.feed_status import FeedState
 from desktop.persistence.database import Database
 from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
-from desktop.persistence.token_cli import run_token_command
 from desktop.protocol.plans import Plan
+from tests.app.settings.conftest import GOOD, KEY, Harness
 from tests.conftest import MemoryKeyring
-from tests.control.conftest import GOOD, KEY, Harness
 
 WRONG = "wrong-token-0000-ffff"
 NOISY = ("websockets", "websockets.client", "httpx", "httpcore", "desktop", "asyncio")

@@ -8,9 +8,9 @@ import sys
 import threading
 from pathlib import Path
 
+from desktop.app.cli_lists import cli_export, cli_import, cli_lists
 from desktop.domain.list_text import ListFormat
 from desktop.persistence.database import Database
-from desktop.persistence.list_io import cli_export, cli_import, cli_lists
 from desktop.persistence.paths import DB_FILENAME
 from desktop.persistence.watchlists import WatchlistRepository
 from tests.conftest import TIMEOUT_S

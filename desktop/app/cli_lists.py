@@ -1,4 +1,4 @@
-"""Import and export of watchlists as files, for the File menu and the `quoteboard` subcommands.
+"""`quoteboard lists | export NAME | import FILE`: scripts read and edit the watchlists.
 
 `quoteboard lists | export NAME | import FILE` open the same SQLite file as a running app (WAL and a
 busy timeout let both write); the app notices the change and reloads its tabs. Parsing and
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from desktop.app.config import ListCommand
 from desktop.domain.list_text import ListFormat, ListParseError, format_list, parse_list
 from desktop.domain.watchlist import WatchlistInfo, WatchlistNameError, WatchlistNotFound
 from desktop.persistence.database import Database, DatabaseTooNew
@@ -27,6 +28,7 @@ __all__ = [
     "cli_lists",
     "export_list",
     "import_text",
+    "run_list_command",
 ]
 
 NameOf = Callable[[str], str]
@@ -91,8 +93,9 @@ def _open(data_dir: Path | None, err: TextIO) -> Database | None:
     return db
 
 
-def cli_lists(data_dir: Path | None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def cli_lists(data_dir: Path | None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """`quoteboard lists`: one line per list, `NAME<TAB>COUNT`, in tab order."""
+    out, err = out or sys.stdout, err or sys.stderr
     db = _open(data_dir, err)
     if db is None:
         return 1
@@ -109,10 +112,11 @@ def cli_export(
     name: str,
     fmt: ListFormat,
     name_of: NameOf = lambda code: "",
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
 ) -> int:
     """`quoteboard export NAME`: the list on stdout."""
+    out, err = out or sys.stdout, err or sys.stderr
     db = _open(data_dir, err)
     if db is None:
         return 1
@@ -131,11 +135,12 @@ def cli_import(
     file: str,
     into: str | None,
     fmt: ListFormat | None,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
-    stdin: TextIO = sys.stdin,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    stdin: TextIO | None = None,
 ) -> int:
     """`quoteboard import FILE [--into NAME]`: FILE `-` reads stdin; exit 1 on a bad file."""
+    out, err, stdin = out or sys.stdout, err or sys.stderr, stdin or sys.stdin
     try:
         if file == "-":
             text, source, stem = stdin.read(), "stdin", "Imported"
@@ -155,3 +160,18 @@ def cli_import(
         return 1
     print(result.message, file=out)
     return 0
+
+
+def run_list_command(command: ListCommand) -> int:
+    """Run one `quoteboard lists | export | import`; returns the exit code."""
+    if command.action == "lists":
+        return cli_lists(command.data_dir)
+    if command.action == "export":
+        from desktop.domain.symbol_universe import SymbolUniverse
+        from desktop.widgets.resources import resource_path
+
+        files = [resource_path("symbols", name) for name in ("us.csv", "hk.csv")]
+        names = SymbolUniverse.from_files(files).name_of
+        fmt = command.format or ListFormat.CSV
+        return cli_export(command.data_dir, command.name, fmt, names)
+    return cli_import(command.data_dir, command.file, command.into, command.format)

@@ -1,8 +1,8 @@
-"""Composition of sparklines, charts, the heatmap and alerts (issue 6) for `desktop.app`.
+"""Sparklines, charts, the heatmap and alerts of a running board.
 
 Part of the composition root: it sees every layer. It builds the intraday stores and hooks them
-to the book's trades, seeds them from REST, runs the alert center on the flush, stores alerts and
-chart windows in SQLite, and connects all of it to the widgets of `InsightsUi`.
+to the book's trades, seeds them from each feed's REST history, runs the alert center on the
+flush, stores alerts and chart windows in SQLite, and connects all of it to `InsightsUi`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 
+from desktop.app.feed_switch import FeedStopping, FeedSwitch, RunningFeed
 from desktop.domain.alerts import AlertEngine, AlertRule, AlertRuleError, SessionsUnknown
 from desktop.domain.market_data import Tick
 from desktop.domain.minute_bars import MinuteBarStore
@@ -24,7 +25,6 @@ from desktop.persistence.database import Database
 from desktop.persistence.layouts import LayoutRepository
 from desktop.qt.alert_center import AlertCenter
 from desktop.qt.list_decorations import ListDecorations
-from desktop.qt.stream_bridge import StreamBridge
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.widgets.chart_window import CHART_KIND
 from desktop.widgets.insights import InsightsUi
@@ -36,18 +36,20 @@ log = logging.getLogger(__name__)
 
 
 class Insights:
-    """Everything issue 6 adds to a running board, started after the feed and stopped before it."""
+    """Sparklines, charts, heatmap and alerts: each feed the switch starts seeds them afresh."""
 
     def __init__(
         self,
         book: QuoteBook,
         session: WatchlistSession,
         window: MainWindow,
-        bridge: StreamBridge,
+        switch: FeedSwitch,
         db: Database,
         tray_available: bool | None = None,
     ) -> None:
         self._book = book
+        self._session = session
+        bridge = switch.bridge
         self.sparklines = SparklineStore()
         self.bars = MinuteBarStore()
         book.add_trade_listener(self._on_trade)
@@ -70,6 +72,15 @@ class Insights:
         bridge.add_frame_listener(ui.charts.on_frame)
         ui.charts.opened.connect(self._on_chart_opened)
         ui.charts.layoutChanged.connect(self.save_charts)
+        switch.feedStopping.connect(self._on_feed_stopping)
+        switch.feedStarted.connect(self._on_feed_started)
+        switch.sessionsLoaded.connect(self.set_sessions)
+
+    def _on_feed_stopping(self, stopping: FeedStopping) -> None:
+        stopping.hold(self.detach_feed())  # history requests use the old feed's REST client
+
+    def _on_feed_started(self, feed: RunningFeed) -> None:
+        self.attach_feed(feed.service.rest, self._session.all_symbols(), feed.sessions)
 
     def _on_trade(self, tick: Tick) -> None:
         """Per trade: one float conversion shared by both stores."""

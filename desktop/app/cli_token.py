@@ -27,9 +27,15 @@ from desktop.persistence.credentials import (
 )
 from desktop.protocol.provider_settings import MAX_TOKEN_LENGTH, token_problem
 
-__all__ = ["ACTIONS", "CLI_KEYRING_TIMEOUT_S", "run_token_command"]
+__all__ = ["ACTIONS", "CLI_KEYRING_TIMEOUT_S", "STRAY_ARGUMENT", "run_token_command"]
 
 ACTIONS = ("set", "status", "clear")
+STRAY_ARGUMENT = (
+    "`quoteboard token set` takes no arguments: it reads the token from standard input, so it "
+    "never lands in shell history or the process list. Run it and paste the token, or pipe it "
+    'in: printf %s "$TOKEN" | quoteboard token set'
+)
+"""The refusal of `token set TOKEN` (the argument is not echoed back: it may be the token)."""
 CLI_KEYRING_TIMEOUT_S = 120.0
 """Long enough to type a password into a keyring unlock prompt."""
 

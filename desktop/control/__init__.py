@@ -1,1 +1,0 @@
-"""App-level controllers: glue between widgets and the I/O layers; only app.py builds them."""
