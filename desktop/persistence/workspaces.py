@@ -121,6 +121,18 @@ class WorkspaceRepository:
         self._write(workspaces)
         return workspaces
 
+    def insert_named(self, workspace: Workspace, slot: int) -> list[Workspace]:
+        """Put a deleted workspace back in its slot (Undo); ValueError if its name or every slot
+        has been taken since."""
+        workspaces = self.named()
+        if any(w.name.casefold() == workspace.name.casefold() for w in workspaces):
+            raise ValueError(f"There is already a workspace called “{workspace.name}”.")
+        if len(workspaces) >= MAX_NAMED:
+            raise ValueError(f"There are already {MAX_NAMED} workspaces.")
+        workspaces.insert(max(0, min(slot, len(workspaces))), workspace)
+        self._write(workspaces)
+        return workspaces
+
     def delete(self, name: str) -> list[Workspace]:
         """Delete a workspace; the ones after it move up a slot."""
         workspaces = [w for w in self.named() if w.name != name]

@@ -87,3 +87,14 @@ def test_damaged_named_workspaces_are_skipped(repo: WorkspaceRepository) -> None
     assert [w.name for w in repo.named()] == ["Good"]
     repo._db.set_state("workspace.named", "nonsense")
     assert repo.named() == []
+
+
+def test_a_deleted_workspace_goes_back_into_its_slot(repo: WorkspaceRepository) -> None:
+    for name in ("A", "B", "C"):
+        repo.save_named(name, state(1, BIG))
+    [_a, b, _c] = repo.named()
+    repo.delete("B")
+    repo.insert_named(b, 1)
+    assert [w.name for w in repo.named()] == ["A", "B", "C"]
+    with pytest.raises(ValueError, match="already a workspace"):
+        repo.insert_named(b, 0)
