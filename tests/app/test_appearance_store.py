@@ -28,18 +28,18 @@ def test_a_choice_made_in_settings_is_applied_and_comes_back_next_start(
 ) -> None:
     db = Database(tmp_path / "q.db")
     first = AppAppearance(qapp, db)
-    assert first.current == Appearance() and UP_COLOR == QColor(UP)
+    assert first.current == Appearance() and QColor(UP) == UP_COLOR
     box = AppearanceBox()
     first.attach(box)
     box.convention_box.setCurrentIndex(box.convention_box.findData(ColorConvention.RED_UP))
     box.flash_box.setCurrentIndex(box.flash_box.findData(FlashMode.SUBTLE))
-    assert UP_COLOR == QColor(DOWN)  # applied at once
+    assert QColor(DOWN) == UP_COLOR  # applied at once
     db.close()
     apply_appearance(qapp, Appearance())  # as a new process starts
     again = AppAppearance(qapp, Database(tmp_path / "q.db"))
     assert again.current.convention is ColorConvention.RED_UP
     assert again.current.flash is FlashMode.SUBTLE
-    assert UP_COLOR == QColor(DOWN)
+    assert QColor(DOWN) == UP_COLOR
     shown = AppearanceBox()
     again.attach(shown)
     assert shown.appearance() == again.current
