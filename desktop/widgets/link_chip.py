@@ -47,7 +47,7 @@ class LinkChip(QToolButton):
         self.setIcon(swatch_icon(group.color))
         self.setText(f"Linked: {group.label}")
         self.setToolTip(
-            f"The watchlist drives link group {group.label}: depth windows and charts linked to "
+            f"The watchlist drives link group {group.label}: depth windows linked to "
             f"{group.name} follow the selected row, and a symbol typed into any of them selects "
             "its row here. Click to choose another colour."
         )

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLineEdit,
+    QMainWindow,
     QMenu,
     QTableWidget,
     QTableWidgetItem,
@@ -61,7 +62,14 @@ def shortcut_entries(window: QWidget) -> list[ShortcutEntry]:
         texts = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts]
         keys = "  or  ".join(dict.fromkeys(texts))  # a platform may map two keys to one
         entries[id(action)] = ShortcutEntry(_menu_of(action), _clean(action.text()), keys)
-    return sorted(entries.values(), key=lambda e: (e.where == "", e.where, e.name))
+    bar = window.menuBar() if isinstance(window, QMainWindow) else None
+    order = {_clean(a.text()): n for n, a in enumerate(bar.actions())} if bar is not None else {}
+
+    def place(entry: ShortcutEntry) -> tuple[int, str, str]:
+        top = entry.where.split(" → ")[0]
+        return (order.get(top, len(order) + (entry.where == "")), entry.where, entry.name)
+
+    return sorted(entries.values(), key=place)  # menus in menu-bar order, then by name
 
 
 class ShortcutSheet(QDialog):

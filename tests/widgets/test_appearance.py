@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
@@ -16,6 +17,7 @@ from desktop.domain.quote_book import QuoteBook
 from desktop.qt.quote_columns import ColumnId
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.widgets.appearance_box import AppearanceBox, apply_appearance
+from desktop.widgets.chart_items import BarsItem
 from desktop.widgets.watchlist_view import WatchlistView
 
 D = Decimal
@@ -153,3 +155,17 @@ def test_appearance_survives_its_text_form_and_ignores_damage() -> None:
         flash_ms=2000
     )
     assert Appearance.from_json("not json") == Appearance()
+
+
+def test_a_chart_redraws_its_bars_in_the_new_colours_at_its_next_update() -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    bars = BarsItem(volume=False)
+    prices = np.array([1.0, 2.0, 3.0])
+    bars.set_bars(prices, prices + 1, prices - 1, prices + 0.5, prices * 100)
+    drawn = bars.pictures_built
+    bars.set_bars(prices, prices + 1, prices - 1, prices + 0.5, prices * 100)
+    assert bars.pictures_built == drawn  # same bars, same colours: nothing to draw
+    apply_appearance(app, Appearance(convention=ColorConvention.RED_UP))
+    bars.set_bars(prices, prices + 1, prices - 1, prices + 0.5, prices * 100)
+    assert bars.pictures_built == drawn + 1

@@ -69,6 +69,8 @@ def test_the_shortcut_sheet_lists_exactly_the_actions_with_working_shortcuts(
     ):
         assert must in names
     assert sheet.table.rowCount() == len(sheet.entries)
+    menus = list(dict.fromkeys(e.where.split(" → ")[0] for e in sheet.entries))
+    assert menus == ["File", "Edit", "View", "Workspaces", "Help"]  # the menu bar's order
     sheet.filter.setText("workspace")
     shown = [r for r in range(sheet.table.rowCount()) if not sheet.table.isRowHidden(r)]
     assert shown and all("orkspace" in sheet.table.item(r, 0).text() for r in shown)
