@@ -98,7 +98,12 @@ class QuoteBoardApp:
         self.insights = Insights(self.book, session, window, switch, db)
         # Every dock, splitter and pop-out exists now: the window state can be kept and restored.
         self.workspaces = AppWorkspaces(
-            window, panel, self.ladders.manager, self.insights.ui.charts, db
+            window,
+            panel,
+            self.ladders.manager,
+            self.insights.ui.charts,
+            db,
+            save_charts=self.insights.save_charts,
         )
         # The token from QUOTEBOARD_TOKEN or the keyring; provider, plan and host in app_state;
         # a 401 opens Settings; Save switches demo <-> live without a restart.

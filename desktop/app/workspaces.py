@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 
 from desktop.domain.workspace import Workspace
 from desktop.persistence.database import Database
@@ -32,7 +33,9 @@ class AppWorkspaces:
         ladders: DepthWindowManager,
         charts: ChartWindowManager,
         db: Database,
+        save_charts: Callable[[], None] | None = None,
     ) -> None:
+        self._save_charts = save_charts
         self._panel = panel
         self._restored_symbol: str | None = None
         self._repo = WorkspaceRepository(db)
@@ -102,6 +105,8 @@ class AppWorkspaces:
         self.keeper.apply(workspace.state)
         self._refresh_menu(name)
         self.save_current()
+        if self._save_charts is not None:  # charts reopen quietly: store them as they are now
+            self._save_charts()
 
     def rename(self, old: str, new: str) -> None:
         """Workspaces → Rename."""
