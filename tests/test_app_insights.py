@@ -83,7 +83,7 @@ async def test_history_alerts_and_chart_windows_work_together_and_survive_a_rest
     insights.start()
     board.attach()
     await wait_until(lambda: insights.history.seeded == 2)
-    assert len(insights.bars.bars("AAPL.US")) == 30
+    assert len(insights.bars.bars("AAPL.US")) == 400  # HISTORY_MINUTES, all of them today
     assert insights.sparklines.points("00700.HK") is not None
 
     insights.ui.alertRuleSubmitted.emit(AlertRule("AAPL.US", AlertKind.PRICE_ABOVE, Decimal("1")))
@@ -95,7 +95,7 @@ async def test_history_alerts_and_chart_windows_work_together_and_survive_a_rest
 
     chart = insights.ui.charts.open("AAPL.US")
     assert "00700.HK" not in insights.history.pending()
-    await wait_until(lambda: chart.bar_count() == 31)  # the REST history plus the live minute
+    await wait_until(lambda: chart.bar_count() == 401)  # the REST history plus the live minute
     await board.close()
 
     again = Board(server, tmp_path / "q.db")
@@ -123,7 +123,7 @@ async def test_switching_feeds_rebuilds_todays_lines_from_the_new_feed(
     assert insights.sparklines.last_price("AAPL.US") is None
     await wait_until(lambda: insights.history.seeded == 4)
     assert insights.sparklines.last_price("AAPL.US") != 999.0
-    assert len(insights.bars.bars("AAPL.US")) == 30
+    assert len(insights.bars.bars("AAPL.US")) == 400  # HISTORY_MINUTES, all of them today
     await board.close()
 
 

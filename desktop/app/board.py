@@ -22,6 +22,7 @@ from desktop.app.feed_source import FeedSource, FeedTarget, replay_target
 from desktop.app.feed_switch import FeedSwitch, RunningFeed
 from desktop.app.insights import Insights
 from desktop.app.ladders import DepthLadders
+from desktop.app.market_hours import MarketHours
 from desktop.app.recording import AppRecording, recording_controller
 from desktop.app.report import RunReport, configure_logging
 from desktop.app.settings_controller import SettingsController
@@ -96,6 +97,10 @@ class QuoteBoardApp:
         qapp.aboutToQuit.connect(self._done.set)
         self.ladders = DepthLadders(self.book, switch, window, panel, db)
         self.insights = Insights(self.book, session, window, switch, db)
+        # Clocks, session chips, extended-hours prices and chart shading follow the exchanges'
+        # calendars whatever the feed; linked charts follow the ladders' colour groups.
+        self.market_hours = MarketHours(self.book, window, self.insights.ui.charts)
+        self.insights.ui.charts.set_link_hub(self.ladders.manager.hub())
         # Every dock, splitter and pop-out exists now: the window state can be kept and restored.
         self.workspaces = AppWorkspaces(
             window,
@@ -142,6 +147,7 @@ class QuoteBoardApp:
             GeometryProbe(self.window, self.panel, Path(os.environ[GEOMETRY_ENV])).start()
         self.switch.bridge.start()
         self.switch.start_monitoring()
+        self.market_hours.load()  # ≈ 0.75 s in a worker thread, after the first paint
         config = self.config
         if self.replay is not None:  # --replay; Settings still find the token for Stop Replay
             await self.switch.switch_to(self.replay)
@@ -165,6 +171,7 @@ class QuoteBoardApp:
         switch.bridge.flush()
         switch.bridge.stop()
         switch.stop_monitoring()
+        self.market_hours.stop()
         await self.insights.stop()  # before the feed: its history requests use the feed's REST
         self.session.watch_external_changes(False)
         self.panel.shutdown()

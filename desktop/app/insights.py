@@ -18,6 +18,7 @@ from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import SessionSource
 from desktop.domain.sparklines import SparklineStore
+from desktop.feed.chart_history import ChartHistory
 from desktop.feed.history import IntradayHistory
 from desktop.feed.rest import AllTickRestClient
 from desktop.persistence.alerts import AlertRepository
@@ -26,6 +27,7 @@ from desktop.persistence.layouts import LayoutRepository
 from desktop.qt.alert_center import AlertCenter
 from desktop.qt.list_decorations import ListDecorations
 from desktop.qt.watchlist_session import WatchlistSession
+from desktop.widgets.alert_sound import AlertSound
 from desktop.widgets.chart_window import CHART_KIND
 from desktop.widgets.insights import InsightsUi
 from desktop.widgets.main_window import MainWindow
@@ -60,6 +62,9 @@ class Insights:
             AlertEngine(SessionsUnknown()), AlertRepository(db), book, self.bars, self.decorations
         )
         self.history = IntradayHistory(None, self.sparklines, self.bars, on_seeded=self._on_seeded)
+        self.chart_history = ChartHistory(None, self.ui.charts.deliver_history)
+        self.ui.charts.historyWanted.connect(self.chart_history.request)
+        self.sound = AlertSound()
         self._layouts = LayoutRepository(db)
         ui, alerts = self.ui, self.alerts
         ui.set_alert_models(alerts.rules_model, alerts.log_model)
@@ -67,6 +72,7 @@ class Insights:
         ui.alertsDeleteRequested.connect(self._delete_rules)
         ui.alertLogClearRequested.connect(alerts.clear_log)
         alerts.fired.connect(ui.show_firing)
+        alerts.fired.connect(self.sound.on_fired)
         alerts.problem.connect(ui.show_problem)
         bridge.add_frame_listener(alerts.on_frame)
         bridge.add_frame_listener(ui.charts.on_frame)
@@ -105,6 +111,7 @@ class Insights:
     async def detach_feed(self) -> None:
         """The feed is about to stop: stop fetching history through its REST client."""
         await self.history.stop()
+        await self.chart_history.stop()
 
     def attach_feed(
         self, rest: AllTickRestClient, symbols: Sequence[str], sessions: SessionSource | None
@@ -117,6 +124,9 @@ class Insights:
         self.history.request(symbols)
         self.history.request(self.ui.charts.symbols(), urgent=True)
         self.history.start()
+        self.chart_history.set_rest(rest)  # every open chart asks its timeframe's klines again
+        self.chart_history.start()
+        self.ui.charts.request_all_history()
         self.set_sessions(sessions)
         for symbol in self.ui.charts.symbols():
             self.ui.charts.refresh_symbol(symbol)
@@ -125,6 +135,7 @@ class Insights:
         """Save the chart windows, stop fetching history, close the windows and the tray icon."""
         self.save_charts()
         await self.history.stop()
+        await self.chart_history.stop()
         self.ui.shutdown()
 
     def save_charts(self) -> None:

@@ -1,10 +1,12 @@
-"""Alert rules and their evaluation: price above/below, % change beyond, volume anomaly.
+"""Alert rules and their evaluation: last, bid, ask or spread above/below, % change beyond,
+volume anomaly.
 
 Pure: the caller passes the time and the symbols that changed since the last frame (never called
 per tick). A rule fires when its condition holds, it is armed and its cooldown has passed; firing
-disarms it, and it re-arms once the condition no longer holds. Nothing is evaluated unless the
-symbol's market is OPEN (a `SessionSource` decides: the exchange calendars, or `AlwaysOpen` for
-the simulator), so a stale print never fires overnight or in the lunch break.
+disarms it, and it re-arms once the condition no longer holds. A rule is only evaluated in the
+sessions it is armed for: regular hours always, US pre- and post-market when the rule says so
+(the exchange calendars decide; `AlwaysOpen` for the simulator counts as regular hours), so a
+stale print never fires overnight or in the lunch break.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from desktop.domain.formatting import (
     format_price,
     format_volume,
     market_of,
+    price_decimals,
 )
+from desktop.domain.market_clock import MarketPhase, phase_at
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook, QuoteState
-from desktop.domain.sessions import AlwaysOpen, SessionPhase, SessionSource
+from desktop.domain.sessions import AlwaysOpen, MarketSessions, SessionPhase, SessionSource
 from desktop.domain.symbols import Market
 
 __all__ = [
@@ -35,7 +39,9 @@ __all__ = [
     "AlertLogEntry",
     "AlertRule",
     "AlertRuleError",
+    "ArmSessions",
     "ChangeDirection",
+    "PriceField",
     "SessionsUnknown",
     "describe",
     "validate",
@@ -75,6 +81,49 @@ class ChangeDirection(StrEnum):
     EITHER = "either"
 
 
+class PriceField(StrEnum):
+    """Which number a price rule watches; the value is what the database stores."""
+
+    LAST = "last"
+    BID = "bid"
+    ASK = "ask"
+    SPREAD = "spread"
+
+    @property
+    def label(self) -> str:
+        """How the rule list names it."""
+        return self.value.capitalize()
+
+
+class ArmSessions(StrEnum):
+    """When a rule may fire: regular hours only, or also the US pre- and/or post-market."""
+
+    REGULAR = "regular"
+    WITH_PRE = "pre"
+    WITH_POST = "post"
+    EXTENDED = "extended"
+
+    def allows(self, phase: MarketPhase) -> bool:
+        """Whether a rule armed like this is evaluated in `phase`."""
+        if phase is MarketPhase.RTH:
+            return True
+        if phase is MarketPhase.PRE:
+            return self in (ArmSessions.WITH_PRE, ArmSessions.EXTENDED)
+        if phase is MarketPhase.POST:
+            return self in (ArmSessions.WITH_POST, ArmSessions.EXTENDED)
+        return False
+
+    @property
+    def label(self) -> str:
+        """How the rule list and the editor name it."""
+        return {
+            ArmSessions.REGULAR: "Regular hours",
+            ArmSessions.WITH_PRE: "Pre-market + regular",
+            ArmSessions.WITH_POST: "Regular + post-market",
+            ArmSessions.EXTENDED: "Pre + regular + post",
+        }[self]
+
+
 class AlertRuleError(ValueError):
     """A rule a user tried to make is not valid; the message says why, in a sentence."""
 
@@ -83,8 +132,10 @@ class AlertRuleError(ValueError):
 class AlertRule:
     """One alert: its condition and settings, plus the state the engine keeps (armed, last fired).
 
-    `threshold` is a price for PRICE_*, a percentage (> 0) for CHANGE_PCT, and a multiple of the
-    session's average volume rate (> 1) for VOLUME_ANOMALY, whose window is `window_min` minutes.
+    `threshold` is a price for PRICE_* (of the last trade, the bid, the ask, or the spread
+    ask − bid, by `field`), a percentage (> 0) for CHANGE_PCT, and a multiple of the session's
+    average volume rate (> 1) for VOLUME_ANOMALY, whose window is `window_min` minutes.
+    `sessions` says when it may fire; `sound` plays a sound when it does.
     """
 
     symbol: str
@@ -98,6 +149,9 @@ class AlertRule:
     armed: bool = True
     last_fired_at: float | None = None
     created_at: float = 0.0
+    field: PriceField = PriceField.LAST
+    sessions: ArmSessions = ArmSessions.REGULAR
+    sound: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +163,8 @@ class AlertFiring:
     kind: AlertKind
     fired_at: float
     message: str
+    sound: bool = True
+    """The rule asks for a sound."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,16 +195,30 @@ def validate(rule: AlertRule) -> AlertRule:
         raise AlertRuleError("A change beyond 1000 % cannot happen in one session.")
     if rule.cooldown_s < 0:
         raise AlertRuleError("The cooldown cannot be negative.")
+    if rule.field is not PriceField.LAST and rule.kind not in (
+        AlertKind.PRICE_ABOVE,
+        AlertKind.PRICE_BELOW,
+    ):
+        raise AlertRuleError("Only price alerts can watch the bid, the ask or the spread.")
     return rule
 
 
 def describe(rule: AlertRule) -> str:
     """The condition in words, as the alerts panel lists it (`Last ≥ 190.00`)."""
+    text = _condition(rule)
+    if rule.sessions is not ArmSessions.REGULAR:
+        text += f" · {rule.sessions.label.lower()}"
+    return text
+
+
+def _condition(rule: AlertRule) -> str:
     market = market_of(rule.symbol)
-    if rule.kind is AlertKind.PRICE_ABOVE:
-        return f"Last ≥ {format_price(market, rule.threshold)}"
-    if rule.kind is AlertKind.PRICE_BELOW:
-        return f"Last ≤ {format_price(market, rule.threshold)}"
+    if rule.kind is AlertKind.PRICE_ABOVE or rule.kind is AlertKind.PRICE_BELOW:
+        sign = "≥" if rule.kind is AlertKind.PRICE_ABOVE else "≤"
+        if rule.field is PriceField.SPREAD:
+            places = max(2, _places(rule.threshold))
+            return f"Spread {sign} {rule.threshold:.{places}f}"
+        return f"{rule.field.label} {sign} {format_price(market, rule.threshold)}"
     if rule.kind is AlertKind.CHANGE_PCT:
         pct = f"{rule.threshold:.2f}%"
         side = {"up": "+", "down": "−", "either": "±"}[rule.direction.value]
@@ -229,12 +299,12 @@ class AlertEngine:
             state = book.get(symbol)
             if state is None:
                 continue
-            phase = self._sessions.phase(market_of(symbol), int(now_s * 1000))
-            if phase is not SessionPhase.OPEN:
+            phase = self._phase(market_of(symbol), int(now_s * 1000))
+            if phase is MarketPhase.CLOSED or phase is MarketPhase.LUNCH:
                 continue
             for rule_id in ids:
                 rule = self._rules[rule_id]
-                if not rule.enabled:
+                if not rule.enabled or not rule.sessions.allows(phase):
                     continue
                 verdict = _check(rule, state, bars, now_s)
                 if verdict is None:
@@ -248,8 +318,20 @@ class AlertEngine:
                 )
                 if rule.armed and not cooling:
                     self._store(dataclasses.replace(rule, armed=False, last_fired_at=now_s))
-                    fired.append(AlertFiring(rule_id, symbol, rule.kind, now_s, verdict))
+                    fired.append(
+                        AlertFiring(rule_id, symbol, rule.kind, now_s, verdict, rule.sound)
+                    )
         return fired
+
+    def _phase(self, market: Market, epoch_ms: int) -> MarketPhase:
+        """Regular hours, pre/post-market, lunch or closed: from the calendars when loaded."""
+        sessions = self._sessions
+        if isinstance(sessions, MarketSessions):
+            return phase_at(sessions, market, epoch_ms)
+        phase = sessions.phase(market, epoch_ms)
+        if phase is SessionPhase.OPEN:
+            return MarketPhase.RTH
+        return MarketPhase.LUNCH if phase is SessionPhase.LUNCH else MarketPhase.CLOSED
 
     def _store(self, rule: AlertRule) -> None:
         assert rule.id is not None
@@ -264,16 +346,24 @@ def _check(
     market = market_of(rule.symbol)
     kind = rule.kind
     if kind is AlertKind.PRICE_ABOVE or kind is AlertKind.PRICE_BELOW:
-        last = state.last
-        if last is None:
+        value = _field_value(rule.field, state)
+        if value is None:
             return None
         above = kind is AlertKind.PRICE_ABOVE
-        if (last >= rule.threshold) if above else (last <= rule.threshold):
+        if (value >= rule.threshold) if above else (value <= rule.threshold):
             word = "at or above" if above else "at or below"
-            return (
-                f"{rule.symbol} traded {format_price(market, last)}, "
-                f"{word} {format_price(market, rule.threshold)}"
-            )
+            doing = {
+                PriceField.LAST: "traded",
+                PriceField.BID: "is bid",
+                PriceField.ASK: "is offered at",
+                PriceField.SPREAD: "spread is",
+            }[rule.field]
+            if rule.field is PriceField.SPREAD:  # a difference of prices at the book's precision
+                places = max(price_decimals(market, state.bid, state.ask), _places(rule.threshold))
+                shown, limit = f"{value:.{places}f}", f"{rule.threshold:.{places}f}"
+            else:
+                shown, limit = format_price(market, value), format_price(market, rule.threshold)
+            return f"{rule.symbol} {doing} {shown}, {word} {limit}"
         return False
     if kind is AlertKind.CHANGE_PCT:
         pct = state.change_pct
@@ -293,6 +383,25 @@ def _check(
             return f"{rule.symbol} is {format_change_pct(pct)} on the day (alert at ±{rule.threshold:.2f}%)"
         return False
     return _volume_check(rule, bars, now_s)
+
+
+def _places(number: Decimal) -> int:
+    """Decimals a threshold was typed with (0.001 → 3)."""
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _field_value(field: PriceField, state: QuoteState) -> Decimal | None:
+    """The number a price rule compares: last, best bid, best ask, or ask − bid."""
+    if field is PriceField.LAST:
+        return state.last
+    if field is PriceField.BID:
+        return state.bid
+    if field is PriceField.ASK:
+        return state.ask
+    if state.bid is None or state.ask is None:
+        return None  # a one-sided book has no spread
+    return state.ask - state.bid
 
 
 def _volume_check(

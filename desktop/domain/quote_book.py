@@ -6,11 +6,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from desktop.domain.market_clock import MarketPhase
 from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
+from desktop.domain.symbols import Market
 
-__all__ = ["BookCounters", "QuoteBook", "QuoteState"]
+__all__ = ["BookCounters", "PhaseOf", "QuoteBook", "QuoteState"]
+
+PhaseOf = Callable[[Market, int], MarketPhase]
+"""The session phase of a market at an epoch-ms instant: tells extended-hours trades apart."""
 
 _HUNDRED = Decimal(100)
+_US = Market.US
 
 
 @dataclass(slots=True)
@@ -40,6 +46,27 @@ class QuoteState:
     updated_at: float = 0.0
     """Monotonic time of the last applied event (the feed's clock, passed in)."""
     ticks: int = 0
+    session: str = ""
+    """The row's session chip (PRE, RTH, POST, LUNCH, CLOSED, HALF-DAY); "" before calendars."""
+    ext_last: Decimal | None = None
+    """Latest pre-/post-market trade price since the last regular-hours trade (US)."""
+    ext_time_ms: int | None = None
+    regular_close: Decimal | None = None
+    """Latest regular-hours price: what an extended-hours trade's own change is measured from."""
+
+    @property
+    def ext_change(self) -> Decimal | None:
+        """Extended-hours price minus the regular close, when both are known."""
+        if self.ext_last is None or self.regular_close is None:
+            return None
+        return self.ext_last - self.regular_close
+
+    @property
+    def ext_change_pct(self) -> Decimal | None:
+        """The extended-hours change in per cent of the regular close."""
+        if self.ext_last is None or not self.regular_close:
+            return None
+        return (self.ext_last - self.regular_close) * _HUNDRED / self.regular_close
 
     @property
     def change(self) -> Decimal | None:
@@ -78,6 +105,17 @@ class QuoteBook:
         self._dirty: set[str] = set()
         self.counters = BookCounters()
         self._trade_listeners: list[Callable[[Tick], None]] = []
+        self._phase_of: PhaseOf | None = None
+
+    def set_phase_of(self, phase_of: PhaseOf | None) -> None:
+        """Tell US pre-/post-market trades apart from now on (None: every trade is regular, and
+        extended prices kept so far are dropped)."""
+        self._phase_of = phase_of
+        if phase_of is None:
+            for symbol, state in self._states.items():
+                if state.ext_last is not None:
+                    state.ext_last = state.ext_time_ms = None
+                    self._dirty.add(symbol)
 
     def add_trade_listener(self, listener: Callable[[Tick], None]) -> None:
         """Also pass every accepted trade to `listener` (sparklines, minute bars): it runs per tick."""
@@ -173,6 +211,9 @@ class QuoteBook:
         if state.open is None:
             state.open = price
         if state.last_time_ms is None or tick.ts_ms >= state.last_time_ms:
+            phase_of = self._phase_of
+            if phase_of is not None and not tick.symbol.endswith(".HK"):
+                self._classify(state, price, tick.ts_ms, phase_of(_US, tick.ts_ms))
             self._set_last(state, price)
             state.last_time_ms = tick.ts_ms
             if seq is not None and (state.last_seq is None or seq > state.last_seq):
@@ -214,6 +255,19 @@ class QuoteBook:
         """Symbols changed since the previous call; the caller owns the returned set."""
         dirty, self._dirty = self._dirty, set()
         return dirty
+
+    @staticmethod
+    def _classify(state: QuoteState, price: Decimal, ts_ms: int, phase: MarketPhase) -> None:
+        """Keep an extended-hours trade's price apart, measured from the regular close."""
+        if phase is MarketPhase.PRE or phase is MarketPhase.POST:
+            if state.regular_close is None:
+                state.regular_close = state.last if state.ext_last is None else state.prev_close
+            state.ext_last, state.ext_time_ms = price, ts_ms
+            if state.session:  # the row's chip says so at once, not at the clock's next tick
+                state.session = phase.value
+        else:
+            state.regular_close = price
+            state.ext_last = state.ext_time_ms = None
 
     @staticmethod
     def _set_last(state: QuoteState, price: Decimal) -> None:

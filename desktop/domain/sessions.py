@@ -11,9 +11,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from enum import Enum
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from desktop.domain.symbols import Market
 
@@ -23,12 +24,19 @@ __all__ = [
     "MarketSessions",
     "SessionPhase",
     "SessionSource",
+    "US_POST_HOURS",
+    "US_PRE_OPEN_HOUR",
     "TradingDay",
     "load_exchange_sessions",
 ]
 
 CALENDARS: dict[Market, str] = {Market.US: "XNYS", Market.HK: "XHKG"}
 _DAY_MS = 86_400_000
+_HOUR_MS = 3_600_000
+US_PRE_OPEN_HOUR = 4
+"""US pre-market opens at 04:00 ET on each trading day."""
+US_POST_HOURS = 4
+"""US post-market runs 4 h past the close: to 20:00 ET, to 17:00 ET after a 13:00 half day."""
 
 
 class SessionPhase(Enum):
@@ -65,12 +73,29 @@ class AlwaysOpen:
 
 @dataclass(frozen=True, slots=True)
 class TradingDay:
-    """One session in epoch ms; `break_start`/`break_end` bound a lunch break (HK) when set."""
+    """One session in epoch ms; `break_start`/`break_end` bound a lunch break (HK) when set.
+
+    `pre_open`/`post_close` bound the extended hours around it (US: 04:00 ET to 4 h after the
+    close) when the market has them; `half_day` marks an early close.
+    """
 
     open: int
     close: int
     break_start: int | None = None
     break_end: int | None = None
+    half_day: bool = False
+    pre_open: int | None = None
+    post_close: int | None = None
+
+    @property
+    def first_ms(self) -> int:
+        """The day's earliest trading instant, extended hours included."""
+        return self.open if self.pre_open is None else self.pre_open
+
+    @property
+    def last_ms(self) -> int:
+        """The day's latest trading instant (exclusive), extended hours included."""
+        return self.close if self.post_close is None else self.post_close
 
 
 class MarketSessions:
@@ -119,6 +144,21 @@ class MarketSessions:
             return day.break_end
         return day.open
 
+    def days(self, market: Market) -> list[TradingDay]:
+        """The loaded trading days of `market`, oldest first."""
+        return self._days.get(market, [])
+
+    def extended_day_at(self, market: Market, epoch_ms: int) -> TradingDay | None:
+        """The trading day whose extended hours (pre-market to post-market) contain `epoch_ms`."""
+        days = self._days.get(market)
+        if not days:
+            return None
+        i = bisect_right(self._opens[market], epoch_ms)
+        for day in days[max(0, i - 1) : i + 1]:  # the last day opened, or the next one's pre
+            if day.first_ms <= epoch_ms < day.last_ms:
+                return day
+        return None
+
     def next_open(self, market: Market, epoch_ms: int) -> int | None:
         """Epoch ms of the next session open after `epoch_ms` (for "opens in 3 h" texts)."""
         opens = self._opens.get(market, [])
@@ -144,14 +184,37 @@ def load_exchange_sessions(
     days: dict[Market, list[TradingDay]] = {}
     for market, name in CALENDARS.items():
         calendar = exchange_calendars.get_calendar(name, start=_iso_day(first), end=_iso_day(last))
+        early = {stamp.date() for stamp in calendar.early_closes}
         items = []
-        for row in calendar.schedule.itertuples(index=False):
+        for session, row in zip(
+            calendar.schedule.index, calendar.schedule.itertuples(index=False), strict=True
+        ):
             opened, closed = _ms(row.open), _ms(row.close)
             if opened is None or closed is None:
                 continue
-            items.append(TradingDay(opened, closed, _ms(row.break_start), _ms(row.break_end)))
+            pre = post = None
+            if market is Market.US:
+                pre = _local_ms(session.date(), US_PRE_OPEN_HOUR, market)
+                post = closed + US_POST_HOURS * _HOUR_MS
+            items.append(
+                TradingDay(
+                    opened,
+                    closed,
+                    _ms(row.break_start),
+                    _ms(row.break_end),
+                    half_day=session.date() in early,
+                    pre_open=pre,
+                    post_close=post,
+                )
+            )
         days[market] = items
     return MarketSessions(days, first, last)
+
+
+def _local_ms(day: date, hour: int, market: Market) -> int:
+    """Epoch ms of `hour`:00 on `day` in the market's local time (DST-aware)."""
+    local = datetime.combine(day, time(hour), tzinfo=ZoneInfo(market.timezone))
+    return int(local.timestamp() * 1000)
 
 
 def _utc_midnight(epoch_ms: int) -> int:

@@ -15,6 +15,7 @@ from desktop.feed.redact import redact
 from desktop.protocol.alltick_rest import (
     KLINE_1M,
     KLINE_DAY,
+    MAX_KLINES,
     Bar,
     RestError,
     RestQueries,
@@ -163,6 +164,11 @@ class AllTickRestClient:
     async def minute_bars(self, symbol: Symbol, count: int) -> list[Bar]:
         """Up to `count` of the symbol's latest 1-minute bars, oldest first (charts, sparklines)."""
         path, query = self.queries.kline(symbol, KLINE_1M, count)
+        return self.queries.parse_kline(await self._get(path, query))
+
+    async def klines(self, symbol: Symbol, kline_type: int, count: int) -> list[Bar]:
+        """Up to `count` (≤ 500, reference §1.10) of the symbol's latest bars of one kline type."""
+        path, query = self.queries.kline(symbol, kline_type, min(count, MAX_KLINES))
         return self.queries.parse_kline(await self._get(path, query))
 
     async def references(

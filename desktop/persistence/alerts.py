@@ -1,4 +1,5 @@
-"""Alert rules and the alert log in SQLite (tables `alerts` and `alert_log`, schema v4).
+"""Alert rules and the alert log in SQLite (tables `alerts` and `alert_log`, schema v4 + v5's
+field, sessions and sound columns).
 
 Each edit commits at once in its own short transaction, so a crash loses nothing the user did.
 A row this version cannot read (a kind from a newer version, a damaged number) is skipped and
@@ -7,6 +8,7 @@ logged, never deleted.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -19,7 +21,9 @@ from desktop.domain.alerts import (
     AlertKind,
     AlertLogEntry,
     AlertRule,
+    ArmSessions,
     ChangeDirection,
+    PriceField,
 )
 from desktop.persistence.database import Database
 
@@ -28,7 +32,8 @@ __all__ = ["AlertRepository"]
 log = logging.getLogger(__name__)
 
 _COLUMNS = (
-    "id, symbol, kind, threshold, params, cooldown_s, enabled, armed, last_fired_at, created_at"
+    "id, symbol, kind, threshold, params, cooldown_s, enabled, armed, last_fired_at, created_at, "
+    "field, sessions, sound"
 )
 
 
@@ -43,7 +48,8 @@ def _params(rule: AlertRule) -> str:
 
 def _rule(row: tuple[Any, ...]) -> AlertRule:
     """A rule from a row; raises ValueError (or KeyError) when the row cannot be read."""
-    rule_id, symbol, kind, threshold, params, cooldown, enabled, armed, fired, created = row
+    rule_id, symbol, kind, threshold, params, cooldown, enabled, armed, fired, created = row[:10]
+    field, sessions, sound = row[10:]
     extra = json.loads(params or "{}")
     if not isinstance(extra, dict):
         raise ValueError("params is not an object")
@@ -63,6 +69,9 @@ def _rule(row: tuple[Any, ...]) -> AlertRule:
         armed=bool(armed),
         last_fired_at=None if fired is None else float(fired),
         created_at=float(created),
+        field=PriceField(field),
+        sessions=ArmSessions(sessions),
+        sound=bool(sound),
     )
 
 
@@ -89,7 +98,8 @@ class AlertRepository:
         with self._db.transaction() as c:
             cursor = c.execute(
                 "INSERT INTO alerts(symbol, kind, threshold, params, cooldown_s, enabled, armed, "
-                "last_fired_at, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "last_fired_at, created_at, field, sessions, sound) "
+                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     rule.symbol,
                     rule.kind.value,
@@ -100,23 +110,14 @@ class AlertRepository:
                     int(rule.armed),
                     rule.last_fired_at,
                     created,
+                    rule.field.value,
+                    rule.sessions.value,
+                    int(rule.sound),
                 ),
             )
             rule_id = cursor.lastrowid
         assert rule_id is not None
-        return AlertRule(
-            rule.symbol,
-            rule.kind,
-            rule.threshold,
-            id=rule_id,
-            window_min=rule.window_min,
-            direction=rule.direction,
-            cooldown_s=rule.cooldown_s,
-            enabled=rule.enabled,
-            armed=rule.armed,
-            last_fired_at=rule.last_fired_at,
-            created_at=created,
-        )
+        return dataclasses.replace(rule, id=rule_id, created_at=created)
 
     def set_enabled(self, rule_id: int, enabled: bool) -> None:
         """Switch a rule on or off; switching on re-arms it."""

@@ -111,11 +111,25 @@ def _v4_alerts(db: sqlite3.Connection) -> None:
     )
 
 
+def _v5_alert_fields(db: sqlite3.Connection) -> None:
+    """Alerts on bid, ask and spread, armed per session, with a sound: old rules keep what they
+    did (last price, regular hours) and get the sound that is on by default."""
+    _script(
+        db,
+        """
+        ALTER TABLE alerts ADD COLUMN field TEXT NOT NULL DEFAULT 'last';
+        ALTER TABLE alerts ADD COLUMN sessions TEXT NOT NULL DEFAULT 'regular';
+        ALTER TABLE alerts ADD COLUMN sound INTEGER NOT NULL DEFAULT 1;
+        """,
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_watchlists,
     _v2_view_state,
     _v3_windows,
     _v4_alerts,
+    _v5_alert_fields,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -26,6 +26,8 @@ _T = TypeVar("_T")
 
 KLINE_1M = 1
 KLINE_DAY = 8
+MAX_KLINES = 500
+"""Bars one `/kline` request may return (reference §1.10); stocks cannot page further back."""
 
 
 class RestError(ValueError):

@@ -9,9 +9,11 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from desktop.domain.alerts import AlertLogEntry, AlertRule, describe
+from desktop.domain.formatting import format_time, market_of
+from desktop.domain.market_clock import ZONE_LABELS, market_local
 from desktop.qt.plain_text import plain_tooltip
 
-__all__ = ["RULE_ID_ROLE", "AlertLogModel", "AlertRulesModel", "clock_text"]
+__all__ = ["RULE_ID_ROLE", "AlertLogModel", "AlertRulesModel", "clock_text", "market_time_text"]
 
 RULE_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 """The rule's id (any column of `AlertRulesModel`)."""
@@ -28,6 +30,12 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 def clock_text(epoch_s: float) -> str:
     """Local wall-clock time of an instant, to the second (`14:03:27`)."""
     return time.strftime("%H:%M:%S", time.localtime(epoch_s))
+
+
+def market_time_text(symbol: str, epoch_s: float) -> str:
+    """An instant on the symbol's exchange clock, labelled (`09:31:07 ET`, `13:00:02 HKT`)."""
+    market = market_of(symbol)
+    return f"{format_time(int(epoch_s * 1000), market)} {ZONE_LABELS[market]}"
 
 
 def _cooldown_text(seconds: float) -> str:
@@ -206,8 +214,12 @@ class AlertLogModel(QAbstractTableModel):
         entry = self._entries[r]
         if role == _DISPLAY:
             if c == 0:
-                return clock_text(entry.fired_at)
+                return market_time_text(entry.symbol, entry.fired_at)
             return entry.symbol if c == 1 else entry.message
+        if role == _TOOLTIP and c == 0:
+            local = market_local(market_of(entry.symbol), int(entry.fired_at * 1000))
+            zone = ZONE_LABELS[market_of(entry.symbol)]
+            return f"{local:%a %d %b %Y %H:%M:%S} {zone} (your clock: {clock_text(entry.fired_at)})"
         if role == _TOOLTIP and c == 2:
             return plain_tooltip(entry.message)
         return None

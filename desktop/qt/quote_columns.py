@@ -100,6 +100,8 @@ class ColumnId(IntEnum):
     HIGH = 12
     LOW = 13
     TIME = 14
+    SESSION = 15
+    EXT = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +220,26 @@ def _name_tooltip(state: QuoteState, market: Market) -> str:
 def _symbol_tooltip(state: QuoteState, market: Market) -> str:
     place = "Hong Kong" if market is Market.HK else "United States"
     return f"{state.name}\n{place} · {market.currency}" if state.name else place
+
+
+def _ext_text(state: QuoteState, market: Market) -> str:
+    """ "101.50 +1.50": the extended-hours price and its own change against the regular close."""
+    if state.ext_last is None:
+        return ""
+    change = format_change(market, state.ext_last, state.regular_close)
+    return f"{format_price(market, state.ext_last)} {change}".rstrip()
+
+
+def _ext_tooltip(state: QuoteState, market: Market) -> str:
+    if state.ext_last is None:
+        return "No pre- or post-market trade since the regular session"
+    return (
+        f"Extended hours {format_price(market, state.ext_last)} at "
+        f"{format_time_zoned(state.ext_time_ms, market)}: "
+        f"{format_change(market, state.ext_last, state.regular_close)} "
+        f"({format_change_pct(state.ext_change_pct)}) against the regular close "
+        f"{format_price(market, state.regular_close)}"
+    )
 
 
 QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
@@ -381,6 +403,29 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         96,
         format=lambda s, m: format_time_zoned(s.last_time_ms, m),
         sort_key=lambda s: _number(s.last_time_ms),
+    ),
+    QuoteColumn(
+        ColumnId.SESSION,
+        "session",
+        "Session",
+        "The market's session: PRE, RTH (regular hours), HALF-DAY, LUNCH, POST or CLOSED "
+        "(a symbol with no pre-/post-market trade yet says CLOSED)",
+        False,
+        66,
+        format=lambda s, m: s.session,
+        sort_key=lambda s: s.session or None,
+    ),
+    QuoteColumn(
+        ColumnId.EXT,
+        "ext",
+        "Ext",
+        "Pre-/post-market price and its own change against the regular close (US)",
+        True,
+        122,
+        format=_ext_text,
+        sort_key=lambda s: _number(s.ext_change_pct),
+        signed=True,
+        cell_tooltip=_ext_tooltip,
     ),
 )
 

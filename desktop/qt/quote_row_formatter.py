@@ -10,10 +10,11 @@ per column that they can avoid.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QColor
 
 from desktop.domain.quote_book import QuoteBook, QuoteState
 from desktop.domain.sparklines import SparklineStore
+from desktop.qt.palette import NOTE, UP
 from desktop.qt.quote_columns import (
     BELL,
     DIM_BRUSH,
@@ -40,6 +41,15 @@ _SYMBOL = int(ColumnId.SYMBOL)
 _TREND = int(ColumnId.TREND)
 _NAME = int(ColumnId.NAME)
 _TIME = int(ColumnId.TIME)
+_SESSION = int(ColumnId.SESSION)
+_SESSION_BRUSHES = {
+    "RTH": QBrush(QColor(UP)),
+    "HALF-DAY": QBrush(QColor(UP)),
+    "PRE": QBrush(QColor(NOTE)),
+    "POST": QBrush(QColor(NOTE)),
+    "LUNCH": QBrush(QColor(NOTE)),
+}
+"""Session chips in colour at a glance (the word says it too): regular green, extended amber."""
 
 
 class QuoteRowFormatter:
@@ -168,6 +178,8 @@ class QuoteRowFormatter:
                 glyph, glyph_fg = UP_GLYPH, UP_BRUSH
             elif row.tick_dir < 0:
                 glyph, glyph_fg = DOWN_GLYPH, DOWN_BRUSH
+        elif c == _SESSION:
+            fg = _SESSION_BRUSHES.get(text, DIM_BRUSH)
         elif column.signed:
             key = row.keys[c]
             if isinstance(key, float) and key != 0.0:

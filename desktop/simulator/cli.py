@@ -58,7 +58,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--sessions",
         choices=["always", "exchange"],
         default="always",
-        help="when markets trade: around the clock (demo), or real XNYS/XHKG hours",
+        help="when markets trade: around the clock (demo), or real XNYS/XHKG hours "
+        "(US pre- and post-market trade thinly)",
     )
     parser.add_argument(
         "--faults",
@@ -115,6 +116,7 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
                 f"--token {item!r}: expected TOKEN=PLAN with PLAN one of {list(PLAN_NAMES)}"
             )
         tokens[token] = plan
+    hours = ExchangeHours() if args.sessions == "exchange" else None
     return SimulatorConfig(
         host=args.host,
         port=args.port,
@@ -126,7 +128,8 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
         synthesise_unknown=args.unknown_codes == "synthesise",
         trades_per_second=args.rate,
         us_depth_levels=args.us_depth_levels,
-        session=ExchangeHours() if args.sessions == "exchange" else always_open,
+        session=hours if hours is not None else always_open,
+        extended_session=hours.extended if hours is not None else None,
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from desktop.domain.market_clock import session_state
 from desktop.domain.sessions import MarketSessions, SessionPhase, load_exchange_sessions
 from desktop.domain.symbols import Market
 from desktop.protocol.plans import PLAN_NAMES, PLANS, Plan, PlanProfile
@@ -13,6 +14,7 @@ from desktop.protocol.plans import PLAN_NAMES, PLANS, Plan, PlanProfile
 __all__ = ["DEMO_TOKEN", "ExchangeHours", "SimulatorConfig", "always_open", "plan_named"]
 
 DEMO_TOKEN = "demo"
+_HISTORY_DAYS = 400
 
 
 def plan_named(name: str) -> PlanProfile:
@@ -29,17 +31,26 @@ class ExchangeHours:
     """A session rule following real XNYS / XHKG hours (lunch break, half days, holidays).
 
     `quoteboard-sim --sessions exchange`: closed markets push nothing, so the board's freshness
-    logic ("Closed", "Lunch break", no false stale alarm) can be tested end to end.
+    logic ("Closed", "Lunch break", no false stale alarm) can be tested end to end; US pre- and
+    post-market trade thinly (`extended`).
     """
 
     def __init__(self) -> None:
         self._sessions: MarketSessions | None = None
 
+    def _loaded(self, now_ms: int) -> MarketSessions:
+        """Calendars from 400 days back (history bars ask about the past) to 3 weeks ahead."""
+        if self._sessions is None or now_ms >= self._sessions.last_ms:
+            self._sessions = load_exchange_sessions(now_ms, days_back=_HISTORY_DAYS)
+        return self._sessions
+
     def __call__(self, market: Market, now_ms: int) -> bool:
         """Whether `market` trades at epoch ms `now_ms` (loads the calendars on first use)."""
-        if self._sessions is None or not self._sessions.covers(now_ms):
-            self._sessions = load_exchange_sessions(now_ms)
-        return self._sessions.phase(market, now_ms) is SessionPhase.OPEN
+        return self._loaded(now_ms).phase(market, now_ms) is SessionPhase.OPEN
+
+    def extended(self, market: Market, now_ms: int) -> bool:
+        """Whether `market` is in its pre- or post-market at `now_ms` (US only)."""
+        return session_state(self._loaded(now_ms), market, now_ms).phase.extended
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,10 @@ class SimulatorConfig:
     vol_scale: float = 1.0
     session: Callable[[Market, int], bool] = always_open
     """Hook: is `market` trading at epoch ms `now`? Closed markets get no pushes."""
+    extended_session: Callable[[Market, int], bool] | None = None
+    """Hook: is `market` in extended hours at `now`? Its symbols then trade thinly."""
+    extended_trades_per_second: float = 0.2
+    """Trades per second of each trade-subscribed symbol in extended hours."""
 
     def __post_init__(self) -> None:
         names = [*self.tokens.values()] + ([self.any_token_plan] if self.any_token_plan else [])

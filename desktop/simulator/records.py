@@ -26,6 +26,7 @@ __all__ = [
     "Level",
     "TradeRecord",
     "day_bounds",
+    "local_midnight",
     "previous_weekday_start",
     "tick_down",
     "tick_up",
@@ -157,6 +158,12 @@ def _zone(market: Market) -> tzinfo:
         return ZoneInfo(market.timezone)
     except ZoneInfoNotFoundError:  # no tz database (Windows without tzdata): standard time
         return timezone(timedelta(hours=8 if market is Market.HK else -5))
+
+
+def local_midnight(market: Market, epoch_ms: int) -> datetime:
+    """The local midnight starting the market's day at `epoch_ms`, as an aware datetime."""
+    local = datetime.fromtimestamp(epoch_ms / 1000, _zone(market))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def day_bounds(market: Market, now_ms: int) -> tuple[int, int]:

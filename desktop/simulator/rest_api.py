@@ -16,9 +16,17 @@ import msgspec
 from websockets.asyncio.server import ServerConnection
 from websockets.http11 import Response
 
-from desktop.domain.symbols import Symbol
+from desktop.domain.symbols import Market, Symbol
 from desktop.protocol.alltick_wire import STOCK_REST_PATH
 from desktop.protocol.plans import PlanProfile
+from desktop.simulator.kline_history import (
+    DAY_KLINE,
+    INTRADAY_KLINE_MINUTES,
+    KLINE_TYPES,
+    MAX_KLINES,
+    KlineHistory,
+)
+from desktop.simulator.market import SimulatedMarket
 from desktop.simulator.records import BOOK_DEPTH, MINUTE_MS, Bar
 
 if TYPE_CHECKING:
@@ -27,9 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["DATA_INVALID", "PostAwareConnection", "RestApi", "RestRefused", "json_response"]
 
 DATA_INVALID = "request data param invalid"
-_KLINE_MINUTES = {1: 1, 2: 5, 3: 15, 4: 30, 5: 60}
-_DAY_KLINE = 8
-_MAX_KLINES = 500
+_EXTENDED_ACTIVITY = 0.05
 _MAX_BODY = 1 << 20
 
 
@@ -54,6 +60,11 @@ class RestApi:
             "batch-kline": self.batch_kline,
             "static_info": self.static_info,
         }
+        self._history = (
+            KlineHistory(self._market, seed=server.config.seed)
+            if isinstance(self._market, SimulatedMarket)
+            else None
+        )
         self.calls: dict[str, int] = {}
         """Requests answered per endpoint (tests check which path the client used)."""
 
@@ -142,8 +153,8 @@ class RestApi:
         return {"static_info_list": entries}
 
     def kline(self, plan: PlanProfile, data: dict[str, Any]) -> dict[str, Any]:
-        """Up to 500 bars of one code, oldest first."""
-        code, kline_type, count = self._kline_args(data, _MAX_KLINES)
+        """Up to 500 bars of one code, oldest first, of any documented kline type."""
+        code, kline_type, count = self._kline_args(data, MAX_KLINES)
         bars = self._bars(code, kline_type, count)
         return {"code": code, "kline_type": kline_type, "kline_list": bars}
 
@@ -165,7 +176,7 @@ class RestApi:
         count = data.get("query_kline_num", 1)
         if (
             not isinstance(code, str)
-            or kline_type not in (*_KLINE_MINUTES, _DAY_KLINE)
+            or kline_type not in KLINE_TYPES
             or type(count) is not int
             or count < 1
         ):
@@ -177,11 +188,17 @@ class RestApi:
         symbol = self._resolve(code)
         if symbol is None:
             return []
-        bars: list[Bar] = []
-        if kline_type == _DAY_KLINE:
+        if self._history is not None:
+            now = self._server.clock()
+            found = self._history.bars(symbol, kline_type, count, now, self._activity)
+            return [bar.to_wire() for bar in found]
+        bars: list[Bar] = []  # a replay: only what it recorded
+        if kline_type not in (*INTRADAY_KLINE_MINUTES, DAY_KLINE):
+            return []
+        if kline_type == DAY_KLINE:
             bars = [self._market.previous_day_bar(symbol), self._market.day_bar(symbol)]
         else:
-            span = _KLINE_MINUTES[kline_type] * MINUTE_MS
+            span = INTRADAY_KLINE_MINUTES[kline_type] * MINUTE_MS
             for bar in self._market.minute_bars(symbol):
                 start = bar.start_ms - bar.start_ms % span
                 if bars and bars[-1].start_ms == start:
@@ -189,6 +206,14 @@ class RestApi:
                 else:
                     bars.append(replace(bar, start_ms=start))
         return [bar.to_wire() for bar in bars[-count:]]
+
+    def _activity(self, market: Market, epoch_ms: int) -> float:
+        """How busy `market` was at `epoch_ms` by the server's session rule (history bars)."""
+        config = self._server.config
+        if config.session(market, epoch_ms):
+            return 1.0
+        extended = config.extended_session
+        return _EXTENDED_ACTIVITY if extended is not None and extended(market, epoch_ms) else 0.0
 
 
 def json_response(connection: ServerConnection, status: int, body: dict[str, Any]) -> Response:

@@ -328,12 +328,18 @@ class SimulatorServer:
                 cap = max(1, int(self.config.max_depth_per_second * elapsed))
                 if len(due) > cap:
                     due = sorted(self._rng.sample(due, cap))
-                await self._fan_out(self.market.pushes(now_ms, count, trade_symbols, due))
+                pushes = self.market.pushes(now_ms, count, trade_symbols, due)
+                thin_chance = self.config.extended_trades_per_second * elapsed
+                for symbol in self._extended(now_ms):
+                    if self._rng.random() < thin_chance:
+                        pushes.extend(self.market.pushes(now_ms, 1, (symbol,), ()))
+                await self._fan_out(pushes)
             except Exception:  # the loop must outlive any bug in one step
                 _log.exception("simulator push step failed")
 
     def _wanted(self, now_ms: int) -> tuple[frozenset[Symbol], list[Symbol]]:
-        """Union of the open connections' trade and depth sets, minus closed markets."""
+        """Union of the open connections' trade and depth sets, minus closed markets (books of a
+        market in extended hours keep coming; its trades are thinned by `_extended`)."""
         if self._wanted_cache is None:
             trades = frozenset(s for _, rec in self._live.values() for s in rec.trades)
             depth = sorted({s for _, rec in self._live.values() for s in rec.depth})
@@ -344,10 +350,24 @@ class SimulatorServer:
         shut = {m for m in Market if not self.config.session(m, now_ms)}
         if not shut:
             return trades, depth
+        extended = self.config.extended_session
+        quoting = {m for m in shut if extended is not None and extended(m, now_ms)}
         return (
             frozenset(s for s in trades if s.market not in shut),
-            [s for s in depth if s.market not in shut],
+            [s for s in depth if s.market not in shut or s.market in quoting],
         )
+
+    def _extended(self, now_ms: int) -> list[Symbol]:
+        """Trade-subscribed symbols whose market is in extended hours: they trade thinly."""
+        extended = self.config.extended_session
+        if extended is None or self._wanted_cache is None:
+            return []
+        if not isinstance(self.market, SimulatedMarket):  # a replay pushes what was recorded
+            return []
+        thin = {m for m in Market if extended(m, now_ms)}
+        if not thin:
+            return []
+        return sorted(s for s in self._wanted_cache[0] if s.market in thin)
 
     async def _fan_out(self, pushes: list[Push]) -> None:
         """Send each connection what it subscribed to, in the order the market produced it."""

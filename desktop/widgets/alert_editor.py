@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -21,7 +22,9 @@ from desktop.domain.alerts import (
     AlertKind,
     AlertRule,
     AlertRuleError,
+    ArmSessions,
     ChangeDirection,
+    PriceField,
     validate,
 )
 from desktop.domain.formatting import format_change_pct, format_price, market_of, price_decimals
@@ -61,6 +64,7 @@ class AlertEditor(QDialog):
         self._market = market_of(symbol)
         last = state.last if state is not None else None
         self._last = last
+        self._state = state
         self._decimals = price_decimals(self._market, last) if last is not None else 2
 
         heading = QLabel(self)
@@ -77,6 +81,21 @@ class AlertEditor(QDialog):
         self.threshold = QDoubleSpinBox(self)
         self.threshold.setMaximum(1e9)
         self.threshold.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.field = QComboBox(self)
+        self.field.setObjectName("alertField")
+        for field in PriceField:
+            self.field.addItem(field.label, field.value)
+        self.field.setToolTip("Watch the last trade, the best bid, the best ask or the spread")
+        self.sessions = QComboBox(self)
+        self.sessions.setObjectName("alertSessions")
+        for armed in ArmSessions:
+            self.sessions.addItem(armed.label, armed.value)
+        self.sessions.setToolTip(
+            "When the alert may fire; US pre-market is 04:00–09:30 ET, post-market 16:00–20:00 ET"
+        )
+        self.sound = QCheckBox("Play a sound", self)
+        self.sound.setObjectName("alertSound")
+        self.sound.setChecked(True)
         self.direction = QComboBox(self)
         for direction, text in _DIRECTIONS:
             self.direction.addItem(text, direction.value)
@@ -100,11 +119,14 @@ class AlertEditor(QDialog):
 
         form = QFormLayout()
         form.addRow("Condition", self.kind)
+        form.addRow("Watch", self.field)
         self._threshold_label = QLabel("Price", self)
         form.addRow(self._threshold_label, self.threshold)
         form.addRow("Direction", self.direction)
         form.addRow("Window", self.window_min)
         form.addRow("Cooldown", self.cooldown_min)
+        form.addRow("Armed", self.sessions)
+        form.addRow("", self.sound)
         self._form = form
         buttons = QDialogButtonBox(self)
         self.create_button = buttons.addButton("Create", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -113,7 +135,7 @@ class AlertEditor(QDialog):
         buttons.rejected.connect(self.reject)
         hint = QLabel(
             "Fires once when the condition holds, then re-arms when it clears; "
-            "only while the symbol's market is open.",
+            "only in the sessions it is armed for.",
             self,
         )
         hint.setWordWrap(True)
@@ -125,6 +147,7 @@ class AlertEditor(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.kind.currentIndexChanged.connect(self._on_kind)
+        self.field.currentIndexChanged.connect(self._on_kind)
         self._on_kind()
         self.setMinimumWidth(380)
 
@@ -136,16 +159,41 @@ class AlertEditor(QDialog):
         """The chosen condition."""
         return AlertKind(self.kind.currentData())
 
+    def set_field(self, field: PriceField) -> None:
+        """Watch the last trade, the bid, the ask or the spread (price conditions)."""
+        self.field.setCurrentIndex(self.field.findData(field.value))
+
+    def set_sessions(self, armed: ArmSessions) -> None:
+        """When the alert may fire."""
+        self.sessions.setCurrentIndex(self.sessions.findData(armed.value))
+
+    def _start_value(self, field: PriceField) -> float:
+        """The current value of the watched number (0 when unknown)."""
+        state = self._state
+        if state is None:
+            return 0.0
+        if field is PriceField.SPREAD:
+            bid, ask = state.bid, state.ask
+            return float(ask - bid) if bid is not None and ask is not None else 0.0
+        value = {PriceField.LAST: state.last, PriceField.BID: state.bid, PriceField.ASK: state.ask}
+        number = value[field]
+        return float(number) if number is not None else 0.0
+
     def _on_kind(self) -> None:
         kind = self.current_kind()
         spin = self.threshold
-        last = float(self._last) if self._last is not None else 0.0
-        if kind in (AlertKind.PRICE_ABOVE, AlertKind.PRICE_BELOW):
-            self._threshold_label.setText("Price")
+        price_rule = kind in (AlertKind.PRICE_ABOVE, AlertKind.PRICE_BELOW)
+        if price_rule:
+            field = PriceField(self.field.currentData())
+            start = self._start_value(field)
+            self._threshold_label.setText("Spread" if field is PriceField.SPREAD else "Price")
             spin.setDecimals(self._decimals)
             spin.setSuffix("")
             spin.setSingleStep(10**-self._decimals * 10)
-            spin.setValue(last * (1.01 if kind is AlertKind.PRICE_ABOVE else 0.99))
+            if field is PriceField.SPREAD:
+                spin.setValue(start * (2.0 if kind is AlertKind.PRICE_ABOVE else 0.5))
+            else:
+                spin.setValue(start * (1.01 if kind is AlertKind.PRICE_ABOVE else 0.99))
         elif kind is AlertKind.CHANGE_PCT:
             self._threshold_label.setText("Change")
             spin.setDecimals(2)
@@ -158,6 +206,7 @@ class AlertEditor(QDialog):
             spin.setSuffix(" × session rate")
             spin.setSingleStep(0.5)
             spin.setValue(3.0)
+        self._form.setRowVisible(self.field, price_rule)
         self._form.setRowVisible(self.direction, kind is AlertKind.CHANGE_PCT)
         self._form.setRowVisible(self.window_min, kind is AlertKind.VOLUME_ANOMALY)
         self.error.hide()
@@ -173,6 +222,13 @@ class AlertEditor(QDialog):
             window_min=self.window_min.value(),
             direction=ChangeDirection(self.direction.currentData()),
             cooldown_s=float(self.cooldown_min.value() * 60),
+            field=(
+                PriceField(self.field.currentData())
+                if kind in (AlertKind.PRICE_ABOVE, AlertKind.PRICE_BELOW)
+                else PriceField.LAST
+            ),
+            sessions=ArmSessions(self.sessions.currentData()),
+            sound=self.sound.isChecked(),
         )
 
     def submit(self) -> None:

@@ -1,4 +1,5 @@
-"""The chart window's header: symbol, name and quote, the Candles / Line / Follow buttons, the read-out.
+"""The chart window's header: symbol, name and quote, timeframe, Candles / Line / Follow, link group,
+and the read-out.
 
 The read-out line under the buttons shows one bar's time, open, high, low, close and volume (and
 the price under the crosshair), with as many decimals as the symbol's quote uses.
@@ -9,9 +10,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QFont
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from desktop.domain.chart_series import MA_FAST, MA_SLOW, Timeframe
 from desktop.domain.formatting import (
     format_change,
     format_change_pct,
@@ -24,12 +34,20 @@ from desktop.domain.formatting import (
 )
 from desktop.domain.minute_bars import BarArrays
 from desktop.domain.quote_book import QuoteState
+from desktop.domain.symbols import Market
+from desktop.qt.link_groups import LINK_GROUPS, link_group
 from desktop.qt.palette import MUTED, TEXT
 from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
 from desktop.widgets.chart_plot_view import ChartMode
 from desktop.widgets.delegates import monospace_font
+from desktop.widgets.depth_window import swatch_icon
 
 __all__ = ["ChartHeader"]
+
+
+def _zoned(label: str, market: Market) -> str:
+    """A bar's time with its market's zone (`09:40 ET`); a date alone (daily bars) has none."""
+    return f"{label} {zone_label(market)}" if ":" in label else label
 
 
 class ChartHeader(QWidget):
@@ -39,8 +57,18 @@ class ChartHeader(QWidget):
     """The user picked a `ChartMode` (also sent when `set_mode` switches the buttons)."""
     followToggled = Signal(bool)
     """The Follow button was switched on or off."""
+    timeframeChosen = Signal(object)
+    """The user picked a `Timeframe`."""
+    linkGroupChosen = Signal(object)
+    """The user linked the chart to a group key, or pinned it (None)."""
 
-    def __init__(self, symbol: str, mode: ChartMode, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        symbol: str,
+        mode: ChartMode,
+        parent: QWidget | None = None,
+        timeframe: Timeframe = Timeframe.M1,
+    ) -> None:
         super().__init__(parent)
         self._symbol = symbol
         self._market = market_of(symbol)
@@ -70,6 +98,39 @@ class ChartHeader(QWidget):
         self._follow_button = self._tool("Follow ⇥", "Keep the newest bar in view (End)")
         self._follow_button.setChecked(True)
         self._follow_button.toggled.connect(self.followToggled)
+        self._timeframes = QButtonGroup(self)
+        self._timeframes.setExclusive(True)
+        self._timeframe_buttons: dict[Timeframe, QToolButton] = {}
+        for tf in Timeframe:
+            button = self._tool(tf.label, f"{tf.label} bars")
+            button.setObjectName(f"timeframe{tf.label}")
+            button.setChecked(tf is timeframe)
+            button.clicked.connect(lambda _c=False, t=tf: self.timeframeChosen.emit(t))
+            self._timeframes.addButton(button)
+            self._timeframe_buttons[tf] = button
+        self._link_button = QToolButton(self)
+        self._link_button.setObjectName("chartLinkButton")
+        self._link_button.setAutoRaise(True)
+        self._link_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._link_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self._link_menu = QMenu(self._link_button)
+        links = QActionGroup(self._link_menu)
+        self._link_actions: dict[str | None, QAction] = {}
+        for key, label, color in [(None, "Pinned", None)] + [
+            (g.key, g.label, g.color) for g in LINK_GROUPS
+        ]:
+            action = QAction(swatch_icon(color), label, self._link_menu)
+            action.setCheckable(True)
+            action.triggered.connect(lambda _c=False, k=key: self.linkGroupChosen.emit(k))
+            links.addAction(action)
+            self._link_menu.addAction(action)
+            self._link_actions[key] = action
+        self._link_button.setMenu(self._link_menu)
+        self._legend = QLabel(self)
+        self._legend.setObjectName("chartLegend")
+        self._legend.setTextFormat(Qt.TextFormat.PlainText)
+        self._legend.setFont(mono)
+        self.set_link_group(None)
         self._lay_out()
 
     def _tool(self, text: str, tip: str) -> QToolButton:
@@ -92,9 +153,18 @@ class ChartHeader(QWidget):
             top.addWidget(button)
         top.addSpacing(8)
         top.addWidget(self._follow_button)
+        top.addWidget(self._link_button)
         readout_row = QHBoxLayout()
         readout_row.setContentsMargins(10, 0, 10, 0)
-        readout_row.addWidget(self._readout)
+        readout_row.addWidget(self._readout, 1)
+        readout_row.addWidget(self._legend)
+        readout_row.addSpacing(8)
+        for button in self._timeframe_buttons.values():
+            readout_row.addWidget(button)
+        for label, least in ((self._title, 90), (self._quote, 90), (self._readout, 120)):
+            # an explicit minimum overrides the text's: long texts are clipped in a narrow
+            # window instead of widening it, and shown whole when there is room
+            label.setMinimumWidth(least)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -110,6 +180,28 @@ class ChartHeader(QWidget):
         button = self._candles_button if mode is ChartMode.CANDLES else self._line_button
         if not button.isChecked():
             button.setChecked(True)
+
+    def set_timeframe(self, timeframe: Timeframe) -> None:
+        """Check the button of `timeframe` (no signal) and say which overlays it draws."""
+        self._timeframe_buttons[timeframe].setChecked(True)
+        vwap = "VWAP  " if timeframe.intraday else ""
+        self._legend.setText(f"{vwap}MA {MA_FAST}  MA {MA_SLOW}")
+
+    def set_symbol(self, symbol: str) -> None:
+        """Show another symbol (its quote arrives with the next `show_quote`)."""
+        self._symbol = symbol
+        self._market = market_of(symbol)
+
+    def set_link_group(self, key: str | None) -> None:
+        """Show the chart's link group (None: pinned to its symbol)."""
+        group = link_group(key)
+        self._link_actions[group.key if group else None].setChecked(True)
+        self._link_button.setIcon(swatch_icon(group.color if group else None))
+        self._link_button.setText(group.label if group else "Pinned")
+        self._link_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self._link_button.setToolTip(
+            f"Follows link group {group.label}" if group else "Pinned to this symbol"
+        )
 
     def set_follow(self, follow: bool) -> None:
         """Show whether the view follows (which sends `followToggled` if that changed)."""
@@ -140,10 +232,18 @@ class ChartHeader(QWidget):
         """The text of the read-out line."""
         return self._readout.text()
 
-    def show_bar(self, arrays: BarArrays, index: int, stamp: float, price: float | None) -> None:
-        """Read out bar `index` (it started at epoch second `stamp`) and the price under the cursor."""
+    def show_bar(
+        self,
+        arrays: BarArrays,
+        index: int,
+        stamp: float,
+        price: float | None,
+        when: str | None = None,
+    ) -> None:
+        """Read out bar `index` (it started at epoch second `stamp`; `when` labels it, HH:MM by
+        default) and the price under the cursor."""
         fields = [
-            f"{format_time(int(stamp * 1000), self._market)[:5]} {zone_label(self._market)}",
+            _zoned(when or format_time(int(stamp * 1000), self._market)[:5], self._market),
             f"O {self._price_text(arrays.open[index])}",
             f"H {self._price_text(arrays.high[index])}",
             f"L {self._price_text(arrays.low[index])}",

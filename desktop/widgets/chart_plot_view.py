@@ -8,24 +8,51 @@ zoomed; once the user zooms, that span is kept. Which of the two is the window's
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
+from desktop.domain.chart_series import Timeframe, bucket_starts
 from desktop.domain.formatting import format_price
 from desktop.domain.minute_bars import BarArrays
 from desktop.domain.quote_book import QuoteState
 from desktop.domain.symbols import Market
 from desktop.qt.palette import BACKGROUND, BORDER, DARK, MUTED, TEXT, with_alpha
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
-from desktop.widgets.chart_items import BarsItem, TimeAxis, VolumeAxis, cosmetic_pen
+from desktop.widgets.chart_items import (
+    BarsItem,
+    BreaksItem,
+    PolylineItem,
+    SpansItem,
+    TimeAxis,
+    VolumeAxis,
+    cosmetic_pen,
+)
 
 __all__ = ["ChartMode", "ChartPlotView"]
+
+
+Floats = npt.NDArray[np.float64]
+
+
+def _on_grid(price: float) -> Decimal:
+    """A float price as a Decimal `format_price` can place on the tick grid."""
+    return Decimal(f"{price:.4f}")
+
+
+def _day_starts(starts: Floats, market: Market) -> list[int]:
+    """Indexes of the first bar of each local day after the first (VWAP restarts there)."""
+    if starts.size < 2:
+        return []
+    days = bucket_starts(starts, Timeframe.D1, market)
+    return [int(i) for i in np.flatnonzero(days[1:] != days[:-1]) + 1]
 
 
 class ChartMode(StrEnum):
@@ -40,6 +67,11 @@ _AXIS = QColor(MUTED)
 _GRID_ALPHA = 0.12
 _MUTED = QColor(MUTED)
 _CROSS = with_alpha(TEXT, 90)
+_VWAP = QColor("#f0e442")
+_MA_FAST = QColor("#56b4e9")
+_MA_SLOW = QColor("#cc79a7")
+_EXTENDED = QColor(120, 140, 170, 28)
+_BREAK = QColor("#e3a008")
 _VISIBLE_BARS = 120
 _RIGHT_MARGIN = 8
 _FIRST_SPAN_MAX = 240
@@ -95,6 +127,19 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         price.addItem(self._candles)
         price.addItem(self._line)
         volume.addItem(self._volume_bars)
+        self._vwap = PolylineItem(cosmetic_pen(_VWAP, Qt.PenStyle.DashLine))
+        self._ma_fast = PolylineItem(cosmetic_pen(_MA_FAST))
+        self._ma_slow = PolylineItem(cosmetic_pen(_MA_SLOW))
+        for curve in (self._vwap, self._ma_fast, self._ma_slow):
+            price.addItem(curve.item, ignoreBounds=True)
+        self._extended = SpansItem(_EXTENDED)
+        self._volume_extended = SpansItem(_EXTENDED)
+        price.addItem(self._extended, ignoreBounds=True)
+        volume.addItem(self._volume_extended, ignoreBounds=True)
+        self._breaks = BreaksItem(_BREAK)
+        self._volume_breaks = BreaksItem(_BREAK)
+        price.addItem(self._breaks, ignoreBounds=True)
+        volume.addItem(self._volume_breaks, ignoreBounds=True)
         self._prev_close_line = pg.InfiniteLine(
             angle=0, pen=cosmetic_pen(_MUTED, Qt.PenStyle.DashLine)
         )
@@ -119,6 +164,15 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         self._cross_v_volume = pg.InfiniteLine(
             angle=90, pen=cosmetic_pen(_CROSS, Qt.PenStyle.DashLine)
         )
+        self._cross_label = pg.InfLineLabel(
+            self._cross_h,
+            "",
+            position=1.0,
+            anchors=[(1, 0.5), (1, 0.5)],
+            color="#0c0e12",
+            fill=pg.mkBrush("#d6dbe2"),
+        )
+        self._cross_h.setZValue(12)
         for item in (self._cross_v, self._cross_h):
             price.addItem(item, ignoreBounds=True)
             item.hide()
@@ -155,12 +209,40 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         """Epoch seconds of bar `index` (see `TimeAxis.time_at`)."""
         return self._time_axis.time_at(index)
 
-    def set_bars(self, arrays: BarArrays) -> None:
-        """Draw these bars (the closed ones are drawn again only when they changed)."""
+    def set_market(self, market: Market) -> None:
+        """Another symbol's market: its prices and times."""
+        self._market = market
+        self._time_axis.set_market(market)
+
+    def reset_zoom(self) -> None:
+        """Forget the user's zoom (another timeframe or symbol starts at its default span)."""
+        self._span = None
+
+    def set_timeframe(self, timeframe: Timeframe) -> None:
+        """Bars are this long: the time axis labels and steps follow."""
+        self._time_axis.set_timeframe(timeframe)
+
+    def set_bars(
+        self,
+        arrays: BarArrays,
+        *,
+        breaks: list[int] | None = None,
+        extended: list[tuple[int, int]] | None = None,
+        vwap: Floats | None = None,
+        averages: tuple[Floats, Floats] | None = None,
+    ) -> None:
+        """Draw these bars with their overlays: outage breaks (a dashed line, the price line cut),
+        pre-/post-market bands, VWAP and two moving averages (None hides one)."""
         self._arrays = arrays
         n = len(arrays)
         self._empty.setVisible(n == 0)
         self._time_axis.set_starts(arrays.start_s)
+        cuts = breaks or []
+        for item in (self._breaks, self._volume_breaks):
+            item.set_breaks(cuts)
+        for spans in (self._extended, self._volume_extended):
+            spans.set_runs(extended or [])
+        x = np.arange(n, dtype=np.float64)
         if n:
             self._candles.set_bars(
                 arrays.open, arrays.high, arrays.low, arrays.close, arrays.volume
@@ -168,10 +250,26 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             self._volume_bars.set_bars(
                 arrays.open, arrays.high, arrays.low, arrays.close, arrays.volume
             )
-            x = np.arange(n, dtype=np.float64)
             self._line.setData(x, arrays.close)
+        self._vwap.set_points(x, vwap, _day_starts(arrays.start_s, self._market))
+        self._ma_fast.set_points(x, None if averages is None else averages[0])
+        self._ma_slow.set_points(x, None if averages is None else averages[1])
         vb = self._price_plot.getViewBox()
         vb.setLimits(xMin=-20, xMax=max(n, 10) + 40, minXRange=10)
+
+    def overlays(self) -> dict[str, Any]:
+        """What is drawn over the bars (tests read it): curves' y data, breaks, shaded runs."""
+        return {
+            "vwap": self._vwap.y_data,
+            "ma_fast": self._ma_fast.y_data,
+            "ma_slow": self._ma_slow.y_data,
+            "breaks": self._breaks.breaks(),
+            "extended": self._extended.runs(),
+        }
+
+    def crosshair_label(self) -> str:
+        """The price the crosshair shows on the axis ("" when hidden)."""
+        return self._cross_label.toPlainText() if self._cross_h.isVisible() else ""
 
     def show_levels(self, state: QuoteState | None) -> None:
         """Mark the previous close and the last price, coloured by the day's change."""
@@ -224,8 +322,12 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         pad = max((hi - lo) * 0.08, abs(hi) * 0.0005, 1e-6)
         vb.setYRange(lo - pad, hi + pad, padding=0)
         volume = arrays.volume[first:last]
-        top = float(volume.max()) if volume.size else 1.0
-        self._volume_plot.getViewBox().setYRange(0, max(1.0, top * 1.1), padding=0)
+        top = max(1.0, (float(volume.max()) if volume.size else 1.0) * 1.1)
+        self._volume_plot.getViewBox().setYRange(0, top, padding=0)
+        for item in (self._extended, self._breaks):
+            item.set_y_range(lo - pad, hi + pad)
+        for item in (self._volume_extended, self._volume_breaks):
+            item.set_y_range(0.0, top)
 
     def _on_user_range(self, *args: Any) -> None:
         (left, right), _ = self._price_plot.getViewBox().viewRange()
@@ -260,7 +362,8 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             self._cross_h.hide()
         else:
             self._cross_h.setPos(price)
-            self._cross_h.show()
+            self._cross_h.show()  # before the text: a hidden label ignores new text
+            self._cross_label.setFormat(format_price(self._market, _on_grid(price)))
 
     def hide_crosshair(self) -> None:
         """Hide the crosshair."""

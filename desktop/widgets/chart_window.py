@@ -1,22 +1,41 @@
-"""A symbol's chart in its own window: 1-minute candles or a line, volume, previous close, crosshair.
+"""A symbol's chart in its own window: 1 m to 1 w candles or a line, volume, VWAP, two moving
+averages, previous close, crosshair, pre-/post-market shading and outage breaks.
 
-The bars come from the domain's `MinuteBarStore` (REST history plus live trades); `refresh()` is
-called once per flush for this symbol and redraws at most ten times a second. The view follows
-the newest bar until the user pans or zooms; Follow (or End) brings it back. The window ties a
+Each timeframe's history comes from the provider's klines (asked for with `historyWanted`,
+delivered with `set_history`); today's live minutes from the domain's `MinuteBarStore` are
+folded in on top. `refresh()` is called once per flush for this symbol and redraws at most ten
+times a second. The view follows the newest bar until the user pans or zooms; Follow (or End)
+brings it back. A chart linked to a colour group follows the group's symbol. The window ties a
 `ChartHeader` (quote, buttons, read-out) to a `ChartPlotView` and saves where it is.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from desktop.domain.chart_series import (
+    MA_FAST,
+    MA_SLOW,
+    Timeframe,
+    arrays_of,
+    extended_runs,
+    merge_live,
+    moving_average,
+    outage_breaks,
+    vwap,
+)
 from desktop.domain.formatting import market_of
-from desktop.domain.minute_bars import MinuteBarStore
+from desktop.domain.market_clock import market_local, phase_at, session_segment
+from desktop.domain.minute_bars import BarArrays, MinuteBar, MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.sessions import MarketSessions
+from desktop.domain.symbols import Market
 from desktop.domain.window_placement import FrameMargins, WindowLayout
 from desktop.widgets.chart_header import ChartHeader
 from desktop.widgets.chart_items import BarsItem
@@ -38,6 +57,12 @@ class ChartWindow(QWidget):
     """The user closed the window (its symbol)."""
     placementChanged = Signal()
     """Moved, resized, or its view settings changed: the layout is worth saving again."""
+    historyWanted = Signal(str, object)
+    """(symbol, Timeframe): fetch these klines and hand them to `set_history`."""
+    symbolChanged = Signal(str, str)
+    """(old, new): the chart now shows another symbol (followed from its link group)."""
+    linkGroupChanged = Signal(object)
+    """The user linked the chart to a group key or pinned it (None)."""
 
     def __init__(
         self,
@@ -46,6 +71,9 @@ class ChartWindow(QWidget):
         book: QuoteBook,
         mode: ChartMode = ChartMode.CANDLES,
         parent: QWidget | None = None,
+        *,
+        timeframe: Timeframe = Timeframe.M1,
+        link_group: str | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("chartWindow")
@@ -53,16 +81,27 @@ class ChartWindow(QWidget):
         self.symbol = symbol
         self._store = bars
         self._book = book
+        self._timeframe = timeframe
+        self._link_group = link_group
+        self._history: dict[Timeframe, BarArrays] = {}
+        self._history_version = 0
+        self._sessions: MarketSessions | None = None
+        self._marks_cache: tuple[tuple[object, ...], list[int], list[tuple[int, int]]] | None = None
         self._follow = True
-        self._version = -1
+        self._version: tuple[int, int, Timeframe] | None = None
         self._last_draw = 0.0
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.timeout.connect(self.refresh)
-        self._header = ChartHeader(symbol, mode, self)
+        self._header = ChartHeader(symbol, mode, self, timeframe)
         self._header.modeChosen.connect(self._on_mode_chosen)
         self._header.followToggled.connect(self.set_follow)
+        self._header.timeframeChosen.connect(self.set_timeframe)
+        self._header.linkGroupChosen.connect(self._on_link_chosen)
+        self._header.set_timeframe(timeframe)
+        self._header.set_link_group(link_group)
         self._plots = ChartPlotView(market_of(symbol), bars.arrays(symbol), self)
+        self._plots.set_timeframe(timeframe)
         self._plots.userRangeChanged.connect(self._on_user_range)
         self._plots.hovered.connect(self.show_crosshair)
         self._plots.unhovered.connect(self.hide_crosshair)
@@ -85,6 +124,75 @@ class ChartWindow(QWidget):
         self._plots.set_mode(mode)
         self._header.set_mode(mode)
         self.placementChanged.emit()
+
+    def timeframe(self) -> Timeframe:
+        """The bars' length."""
+        return self._timeframe
+
+    def set_timeframe(self, timeframe: Timeframe) -> None:
+        """Show bars of another length; asks for their history unless it is here already."""
+        if timeframe is self._timeframe:
+            return
+        self._timeframe = timeframe
+        self._header.set_timeframe(timeframe)
+        self._plots.set_timeframe(timeframe)
+        self._plots.reset_zoom()
+        if timeframe not in self._history:
+            self.historyWanted.emit(self.symbol, timeframe)
+        self.set_follow(True)
+        self.refresh(force=True)
+        self.placementChanged.emit()
+
+    def request_history(self) -> None:
+        """Ask for the current timeframe's klines (the window just opened, or a feed started)."""
+        self.historyWanted.emit(self.symbol, self._timeframe)
+
+    def set_history(self, timeframe: Timeframe, bars: Sequence[MinuteBar]) -> None:
+        """The provider's bars of one timeframe for this symbol, oldest first."""
+        self._history[timeframe] = arrays_of(bars)
+        self._history_version += 1
+        if timeframe is self._timeframe:
+            self.refresh(force=True)
+
+    def set_sessions(self, sessions: MarketSessions | None) -> None:
+        """Exchange calendars: pre-/post-market shading, and breaks only inside a session."""
+        self._sessions = sessions
+        self._history_version += 1
+        self.refresh(force=True)
+
+    def link_group(self) -> str | None:
+        """The colour group the chart follows (None: pinned to its symbol)."""
+        return self._link_group
+
+    def set_link_group(self, key: str | None) -> None:
+        """Follow a colour group's symbol from now on (None: keep this symbol)."""
+        self._link_group = key
+        self._header.set_link_group(key)
+        self.placementChanged.emit()
+
+    def set_symbol(self, symbol: str) -> None:
+        """Chart another symbol (its history is asked for again)."""
+        if symbol == self.symbol:
+            return
+        old, self.symbol = self.symbol, symbol
+        self._history.clear()
+        self._history_version += 1
+        self._header.set_symbol(symbol)
+        self._plots.set_market(market_of(symbol))
+        self._plots.reset_zoom()
+        self.symbolChanged.emit(old, symbol)
+        self.request_history()
+        self.set_follow(True)
+        self.refresh(force=True)
+        self.placementChanged.emit()
+
+    def overlays(self) -> dict[str, object]:
+        """What is drawn over the bars (VWAP, averages, breaks, shaded runs), for tests."""
+        return self._plots.overlays()
+
+    def crosshair_label(self) -> str:
+        """The crosshair's price on the axis."""
+        return self._plots.crosshair_label()
 
     def is_following(self) -> bool:
         """Whether the view keeps the newest bar in sight."""
@@ -122,18 +230,57 @@ class ChartWindow(QWidget):
         self.setWindowTitle(f"{self.symbol} — Chart")
         plots = self._plots
         plots.show_levels(state)
-        version = self._store.version(self.symbol)
+        version = (self._store.version(self.symbol), self._history_version, self._timeframe)
         if version == self._version and not force:
             return
         self._version = version
-        arrays = self._store.arrays(self.symbol)
-        plots.set_bars(arrays)
+        self._draw()
         if self._follow:
             plots.show_latest()
         else:
             plots.fit_y()
         if not plots.crosshair_shown():
-            self._set_readout(len(arrays) - 1)
+            self._set_readout(len(plots.arrays()) - 1)
+
+    def _draw(self) -> None:
+        """Join history and live minutes at the timeframe and draw them with their overlays."""
+        timeframe, market = self._timeframe, market_of(self.symbol)
+        live = self._store.arrays(self.symbol)
+        history = self._history.get(timeframe)
+        arrays = live if history is None and timeframe is Timeframe.M1 else None
+        if arrays is None:
+            empty = arrays_of([])
+            arrays = merge_live(history if history is not None else empty, live, timeframe, market)
+        breaks, extended = self._marks(arrays, timeframe, market)
+        self._plots.set_bars(
+            arrays,
+            breaks=breaks,
+            extended=extended,
+            vwap=vwap(arrays, market) if timeframe.intraday else None,
+            averages=(moving_average(arrays.close, MA_FAST), moving_average(arrays.close, MA_SLOW)),
+        )
+
+    def _marks(
+        self, arrays: BarArrays, timeframe: Timeframe, market: Market
+    ) -> tuple[list[int], list[tuple[int, int]]]:
+        """Outage breaks and extended-hours runs, worked out again only when a bar is added (a
+        trade into the running bar changes neither)."""
+        n = len(arrays)
+        key = (self._history_version, timeframe, n, float(arrays.start_s[-1]) if n else 0.0)
+        if self._marks_cache is not None and self._marks_cache[0] == key:
+            return self._marks_cache[1], self._marks_cache[2]
+        sessions = self._sessions
+        segment = None if sessions is None else partial(session_segment, sessions)
+        breaks = outage_breaks(arrays.start_s, timeframe, market, segment)
+        extended: list[tuple[int, int]] = []
+        if sessions is not None and timeframe.intraday and market is Market.US:
+            extended = extended_runs(arrays.start_s, market, partial(phase_at, sessions))
+        self._marks_cache = (key, breaks, extended)
+        return breaks, extended
+
+    def _on_link_chosen(self, key: str | None) -> None:
+        self.set_link_group(key)
+        self.linkGroupChanged.emit(key)
 
     def _on_user_range(self) -> None:
         if self._follow:
@@ -158,15 +305,21 @@ class ChartWindow(QWidget):
         arrays = self._plots.arrays()
         if 0 <= index < len(arrays):
             stamp = self._plots.time_at(index) or 0.0
-            self._header.show_bar(arrays, index, stamp, price)
+            local = market_local(market_of(self.symbol), int(stamp * 1000))
+            when = f"{local:%b %d %H:%M}" if self._timeframe.intraday else f"{local:%a %b %d %Y}"
+            self._header.show_bar(arrays, index, stamp, price, when)
         else:
             self._header.show_price(price)
 
     # -- placement ----------------------------------------------------------------------------
     def placement(self) -> WindowLayout:
         """Where the window is and how it looks, as a `WindowLayout` for the `windows` table."""
-        extra = {"mode": self.mode().value, "follow": self._follow}
-        return layout_of(self, CHART_KIND, self.symbol, extra=extra)
+        extra = {
+            "mode": self.mode().value,
+            "follow": self._follow,
+            "timeframe": self._timeframe.label,
+        }
+        return layout_of(self, CHART_KIND, self.symbol, link_group=self._link_group, extra=extra)
 
     def restore(self, layout: WindowLayout, margins: FrameMargins | None = None) -> None:
         """Apply a saved layout, on its screen if it still exists, else the nearest, fully visible."""
@@ -174,6 +327,8 @@ class ChartWindow(QWidget):
         mode = layout.extra.get("mode")
         known = isinstance(mode, str) and mode in {m.value for m in ChartMode}
         self.set_mode(ChartMode(str(mode)) if known else ChartMode.CANDLES)
+        self.set_link_group(layout.link_group)
+        self.set_timeframe(Timeframe.from_label(layout.extra.get("timeframe")) or Timeframe.M1)
         self.set_follow(layout.extra.get("follow") is not False)
 
     # -- events -------------------------------------------------------------------------------

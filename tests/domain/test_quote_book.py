@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from desktop.domain.market_clock import MarketPhase
 from desktop.domain.market_data import DepthLevel, DepthSnapshot, ReferenceData, Tick, TradeSide
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.symbols import Market
 
 D = Decimal
 
@@ -103,3 +105,55 @@ def test_events_for_untracked_symbols_are_counted_not_stored() -> None:
     book = QuoteBook()
     book.apply_tick(tick("MSFT.US", "1.00"), 0.0)
     assert book.get("MSFT.US") is None and book.counters.unknown_symbol == 1
+
+
+# ------------------------------------------------------------------ extended hours
+def _phases_by_hour(market: Market, ts_ms: int) -> MarketPhase:
+    """A scripted US day in hours since epoch 0: 4–9 pre, 9–16 regular, 16–20 post."""
+    hour = ts_ms // 3_600_000 % 24
+    if 4 <= hour < 9:
+        return MarketPhase.PRE
+    if 9 <= hour < 16:
+        return MarketPhase.RTH
+    if 16 <= hour < 20:
+        return MarketPhase.POST
+    return MarketPhase.CLOSED
+
+
+def _trade(symbol: str, price: str, hour: float, seq: int) -> Tick:
+    return Tick(symbol, Decimal(price), 100, None, TradeSide.NEUTRAL, int(hour * 3_600_000), seq)
+
+
+def test_extended_hours_trades_carry_their_own_change_against_the_regular_close() -> None:
+    book = QuoteBook()
+    book.set_phase_of(_phases_by_hour)
+    state = book.track("AAPL.US")
+    book.apply_tick(_trade("AAPL.US", "100", 15.5, 1), 0.0)
+    assert state.ext_last is None and state.regular_close == Decimal(100)
+    book.apply_tick(_trade("AAPL.US", "101.5", 16.5, 2), 0.0)
+    assert state.ext_last == Decimal("101.5") and state.ext_change == Decimal("1.5")
+    assert state.ext_change_pct == Decimal("1.5")
+    assert state.last == Decimal("101.5")  # Last still shows the latest print
+    book.apply_tick(_trade("AAPL.US", "99", 17, 3), 0.0)
+    assert state.ext_change == Decimal(-1)
+    book.apply_tick(_trade("AAPL.US", "98", 28.5, 4), 0.0)  # next morning's pre-market: 04:30
+    assert state.ext_change == Decimal(-2) and state.ext_time_ms == int(28.5 * 3_600_000)
+
+
+def test_a_regular_trade_clears_the_extended_price_and_hong_kong_is_never_extended() -> None:
+    book = QuoteBook()
+    book.set_phase_of(_phases_by_hour)
+    us, hk = book.track("AAPL.US"), book.track("00700.HK")
+    book.apply_tick(_trade("AAPL.US", "100", 5, 1), 0.0)
+    assert us.ext_last == Decimal(100)
+    book.apply_tick(_trade("AAPL.US", "102", 10, 2), 0.0)
+    assert us.ext_last is None and us.regular_close == Decimal(102)
+    book.apply_tick(_trade("00700.HK", "400", 5, 1), 0.0)
+    assert hk.ext_last is None and hk.regular_close is None
+
+
+def test_without_a_phase_source_every_trade_is_regular() -> None:
+    book = QuoteBook()
+    state = book.track("AAPL.US")
+    book.apply_tick(_trade("AAPL.US", "100", 5, 1), 0.0)
+    assert state.ext_last is None

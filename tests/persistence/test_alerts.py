@@ -5,9 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from desktop.domain.alerts import AlertFiring, AlertKind, AlertRule, ChangeDirection
+from desktop.domain.alerts import (
+    AlertFiring,
+    AlertKind,
+    AlertRule,
+    ArmSessions,
+    ChangeDirection,
+    PriceField,
+)
 from desktop.persistence.alerts import AlertRepository
-from desktop.persistence.database import Database
+from desktop.persistence.database import MIGRATIONS, Database
 
 D = Decimal
 
@@ -115,3 +122,44 @@ def test_a_row_from_a_newer_version_is_skipped_and_kept(tmp_path: Path) -> None:
     assert [r.symbol for r in repo.rules()] == ["AAPL.US"]
     assert db.conn.execute("SELECT COUNT(*) FROM alerts").fetchone()[0] == 3
     db.close()
+
+
+def test_rules_from_before_the_v5_migration_keep_last_and_regular_hours_and_get_a_sound(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path, MIGRATIONS[:4])
+    with old.transaction() as c:
+        c.execute(
+            "INSERT INTO alerts(symbol, kind, threshold, created_at) "
+            "VALUES('AAPL.US', 'price_above', '190', 1.0)"
+        )
+    old.close()
+    db = Database(path)
+    (rule,) = AlertRepository(db).rules()
+    db.close()
+    assert (rule.field, rule.sessions, rule.sound) == (
+        PriceField.LAST,
+        ArmSessions.REGULAR,
+        True,
+    )
+
+
+def test_the_watched_field_the_armed_sessions_and_the_sound_round_trip(tmp_path: Path) -> None:
+    db = Database(tmp_path / "q.db")
+    repo = AlertRepository(db)
+    stored = repo.add(
+        AlertRule(
+            "AAPL.US",
+            AlertKind.PRICE_ABOVE,
+            D("0.05"),
+            field=PriceField.SPREAD,
+            sessions=ArmSessions.WITH_POST,
+            sound=False,
+        ),
+        5.0,
+    )
+    (again,) = repo.rules()
+    db.close()
+    assert again == stored and again.field is PriceField.SPREAD
+    assert again.sessions is ArmSessions.WITH_POST and again.sound is False

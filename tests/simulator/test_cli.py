@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.simulator.cli import build_replay, main, parse_args
+from desktop.simulator.cli import build_config, build_replay, main, parse_args
+from desktop.simulator.config import always_open
 from tests.simulator.test_replay import BASE, record
 
 
@@ -47,3 +48,13 @@ def test_a_bad_replay_command_line_exits_2_with_a_sentence(
     assert main(filled) == 2
     err = capsys.readouterr().err
     assert err.startswith("quoteboard-sim: ") and message in err
+
+
+def test_exchange_sessions_trade_us_extended_hours_and_the_default_trades_around_the_clock() -> (
+    None
+):
+    exchange = build_config(parse_args(["--sessions", "exchange"]))
+    assert exchange.extended_session is not None
+    assert exchange.session is not always_open
+    demo = build_config(parse_args([]))
+    assert demo.extended_session is None and demo.session is always_open

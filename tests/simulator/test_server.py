@@ -15,6 +15,7 @@ from websockets.exceptions import InvalidStatus
 from desktop.domain.symbols import Market
 from desktop.domain.tick_grid import tick_size
 from desktop.simulator.cli import build_config, parse_args
+from desktop.simulator.config import ExchangeHours
 from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
 from tests.simulator._helpers import (
@@ -500,3 +501,34 @@ async def test_drop_all_cuts_every_connection_without_a_close_frame(
         assert await server.drop_all(abort=False, code=1011) == 1
         await asyncio.wait_for(third.closed.wait(), TIMEOUT)
         assert third.close_code == 1011
+
+
+# ------------------------------------------------------------------------- extended hours
+async def test_in_us_pre_market_us_symbols_trade_thinly_and_hong_kong_stays_silent() -> None:
+    """A scripted clock in US pre-market: regular trading shut for both markets, US extended."""
+    now = 1_800_000_000_000
+    config = fast_config(
+        session=lambda market, at: False,
+        extended_session=lambda market, at: market is Market.US,
+        extended_trades_per_second=20.0,
+        trades_per_second=400.0,
+    )
+    running = SimulatorServer(config, clock=lambda: now)
+    async with running, open_client(running) as client:
+        await client.subscribe_trades("AAPL.US", "MSFT.US", "700.HK")
+        await client.subscribe_depth(("AAPL.US", 1), ("700.HK", 5))
+        await wait_until(
+            lambda: codes_of(client.pushes(22998)) == {"AAPL.US", "MSFT.US"}, "US extended trades"
+        )
+        await wait_until(lambda: bool(client.pushes(22999)), "a US book in pre-market")
+    assert "700.HK" not in codes_of(client.pushes(22998))
+    assert codes_of(client.pushes(22999)) == {"AAPL.US"}
+
+
+async def test_the_exchange_hours_rule_trades_us_extended_hours_but_not_overnight() -> None:
+    hours = ExchangeHours()
+    pre = 1_796_202_000_000 + 60_000  # Wed 2 Dec 2026 04:01 EST
+    night = pre - 2 * 3_600_000  # 02:01 EST
+    assert hours.extended(Market.US, pre) and not hours(Market.US, pre)
+    assert not hours.extended(Market.US, night) and not hours(Market.US, night)
+    assert not hours.extended(Market.HK, pre)

@@ -84,7 +84,7 @@ def test_the_chart_shows_todays_bars_and_the_previous_close(chart: Chart) -> Non
     assert window.windowTitle() == "AAPL.US — Chart"
     assert window._plots._prev_close_line.value() == pytest.approx(100.0)
     assert "Prev close 100.00" in window._plots._prev_label.toPlainText()
-    assert window.readout().startswith("10:59")  # the newest bar when no crosshair is shown
+    assert window.readout().startswith("Nov 22 10:59")  # the newest bar when no crosshair is shown
 
 
 def test_a_live_trade_updates_the_running_bar_without_redrawing_closed_ones(chart: Chart) -> None:
@@ -138,14 +138,15 @@ def test_the_crosshair_reads_out_the_bar_and_the_price_under_it(chart: Chart, qt
     window = chart.window
     window.show_crosshair(10, 101.234)
     assert window.readout() == (
-        "09:40 ET   O 101.00   H 101.50   L 100.80   C 101.20   V 1,010   │ 101.23"
+        "Nov 22 09:40 ET   O 101.00   H 101.50   L 100.80   C 101.20   V 1,010   │ 101.23"
     )
+    assert window.crosshair_label() == "101.23"  # the crosshair's price on the axis
     window.hide_crosshair()
-    assert window.readout().startswith("10:59")
+    assert window.readout().startswith("Nov 22 10:59")
     view = window._plots
     point = window._plots._price_plot.getViewBox().mapViewToScene(QPointF(20, 102.0))
     qtbot.mouseMove(view.viewport(), view.mapFromScene(point))
-    qtbot.waitUntil(lambda: window.readout().startswith("09:50"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.readout().startswith("Nov 22 09:50"), timeout=WAIT_MS)
 
 
 def test_placement_round_trips_and_escape_closes(chart: Chart, qtbot: QtBot) -> None:
@@ -155,7 +156,7 @@ def test_placement_round_trips_and_escape_closes(chart: Chart, qtbot: QtBot) -> 
     window.setGeometry(40, 30, 700, 450)
     placement = window.placement()
     assert (placement.kind, placement.symbol) == (CHART_KIND, SYMBOL)
-    assert placement.extra == {"mode": "line", "follow": False}
+    assert placement.extra == {"mode": "line", "follow": False, "timeframe": "1m"}
     assert placement.geometry == Rect(40, 30, 700, 450)
     again = ChartWindow(SYMBOL, chart.bars, chart.book)
     qtbot.addWidget(again)

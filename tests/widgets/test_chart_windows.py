@@ -72,7 +72,10 @@ def test_closing_a_chart_is_a_layout_change_but_closing_all_at_quit_is_not(
 def test_saved_charts_come_back_with_their_settings(manager: ChartWindowManager) -> None:
     saved = [
         WindowLayout(
-            CHART_KIND, "AAPL.US", Rect(20, 30, 640, 420), extra={"mode": "line", "follow": False}
+            CHART_KIND,
+            "AAPL.US",
+            Rect(20, 30, 640, 420),
+            extra={"mode": "line", "follow": False, "timeframe": "15m"},
         ),
         WindowLayout(CHART_KIND, "00700.HK", Rect(60, 70, 600, 400)),
         WindowLayout("depth", "MSFT.US", Rect(60, 70, 600, 400)),  # not a chart: left alone
@@ -83,8 +86,16 @@ def test_saved_charts_come_back_with_their_settings(manager: ChartWindowManager)
     assert manager.symbols() == ["AAPL.US", "00700.HK"]
     layouts = manager.layouts()
     assert [(w.kind, w.symbol, w.extra) for w in layouts] == [
-        (CHART_KIND, "AAPL.US", {"mode": ChartMode.LINE.value, "follow": False}),
-        (CHART_KIND, "00700.HK", {"mode": ChartMode.CANDLES.value, "follow": True}),
+        (
+            CHART_KIND,
+            "AAPL.US",
+            {"mode": ChartMode.LINE.value, "follow": False, "timeframe": "15m"},
+        ),
+        (
+            CHART_KIND,
+            "00700.HK",
+            {"mode": ChartMode.CANDLES.value, "follow": True, "timeframe": "1m"},
+        ),
     ]
     assert layouts[0].geometry == Rect(20, 30, 640, 420)
     assert changes == []  # reopening what was saved is not a change to save
