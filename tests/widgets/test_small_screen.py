@@ -67,6 +67,7 @@ def test_symbol_to_ask_show_without_scrolling_beside_the_depth_dock(
         assert columns[name][0] >= viewport[0], name
         assert right_edge(columns[name]) <= right_edge(viewport), name
     assert right_edge(viewport) <= report["dock"][0]  # the dock does not cover the table
+    assert columns["NAME"][2] >= 150  # names stay readable, however many columns follow
     assert inside(report["dock"], report["available"])
 
 
