@@ -148,8 +148,8 @@ def format_time(ts_ms: int | None, market: Market) -> str:
     return f"{local // 3600 % 24:02d}:{local // 60 % 60:02d}:{local % 60:02d}"
 
 
-ZONE_LABELS = {Market.US: "ET", Market.HK: "HKT"}
-"""The short name of each market's clock, shown next to its times (ET covers EST and EDT)."""
+ZONE_LABELS: dict[Market, str] = {Market.US: "ET", Market.HK: "HKT"}
+"""How a trader names each market's clock, shown next to its times (ET covers EST and EDT)."""
 
 
 def zone_label(market: Market) -> str:
