@@ -8,7 +8,7 @@ BUILD_STAMP := $(VENV)/.build-installed
 LINT_DIRS := desktop tests installer $(wildcard benchmarks)
 export QT_API := pyside6
 
-.PHONY: run test check lint format sim smoke venv clean bench bench-quick reliability icons installer
+.PHONY: run test check lint format sim smoke venv clean bench bench-quick reliability icons installer gateway
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,13 @@ format: $(DEV_STAMP)
 ## sim: run the AllTick-compatible market simulator standalone
 sim: $(APP_STAMP)
 	$(BIN)/quoteboard-sim $(ARGS)
+
+## gateway: the desk gateway on the simulator (starts redis-server on REDIS_PORT when none answers)
+## and, with HISTORY_DSN=postgresql://…, its history writer (README "Desk gateway")
+REDIS_PORT ?= 6379
+HISTORY_DSN ?=
+gateway: $(DEV_STAMP)
+	$(BIN)/python -m desktop.gateway.local_stack --port $(REDIS_PORT) $(if $(HISTORY_DSN),--history '$(HISTORY_DSN)')
 
 ## smoke: run the whole app headless for 8 seconds and print its JSON summary
 smoke: $(APP_STAMP)

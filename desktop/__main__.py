@@ -1,6 +1,7 @@
 """Command line: `quoteboard` starts the app; `--smoke N` runs it headless-checkable for N seconds;
 `quoteboard lists | export NAME | import FILE` script the watchlists (`desktop.app.cli_lists`);
-`quoteboard token set|status|clear` manages the API token in the OS keyring (`desktop.app.cli_token`).
+`quoteboard token set|status|clear` manages the API token in the OS keyring (`desktop.app.cli_token`);
+`quoteboard quote SYMBOL… --redis-url URL` prints the desk gateway's cached quotes.
 
 The only place that sees argparse: the options become a frozen `AppConfig` (or a `ListCommand`,
 a `TokenCommand`) here, once, and `desktop.app` takes it from there.
@@ -52,6 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(e.g. ws://127.0.0.1:9000/quote-stock-b-ws-api) instead of the built-in simulator",
     )
     parser.add_argument(
+        "--gateway",
+        metavar="URL",
+        help="stream from the desk gateway's Redis for this run (redis://, rediss:// or "
+        "redis+sentinel://; README: Desk gateway) instead of AllTick or the simulator",
+    )
+    parser.add_argument(
         "--plan",
         choices=PLAN_NAMES,
         default=None,
@@ -82,7 +89,21 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir.add_argument("--data-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS)
     _add_list_commands(commands, data_dir)
     _add_token_commands(commands, data_dir)
+    _add_quote_command(commands)
     return parser
+
+
+def _add_quote_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`quoteboard quote SYMBOL… --redis-url URL [--json]`: the desk gateway's cache, no window."""
+    quote = commands.add_parser(
+        "quote",
+        help="print the latest values of symbols from the desk gateway's Redis cache",
+        description="Read the desk gateway's latest-value cache (README: Desk gateway). Fast: "
+        "no window, no provider connection.",
+    )
+    quote.add_argument("symbols", nargs="+", metavar="SYMBOL", help="e.g. AAPL.US 00700.HK")
+    quote.add_argument("--redis-url", required=True, metavar="URL", help="the gateway's Redis")
+    quote.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
 
 
 def _add_token_commands(
@@ -144,6 +165,7 @@ def _app_config(args: argparse.Namespace) -> AppConfig:
         smoke=args.smoke,
         dump=args.dump,
         feed_url=args.feed_url,
+        gateway=args.gateway,
         plan=AppConfig.plan_named(args.plan),
         seed=args.seed,
         log_level=args.log_level,
@@ -163,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "stray", None):
             parser.error(STRAY_ARGUMENT)
         return run_token_command(args.token_action)  # the keyring: --data-dir changes nothing
+    if args.command == "quote":
+        from desktop.gateway.quote_cli import run_quote
+
+        return run_quote(args.symbols, args.redis_url, args.json)
     if args.command is not None:
         from desktop.app.cli_lists import run_list_command
 

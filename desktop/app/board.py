@@ -30,6 +30,8 @@ from desktop.app.workspaces import AppWorkspaces
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbol_universe import SymbolUniverse
+from desktop.feed.redis_link import RedisLink
+from desktop.persistence import credentials
 from desktop.protocol.plans import Plan
 from desktop.qt.perf_monitor import PerfMonitor
 from desktop.qt.watchlist_session import WatchlistSession
@@ -153,6 +155,10 @@ class QuoteBoardApp:
             await self.switch.switch_to(self.replay)
             if not config.is_smoke:
                 await self.settings.start(switch=False)
+        elif config.gateway is not None:  # one run on the desk gateway (a smoke run too)
+            await self.switch.use_source(await _gateway_source(config.gateway))
+            if not config.is_smoke:
+                await self.settings.start(switch=False)
         elif config.is_smoke and config.feed_url is None:
             # A smoke run streams the built-in simulator and never asks the keyring …
             await self.switch.use_source(FeedSource.simulator(config.plan or Plan.PROFESSIONAL))
@@ -227,6 +233,13 @@ class QuoteBoardApp:
             [("Make a list of them", lambda: self.session.create_list("Replay", recorded))],
             timeout_ms=0,
         )
+
+
+async def _gateway_source(url: str) -> FeedSource:
+    """The desk gateway at `url`, with the Redis password this board keeps in its keyring."""
+    link = RedisLink.parse(url)
+    password = None if link.password else await credentials.load_redis_password_async(link.redacted)
+    return FeedSource.gateway(url, password or "")
 
 
 def _headless() -> bool:

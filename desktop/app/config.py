@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.domain.list_text import ListFormat
+from desktop.feed.redis_link import RedisLink, RedisUrlError
 from desktop.protocol.plans import Plan
 
 __all__ = [
@@ -40,6 +41,8 @@ class AppConfig:
     """Seconds of a headless run that prints a JSON summary (None: a normal run)."""
     dump: Path | None = None
     feed_url: str | None = None
+    gateway: str | None = None
+    """`--gateway URL`: stream from the desk gateway's Redis for this run (README "Desk gateway")."""
     plan: Plan | None = None
     seed: int | None = None
     log_level: str = "WARNING"
@@ -52,6 +55,15 @@ class AppConfig:
             raise ConfigError("--dump only works with --smoke")
         if self.replay is not None and self.record:
             raise ConfigError("--record and --replay together would record the replay")
+        if self.gateway is not None:
+            try:
+                RedisLink.parse(self.gateway)
+            except RedisUrlError as exc:
+                raise ConfigError(f"--gateway: {exc}") from None
+        if self.gateway is not None and self.feed_url is not None:
+            raise ConfigError("--gateway and --feed-url are two different feeds: give one")
+        if self.gateway is not None and self.replay is not None:
+            raise ConfigError("--gateway and --replay are two different feeds: give one")
         if not 0 < self.speed <= MAX_SPEED:
             raise ConfigError(f"--speed must be a number between 0 and {MAX_SPEED:g}")
 

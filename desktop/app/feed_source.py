@@ -17,6 +17,7 @@ import msgspec
 
 from desktop.domain.symbols import Symbol
 from desktop.feed.redact import redact
+from desktop.feed.redis_link import redact_redis_url
 from desktop.protocol.plans import Plan
 from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
@@ -34,12 +35,17 @@ class FeedSource(msgspec.Struct, frozen=True, kw_only=True):
     token: str = ""
     token_source: str = ""
     """Where the token came from: environment, keyring or session (shown in Settings)."""
+    gateway_url: str = ""
+    """The desk gateway's Redis (then no provider, no token: the gateway holds those)."""
+    redis_password: str = ""
 
     def __repr__(self) -> str:  # never show the secret
         shown = "***" if self.token else ""
         return (
             f"FeedSource(demo={self.demo}, plan={self.plan.value}, ws_url={redact(self.ws_url)!r}, "
-            f"token={shown!r}, token_source={self.token_source!r})"
+            f"token={shown!r}, token_source={self.token_source!r}, "
+            f"gateway_url={redact_redis_url(self.gateway_url)!r}, "
+            f"redis_password={'***' if self.redis_password else ''!r})"
         )
 
     __str__ = __repr__
@@ -53,6 +59,13 @@ class FeedSource(msgspec.Struct, frozen=True, kw_only=True):
     def provider(cls, ws_url: str, token: str, plan: Plan, token_source: str) -> FeedSource:
         """Live data from the provider at `ws_url`."""
         return cls(demo=False, plan=plan, ws_url=ws_url, token=token, token_source=token_source)
+
+    @classmethod
+    def gateway(cls, url: str, redis_password: str = "") -> FeedSource:
+        """Quotes from the desk gateway's Redis at `url` (its plan is the gateway's)."""
+        return cls(
+            demo=False, plan=Plan.PROFESSIONAL, gateway_url=url, redis_password=redis_password
+        )
 
 
 class FeedControl(Protocol):
@@ -85,6 +98,9 @@ class FeedTarget:
     replay_label: str | None = None
     replay_details: str = ""
     replay: ReplaySource | None = None
+    gateway_url: str = ""
+    """Set: a `GatewayFeed` reads the desk gateway's Redis instead of a provider socket."""
+    redis_password: str = ""
 
 
 def replay_target(path: Path, start_ms: int | None, end_ms: int | None, speed: float) -> FeedTarget:

@@ -26,6 +26,8 @@ from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import CALENDARS, AlwaysOpen, SessionSource, load_exchange_sessions
 from desktop.domain.symbols import Symbol
+from desktop.feed.gateway_feed import GatewayFeed
+from desktop.feed.redis_link import RedisLink
 from desktop.feed.service import FeedService
 from desktop.protocol.plans import PLANS
 from desktop.qt.freshness_monitor import FreshnessMonitor
@@ -35,7 +37,10 @@ from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.widgets.main_window import MainWindow
 
-__all__ = ["FeedStopping", "FeedSubscriptions", "FeedSwitch", "RunningFeed"]
+__all__ = ["BoardFeed", "FeedStopping", "FeedSubscriptions", "FeedSwitch", "RunningFeed"]
+
+BoardFeed = FeedService | GatewayFeed
+"""The board's feed: straight to the provider (or the simulator), or through the desk gateway."""
 
 log = logging.getLogger("desktop")
 
@@ -44,12 +49,12 @@ class FeedSubscriptions:
     """What the feed streams: every watchlist's symbols (one depth level, for bid/ask) plus the
     open depth ladders' symbols (the plan's full depth, which the plan budgets). One update per change."""
 
-    def __init__(self, service: FeedService | None = None) -> None:
+    def __init__(self, service: BoardFeed | None = None) -> None:
         self.service = service
         self._lists: list[Symbol] = []
         self._ladders: list[Symbol] = []
 
-    def attach(self, service: FeedService) -> None:
+    def attach(self, service: BoardFeed) -> None:
         """Stream through this service from now on (a new feed: the live one, or a replay)."""
         self.service = service
         self._apply()
@@ -92,7 +97,7 @@ class FeedStopping:
 class RunningFeed:
     """`feedStarted`'s argument: the new feed, where it streams from, and its market hours."""
 
-    service: FeedService
+    service: BoardFeed
     target: FeedTarget
     sessions: SessionSource | None
 
@@ -125,7 +130,7 @@ class FeedSwitch(QObject):
         self._tap = tap
         self._seed = seed
         self.simulator: EmbeddedSimulator | None = None
-        self.service: FeedService | None = None
+        self.service: BoardFeed | None = None
         self.exchange_sessions: SessionSource | None = None
         self._source: FeedSource | None = None
         self.subscriptions = FeedSubscriptions()
@@ -186,6 +191,16 @@ class FeedSwitch(QObject):
 
     def _target(self, source: FeedSource) -> FeedTarget:
         """The feed for `source`; blocks while a demo simulator starts (call it in a thread)."""
+        if source.gateway_url:  # the desk gateway: no provider socket, no token here
+            return FeedTarget(
+                "",
+                "",
+                False,
+                source.plan,
+                [],
+                gateway_url=source.gateway_url,
+                redis_password=source.redis_password,
+            )
         if not source.demo:  # AllTick: the stock WS path on the host; REST is derived from it
             return FeedTarget(source.ws_url, source.token, False, source.plan, [])
         seed = self._seed if self._seed is not None else int(time.time())
@@ -214,18 +229,30 @@ class FeedSwitch(QObject):
         around_the_clock = target.demo or target.replay_label is not None
         sessions = AlwaysOpen() if around_the_clock else self.exchange_sessions
         window = self.window
-        self.service = service = FeedService(
-            self.book,
-            target.url,
-            target.token,
-            PLANS[target.plan],
-            demo=target.demo,
-            on_status=self.bridge.publish_status,
-            sessions=sessions,
-            on_notes=self.rows.set_notes,
-            on_reconnected=lambda notice: window.show_banner(notice.text),
-            tap=self._tap,
-        )
+        service: BoardFeed
+        if target.gateway_url:
+            service = GatewayFeed(
+                self.book,
+                RedisLink.parse(target.gateway_url, target.redis_password or None),
+                on_status=self.bridge.publish_status,
+                on_notes=self.rows.set_notes,
+                on_reconnected=lambda notice: window.show_banner(notice.text),
+                tap=self._tap,
+            )
+        else:
+            service = FeedService(
+                self.book,
+                target.url,
+                target.token,
+                PLANS[target.plan],
+                demo=target.demo,
+                on_status=self.bridge.publish_status,
+                sessions=sessions,
+                on_notes=self.rows.set_notes,
+                on_reconnected=lambda notice: window.show_banner(notice.text),
+                tap=self._tap,
+            )
+        self.service = service
         if sessions is not None:
             self.monitor.set_sessions(sessions)
         window.set_status(FeedStatus(service.status.state, demo=target.demo))

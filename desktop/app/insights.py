@@ -114,10 +114,14 @@ class Insights:
         await self.chart_history.stop()
 
     def attach_feed(
-        self, rest: AllTickRestClient, symbols: Sequence[str], sessions: SessionSource | None
+        self,
+        rest: AllTickRestClient | None,
+        symbols: Sequence[str],
+        sessions: SessionSource | None,
     ) -> None:
         """A feed now streams `symbols` (live, demo or a replay): today's lines and bars start
-        afresh, its REST serves their history, and its market hours gate the alerts."""
+        afresh, its REST serves their history (none through the desk gateway), and its market
+        hours gate the alerts."""
         self.sparklines.clear()
         self.bars.clear()
         self.history.set_rest(rest)

@@ -22,6 +22,7 @@ from typing import Any
 from desktop import __version__
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sparklines import SparklineStore
+from desktop.feed.gateway_feed import GatewayFeed
 from desktop.feed.redact import redact
 from desktop.feed.service import FeedService
 from desktop.qt.stream_bridge import StreamBridge
@@ -79,7 +80,7 @@ class RunReport:
     # -- smoke mode ---------------------------------------------------------------------------
     def collect(
         self,
-        service: FeedService | None,
+        service: FeedService | GatewayFeed | None,
         session: WatchlistSession,
         bridge: StreamBridge,
         sparklines: SparklineStore,

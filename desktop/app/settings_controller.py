@@ -25,7 +25,7 @@ from desktop.feed.redact import remember_secret
 from desktop.persistence import credentials
 from desktop.persistence.credentials import CredentialError
 from desktop.protocol.plans import Plan
-from desktop.protocol.provider_settings import ProviderSettings, SettingsDraft
+from desktop.protocol.provider_settings import Provider, ProviderSettings, SettingsDraft
 from desktop.widgets.settings_dialog import SettingsDialog
 
 __all__ = ["SETTINGS_KEY", "SettingsController", "StateStore"]
@@ -82,6 +82,8 @@ class SettingsController:
         self._tasks = TaskSet("settings")
         self._test_task: asyncio.Task[None] | None = None
         self._rejection_shown = False
+        self._redis_password = ""
+        """The desk gateway's Redis password, from the keyring (or typed this session)."""
         feed.on_resume_requested(self._on_resume)
 
     # -- start-up -----------------------------------------------------------------------------
@@ -104,6 +106,8 @@ class SettingsController:
                 "--feed-url needs an API token: run `quoteboard token set` or set "
                 f"{credentials.ENV_VAR}." + (f" {lookup.problem}" if lookup.problem else "")
             )
+        if self.settings.provider is Provider.GATEWAY:
+            await self._load_redis_password(self.settings.gateway_url)
         source = self.desired_source()
         if switch:
             await self.feed.use_source(source)
@@ -121,6 +125,8 @@ class SettingsController:
         plan = self._plan_override or self.settings.plan
         if self._feed_url_override and self.token:
             return FeedSource.provider(self._feed_url_override, self.token, plan, self.token_source)
+        if self.settings.provider is Provider.GATEWAY:
+            return FeedSource.gateway(self.settings.gateway_url, self._redis_password)
         if self.settings.live and self.token:
             return FeedSource.provider(self.settings.ws_url(), self.token, plan, self.token_source)
         return FeedSource.simulator(self._plan_override or Plan.PROFESSIONAL)
@@ -245,9 +251,26 @@ class SettingsController:
     def _on_save(self, draft: SettingsDraft) -> None:
         self._spawn(self._save(draft))
 
+    async def _load_redis_password(self, url: str) -> None:
+        self._redis_password = (
+            await credentials.load_redis_password_async(url, self._keyring_timeout_s) or ""
+        )
+
     async def _save(self, draft: SettingsDraft) -> None:
         dialog = self._dialog
         assert dialog is not None
+        if draft.settings.provider is Provider.GATEWAY:
+            url = draft.settings.gateway_url
+            if draft.redis_password is not None:
+                problem = await credentials.store_redis_password_async(
+                    url, draft.redis_password, self._keyring_timeout_s
+                )
+                if problem:  # still used for this session: only storing it failed
+                    log.warning("%s", problem)
+                    dialog.show_message(problem, ok=False)
+                self._redis_password = draft.redis_password
+            elif url != self.settings.gateway_url or not self._redis_password:
+                await self._load_redis_password(url)
         if draft.token is not None:
             try:
                 await credentials.save_token_async(draft.token, self._keyring_timeout_s)

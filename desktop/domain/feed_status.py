@@ -18,6 +18,8 @@ class FeedState(Enum):
     RECONNECTING = "Reconnecting"
     OFFLINE = "Offline"
     TOKEN_REJECTED = "Token rejected"
+    GATEWAY_DOWN = "Gateway down"
+    """A board on the desk gateway: the gateway's heartbeat (or its Redis) is gone."""
 
 
 class FeedStatus(msgspec.Struct, frozen=True):
@@ -56,8 +58,8 @@ class FeedStatus(msgspec.Struct, frozen=True):
             if retry_in < 0.5:
                 return f"Reconnecting… (attempt {self.attempt})"
             return f"Reconnecting in {round(retry_in)} s (attempt {self.attempt})"
-        if state is FeedState.OFFLINE and self.reason:
-            return f"Offline ({self.reason})"
+        if state in (FeedState.OFFLINE, FeedState.GATEWAY_DOWN) and self.reason:
+            return f"{state.value} ({self.reason})"
         return str(state.value)
 
 

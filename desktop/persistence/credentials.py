@@ -36,12 +36,16 @@ __all__ = [
     "delete_token",
     "delete_token_async",
     "load_postgres_password",
+    "load_redis_password",
+    "load_redis_password_async",
     "load_token",
     "load_token_async",
     "read_token",
     "save_token",
     "save_token_async",
     "store_postgres_password",
+    "store_redis_password",
+    "store_redis_password_async",
 ]
 
 log = logging.getLogger(__name__)
@@ -343,3 +347,50 @@ def store_postgres_password(dsn_key: str, password: str) -> str | None:
             "use ~/.pgpass or PGPASSWORD instead."
         )
     return None
+
+
+# -- the desk gateway's Redis password ------------------------------------------------------------
+def load_redis_password(url_key: str) -> str | None:
+    """The password a board keeps for a (redacted) desk-gateway Redis URL, if any."""
+    try:
+        stored = _secure_backend().get_password(KEYRING_SERVICE, f"redis:{url_key}")
+    except Exception as exc:  # no keyring: the URL or the environment may carry it
+        log.info("keyring unavailable for the Redis password: %s", type(exc).__name__)
+        return None
+    return stored or None
+
+
+async def load_redis_password_async(
+    url_key: str, timeout_s: float = KEYRING_TIMEOUT_S
+) -> str | None:
+    """`load_redis_password` without blocking the event loop (None when the keyring hangs)."""
+    try:
+        return await _off_thread(lambda: load_redis_password(url_key), timeout_s)
+    except CredentialError as exc:
+        log.warning("Redis password not read: %s", exc.message)
+        return None
+
+
+def store_redis_password(url_key: str, password: str) -> str | None:
+    """Keep a board's Redis password in the OS keyring; returns a sentence when impossible."""
+    try:
+        backend = _secure_backend()
+        if password:
+            backend.set_password(KEYRING_SERVICE, f"redis:{url_key}", password)
+        else:
+            with contextlib.suppress(Exception):
+                backend.delete_password(KEYRING_SERVICE, f"redis:{url_key}")
+    except Exception as exc:
+        why = exc.message if isinstance(exc, CredentialError) else type(exc).__name__
+        return f"The Redis password could not be stored in the OS keyring ({why})."
+    return None
+
+
+async def store_redis_password_async(
+    url_key: str, password: str, timeout_s: float = KEYRING_TIMEOUT_S
+) -> str | None:
+    """`store_redis_password` without blocking the event loop; a sentence when it failed."""
+    try:
+        return await _off_thread(lambda: store_redis_password(url_key, password), timeout_s)
+    except CredentialError as exc:
+        return f"The Redis password could not be stored in the OS keyring ({exc.message})."

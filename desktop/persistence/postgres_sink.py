@@ -2,9 +2,11 @@
 
 The same `TickSink` as `SqliteTickStore`, over psycopg 3: each batch is one transaction with one
 `COPY … FROM STDIN` into `qb_events` (and one into `qb_refs` when REST snapshots came in). When
-the TimescaleDB extension exists `qb_events` is a hypertable on `recv_ms` (one chunk a day);
-otherwise a plain table with the same indexes. Prices are `numeric` (exact). The connection
-string is shown and logged only through `redact_dsn` — never with its password.
+the TimescaleDB extension exists `qb_events` is a hypertable on `recv_ms` (one chunk a day, and
+optionally compressed after a week); otherwise a plain table with the same indexes, or with
+`partition_daily` (the desk gateway's history writer) native daily range partitions. Prices are
+`numeric` (exact). The connection string is shown and logged only through `redact_dsn` — never
+with its password.
 """
 
 from __future__ import annotations
@@ -85,6 +87,25 @@ _COPY_REFS = (
 )
 
 
+_COMPRESSION = (
+    "CREATE OR REPLACE FUNCTION qb_now_ms() RETURNS bigint LANGUAGE sql STABLE AS"
+    " $$ SELECT (extract(epoch FROM now()) * 1000)::bigint $$",
+    "SELECT set_integer_now_func('qb_events', 'qb_now_ms', replace_if_exists => TRUE)",
+    "ALTER TABLE qb_events SET (timescaledb.compress, timescaledb.compress_segmentby = 'symbol',"
+    " timescaledb.compress_orderby = 'recv_ms')",
+    "SELECT add_compression_policy('qb_events', compress_after => 604800000::bigint,"
+    " if_not_exists => TRUE)",
+)
+
+
+def _timescale_available(conn: psycopg.Connection[Any]) -> bool:
+    """Whether the TimescaleDB extension can be created (or already is) in this database."""
+    row = conn.execute(
+        "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'"
+    ).fetchone()
+    return row is not None
+
+
 def postgres_available() -> bool:
     """True when psycopg is installed (`pip install 'quoteboard[postgres]'`)."""
     try:
@@ -104,12 +125,21 @@ class PostgresTickSink:
         password: str | None = None,
         connect_timeout_s: float = 10.0,
         lock_timeout_s: float = 10.0,
+        partition_daily: bool = False,
+        compress: bool = False,
     ) -> None:
         self._dsn = dsn
+        self.partition_daily = partition_daily
+        """Without TimescaleDB, create `qb_events` with native daily range partitions on
+        `recv_ms` (the desk's history writer: days can be detached or dropped whole)."""
+        self.compress = compress
+        """With TimescaleDB, compress chunks older than a week (segmented by symbol)."""
+        self._days: set[int] = set()
         self._password = password
         self.connect_timeout_s = connect_timeout_s
         self.lock_timeout_s = lock_timeout_s
         self.hypertable = False
+        self.partitioned = False
         self._conn: psycopg.Connection[Any] | None = None
         self._pruned_at_size = 0
 
@@ -158,6 +188,8 @@ class PostgresTickSink:
             conn.execute("SELECT pg_advisory_xact_lock(7311001)")  # two recorders creating at once
             exists = conn.execute("SELECT to_regclass('qb_events') IS NOT NULL").fetchone()
             fresh = not (exists and exists[0])
+            if fresh and self.partition_daily and not _timescale_available(conn):
+                conn.execute(f"{_SCHEMA[1]} PARTITION BY RANGE (recv_ms)")
             for statement in _SCHEMA:
                 conn.execute(statement)
             row = conn.execute("SELECT value FROM qb_meta WHERE key='format'").fetchone()
@@ -170,25 +202,28 @@ class PostgresTickSink:
                 (str(RECORDING_FORMAT),),
             )
             if fresh:
-                self._make_hypertable(conn)
+                self._make_hypertable(conn, self.compress)
             self.hypertable = self._is_hypertable(conn)
+            self.partitioned = self._is_partitioned(conn)
             for statement in _INDEXES:
                 conn.execute(statement)
         log.info(
             "recording into %s (%s)",
             self.target,
-            "TimescaleDB hypertable" if self.hypertable else "plain table",
+            "TimescaleDB hypertable"
+            if self.hypertable
+            else "daily partitions"
+            if self.partitioned
+            else "plain table",
         )
 
     @staticmethod
-    def _make_hypertable(conn: psycopg.Connection[Any]) -> None:
-        """Turn the new, empty `qb_events` into a hypertable if TimescaleDB can be had."""
+    def _make_hypertable(conn: psycopg.Connection[Any], compress: bool = False) -> None:
+        """Turn the new, empty `qb_events` into a hypertable if TimescaleDB can be had; with
+        `compress`, chunks older than a week are compressed (segmented by symbol)."""
         import psycopg
 
-        available = conn.execute(
-            "SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'"
-        ).fetchone()
-        if not available:
+        if not _timescale_available(conn):
             return
         try:
             with conn.transaction():  # a savepoint: failing here keeps the plain table
@@ -199,6 +234,36 @@ class PostgresTickSink:
                 )
         except psycopg.Error as exc:
             log.info("TimescaleDB is there but unusable (%s); using a plain table", exc)
+            return
+        if not compress:
+            return
+        try:
+            with conn.transaction():
+                for statement in _COMPRESSION:
+                    conn.execute(statement)
+        except psycopg.Error as exc:
+            log.warning("TimescaleDB compression could not be enabled (%s)", exc)
+
+    @staticmethod
+    def _is_partitioned(conn: psycopg.Connection[Any]) -> bool:
+        row = conn.execute(
+            "SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass('qb_events')"
+        ).fetchone()
+        return bool(row and row[0])
+
+    def _ensure_partitions(
+        self, conn: psycopg.Connection[Any], events: list[tuple[object, ...]]
+    ) -> None:
+        """Create the daily partitions this batch needs (in its transaction)."""
+        days = {int(values[0]) // _DAY_MS for values in events}  # type: ignore[call-overload]
+        for day in sorted(days - self._days):
+            start = day * _DAY_MS
+            name = f"qb_events_d{day}"
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF qb_events"
+                f" FOR VALUES FROM ({start}) TO ({start + _DAY_MS})"
+            )
+        self._days |= days
 
     @staticmethod
     def _is_hypertable(conn: psycopg.Connection[Any]) -> bool:
@@ -234,14 +299,21 @@ class PostgresTickSink:
         return self._conn
 
     # -- writing ------------------------------------------------------------------------------
-    def write(self, items: Sequence[RecordedItem]) -> BatchCounts:
-        """COPY a batch in one transaction."""
+    def write(
+        self,
+        items: Sequence[RecordedItem],
+        also: Sequence[tuple[str, tuple[object, ...]]] = (),
+    ) -> BatchCounts:
+        """COPY a batch in one transaction; `also` are statements committed with it (the
+        history writer's stream position, so a batch is stored exactly once)."""
         import psycopg
 
         conn = self._connection()
         events, refs, counts = batch_rows(items, str, lambda value: value)
         try:
             with conn.transaction(), conn.cursor() as cur:
+                if self.partitioned and events:
+                    self._ensure_partitions(conn, events)
                 with cur.copy(_COPY_EVENTS) as copy:
                     for values in events:
                         copy.write_row(values)
@@ -252,6 +324,8 @@ class PostgresTickSink:
                 if counts.ticks or counts.depth:
                     row = cur.execute("SELECT currval('qb_events_id_seq')").fetchone()
                     counts.last_id = int(row[0]) if row else 0
+                for statement, params in also:
+                    cur.execute(statement, params)
         except psycopg.Error as exc:
             raise self._unavailable(exc) from None
         return counts

@@ -21,6 +21,8 @@ __all__ = [
     "Provider",
     "ProviderSettings",
     "SettingsDraft",
+    "DEFAULT_GATEWAY",
+    "gateway_problem",
     "normalize_host",
     "token_problem",
 ]
@@ -38,15 +40,38 @@ class Provider(Enum):
 
     SIMULATOR = "simulator"
     ALLTICK = "alltick"
+    GATEWAY = "gateway"
 
     @property
     def label(self) -> str:
         """The name shown in the settings dialog."""
-        return (
-            "Built-in simulator (demo data)"
-            if self is Provider.SIMULATOR
-            else "AllTick (live data)"
-        )
+        return _LABELS[self]
+
+
+_LABELS = {
+    Provider.SIMULATOR: "Built-in simulator (demo data)",
+    Provider.ALLTICK: "AllTick (live data)",
+    Provider.GATEWAY: "Desk gateway (Redis)",
+}
+DEFAULT_GATEWAY = "redis://127.0.0.1:6379"
+_GATEWAY_SCHEMES = ("redis", "rediss", "redis+sentinel", "rediss+sentinel")
+
+
+def gateway_problem(text: str) -> str | None:
+    """Why `text` cannot be the desk gateway's address, or None (the password has its own field)."""
+    raw = text.strip()
+    if not raw:
+        return "Enter the desk gateway's Redis address, for example redis://gateway.desk:6379."
+    scheme, sep, rest = raw.partition("://")
+    if not sep or scheme.lower() not in _GATEWAY_SCHEMES:
+        return "Use a redis://, rediss:// (TLS) or redis+sentinel:// address."
+    netloc = rest.split("/", 1)[0].split("?", 1)[0]
+    if ":" in netloc.rpartition("@")[0]:
+        return "Leave the password out of the address: type it in the password field."
+    host = netloc.rpartition("@")[2]
+    if not host or any(ch.isspace() for ch in raw):
+        return "That address names no host."
+    return None
 
 
 def normalize_host(text: str) -> str:
@@ -110,6 +135,8 @@ class ProviderSettings(msgspec.Struct, frozen=True, kw_only=True):
     provider: Provider = Provider.ALLTICK
     plan: Plan = Plan.BASIC
     host: str = DEFAULT_HOSTS[0]
+    gateway_url: str = DEFAULT_GATEWAY
+    """The desk gateway's Redis (used when `provider` is GATEWAY; never with a password)."""
 
     @property
     def live(self) -> bool:
@@ -151,9 +178,15 @@ class SettingsDraft(msgspec.Struct, frozen=True):
 
     settings: ProviderSettings
     token: str | None = None
+    redis_password: str | None = None
+    """A newly typed password for the desk gateway's Redis (None keeps the stored one)."""
 
     def __repr__(self) -> str:  # the token never reaches a log line, a traceback or a debugger view
         shown = "***" if self.token else None
-        return f"SettingsDraft(settings={self.settings!r}, token={shown!r})"
+        password = "***" if self.redis_password else None
+        return (
+            f"SettingsDraft(settings={self.settings!r}, token={shown!r}, "
+            f"redis_password={password!r})"
+        )
 
     __str__ = __repr__

@@ -30,6 +30,7 @@ from desktop.protocol.provider_settings import (
     Provider,
     ProviderSettings,
     SettingsDraft,
+    gateway_problem,
     normalize_host,
     token_problem,
 )
@@ -46,6 +47,15 @@ from desktop.widgets.dialog_parts import (
 __all__ = ["SettingsDialog"]
 
 _OK, _FAIL, _BUSY, _WARN = "✔", "✖", "…", "⚠"
+
+
+_HINTS = {
+    Provider.ALLTICK: "Real-time quotes from AllTick, with your API token.",
+    Provider.GATEWAY: "Quotes from your desk's gateway, which shares one AllTick connection "
+    "with every board on the desk (no API token needed here).",
+    Provider.SIMULATOR: "Simulated prices from the built-in market: NOT real market data. "
+    "The board shows a DEMO DATA badge.",
+}
 
 
 class SettingsDialog(QDialog):
@@ -82,7 +92,7 @@ class SettingsDialog(QDialog):
         self._banner.hide()
 
         self.provider_box = named(QComboBox(), "providerBox")
-        for provider in (Provider.ALLTICK, Provider.SIMULATOR):
+        for provider in (Provider.ALLTICK, Provider.GATEWAY, Provider.SIMULATOR):
             self.provider_box.addItem(provider.label, provider)
         self._provider_hint = plain_label(role="hint")
         source_group = named(QGroupBox("Data source"), "sourceGroup")
@@ -142,6 +152,32 @@ class SettingsDialog(QDialog):
         self._test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.add("", hbox(self.test_button, (self._test_result, 1)))
 
+        self._gateway = named(QGroupBox("Desk gateway"), "gatewayGroup")
+        gateway_form = FormRows(self._gateway)
+        self.gateway_edit = named(QLineEdit(), "gatewayEdit")
+        self.gateway_edit.setToolTip(
+            "redis://host:6379, rediss://host:6380 (TLS) or redis+sentinel://host:26379/master"
+        )
+        gateway_form.add("Address", self.gateway_edit)
+        self._gateway_error = plain_label(role="error")
+        self._gateway_error.hide()
+        gateway_form.add("", self._gateway_error)
+        self.redis_password_edit = named(QLineEdit(), "redisPasswordEdit")
+        self.redis_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.redis_password_edit.setInputMethodHints(
+            Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhSensitiveData
+        )
+        self.redis_password_edit.setPlaceholderText("Leave empty to keep the stored password")
+        gateway_form.add("Password", self.redis_password_edit)
+        gateway_form.add(
+            "",
+            plain_label(
+                "The gateway holds the AllTick token; this board needs only its Redis user. "
+                "The password is kept in the OS keyring.",
+                role="hint",
+            ),
+        )
+
         self._session_panel = named(QFrame(), "sessionOnlyPanel")
         self._session_text = plain_label()
         self.session_button = named(QPushButton("Use for this session only"), "sessionOnlyButton")
@@ -171,6 +207,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self._banner)
         layout.addWidget(source_group)
         layout.addWidget(self._alltick)
+        layout.addWidget(self._gateway)
         layout.addWidget(self._session_panel)
         self.appearance = AppearanceBox(self)  # applies live: not part of Save
         layout.addWidget(self.appearance)
@@ -188,6 +225,7 @@ class SettingsDialog(QDialog):
         self.provider_box.setCurrentIndex(self.provider_box.findData(settings.provider))
         self.plan_box.setCurrentIndex(self.plan_box.findData(settings.plan))
         self.host_box.setCurrentText(settings.host)
+        self.gateway_edit.setText(settings.gateway_url)
         self._provider_changed()
         self._plan_changed()
 
@@ -267,7 +305,9 @@ class SettingsDialog(QDialog):
     def field_errors(self) -> list[str]:
         """The validation messages currently shown under the fields."""
         return [
-            label.text() for label in (self._host_error, self._token_error) if not label.isHidden()
+            label.text()
+            for label in (self._host_error, self._token_error, self._gateway_error)
+            if not label.isHidden()
         ]
 
     def session_only_text(self) -> str | None:
@@ -279,7 +319,10 @@ class SettingsDialog(QDialog):
         """The fields as a draft, or None after showing what is wrong."""
         self._host_error.hide()
         self._token_error.hide()
+        self._gateway_error.hide()
         provider = self.provider_box.currentData()
+        if provider is Provider.GATEWAY:
+            return self._gateway_draft()
         try:
             host = normalize_host(self.host_box.currentText())
         except ValueError as exc:
@@ -302,6 +345,25 @@ class SettingsDialog(QDialog):
             )
             return None
         return SettingsDraft(settings, None)
+
+    def _gateway_draft(self) -> SettingsDraft | None:
+        """The desk gateway's address and, if typed, its Redis password."""
+        address = self.gateway_edit.text().strip()
+        problem = gateway_problem(address)
+        if problem:
+            self._field_error(self._gateway_error, problem)
+            return None
+        try:
+            host = normalize_host(self.host_box.currentText())
+        except ValueError:
+            host = DEFAULT_HOSTS[0]
+        settings = ProviderSettings(
+            provider=Provider.GATEWAY,
+            plan=self.plan_box.currentData(),
+            host=host,
+            gateway_url=address,
+        )
+        return SettingsDraft(settings, None, self.redis_password_edit.text() or None)
 
     def _field_error(self, label: QLabel, text: str) -> None:
         label.setText(text)
@@ -355,15 +417,13 @@ class SettingsDialog(QDialog):
             self.test_button.setEnabled(self.provider_box.currentData() is Provider.ALLTICK)
 
     def _provider_changed(self) -> None:
-        live = self.provider_box.currentData() is Provider.ALLTICK
+        provider = self.provider_box.currentData()
+        live = provider is Provider.ALLTICK
         self._alltick.setEnabled(live)
+        self._alltick.setVisible(provider is not Provider.GATEWAY)
+        self._gateway.setVisible(provider is Provider.GATEWAY)
         self.test_button.setEnabled(live and not self._busy)
-        self._provider_hint.setText(
-            "Real-time quotes from AllTick, with your API token."
-            if live
-            else "Simulated prices from the built-in market: NOT real market data. "
-            "The board shows a DEMO DATA badge."
-        )
+        self._provider_hint.setText(_HINTS.get(provider, ""))
         self._test_result.clear()  # an outcome of AllTick's test says nothing about the simulator
         self._fit()
 
@@ -387,8 +447,9 @@ class SettingsDialog(QDialog):
     def hideEvent(self, event: QHideEvent) -> None:
         """A hidden dialog keeps no secret and no stale outcome: fields and messages are reset."""
         self.token_edit.clear()
+        self.redis_password_edit.clear()
         self.show_token_button.setChecked(False)
-        for label in (self._host_error, self._token_error):
+        for label in (self._host_error, self._token_error, self._gateway_error):
             label.hide()
         for label in (self._test_result, self._message):
             label.clear()

@@ -24,6 +24,7 @@ _COLORS: dict[FeedState, QColor] = {
     FeedState.RECONNECTING: _AMBER,
     FeedState.OFFLINE: _RED,
     FeedState.TOKEN_REJECTED: _RED,
+    FeedState.GATEWAY_DOWN: _RED,
 }
 _DEMO_TOOLTIP = (
     "Prices come from the built-in market simulator. They are NOT real market data.\n"

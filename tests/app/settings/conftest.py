@@ -85,6 +85,9 @@ class StandInFeed(QObject):
         await self.pause_feed()
         for symbol in self.book.symbols():  # blank, as the FeedSwitch does
             self.book.untrack(symbol)
+        if source.gateway_url:  # the desk gateway's feed is the FeedSwitch's (tests/gateway)
+            self.source = source
+            return
         url, token = source.ws_url, source.token
         if source.demo:
             self.simulator = EmbeddedSimulator(DEMO)
