@@ -22,6 +22,7 @@ from desktop.app.feed_source import FeedSource, FeedTarget, replay_target
 from desktop.app.feed_switch import FeedSwitch, RunningFeed
 from desktop.app.insights import Insights
 from desktop.app.ladders import DepthLadders
+from desktop.app.market_activity import MarketActivity
 from desktop.app.market_hours import MarketHours
 from desktop.app.recording import AppRecording, recording_controller
 from desktop.app.report import RunReport, configure_logging
@@ -103,6 +104,11 @@ class QuoteBoardApp:
         # calendars whatever the feed; linked charts follow the ladders' colour groups.
         self.market_hours = MarketHours(self.book, window, self.insights.ui.charts)
         self.insights.ui.charts.set_link_hub(self.ladders.manager.hub())
+        # Time & sales, the glance columns' daily bars, the volume dashboard: after the ladders
+        # (their link groups) and the insights (their minute bars).
+        self.activity = MarketActivity(
+            self.book, session, window, panel, switch, self.ladders, self.insights, db
+        )
         # Every dock, splitter and pop-out exists now: the window state can be kept and restored.
         self.workspaces = AppWorkspaces(
             window,
@@ -143,6 +149,7 @@ class QuoteBoardApp:
         self.workspaces.restore()  # its size, docks and selected row, then save every change
         self.ladders.restore()  # after the main window (AetherSDR #3324)
         self.insights.start()  # alerts, and the chart windows (after the main window, too)
+        self.activity.restore()  # the tape pop-outs, likewise
         if os.environ.get(GEOMETRY_ENV):
             from desktop.widgets.geometry_probe import GeometryProbe
 
@@ -179,6 +186,7 @@ class QuoteBoardApp:
         switch.stop_monitoring()
         self.market_hours.stop()
         await self.insights.stop()  # before the feed: its history requests use the feed's REST
+        await self.activity.stop()  # likewise its daily bars
         self.session.watch_external_changes(False)
         self.panel.shutdown()
         await switch.stop()  # nothing arrives after this: the report and recording agree

@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.app.feed_source import FeedSource, FeedTarget
-from desktop.domain.feed_status import FeedStatus
+from desktop.domain.feed_status import FeedStatus, ReconnectNotice
 from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteBook
@@ -113,6 +113,8 @@ class FeedSwitch(QObject):
     """A `SessionSource`: exchange hours arrived for the live feed."""
     resumeRequested = Signal()
     """Back to what the settings ask for (a replay stopped)."""
+    reconnected = Signal(object)
+    """A `ReconnectNotice`: the feed's connection came back after a gap (tapes mark it)."""
 
     def __init__(
         self,
@@ -236,7 +238,7 @@ class FeedSwitch(QObject):
                 RedisLink.parse(target.gateway_url, target.redis_password or None),
                 on_status=self.bridge.publish_status,
                 on_notes=self.rows.set_notes,
-                on_reconnected=lambda notice: window.show_banner(notice.text),
+                on_reconnected=self._on_reconnected,
                 tap=self._tap,
             )
         else:
@@ -249,7 +251,7 @@ class FeedSwitch(QObject):
                 on_status=self.bridge.publish_status,
                 sessions=sessions,
                 on_notes=self.rows.set_notes,
-                on_reconnected=lambda notice: window.show_banner(notice.text),
+                on_reconnected=self._on_reconnected,
                 tap=self._tap,
             )
         self.service = service
@@ -259,6 +261,11 @@ class FeedSwitch(QObject):
         self.subscriptions.attach(service)
         self.feedStarted.emit(RunningFeed(service, target, sessions))
         await service.start()
+
+    def _on_reconnected(self, notice: ReconnectNotice) -> None:
+        """The banner says it; listeners (the tapes' gap dividers) hear it."""
+        self.window.show_banner(notice.text)
+        self.reconnected.emit(notice)
 
     def _forget_book(self) -> None:
         """Drop every symbol's state: a new feed must not show the old one's prices."""

@@ -10,6 +10,7 @@ from desktop.domain.symbols import Market
 from desktop.domain.tick_grid import decimals_for
 
 __all__ = [
+    "FIGURE_SPACE",
     "MINUS",
     "ZONE_LABELS",
     "format_change",
@@ -20,10 +21,13 @@ __all__ = [
     "format_size",
     "format_time",
     "format_time_zoned",
+    "format_time_ms",
     "format_volume",
     "local_day",
     "local_day_end",
+    "local_minute",
     "market_of",
+    "pad_decimals",
     "price_decimals",
     "zone_label",
 ]
@@ -163,10 +167,34 @@ def format_time_zoned(ts_ms: int | None, market: Market) -> str:
     return f"{text} {ZONE_LABELS[market]}" if text else ""
 
 
+def format_time_ms(ts_ms: int, market: Market) -> str:
+    """Exchange time to the millisecond in the market's own zone (`14:03:27.125`), for the tape."""
+    return f"{format_time(ts_ms, market)}.{ts_ms % 1000:03d}"
+
+
+FIGURE_SPACE = "\u2007"
+"""As wide as a digit: pads a number to a column's precision without inventing digits."""
+
+
+def pad_decimals(text: str, decimals: int, widest: int) -> str:
+    """`text` (with `decimals` after its point) padded with figure spaces to `widest` decimals,
+    so right-aligned numbers of one column line up on the point (`480.2  ` under `3.45 `)."""
+    missing = widest - decimals
+    if missing <= 0:
+        return text
+    return text + FIGURE_SPACE * (missing + (1 if decimals == 0 else 0))
+
+
 def local_day(market: Market, epoch_s: float) -> int:
     """Days since 1970-01-01 on the market's own calendar: a new number at each local midnight."""
     seconds = int(epoch_s)
     return (seconds + _utc_offset(market, seconds // 3600)) // 86_400
+
+
+def local_minute(market: Market, epoch_s: float) -> float:
+    """Minutes since the market's local midnight at `epoch_s` (10:45:30 → 645.5)."""
+    local = epoch_s + _utc_offset(market, int(epoch_s) // 3600)
+    return (local % 86_400) / 60
 
 
 def local_day_end(market: Market, epoch_s: float) -> int:

@@ -202,6 +202,29 @@ class MinuteBarStore:
             table[:, _M] * 60, table[:, _O], table[:, _H], table[:, _L], table[:, _C], table[:, _V]
         )
 
+    def close_at(self, symbol: str, epoch_s: float) -> float | None:
+        """Close of the bar covering `epoch_s` (the latest before it when that minute is empty)."""
+        series = self._series.get(symbol)
+        if series is None:
+            return None
+        minute = int(epoch_s // 60)
+        for bar in reversed(series.bars):
+            if bar[_M] <= minute:
+                return bar[_C]
+        return None
+
+    def minutes(self, symbol: str) -> int:
+        """How many minute bars `symbol` has today."""
+        series = self._series.get(symbol)
+        return 0 if series is None else len(series.bars)
+
+    def first_minute_ms(self, symbol: str) -> int | None:
+        """Start (epoch ms) of the symbol's first bar today, or None without bars."""
+        series = self._series.get(symbol)
+        if series is None or not series.bars:
+            return None
+        return int(series.bars[0][_M]) * 60_000
+
     def session_volume(self, symbol: str) -> tuple[int, int]:
         """(shares, minutes with trades) of the session so far."""
         series = self._series.get(symbol)

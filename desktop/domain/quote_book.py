@@ -68,6 +68,62 @@ class QuoteState:
             return None
         return (self.ext_last - self.regular_close) * _HUNDRED / self.regular_close
 
+    avg_volume: float | None = None
+    """Average daily volume of recent complete sessions (REST daily bars)."""
+    year_high: Decimal | None = None
+    """52-week high before today (REST daily bars); `week52_high` adds today's high."""
+    year_low: Decimal | None = None
+    usual_volume: float | None = None
+    """Shares the symbol usually has traded by the time of its last trade (`RelativeVolume`)."""
+
+    @property
+    def vwap(self) -> Decimal | None:
+        """Today's volume-weighted average price: turnover over volume."""
+        if not self.volume or not self.turnover:
+            return None
+        return self.turnover / self.volume
+
+    @property
+    def change_from_open(self) -> Decimal | None:
+        """Last minus today's open."""
+        if self.last is None or self.open is None:
+            return None
+        return self.last - self.open
+
+    @property
+    def change_from_open_pct(self) -> Decimal | None:
+        """Change from the open in per cent of the open."""
+        if self.last is None or not self.open:
+            return None
+        return (self.last - self.open) * _HUNDRED / self.open
+
+    @property
+    def range_position(self) -> float | None:
+        """Where last sits in today's range, 0 (at the low) to 100 (at the high)."""
+        if self.last is None or self.high is None or self.low is None:
+            return None
+        span = self.high - self.low
+        if span <= 0:
+            return None
+        return float((self.last - self.low) * _HUNDRED / span)
+
+    @property
+    def rel_volume(self) -> float | None:
+        """Today's volume over its usual volume by this time of day (1.0 = a normal day)."""
+        if not self.usual_volume:
+            return None
+        return self.volume / self.usual_volume
+
+    @property
+    def week52_high(self) -> Decimal | None:
+        """The 52-week high including today."""
+        return _best(self.year_high, self.high, max)
+
+    @property
+    def week52_low(self) -> Decimal | None:
+        """The 52-week low including today."""
+        return _best(self.year_low, self.low, min)
+
     @property
     def change(self) -> Decimal | None:
         """Last minus previous close, when both are known."""
@@ -81,6 +137,14 @@ class QuoteState:
         if self.last is None or not self.prev_close:
             return None
         return (self.last - self.prev_close) * _HUNDRED / self.prev_close
+
+
+def _best(
+    a: Decimal | None, b: Decimal | None, pick: Callable[[Decimal, Decimal], Decimal]
+) -> Decimal | None:
+    if a is None:
+        return b
+    return a if b is None else pick(a, b)
 
 
 @dataclass(slots=True)
@@ -245,6 +309,27 @@ class QuoteBook:
             state.ask = state.ask_size = None
         state.updated_at = now
         self._dirty.add(book.symbol)
+
+    def apply_daily(
+        self,
+        symbol: str,
+        avg_volume: float | None,
+        year_high: Decimal | None,
+        year_low: Decimal | None,
+    ) -> None:
+        """What daily bars say about a symbol: usual volume and the 52-week range before today."""
+        state = self._states.get(symbol)
+        if state is None:
+            return
+        state.avg_volume, state.year_high, state.year_low = avg_volume, year_high, year_low
+        self._dirty.add(symbol)
+
+    def set_usual_volume(self, symbol: str, shares: float | None) -> None:
+        """The volume the symbol usually has by now (relative volume's denominator)."""
+        state = self._states.get(symbol)
+        if state is not None and state.usual_volume != shares:
+            state.usual_volume = shares
+            self._dirty.add(symbol)
 
     def mark_dirty(self, symbol: str) -> None:
         """Have the next flush look at a tracked symbol again (its history changed off the tick path)."""

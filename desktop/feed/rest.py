@@ -161,6 +161,11 @@ class AllTickRestClient:
                 log.info("no day bars for %s: %s", symbol, exc)
         return out
 
+    async def daily_history(self, symbol: Symbol, count: int) -> list[Bar]:
+        """Up to `count` of the symbol's latest daily bars (≤500), oldest first, today's last."""
+        path, query = self.queries.kline(symbol, KLINE_DAY, min(count, 500))
+        return self.queries.parse_kline(await self._get(path, query))
+
     async def minute_bars(self, symbol: Symbol, count: int) -> list[Bar]:
         """Up to `count` of the symbol's latest 1-minute bars, oldest first (charts, sparklines)."""
         path, query = self.queries.kline(symbol, KLINE_1M, count)

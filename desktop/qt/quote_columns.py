@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import IntEnum
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -22,7 +21,9 @@ from desktop.domain.formatting import (
 from desktop.domain.quote_book import QuoteState
 from desktop.domain.sparklines import SparklineStore
 from desktop.domain.symbols import Market
+from desktop.qt.glance_columns import GLANCE_COLUMNS
 from desktop.qt.palette import DIM, DOWN, NOTICE, UP, with_alpha
+from desktop.qt.quote_column_spec import ColumnId, QuoteColumn, SortKey
 
 __all__ = [
     "BADGE_ARMED",
@@ -49,8 +50,6 @@ __all__ = [
     "flash_step",
 ]
 
-SortKey = float | str | None
-"""A cell's sort value: a float for numbers, a casefolded str for text, None when empty."""
 
 UP_GLYPH = "▲"
 DOWN_GLYPH = "▼"
@@ -77,61 +76,6 @@ FLASH_UP_BRUSHES = tuple(QBrush(with_alpha(UP, alpha)) for alpha in _FLASH_ALPHA
 FLASH_DOWN_BRUSHES = tuple(QBrush(with_alpha(DOWN, alpha)) for alpha in _FLASH_ALPHAS)
 FLASH_NOTICE_BRUSHES = tuple(QBrush(with_alpha(NOTICE, alpha)) for alpha in _FLASH_ALPHAS)
 """A whole row flashes blue: "this symbol was just added" or "it is already on the list"."""
-
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-
-
-class ColumnId(IntEnum):
-    """Column positions in the model, in display order."""
-
-    SYMBOL = 0
-    NAME = 1
-    LAST = 2
-    CHANGE = 3
-    CHANGE_PCT = 4
-    TREND = 5
-    BID = 6
-    ASK = 7
-    BID_SIZE = 8
-    ASK_SIZE = 9
-    VOLUME = 10
-    OPEN = 11
-    HIGH = 12
-    LOW = 13
-    TIME = 14
-    SESSION = 15
-    EXT = 16
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteColumn:
-    """One column: what it is called, how it looks, and how a `QuoteState` becomes its cell."""
-
-    id: ColumnId
-    key: str
-    """Stable name for saved layouts and CSV headers (`last`, `change_pct`)."""
-    title: str
-    tooltip: str
-    numeric: bool
-    width: int
-    format: Callable[[QuoteState, Market], str]
-    sort_key: Callable[[QuoteState], SortKey]
-    flash: bool = False
-    """Flash the cell when its value moves: prices only (sizes, volume and time move too often)."""
-    signed: bool = False
-    """Colour the text by the sign of the value (change columns)."""
-    cell_tooltip: Callable[[QuoteState, Market], str] | None = None
-
-    @property
-    def alignment(self) -> Qt.AlignmentFlag:
-        """Right for numbers (digits line up), left for text."""
-        return _RIGHT if self.numeric else _LEFT
-
-    @property
-    def initial_order(self) -> Qt.SortOrder:
-        """Order of a first header click: biggest first for numbers, A→Z for text."""
-        return Qt.SortOrder.DescendingOrder if self.numeric else Qt.SortOrder.AscendingOrder
 
 
 @dataclass(slots=True, eq=False)
@@ -242,7 +186,7 @@ def _ext_tooltip(state: QuoteState, market: Market) -> str:
     )
 
 
-QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
+_QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (  # the quote itself; the glance columns follow
     QuoteColumn(
         ColumnId.SYMBOL,
         "symbol",
@@ -275,6 +219,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=_price("last"),
         sort_key=_price_key("last"),
         flash=True,
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.CHANGE,
@@ -286,6 +231,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=lambda s, m: format_change(m, s.last, s.prev_close),
         sort_key=lambda s: _number(s.change),
         signed=True,
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.CHANGE_PCT,
@@ -297,6 +243,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=lambda s, m: format_change_pct(s.change_pct),
         sort_key=lambda s: _number(s.change_pct),
         signed=True,
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.TREND,
@@ -319,6 +266,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=_price("bid"),
         sort_key=_price_key("bid"),
         flash=True,
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.ASK,
@@ -330,6 +278,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=_price("ask"),
         sort_key=_price_key("ask"),
         flash=True,
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.BID_SIZE,
@@ -371,6 +320,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         84,
         format=_price("open"),
         sort_key=_price_key("open"),
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.HIGH,
@@ -382,6 +332,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=_price("high"),
         sort_key=_price_key("high"),
         flash=True,
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.LOW,
@@ -393,6 +344,7 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         format=_price("low"),
         sort_key=_price_key("low"),
         flash=True,
+        decimal_align=True,
     ),
     QuoteColumn(
         ColumnId.TIME,
@@ -428,6 +380,10 @@ QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (
         cell_tooltip=_ext_tooltip,
     ),
 )
+
+
+QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (*_QUOTE_COLUMNS, *GLANCE_COLUMNS)
+"""Every watchlist column in `ColumnId` order."""
 
 _BY_KEY = {column.key: column for column in QUOTE_COLUMNS}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.qt import board_colors
 from desktop.qt.palette import ALERT, ALERT_ARMED
-from desktop.qt.quote_columns import BADGE_FIRED, UP_GLYPH, ColumnId, QuoteCell
+from desktop.qt.quote_columns import BADGE_FIRED, QUOTE_COLUMNS, UP_GLYPH, ColumnId, QuoteCell
 from desktop.qt.quote_table_model import CELL_ROLE
 
-__all__ = ["QuoteCellDelegate", "bell_path", "monospace_font"]
+__all__ = ["QuoteCellDelegate", "bell_path", "fraction_chars", "monospace_font"]
 
 # Plain ints: testing enum flags in Python costs microseconds per cell.
 _SELECTED = QStyle.StateFlag.State_Selected.value
@@ -52,6 +52,13 @@ def bell_path(size: float) -> QPainterPath:
     scaled = QPainterPath()
     scaled.addPath(QTransform.fromScale(scale, scale).map(path))
     return scaled
+
+
+def fraction_chars(text: str) -> int:
+    """Characters after the decimal point (`480.2` → 1, `+1.23%` → 3, `1,234` → 0): how far a
+    right-aligned number reaches past its point."""
+    point = text.rfind(".")
+    return 0 if point < 0 else len(text) - point - 1
 
 
 def monospace_font(like: QFont) -> QFont:
@@ -97,6 +104,10 @@ class QuoteCellDelegate(QStyledItemDelegate):
         self._selection_inactive = QBrush()
         self._bell = QPainterPath()
         self._bell_width = 0
+        self._decimal_columns = frozenset(int(c.id) for c in QUOTE_COLUMNS if c.decimal_align)
+        self._widest: dict[int, int] = {}
+        """Per decimal-aligned column: the most characters any of its numbers has after the point."""
+        self._char = 0
         self.set_fonts(self._font)
         self.set_palette(QPalette())
 
@@ -110,6 +121,7 @@ class QuoteCellDelegate(QStyledItemDelegate):
         self._mono_texts.clear()
         self._glyph_advance = self._mono_fm.horizontalAdvance(UP_GLYPH)
         self._glyph_width = self._glyph_advance + self._mono_fm.horizontalAdvance(" ")
+        self._char = self._mono_fm.horizontalAdvance("0")
         size = max(8.0, self._fm.ascent() * 1.05)
         self._bell = bell_path(size)
         self._bell_width = int(self._bell.boundingRect().width()) + 6
@@ -184,6 +196,9 @@ class QuoteCellDelegate(QStyledItemDelegate):
                 top = y + (height - self._mono_fm.height()) // 2
                 painter.drawStaticText(right + self._glyph_width - self._glyph_advance, top, glyph)
         metrics = self._mono_fm if numeric else self._fm
+        column = index.column()
+        if numeric and cell.align_right and column in self._decimal_columns and cell.text:
+            right -= self._decimal_pad(cell.text, column, option.widget)
         static, width = self._static(cell.text, numeric)
         room = right - left
         if width > room:
@@ -192,6 +207,25 @@ class QuoteCellDelegate(QStyledItemDelegate):
         painter.setPen(self._pen(cell.fg))
         top = y + (height - metrics.height()) // 2
         painter.drawStaticText(right - width if cell.align_right else left, top, static)
+
+    def _decimal_pad(self, text: str, column: int, widget: object) -> int:
+        """Pixels to leave right of `text` so its point lines up with the column's widest
+        precision (HK prices follow the tick table: 480.2 over 3.45 over 0.128)."""
+        fraction = fraction_chars(text)
+        widest = self._widest.get(column, 0)
+        if fraction > widest:
+            self._widest[column] = widest = fraction
+            viewport = getattr(widget, "viewport", None)
+            if viewport is not None:  # cells painted before this one move: paint them again
+                QTimer.singleShot(0, viewport().update)
+        missing = widest - fraction
+        if missing <= 0:
+            return 0
+        return (missing + (1 if fraction == 0 else 0)) * self._char
+
+    def decimal_widths(self) -> dict[int, int]:
+        """The widest precision seen per decimal-aligned column (tests, diagnostics)."""
+        return dict(self._widest)
 
     def _paint_bell(self, painter: QPainter, left: float, middle: float, badge: int) -> None:
         box = self._bell.boundingRect()

@@ -87,6 +87,10 @@ class DepthWindowManager(PopOutManager[DepthWindow]):
         self._hub.publish(self._watchlist_group, symbol)
         self._emit_symbols()
 
+    def watchlist_group(self) -> str:
+        """The link group the watchlist's selection publishes to."""
+        return self._watchlist_group
+
     def set_watchlist_group(self, key: str) -> None:
         """Publish the watchlist's selection to another group from now on."""
         group = link_group(key)
@@ -172,10 +176,6 @@ class DepthWindowManager(PopOutManager[DepthWindow]):
     def dock_symbol(self) -> str | None:
         """The symbol the docked ladder shows."""
         return self._dock_model.symbol()
-
-    def watchlist_group(self) -> str:
-        """The key of the link group the watchlist's selection drives."""
-        return self._watchlist_group
 
     def _on_window_closed(self, window: DepthWindow) -> None:
         if not self._forget(window):

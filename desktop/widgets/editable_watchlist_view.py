@@ -25,12 +25,13 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPixmap,
 )
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from desktop.domain.watchlist import ColumnState, ViewState
 from desktop.qt.palette import DIM, HIGHLIGHT
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId
 from desktop.qt.watchlist_model import WatchlistTableModel
+from desktop.widgets.column_chooser import ColumnChoice, ColumnChooser
 from desktop.widgets.watchlist_view import WatchlistView
 
 __all__ = ["EditableWatchlistView"]
@@ -167,15 +168,23 @@ class EditableWatchlistView(WatchlistView):
             self.viewStateChanged.emit()
 
     def _column_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        for column in QUOTE_COLUMNS:
-            action = menu.addAction(column.title)
-            action.setCheckable(True)
-            action.setChecked(not self.is_column_hidden(column.key))
-            action.setEnabled(int(column.id) != _FIXED)
-            action.toggled.connect(lambda on, key=column.key: self.set_column_hidden(key, not on))
-        menu.popup(self.horizontalHeader().mapToGlobal(pos))
+        self.column_chooser().popup_at(self.horizontalHeader().mapToGlobal(pos))
+
+    def column_chooser(self) -> ColumnChooser:
+        """A new chooser listing every column (ticked when shown), wired to show and hide them."""
+        choices = [
+            ColumnChoice(
+                column.key,
+                column.title,
+                column.tooltip,
+                not self.is_column_hidden(column.key),
+                int(column.id) == _FIXED,
+            )
+            for column in QUOTE_COLUMNS
+        ]
+        chooser = ColumnChooser(choices, self)
+        chooser.columnToggled.connect(lambda key, on: self.set_column_hidden(key, not on))
+        return chooser
 
     # -- editing ------------------------------------------------------------------------------
     def reveal(self, symbols: Sequence[str]) -> None:

@@ -27,6 +27,10 @@ _NO_NATIVE_SORT_ARROW = (
 )
 
 
+_TITLE_PADDING = 12
+"""Room either side of a column title: the ▴/▾ sort mark and the section's margins."""
+
+
 class WatchlistView(QTableView):
     """Shows a `QuoteTableModel`; emits intent signals and never talks to the feed.
 
@@ -82,8 +86,11 @@ class WatchlistView(QTableView):
         header.setSectionsMovable(True)
         header.setMinimumSectionSize(36)
         header.setStretchLastSection(False)
-        for column in QUOTE_COLUMNS:
-            header.resizeSection(int(column.id), column.width)
+        header.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        metrics = header.fontMetrics()
+        for column in QUOTE_COLUMNS:  # never narrower than its title (a cut title reads wrong)
+            title = metrics.horizontalAdvance(column.title) + 2 * _TITLE_PADDING
+            header.resizeSection(int(column.id), max(column.width, title))
         header.setSectionResizeMode(int(ColumnId.NAME), QHeaderView.ResizeMode.Stretch)
         header.sectionResized.connect(self._keep_name_readable)
         header.setSortIndicatorClearable(True)  # third click: back to the watchlist's own order

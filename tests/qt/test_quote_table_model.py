@@ -159,11 +159,12 @@ def test_cells_show_prices_at_tick_precision_with_signed_changes(market: Market)
 
 def test_refresh_emits_only_the_cells_that_changed(market: Market) -> None:
     spy = Spy(market.model)
-    market.tick("AAPL.US", "190.00")  # Last, Chg, Chg %, High, Volume, Time move
-    changed = market.flush(1.0)
+    market.tick("AAPL.US", "190.00")  # Last, Chg, Chg %, High, Volume, Time move, and what
+    changed = market.flush(1.0)  # follows from them: turnover, VWAP, change from open, range %
     row = market.model.row_of("AAPL.US")
     moved = {ColumnId.LAST, ColumnId.CHANGE, ColumnId.CHANGE_PCT, ColumnId.HIGH, ColumnId.VOLUME}
-    moved |= {ColumnId.TIME}
+    moved |= {ColumnId.TIME, ColumnId.TURNOVER, ColumnId.VWAP, ColumnId.CHANGE_OPEN}
+    moved |= {ColumnId.RANGE_POS}
     assert changed == len(moved)
     assert spy.cells == {(row, int(c)) for c in moved}
     assert spy.emits <= changed
