@@ -37,8 +37,9 @@ def apply_appearance(app: QApplication, appearance: Appearance) -> None:
         font = QFont(app.font())
         font.setPointSizeF(size)
         app.setFont(font)
-    for widget in app.allWidgets():
-        widget.update()
+    for window in app.topLevelWidgets():  # a window's repaint redraws its children too
+        if window.isVisible():
+            window.update()
 
 
 class AppearanceBox(QGroupBox):

@@ -217,7 +217,8 @@ class QuoteCellDelegate(QStyledItemDelegate):
             self._widest[column] = widest = fraction
             viewport = getattr(widget, "viewport", None)
             if viewport is not None:  # cells painted before this one move: paint them again
-                QTimer.singleShot(0, viewport().update)
+                target = viewport()  # the context: no call once the view is gone
+                QTimer.singleShot(0, target, target.update)
         missing = widest - fraction
         if missing <= 0:
             return 0
