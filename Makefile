@@ -65,9 +65,12 @@ gateway: $(DEV_STAMP)
 smoke: $(APP_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/quoteboard --smoke 8
 
-## reliability: inject every simulator fault into the feed client and print the fault matrix
+## reliability: inject every simulator fault into the feed client and print the fault matrix,
+## then fuzz the decoder and book with a million frames and feed the recorder poison rows
 reliability: $(DEV_STAMP)
 	$(BIN)/python -m benchmarks.fault_matrix
+	$(BIN)/python -m benchmarks.frame_fuzz 1000000
+	$(BIN)/python -m benchmarks.poison_rows
 
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): pyproject.toml | $(BIN)/python

@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir = argparse.ArgumentParser(add_help=False)  # `--data-dir` also after the command
     data_dir.add_argument("--data-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS)
     _add_list_commands(commands, data_dir)
+    _add_status_command(commands, data_dir)
     _add_token_commands(commands, data_dir)
     _add_quote_command(commands)
     return parser
@@ -130,6 +131,21 @@ def _add_token_commands(
         help="say whether a token is stored, and where (never the token)",
     )
     actions.add_parser("clear", parents=[data_dir], help="remove the stored token")
+
+
+def _add_status_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], data_dir: argparse.ArgumentParser
+) -> None:
+    """`status`: what really streams, per connection (sent, accepted, ticking)."""
+    status = commands.add_parser(
+        "status",
+        parents=[data_dir],
+        help="subscribe the watchlists and print per connection the codes sent, accepted and "
+        "actually ticking, the plan's limits and the depth levels received",
+    )
+    status.add_argument("--feed-url", metavar="URL", help="the provider (default: the simulator)")
+    status.add_argument("--plan", choices=PLAN_NAMES, help="the plan's limits (professional)")
+    status.add_argument("--seconds", type=float, default=10.0, help="how long to watch (10)")
 
 
 def _add_list_commands(
@@ -189,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.gateway.quote_cli import run_quote
 
         return run_quote(args.symbols, args.redis_url, args.json)
+    if args.command == "status":
+        from desktop.app.cli_status import cli_status
+
+        plan = AppConfig.plan_named(args.plan)
+        return cli_status(args.data_dir, args.feed_url, plan, args.seconds)
     if args.command is not None:
         from desktop.app.cli_lists import run_list_command
 

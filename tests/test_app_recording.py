@@ -150,3 +150,25 @@ async def test_a_postgres_password_is_stored_without_blocking_the_gui_on_a_locke
     await applying
     assert list(memory_keyring.store.values()) == ["s3cret"]
     assert recording.controller.status().state is RecordingState.OFF
+
+
+def test_an_unreadable_tick_file_is_moved_aside_and_the_board_says_where(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    garbage = b"not a database" * 100
+    (data / "ticks.db").write_bytes(garbage)
+    panel = watchlist_panel(tmp_path / "q.db", ["AAPL.US"])
+    window = MainWindow(panel)
+    qtbot.addWidget(window)
+    config = AppConfig(smoke=1.0, record=True, data_dir=data)
+    recording = recorded_board(config, window, panel._session)
+    recording.start()
+    qtbot.waitUntil(lambda: "moved to" in panel.notices.text(), timeout=int(TIMEOUT_S * 1000))
+    moved = list(data.glob("ticks.db.corrupt-*"))
+    assert len(moved) == 1 and moved[0].read_bytes() == garbage
+    assert str(moved[0]) in panel.notices.text() and "nothing was deleted" in panel.notices.text()
+    assert recording.controller.status().state is RecordingState.RECORDING
+    recorder = recording.controller.recorder
+    assert recorder is not None and recorder.close()

@@ -19,7 +19,7 @@ from desktop.app.appearance import AppAppearance
 from desktop.app.config import AppConfig
 from desktop.app.database import OpenedDatabase, open_database, seeded_watchlists
 from desktop.app.feed_source import FeedSource, FeedTarget, replay_target
-from desktop.app.feed_switch import FeedSwitch, RunningFeed
+from desktop.app.feed_switch import DEMO_PRICES, FeedSwitch, RunningFeed
 from desktop.app.insights import Insights
 from desktop.app.ladders import DepthLadders
 from desktop.app.market_activity import MarketActivity
@@ -33,12 +33,16 @@ from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbol_universe import SymbolUniverse
 from desktop.feed.redis_link import RedisLink
 from desktop.persistence import credentials
+from desktop.persistence.gaps import GapRepository
+from desktop.persistence.paths import resolve_data_dir
 from desktop.protocol.plans import Plan
+from desktop.qt.gap_keeper import GapKeeper
 from desktop.qt.perf_monitor import PerfMonitor
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.replay import RecordingError
 from desktop.widgets.main_window import MainWindow
 from desktop.widgets.resources import resource_path
+from desktop.widgets.subscriptions_panel import SubscriptionsPanel
 from desktop.widgets.watchlist_panel import WatchlistPanel
 
 __all__ = ["GEOMETRY_ENV", "QuoteBoardApp", "run"]
@@ -79,9 +83,21 @@ class QuoteBoardApp:
         if self.opened.notice:
             panel.notices.show_notice("warning", self.opened.notice, timeout_ms=0)
         recorder = recording_controller(config, window)
+        gaps = GapKeeper(GapRepository(db), parent=window)
+        demo_prices = None if config.is_smoke else resolve_data_dir(config.data_dir) / DEMO_PRICES
         self.switch = switch = FeedSwitch(
-            self.book, session, window, recorder.offer, seed=config.seed
+            self.book,
+            session,
+            window,
+            recorder.offer,
+            seed=config.seed,
+            gaps=gaps,
+            demo_prices=demo_prices,
         )
+        status_bar = window.feed_status_bar()
+        gaps.gapsChanged.connect(status_bar.set_gaps)
+        status_bar.set_gaps(gaps.recent())
+        status_bar.reconnectRequested.connect(switch.reconnect_now)
         switch.bridge.statusChanged.connect(window.set_status)
         switch.bridge.rateChanged.connect(window.set_rate)
         switch.feedStarted.connect(self._offer_replay_list)
@@ -100,6 +116,17 @@ class QuoteBoardApp:
         qapp.aboutToQuit.connect(self._done.set)
         self.ladders = DepthLadders(self.book, switch, window, panel, db)
         self.insights = Insights(self.book, session, window, switch, db)
+        # One truth state per quote, shown alike by rows, ladders, charts, heatmap and titles.
+        truth = switch.monitor
+        self.ladders.manager.set_truth(truth)
+        self.insights.ui.charts.set_truth(truth)
+        self.insights.ui.heatmap.set_truth(truth)
+        window.attach_truth(truth)
+        subscriptions = SubscriptionsPanel(window)
+        subscriptions.set_source(
+            lambda: switch.service.subscription_report().lines() if switch.service else ["No feed."]
+        )
+        window.view_menu().addAction(subscriptions.action)
         # Clocks, session chips, extended-hours prices and chart shading follow the exchanges'
         # calendars whatever the feed; linked charts follow the ladders' colour groups.
         self.market_hours = MarketHours(self.book, window, self.insights.ui.charts)

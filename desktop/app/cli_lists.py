@@ -2,11 +2,14 @@
 
 `quoteboard lists | export NAME | import FILE` open the same SQLite file as a running app (WAL and a
 busy timeout let both write); the app notices the change and reloads its tabs. Parsing and
-formatting are pure (`domain.list_text`); this module adds the files and the database.
+formatting are pure (`domain.list_text`); this module adds the files and the database. The
+commands never rename the user's file (a corrupt one is only reported), wait for a locked one
+saying so, and answer storage trouble (a full disk, a read-only file) with one sentence.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,9 +17,20 @@ from pathlib import Path
 from typing import TextIO
 
 from desktop.app.config import ListCommand
-from desktop.domain.list_text import ListFormat, ListParseError, format_list, parse_list
-from desktop.domain.watchlist import WatchlistInfo, WatchlistNameError, WatchlistNotFound
-from desktop.persistence.database import Database, DatabaseTooNew
+from desktop.domain.list_text import (
+    MAX_LIST_BYTES,
+    ListFormat,
+    ListParseError,
+    format_list,
+    parse_list,
+)
+from desktop.domain.watchlist import (
+    StorageError,
+    WatchlistInfo,
+    WatchlistNameError,
+    WatchlistNotFound,
+)
+from desktop.persistence.database import Database, DatabaseTooNew, DatabaseUnavailable
 from desktop.persistence.list_files import read_list_file
 from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
 from desktop.persistence.watchlists import WatchlistRepository
@@ -83,28 +97,54 @@ def export_list(
 
 # -- command line ------------------------------------------------------------------------------
 def _open(data_dir: Path | None, err: TextIO) -> Database | None:
+    def waiting(message: str) -> None:
+        print(f"quoteboard: {message}", file=err, flush=True)
+
     try:
-        db = Database(resolve_data_dir(data_dir) / DB_FILENAME)
-    except (DatabaseTooNew, OSError) as exc:
-        print(f"quoteboard: {exc}", file=err)
+        db = Database(resolve_data_dir(data_dir) / DB_FILENAME, recover=False, on_wait=waiting)
+    except (DatabaseTooNew, DatabaseUnavailable, OSError) as exc:
+        print(f"quoteboard: {_sentence(exc)}", file=err)
         return None
     if db.recovery_message:
         print(f"quoteboard: {db.recovery_message}", file=err)
     return db
 
 
+def _sentence(exc: BaseException) -> str:
+    """One line for a storage or file error (never a traceback)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror}{where}."
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _storage_guard(err: TextIO, action: Callable[[], int]) -> int:
+    """Run a command; a storage or output failure becomes one sentence on stderr and exit 1."""
+    try:
+        return action()
+    except (StorageError, DatabaseUnavailable, OSError) as exc:
+        with contextlib.suppress(Exception):  # stderr itself may be gone
+            print(f"quoteboard: {_sentence(exc)}", file=err)
+        return 1
+
+
 def cli_lists(data_dir: Path | None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """`quoteboard lists`: one line per list, `NAME<TAB>COUNT`, in tab order."""
-    out, err = out or sys.stdout, err or sys.stderr
-    db = _open(data_dir, err)
-    if db is None:
-        return 1
-    try:
-        for info in WatchlistRepository(db).lists():
-            print(f"{info.name}\t{info.count}", file=out)
-    finally:
-        db.close()
-    return 0
+    out_, err_ = out or sys.stdout, err or sys.stderr
+
+    def run() -> int:
+        db = _open(data_dir, err_)
+        if db is None:
+            return 1
+        try:
+            for info in WatchlistRepository(db).lists():
+                print(f"{info.name}\t{info.count}", file=out_)
+            out_.flush()
+        finally:
+            db.close()
+        return 0
+
+    return _storage_guard(err_, run)
 
 
 def cli_export(
@@ -116,18 +156,23 @@ def cli_export(
     err: TextIO | None = None,
 ) -> int:
     """`quoteboard export NAME`: the list on stdout."""
-    out, err = out or sys.stdout, err or sys.stderr
-    db = _open(data_dir, err)
-    if db is None:
-        return 1
-    try:
-        out.write(export_list(WatchlistRepository(db), name, fmt, name_of))
-    except WatchlistNotFound as exc:
-        print(f"quoteboard: {exc}", file=err)
-        return 1
-    finally:
-        db.close()
-    return 0
+    out_, err_ = out or sys.stdout, err or sys.stderr
+
+    def run() -> int:
+        db = _open(data_dir, err_)
+        if db is None:
+            return 1
+        try:
+            out_.write(export_list(WatchlistRepository(db), name, fmt, name_of))
+            out_.flush()
+        except WatchlistNotFound as exc:
+            print(f"quoteboard: {exc}", file=err_)
+            return 1
+        finally:
+            db.close()
+        return 0
+
+    return _storage_guard(err_, run)
 
 
 def cli_import(
@@ -140,10 +185,22 @@ def cli_import(
     stdin: TextIO | None = None,
 ) -> int:
     """`quoteboard import FILE [--into NAME]`: FILE `-` reads stdin; exit 1 on a bad file."""
-    out, err, stdin = out or sys.stdout, err or sys.stderr, stdin or sys.stdin
+    out_, err_, stdin_ = out or sys.stdout, err or sys.stderr, stdin or sys.stdin
+    return _storage_guard(err_, lambda: _import(data_dir, file, into, fmt, out_, err_, stdin_))
+
+
+def _import(
+    data_dir: Path | None,
+    file: str,
+    into: str | None,
+    fmt: ListFormat | None,
+    out: TextIO,
+    err: TextIO,
+    stdin: TextIO,
+) -> int:
     try:
         if file == "-":
-            text, source, stem = stdin.read(), "stdin", "Imported"
+            text, source, stem = stdin.read(MAX_LIST_BYTES + 1), "stdin", "Imported"
         else:
             path = Path(file)
             text, source, stem = read_list_file(path), path.name, path.stem

@@ -5,7 +5,8 @@ announces every switch: `feedStopping` before the old feed stops (listeners may 
 their own work through that feed is done), `feedStarted(RunningFeed)` once the new one is in
 place. Ladders, insights, recording and settings subscribe in their own constructors; the switch
 knows none of them. It also owns what belongs to the feed itself: the bridge to Qt, what the feed
-streams, the rows' "not streaming" notes, freshness and the backlog shown in the status bar.
+streams, the rows' "not streaming" notes, every quote's truth state (`TruthMonitor`: judged once a
+second and at once when a connection drops or comes back), the gap ledger and the backlog.
 """
 
 from __future__ import annotations
@@ -15,23 +16,25 @@ import logging
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.app.feed_source import FeedSource, FeedTarget
 from desktop.domain.feed_status import FeedStatus, ReconnectNotice
-from desktop.domain.freshness import FreshnessJudge
 from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import CALENDARS, AlwaysOpen, SessionSource, load_exchange_sessions
 from desktop.domain.symbols import Symbol
+from desktop.domain.truth import FeedConditions, FeedMode, TruthJudge
 from desktop.feed.gateway_feed import GatewayFeed
 from desktop.feed.redis_link import RedisLink
 from desktop.feed.service import FeedService
 from desktop.protocol.plans import PLANS
-from desktop.qt.freshness_monitor import FreshnessMonitor
+from desktop.qt.gap_keeper import GapKeeper
 from desktop.qt.stream_bridge import StreamBridge
+from desktop.qt.truth_monitor import TruthMonitor
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
@@ -43,6 +46,8 @@ BoardFeed = FeedService | GatewayFeed
 """The board's feed: straight to the provider (or the simulator), or through the desk gateway."""
 
 log = logging.getLogger("desktop")
+DEMO_PRICES = "demo-prices.json"
+"""The demo market's last prices in the data folder (resumed on the same day)."""
 
 
 class FeedSubscriptions:
@@ -124,8 +129,14 @@ class FeedSwitch(QObject):
         tap: Callable[[Tick | DepthSnapshot | ReferenceData], None],
         *,
         seed: int | None = None,
+        gaps: GapKeeper | None = None,
+        demo_prices: Path | None = None,
     ) -> None:
         super().__init__(window)
+        self.gaps = gaps
+        """Keeps every outage in the app database (None: not kept)."""
+        self._demo_prices = demo_prices
+        self._mode = FeedMode.LIVE
         self.book = book
         self.session = session
         self.window = window
@@ -140,12 +151,12 @@ class FeedSwitch(QObject):
         self.bridge = bridge = StreamBridge(book, session.models(), self.frames)
         session.modelAdded.connect(bridge.add_model)
         session.modelRemoved.connect(bridge.remove_model)
-        self.rows = rows = session.rows()  # every list's rows: freshness and "not streaming" notes
+        self.rows = rows = session.rows()  # every list's rows: truth states and notes
         session.modelAdded.connect(lambda _model: rows.set_notes(self._notes()))
         # The demo simulator and a replay trade around the clock: they are judged by its clock.
         # Each switch gives the monitor the clock of the new feed (exchange hours once loaded).
-        self.monitor = monitor = FreshnessMonitor(
-            book, rows, FreshnessJudge(None), not_streaming=lambda: set(self._notes())
+        self.monitor = monitor = TruthMonitor(
+            book, rows, TruthJudge(None), conditions=self.truth_conditions
         )
         monitor.staleCountChanged.connect(
             lambda count: self.service.set_stale(count) if self.service else None
@@ -153,6 +164,17 @@ class FeedSwitch(QObject):
         self._backlog = backlog = QTimer(self)
         backlog.setInterval(1000)
         backlog.timeout.connect(lambda: window.feed_status_bar().set_backlog(self.backlog()))
+
+    def truth_conditions(self) -> FeedConditions:
+        """The current feed's connections as the truth monitor judges them."""
+        if self.service is None:
+            return FeedConditions(mode=self._mode, feed_down=True, down_reason="no feed")
+        return self.service.truth_conditions(self._mode)
+
+    def reconnect_now(self) -> None:
+        """The status bar's Reconnect now: the current feed retries without waiting out its timer."""
+        if self.service is not None:
+            self.service.reconnect_now()
 
     def _notes(self) -> dict[str, str]:
         return self.service.notes() if self.service else {}
@@ -206,19 +228,22 @@ class FeedSwitch(QObject):
         if not source.demo:  # AllTick: the stock WS path on the host; REST is derived from it
             return FeedTarget(source.ws_url, source.token, False, source.plan, [])
         seed = self._seed if self._seed is not None else int(time.time())
-        # Demo lists may hold any code the search offers: the simulator invents the ones it lacks.
-        simulator = EmbeddedSimulator(SimulatorConfig(seed=seed, synthesise_unknown=True))
+        # Demo lists may hold any code the search offers: the simulator invents the ones it lacks
+        # (with their real names); it resumes today's prices after a restart.
+        simulator = EmbeddedSimulator(
+            SimulatorConfig(seed=seed, synthesise_unknown=True, prices_path=self._demo_prices)
+        )
         endpoints = simulator.start()
         return FeedTarget(endpoints.ws_url, endpoints.token, True, source.plan, [], simulator)
 
     # -- running ------------------------------------------------------------------------------
     def start_monitoring(self) -> None:
-        """Judge freshness and show the feed's backlog from now on."""
+        """Judge every quote's truth and show the feed's backlog from now on."""
         self.monitor.start()
         self._backlog.start()
 
     def stop_monitoring(self) -> None:
-        """Stop judging freshness and showing the backlog (at shutdown)."""
+        """Stop judging and showing the backlog (at shutdown)."""
         self.monitor.stop()
         self._backlog.stop()
 
@@ -240,6 +265,7 @@ class FeedSwitch(QObject):
                 on_notes=self.rows.set_notes,
                 on_reconnected=self._on_reconnected,
                 tap=self._tap,
+                on_connections=self.monitor.poke,
             )
         else:
             service = FeedService(
@@ -253,10 +279,18 @@ class FeedSwitch(QObject):
                 on_notes=self.rows.set_notes,
                 on_reconnected=self._on_reconnected,
                 tap=self._tap,
+                on_connections=self.monitor.poke,
+                on_gap=self.gaps.on_gap if self.gaps is not None else None,
             )
         self.service = service
-        if sessions is not None:
-            self.monitor.set_sessions(sessions)
+        self._mode = (
+            FeedMode.REPLAY
+            if target.replay_label is not None
+            else FeedMode.DEMO
+            if target.demo
+            else FeedMode.LIVE
+        )
+        self.monitor.set_sessions(sessions)
         window.set_status(FeedStatus(service.status.state, demo=target.demo))
         self.subscriptions.attach(service)
         self.feedStarted.emit(RunningFeed(service, target, sessions))
@@ -285,7 +319,7 @@ class FeedSwitch(QObject):
             await asyncio.to_thread(simulator.stop)
 
     def _load_sessions(self) -> None:
-        """Load XNYS/XHKG hours in a worker thread, then judge freshness and mute by them."""
+        """Load XNYS/XHKG hours in a worker thread, then judge quotes and mute by them."""
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(None, load_exchange_sessions, time.time_ns() // 1_000_000)
 

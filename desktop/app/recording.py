@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Coroutine
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from desktop.app.feed_source import FeedTarget, replay_target
 from desktop.app.feed_switch import FeedSwitch, RunningFeed
 from desktop.domain.recording import RecordingSettings, RecordingStatus, redact_dsn
 from desktop.persistence.credentials import load_postgres_password, store_postgres_password
-from desktop.persistence.database import Database, DatabaseTooNew
+from desktop.persistence.database import Database, DatabaseTooNew, DatabaseUnavailable
 from desktop.persistence.paths import DB_FILENAME, resolve_data_dir
 from desktop.qt.recording_controller import RecordingController
 from desktop.simulator.replay import RecordingError
@@ -34,13 +35,15 @@ __all__ = ["AppRecording", "load_settings", "recording_controller", "save_settin
 log = logging.getLogger(__name__)
 
 _SETTINGS_KEY = "recording.settings"
+_LOCK_WAIT_S = 10.0
+"""The board already waited for a locked database at start-up; settings do not wait as long."""
 
 
 def load_settings(data_dir: Path) -> RecordingSettings:
     """The saved recording settings (defaults when none or unreadable)."""
     try:
-        database = Database(data_dir / DB_FILENAME)
-    except (DatabaseTooNew, OSError) as exc:
+        database = Database(data_dir / DB_FILENAME, recover=False, lock_wait_s=_LOCK_WAIT_S)
+    except (DatabaseTooNew, DatabaseUnavailable, OSError) as exc:
         log.warning("recording settings not loaded: %s", exc)
         return RecordingSettings()
     try:
@@ -58,9 +61,13 @@ def load_settings(data_dir: Path) -> RecordingSettings:
 
 def save_settings(data_dir: Path, settings: RecordingSettings) -> None:
     """Save the recording settings (they never hold a password)."""
-    database = Database(data_dir / DB_FILENAME)
+    database = Database(data_dir / DB_FILENAME, recover=False, lock_wait_s=_LOCK_WAIT_S)
     try:
+        if database.read_only:
+            raise DatabaseUnavailable(f"{database.path} is read-only.")
         database.set_state(_SETTINGS_KEY, msgspec.json.encode(settings).decode())
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailable(f"{database.path} could not be written ({exc}).") from exc
     finally:
         database.close()
 
@@ -108,6 +115,7 @@ class AppRecording:
             lambda path, a, b, speed: self._spawn(self.start_replay(Path(path), a, b, speed))
         )
         menu.stopReplayRequested.connect(self.stop_replay)
+        self._notice_shown = ""
         controller.statusChanged.connect(self._show_status)
         self._target: FeedTarget | None = None
         self._progress = QTimer(window)
@@ -123,6 +131,9 @@ class AppRecording:
 
     def _show_status(self, status: RecordingStatus) -> None:
         self.window.recording_indicator.set_status(status)
+        if status.notice and status.notice != self._notice_shown:
+            self._notice_shown = status.notice  # e.g. an unreadable ticks.db was moved aside
+            self.window.show_notice("warning", status.notice, timeout_ms=0)
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -182,7 +193,7 @@ class AppRecording:
         if not self.smoke:
             try:
                 await asyncio.to_thread(save_settings, self.data_dir, settings)
-            except (OSError, DatabaseTooNew) as exc:
+            except (OSError, DatabaseTooNew, DatabaseUnavailable) as exc:
                 problem = f"The settings could not be saved: {exc}"
         await self.controller.apply(settings, password or None)
         self.window.recording_menu.set_settings(settings)

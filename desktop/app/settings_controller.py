@@ -24,7 +24,7 @@ from desktop.feed.probe import ProbeResult, probe_connection
 from desktop.feed.redact import remember_secret
 from desktop.persistence import credentials
 from desktop.persistence.credentials import CredentialError
-from desktop.protocol.plans import Plan
+from desktop.protocol.plans import PLANS, Plan
 from desktop.protocol.provider_settings import Provider, ProviderSettings, SettingsDraft
 from desktop.widgets.settings_dialog import SettingsDialog
 
@@ -157,11 +157,21 @@ class SettingsController:
         if not dialog.isVisible():
             dialog.set_settings(self.settings)
         dialog.show_reason(reason)
+        dialog.show_streaming(self._streaming_now())
         self._show_token_state()
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
         return dialog
+
+    def _streaming_now(self) -> str:
+        """What the board streams right now, in words (not what the dialog has selected)."""
+        source = self.feed.current_source()
+        if source is None:
+            return "nothing live (paused, or replaying a recording)"
+        if source.demo:
+            return "the built-in simulator (demo data, not market data)"
+        return f"AllTick (live data), {PLANS[source.plan].label} plan"
 
     @property
     def dialog(self) -> SettingsDialog | None:

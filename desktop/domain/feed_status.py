@@ -58,8 +58,18 @@ class FeedStatus(msgspec.Struct, frozen=True):
             if retry_in < 0.5:
                 return f"Reconnecting… (attempt {self.attempt})"
             return f"Reconnecting in {round(retry_in)} s (attempt {self.attempt})"
-        if state in (FeedState.OFFLINE, FeedState.GATEWAY_DOWN) and self.reason:
+        if state is FeedState.GATEWAY_DOWN and self.reason:
             return f"{state.value} ({self.reason})"
+        if state is FeedState.OFFLINE:
+            head = f"Offline ({self.reason})" if self.reason else "Offline"
+            if retry_in is None:
+                return head
+            # The countdown is always shown: the wait ends sooner when the server answers.
+            return (
+                f"{head} · retry in {round(retry_in)} s"
+                if retry_in >= 0.5
+                else f"{head} · retrying…"
+            )
         return str(state.value)
 
 

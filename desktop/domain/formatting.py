@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from desktop.domain.market_data import MAX_VOLUME, sane_price
 from desktop.domain.symbols import Market
 from desktop.domain.tick_grid import decimals_for
 
@@ -48,6 +49,9 @@ _CACHE_LIMIT = 50_000
 _OFFSETS: dict[tuple[Market, int], int] = {}
 _DECIMALS: dict[tuple[Market, Decimal], int] = {}
 _EXACT_SIZE_BELOW = 1_000_000
+_MAX_SHOWN = float(MAX_VOLUME)
+_FIRST_MS = 946_684_800_000  # 2000-01-01
+_LAST_MS = 4_102_444_800_000  # 2100-01-01
 
 
 def market_of(symbol: str) -> Market:
@@ -76,8 +80,9 @@ def price_decimals(market: Market, *prices: Decimal | None) -> int:
 
 
 def format_price(market: Market, price: Decimal | None) -> str:
-    """A price at its tick precision with thousands separators (`189.23`, `480.2`, `1,234`)."""
-    if price is None:
+    """A price (or a spread) at its tick precision with thousands separators (`189.23`, `480.2`,
+    `1,234`); nothing for an impossible one (not finite, 1e-400, beyond a billion)."""
+    if price is None or (price and not sane_price(abs(price))):
         return ""
     return f"{price:,.{_decimals(market, price)}f}"
 
@@ -112,6 +117,8 @@ def format_volume(value: int | Decimal | float | None) -> str:
         return ""
     number = float(value)
     magnitude = abs(number)
+    if not magnitude <= _MAX_SHOWN:  # NaN, infinity or beyond any real volume: not shown
+        return ""
     sign = MINUS if number < 0 else ""
     if magnitude < _ABBREVIATE_FROM:
         return sign + f"{int(magnitude):,}"
@@ -127,8 +134,9 @@ def format_volume(value: int | Decimal | float | None) -> str:
 
 
 def format_exact(value: int | Decimal | float | None, decimals: int = 0) -> str:
-    """An exact amount with thousands separators for tooltips (`12,345,678`)."""
-    if value is None:
+    """An exact amount with thousands separators for tooltips (`12,345,678`); nothing for a
+    non-finite or impossible one."""
+    if value is None or not abs(float(value)) <= _MAX_SHOWN:
         return ""
     text = f"{abs(value):,.{decimals}f}"
     return (MINUS + text) if value < 0 else text
@@ -145,8 +153,8 @@ def format_size(value: int | None) -> str:
 
 def format_time(ts_ms: int | None, market: Market) -> str:
     """Exchange time of an epoch-milliseconds timestamp in the market's own zone (`14:03:27`)."""
-    if ts_ms is None:
-        return ""
+    if ts_ms is None or not _FIRST_MS <= ts_ms < _LAST_MS:
+        return ""  # before 2000 or past 2100: not a trade time
     seconds = ts_ms // 1000
     local = seconds + _utc_offset(market, seconds // 3600)
     return f"{local // 3600 % 24:02d}:{local // 60 % 60:02d}:{local % 60:02d}"

@@ -2,7 +2,8 @@
 
 Pure (text in, text out) so the File menu and the `quoteboard import/export` commands share it.
 A bad line is reported with its number and nothing is imported: a half-imported list would be a
-silent loss of the lines the user did not notice.
+silent loss of the lines the user did not notice. Parsing is linear in the file; a file above
+`MAX_LIST_BYTES` is refused with the reason before any parsing.
 """
 
 from __future__ import annotations
@@ -15,9 +16,31 @@ from enum import Enum
 
 from desktop.domain.symbols import Symbol, SymbolError, parse_symbols
 
-__all__ = ["ListFormat", "ListParseError", "ParsedList", "format_list", "parse_list"]
+__all__ = [
+    "MAX_LIST_BYTES",
+    "ListFormat",
+    "ListParseError",
+    "ParsedList",
+    "format_list",
+    "parse_list",
+    "too_large",
+]
 
 _MAX_ERRORS_SHOWN = 5
+MAX_LIST_BYTES = 8 * 2**20
+"""The largest watchlist file imported: 8 MB is ~500,000 symbols with names, far beyond any list."""
+_PROGRESS_EVERY = 4096
+"""Lines between two progress reports."""
+
+
+def too_large(size: int) -> str | None:
+    """Why a file of `size` bytes is refused, or None when it may be imported."""
+    if size <= MAX_LIST_BYTES:
+        return None
+    return (
+        f"the file is {size / 2**20:.1f} MB; a watchlist file may be at most "
+        f"{MAX_LIST_BYTES // 2**20} MB"
+    )
 
 
 class ListFormat(Enum):
@@ -38,7 +61,8 @@ class ListParseError(ValueError):
     def __init__(self, source: str, problems: Sequence[tuple[int, str]]) -> None:
         self.problems = list(problems)
         shown = [
-            f"{source} line {line}: {text}" for line, text in self.problems[:_MAX_ERRORS_SHOWN]
+            f"{source} line {line}: {text}" if line else f"{source}: {text}"
+            for line, text in self.problems[:_MAX_ERRORS_SHOWN]
         ]
         more = len(self.problems) - len(shown)
         if more > 0:
@@ -52,25 +76,40 @@ class ParsedList:
 
     symbols: list[Symbol] = field(default_factory=list)
     duplicates: int = 0
+    _seen: set[Symbol] = field(default_factory=set, repr=False)
 
     def add(self, symbol: Symbol) -> None:
-        """Append unless already present."""
-        if symbol in self.symbols:
+        """Append unless already present (a set lookup: linear in the file, not quadratic)."""
+        if symbol in self._seen:
             self.duplicates += 1
         else:
+            self._seen.add(symbol)
             self.symbols.append(symbol)
 
 
-def parse_list(text: str, fmt: ListFormat, source: str = "the file") -> ParsedList:
-    """Symbols of an imported file; raises `ListParseError` naming every bad line."""
+def parse_list(
+    text: str,
+    fmt: ListFormat,
+    source: str = "the file",
+    progress: Callable[[float], None] | None = None,
+) -> ParsedList:
+    """Symbols of an imported file; raises `ListParseError` naming every bad line (or why the
+    whole file is refused). `progress` hears the fraction done every few thousand lines."""
+    refused = too_large(len(text))
+    if refused is not None:
+        raise ListParseError(source, [(0, refused)])
     if "\x00" in text:
         raise ListParseError(source, [(1, "this is a binary file, not a list of symbols")])
     parsed = ParsedList()
     problems: list[tuple[int, str]] = []
+    lines = text.count("\n") + 1
     if fmt is ListFormat.CSV:
-        _parse_csv(text, parsed, problems)
+        _parse_csv(text, parsed, problems, _reporter(progress, lines))
     else:
+        report = _reporter(progress, lines)
         for number, line in enumerate(text.splitlines(), start=1):
+            if not number % _PROGRESS_EVERY:
+                report(number)
             content = line.split("#", 1)[0]
             symbols, errors = parse_symbols(content)
             problems.extend((number, error) for error in errors)
@@ -81,13 +120,27 @@ def parse_list(text: str, fmt: ListFormat, source: str = "the file") -> ParsedLi
     return parsed
 
 
-def _parse_csv(text: str, parsed: ParsedList, problems: list[tuple[int, str]]) -> None:
+def _reporter(progress: Callable[[float], None] | None, lines: int) -> Callable[[int], None]:
+    """Line number → `progress(fraction)`, or a no-op."""
+    if progress is None:
+        return lambda number: None
+    return lambda number: progress(min(1.0, number / lines))
+
+
+def _parse_csv(
+    text: str,
+    parsed: ParsedList,
+    problems: list[tuple[int, str]],
+    report: Callable[[int], None],
+) -> None:
     column = 0
     header_seen = False
     reader = csv.reader(io.StringIO(text))
     try:
-        for cells in reader:
+        for count, cells in enumerate(reader, start=1):
             number = reader.line_num
+            if not count % _PROGRESS_EVERY:
+                report(number)
             if not cells or not "".join(cells).strip() or cells[0].lstrip().startswith("#"):
                 continue
             if not header_seen:

@@ -7,7 +7,29 @@ from enum import IntEnum
 
 import msgspec
 
-__all__ = ["DepthLevel", "DepthSnapshot", "ReferenceData", "Tick", "TradeSide"]
+__all__ = [
+    "MAX_PRICE",
+    "MAX_VOLUME",
+    "MIN_PRICE",
+    "DepthLevel",
+    "DepthSnapshot",
+    "ReferenceData",
+    "Tick",
+    "TradeSide",
+    "sane_price",
+]
+
+MAX_PRICE = Decimal(10**9)
+"""No instrument trades above a billion: a larger price is a bad frame, never shown."""
+MIN_PRICE = Decimal("1e-8")
+"""Nor below a hundred-millionth (a denormal like 1e-400 is garbage, not a price)."""
+MAX_VOLUME = 2**63 - 1
+"""What a 64-bit column holds; more is garbage."""
+
+
+def sane_price(price: Decimal) -> bool:
+    """True for a finite price in [MIN_PRICE, MAX_PRICE]."""
+    return price.is_finite() and MIN_PRICE <= price <= MAX_PRICE
 
 
 class TradeSide(IntEnum):
@@ -68,3 +90,4 @@ class ReferenceData(msgspec.Struct, frozen=True):
     last: Decimal | None = None
     last_time_ms: int | None = None
     as_of_ms: int | None = None
+    last_seq: int | None = None

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from desktop.domain.market_clock import MarketPhase
-from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
+from desktop.domain.market_data import MAX_VOLUME, DepthSnapshot, ReferenceData, Tick, sane_price
+from desktop.domain.provenance import Provenance, Rhythm, Source, is_newer
 from desktop.domain.symbols import Market
+from desktop.domain.text_safety import strip_bidi
 
 __all__ = ["BookCounters", "PhaseOf", "QuoteBook", "QuoteState"]
 
@@ -44,7 +47,7 @@ class QuoteState:
     last_seq: int | None = None
     ref_as_of_ms: int = 0
     updated_at: float = 0.0
-    """Monotonic time of the last applied event (the feed's clock, passed in)."""
+    """Monotonic time of the last applied event of any source (the feed's clock, passed in)."""
     ticks: int = 0
     session: str = ""
     """The row's session chip (PRE, RTH, POST, LUNCH, CLOSED, HALF-DAY); "" before calendars."""
@@ -67,6 +70,28 @@ class QuoteState:
         if self.ext_last is None or not self.regular_close:
             return None
         return (self.ext_last - self.regular_close) * _HUNDRED / self.regular_close
+
+    push_at: float = 0.0
+    """Monotonic time of the last applied push (trade or book); 0 before any."""
+    push_ts_ms: int | None = None
+    """Exchange time of that push: with `push_at` it tells how far behind the exchange we are."""
+    last_src: Provenance | None = None
+    book_src: Provenance | None = None
+    day_src: Provenance | None = None
+    push_trade: Provenance | None = None
+    """The last pushed trade applied (duplicates and out-of-order pushes are judged against it)."""
+    rhythm: Rhythm = field(default_factory=Rhythm)
+    recent: deque[tuple[int, int, Decimal]] = field(default_factory=lambda: deque(maxlen=512))
+    """(exchange ms, volume, turnover) of the latest pushed trades, re-added over a newer day bar."""
+
+    def pushed_after(self, ts_ms: int) -> tuple[int, Decimal]:
+        """Volume and turnover of the remembered pushed trades later than `ts_ms`."""
+        volume, turnover = 0, Decimal()
+        for at, vol, amount in self.recent:
+            if at > ts_ms:
+                volume += vol
+                turnover += amount
+        return volume, turnover
 
     avg_volume: float | None = None
     """Average daily volume of recent complete sessions (REST daily bars)."""
@@ -156,6 +181,10 @@ class BookCounters:
     duplicates: int = 0
     out_of_order: int = 0
     unknown_symbol: int = 0
+    stale_snapshots: int = 0
+    """REST snapshots not applied because the book already held data as new or newer."""
+    rejected: int = 0
+    """Trades refused for an impossible price or volume (whatever source let them through)."""
 
 
 class QuoteBook:
@@ -211,62 +240,92 @@ class QuoteBook:
         return len(self._states)
 
     # -- events -------------------------------------------------------------------------------
-    def apply_reference(self, ref: ReferenceData, now: float) -> None:
-        """Seed or refresh a symbol from a REST snapshot: names, previous close, the day bar, last."""
+    def apply_reference(self, ref: ReferenceData, now: float) -> int:
+        """Seed or refresh a symbol from a REST snapshot: names, previous close, the day bar, last.
+
+        Returns how many shares the day bar adds to what the pushes had counted (0 when none):
+        after an outage, that is roughly what traded while the board was not listening.
+        """
         state = self._states.get(ref.symbol)
         if state is None:
-            return
+            return 0
         if ref.name:
-            state.name = ref.name
+            state.name = strip_bidi(ref.name)  # a provider's U+202E must not reorder the row
         if ref.lot_size:
             state.lot_size = ref.lot_size
         if ref.prev_close is not None:
             state.prev_close = ref.prev_close
+        missed = 0
         if ref.as_of_ms is not None and ref.as_of_ms >= state.ref_as_of_ms:
-            # The day bar is authoritative up to its time; ticks after it are added on top.
+            # The day bar is authoritative up to its time; pushes after it are added on top.
+            before = state.volume
+            later_volume, later_turnover = state.pushed_after(ref.as_of_ms)
             state.ref_as_of_ms = ref.as_of_ms
             if ref.open is not None:
                 state.open = ref.open
             if ref.volume is not None:
-                state.volume = ref.volume
+                state.volume = ref.volume + later_volume
+                if state.day_src is not None:
+                    missed = max(0, state.volume - before)
             if ref.turnover is not None:
-                state.turnover = ref.turnover
+                state.turnover = ref.turnover + later_turnover
             if ref.high is not None:
                 state.high = ref.high if state.high is None else max(state.high, ref.high)
             if ref.low is not None:
                 state.low = ref.low if state.low is None else min(state.low, ref.low)
-        if ref.last is not None and (
-            state.last_time_ms is None
-            or (ref.last_time_ms is not None and ref.last_time_ms >= state.last_time_ms)
+            state.day_src = Provenance(Source.SNAPSHOT, ref.as_of_ms, None, now)
+        if ref.last is not None and is_newer(
+            state.last_src, ref.last_time_ms, ref.last_seq, Source.SNAPSHOT
         ):
             self._set_last(state, ref.last)
             state.last_time_ms = ref.last_time_ms
+            state.last_src = Provenance(Source.SNAPSHOT, ref.last_time_ms, ref.last_seq, now)
+        elif ref.last is not None:
+            self.counters.stale_snapshots += 1
         state.updated_at = now
         self._dirty.add(ref.symbol)
+        return missed
 
     def apply_tick(self, tick: Tick, now: float) -> None:
-        """Fold one trade into the symbol's state: last, day high/low, volume, turnover."""
+        """Fold one pushed trade into the symbol's state: last, day high/low, volume, turnover.
+
+        A duplicate (same `seq`) or an out-of-order push (older `seq`, not newer in time) is
+        counted and not applied: it would count its volume twice or rewind the price.
+        """
         state = self._states.get(tick.symbol)
         counters = self.counters
         if state is None:
             counters.unknown_symbol += 1
             return
-        seq = tick.seq
-        if seq is not None and state.last_seq is not None:
-            if seq == state.last_seq:
-                counters.duplicates += 1
-                return
-            if seq < state.last_seq:
+        if not sane_price(tick.price) or not 0 <= tick.volume <= MAX_VOLUME:
+            counters.rejected += 1  # never shown, never folded into the day's High/Low
+            return
+        pushed = state.push_trade
+        if pushed is not None:
+            seq = tick.seq
+            if seq is not None and pushed.seq is not None:
+                if seq == pushed.seq:
+                    counters.duplicates += 1
+                    return
+                if seq < pushed.seq and (pushed.ts_ms is None or tick.ts_ms <= pushed.ts_ms):
+                    counters.out_of_order += 1
+                    return
+            elif pushed.ts_ms is not None and tick.ts_ms < pushed.ts_ms:
                 counters.out_of_order += 1
+                return
         counters.ticks += 1
         state.ticks += 1
-        state.updated_at = now
+        state.updated_at = state.push_at = now
+        state.push_ts_ms = tick.ts_ms
+        state.rhythm.observe(now)
+        provenance = Provenance(Source.PUSH, tick.ts_ms, tick.seq, now)
+        state.push_trade = provenance
+        turnover = tick.turnover if tick.turnover is not None else tick.price * tick.volume
+        state.recent.append((tick.ts_ms, tick.volume, turnover))
         if tick.ts_ms > state.ref_as_of_ms:
             state.volume += tick.volume
-            if tick.turnover is not None:
-                state.turnover += tick.turnover
-            else:
-                state.turnover += tick.price * tick.volume
+            state.turnover += turnover
+            state.day_src = provenance
         price = tick.price
         if state.high is None or price > state.high:
             state.high = price
@@ -274,14 +333,14 @@ class QuoteBook:
             state.low = price
         if state.open is None:
             state.open = price
-        if state.last_time_ms is None or tick.ts_ms >= state.last_time_ms:
+        if is_newer(state.last_src, tick.ts_ms, tick.seq, Source.PUSH):
             phase_of = self._phase_of
             if phase_of is not None and not tick.symbol.endswith(".HK"):
                 self._classify(state, price, tick.ts_ms, phase_of(_US, tick.ts_ms))
             self._set_last(state, price)
             state.last_time_ms = tick.ts_ms
-            if seq is not None and (state.last_seq is None or seq > state.last_seq):
-                state.last_seq = seq
+            state.last_seq = tick.seq
+            state.last_src = provenance
         self._dirty.add(tick.symbol)
         for listener in self._trade_listeners:
             listener(tick)
@@ -291,14 +350,36 @@ class QuoteBook:
         for tick in ticks:
             self.apply_tick(tick, now)
 
-    def apply_depth(self, book: DepthSnapshot, now: float) -> None:
-        """Replace the symbol's book and its best bid/ask (every push is a full top-N snapshot)."""
+    def apply_depth(self, book: DepthSnapshot, now: float, source: Source = Source.PUSH) -> bool:
+        """Replace the symbol's book and its best bid/ask (every push is a full top-N snapshot).
+
+        A REST book replaces only an older one; a duplicate or out-of-order pushed book is
+        counted and dropped. Returns whether the book was applied.
+        """
         state = self._states.get(book.symbol)
+        counters = self.counters
         if state is None:
-            self.counters.unknown_symbol += 1
-            return
-        self.counters.depth_updates += 1
+            counters.unknown_symbol += 1
+            return False
+        current = state.book_src
+        same_stream = source is Source.PUSH and current is not None and current.source is source
+        if same_stream and book.seq is not None and current is not None and current.seq is not None:
+            if book.seq == current.seq:
+                counters.duplicates += 1
+                return False
+            if book.seq < current.seq and current.ts_ms is not None and book.ts_ms <= current.ts_ms:
+                counters.out_of_order += 1
+                return False
+            # A higher seq, or a lower one with a newer time (the server restarted): apply.
+        elif not is_newer(current, book.ts_ms, book.seq, source):
+            if source is Source.PUSH:
+                counters.out_of_order += 1
+            else:
+                counters.stale_snapshots += 1
+            return False
+        counters.depth_updates += 1
         state.depth = book
+        state.book_src = Provenance(source, book.ts_ms, book.seq, now)
         if book.bids:
             state.bid, state.bid_size = book.bids[0].price, book.bids[0].volume
         else:
@@ -308,7 +389,11 @@ class QuoteBook:
         else:
             state.ask = state.ask_size = None
         state.updated_at = now
+        if source is Source.PUSH:
+            state.push_at = now
+            state.push_ts_ms = book.ts_ms
         self._dirty.add(book.symbol)
+        return True
 
     def apply_daily(
         self,

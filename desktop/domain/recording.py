@@ -93,6 +93,8 @@ class RecordingStatus(msgspec.Struct, frozen=True):
     dropped: int = 0
     target: str = ""
     """Where ticks go, for a tooltip: a file path or a redacted connection string."""
+    notice: str = ""
+    """Something the user should know once (an unreadable tick file was moved aside)."""
 
 
 def encode_levels(levels: Iterable[DepthLevel]) -> str:

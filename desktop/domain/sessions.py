@@ -32,6 +32,8 @@ __all__ = [
 
 CALENDARS: dict[Market, str] = {Market.US: "XNYS", Market.HK: "XHKG"}
 _DAY_MS = 86_400_000
+_LOCAL_OFFSET_MS: dict[Market, int] = {Market.US: -5 * 3_600_000, Market.HK: 8 * 3_600_000}
+"""Standard-time offsets: enough to name the local date of a session that opens mid-morning."""
 _HOUR_MS = 3_600_000
 US_PRE_OPEN_HOUR = 4
 """US pre-market opens at 04:00 ET on each trading day."""
@@ -45,6 +47,7 @@ class SessionPhase(Enum):
     OPEN = "Open"
     LUNCH = "Lunch break"
     CLOSED = "Closed"
+    HOLIDAY = "Holiday"
 
 
 class SessionSource(Protocol):
@@ -126,14 +129,30 @@ class MarketSessions:
         return day if epoch_ms < day.close else None
 
     def phase(self, market: Market, epoch_ms: int) -> SessionPhase:
-        """OPEN inside a session, LUNCH inside its break, CLOSED otherwise (nights, holidays)."""
+        """OPEN inside a session, LUNCH inside its break, HOLIDAY on a weekday without a
+        session, CLOSED otherwise (nights, weekends)."""
         day = self.day_at(market, epoch_ms)
         if day is None:
-            return SessionPhase.CLOSED
+            return (
+                SessionPhase.HOLIDAY if self.is_holiday(market, epoch_ms) else SessionPhase.CLOSED
+            )
         start, end = day.break_start, day.break_end
         if start is not None and end is not None and start <= epoch_ms < end:
             return SessionPhase.LUNCH
         return SessionPhase.OPEN
+
+    def is_holiday(self, market: Market, epoch_ms: int) -> bool:
+        """A weekday (market-local) in the loaded range on which no session opens."""
+        if not self.covers(epoch_ms):
+            return False
+        offset = _LOCAL_OFFSET_MS[market]
+        local = epoch_ms + offset
+        if datetime.fromtimestamp(local / 1000, UTC).weekday() >= 5:
+            return False
+        midnight = local - local % _DAY_MS - offset  # the local day's start, in epoch ms
+        opens = self._opens.get(market, [])
+        i = bisect_right(opens, midnight - 1)
+        return not (i < len(opens) and opens[i] < midnight + _DAY_MS)
 
     def phase_start(self, market: Market, epoch_ms: int) -> int | None:
         """When the current OPEN stretch began: the session open, or the lunch break's end."""

@@ -31,8 +31,8 @@ class SymbolError(ValueError):
 
 
 _US_ROOT = re.compile(r"^[A-Z]{1,6}(?:[.\-/][A-Z])?$")
-_HK_ROOT = re.compile(r"^\d{1,5}$")
-_LEGACY_HK = re.compile(r"^HK[-_ ]?(\d{1,5})$")  # an older AllTick doc form, e.g. HK-1288
+_HK_ROOT = re.compile(r"^[0-9]{1,5}$")
+_LEGACY_HK = re.compile(r"^HK[-_ ]?([0-9]{1,5})$")  # an older AllTick doc form, e.g. HK-1288
 _HINT = "use a ticker like AAPL or AAPL.US, or a Hong Kong code like 700 or 00700.HK"
 
 
@@ -45,8 +45,19 @@ class Symbol:
 
     @classmethod
     def parse(cls, text: str) -> Symbol:
-        """Normalise user text: `aapl` → AAPL.US, `700.hk` / `0700.HK` → 00700.HK, `brk-b` → BRK.B.US."""
-        raw = text.strip().upper()
+        """Normalise user text: `aapl` → AAPL.US, `700.hk` / `0700.HK` → 00700.HK, `brk-b` → BRK.B.US.
+
+        Only ASCII letters and digits make a symbol: a look-alike (`ſpy`, fullwidth `７００`) is
+        refused with the reason rather than folded into a real symbol the user did not type.
+        """
+        stripped = text.strip()
+        if not stripped.isascii():
+            odd = "".join(dict.fromkeys(c for c in stripped if not c.isascii()))[:8]
+            raise SymbolError(
+                f"“{stripped[:24]}” has characters that only look like letters or digits "
+                f"({odd}): type the symbol in plain letters and digits."
+            )
+        raw = stripped.upper()
         if not raw:
             raise SymbolError("An empty text is not a symbol: " + _HINT + ".")
         if len(raw) > 24:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop.domain.symbols import Symbol
+from desktop.domain.text_safety import strip_bidi
 
 __all__ = [
     "MAX_NAME_LENGTH",
@@ -84,8 +85,9 @@ class WatchlistSnapshot:
 
 
 def clean_name(name: str) -> str:
-    """A list name as stored: whitespace collapsed; raises `WatchlistNameError` when unusable."""
-    cleaned = re.sub(r"\s+", " ", name).strip()
+    """A list name as stored: whitespace collapsed, bidirectional controls removed; raises
+    `WatchlistNameError` when unusable."""
+    cleaned = re.sub(r"\s+", " ", strip_bidi(name)).strip()
     if not cleaned:
         raise WatchlistNameError("A list needs a name.")
     if len(cleaned) > MAX_NAME_LENGTH:

@@ -4,11 +4,18 @@ The protocol rules (full-set subscribes, pacing, heartbeats, replies, error code
 sans-I/O `protocol.alltick_session`; this module feeds it received text and the time, sends what
 it asks for, sleeps until its next deadline, aborts a dead or mute socket and reconnects with the
 backoff of reference §4.2 rule 3.
+
+Every frame is decoded and applied (book, listeners, recorder tap) under one guard: any exception
+is a bad frame counted by kind (`codec.stats.bad_by_reason`), logged once per kind and reported
+once per kind to the owner, and the connection lives on. An unexpected error in the connection's
+own machinery (a helper task, a callback) restarts the connection with the error as its reason,
+which the status shows; nothing is swallowed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
@@ -22,6 +29,8 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Market
+from desktop.feed.bad_frames import BadFrameLog
+from desktop.feed.reconnect_wait import ReconnectWait, WaitEnd, tcp_answers
 from desktop.feed.redact import redact
 from desktop.feed.timing import ConnectionSettings
 from desktop.protocol.alltick_session import (
@@ -58,6 +67,12 @@ class ConnectionEvents:
     """(index, error): the server answered a request with an error, and what it means."""
     on_subscribed: Callable[[int, int], None] = lambda index, count: None
     """(index, symbols): the server accepted this connection's trade set."""
+    on_bad_frame: Callable[[int, str], None] = lambda index, kind: None
+    """(index, kind): the first frame of a new kind of bad frame was dropped."""
+
+
+def _wall_ms() -> int:
+    return time.time_ns() // 1_000_000
 
 
 class FeedConnection:
@@ -74,8 +89,11 @@ class FeedConnection:
         stagger: SubscribeStagger | None = None,
         market_open: Callable[[Market], bool] = lambda market: False,
         tap: FeedTap | None = None,
+        wall_ms: Callable[[], int] = _wall_ms,
     ) -> None:
         self.index = index
+        self.wall_ms = wall_ms
+        """Wall-clock milliseconds: the codec refuses data stamped more than a day from it."""
         self.tap = tap
         self.url = url
         self.book = book
@@ -100,6 +118,9 @@ class FeedConnection:
             long_delay_s=settings.long_backoff_s,
         )
         self.market_open = market_open
+        self.waiter = ReconnectWait(
+            lambda: tcp_answers(url, self.settings.open_timeout_s), clock=clock
+        )
         self.frames = 0
         """Frames taken off the socket."""
         self.data_frames = 0
@@ -115,12 +136,15 @@ class FeedConnection:
         self.connects = 0
         self.reconnects = 0
         self._wake = asyncio.Event()
-        self._inbox: deque[bytes] = deque()
+        self._inbox: deque[str | bytes] = deque()
         """Frames received but not decoded yet: our receive loop counts the backlog itself."""
         self._ready = asyncio.Event()
         self._room = asyncio.Event()
         self._abort_reason = ""
         self._task: asyncio.Task[None] | None = None
+        self.bad_frames = BadFrameLog(index, self.session.codec, events.on_bad_frame)
+        self.restarts = 0
+        """Times an unexpected error in the connection's own machinery restarted it."""
 
     @property
     def backlog(self) -> int:
@@ -155,6 +179,10 @@ class FeedConnection:
             except asyncio.CancelledError:
                 pass
 
+    def reconnect_now(self) -> None:
+        """The user asked: end the wait before the next attempt (the plan's floor still holds)."""
+        self.waiter.wake()
+
     @property
     def running(self) -> bool:
         """True while the connect/reconnect loop is alive."""
@@ -162,6 +190,23 @@ class FeedConnection:
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def _run(self) -> None:
+        """Connect and reconnect; an unexpected error restarts the loop, shown as the reason."""
+        while True:
+            try:
+                await self._connect_loop()
+                return  # rejected for good (401)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a bug must restart the feed, visibly
+                self.restarts += 1
+                log.exception("connection %d failed unexpectedly; restarting it", self.index)
+                reason = f"internal error ({type(exc).__name__}: {exc}); restarted the connection"
+                delay = self.settings.reconnect_floor_s
+                with contextlib.suppress(Exception):
+                    self.events.on_state(self.index, "reconnecting", redact(reason), delay)
+                await asyncio.sleep(delay)
+
+    async def _connect_loop(self) -> None:
         while True:
             opened_at: float | None = None
             kind = CloseKind.DROPPED
@@ -208,6 +253,10 @@ class FeedConnection:
                 opened_for = self.clock() - opened_at
                 healthy_for = max(0.0, self.session.last_heartbeat_ok - opened_at)
             delay = self.backoff.next_delay(opened_for, kind, healthy_for)
+            # A new socket's first request still keeps the request spacing from the last one.
+            spacing = self.settings.request_spacing_s
+            spacing_until = self.sent_log[-1][0] + spacing if self.sent_log else 0.0
+            delay = max(delay, spacing_until - self.clock())
             log.info(
                 "connection %d to %s ended (%s); retrying in %.1f s",
                 self.index,
@@ -216,7 +265,13 @@ class FeedConnection:
                 delay,
             )
             self.events.on_state(self.index, "reconnecting", reason, delay)
-            await asyncio.sleep(delay)
+            # Long waits are for refusals and rate limits; after a plain outage, probe the server
+            # and come back as soon as it answers (attempts still ≥ the floor apart, §1.7).
+            refused = self.backoff.classify(opened_for, kind) is not CloseKind.DROPPED
+            earliest = max(self.attempts[-1] + self.settings.reconnect_floor_s, spacing_until)
+            end = await self.waiter.wait(delay, earliest, probe=not refused)
+            if end is not WaitEnd.TIMER:
+                log.info("connection %d: retrying now (%s)", self.index, end.value)
 
     async def _open_session(self, ws: ClientConnection) -> tuple[CloseKind, str]:
         """Run one open socket until it ends; returns how it ended."""
@@ -231,6 +286,7 @@ class FeedConnection:
             asyncio.create_task(self._read(ws), name="feed-reader"),
             asyncio.create_task(self._timers(ws), name="feed-timers"),
         ]
+        helpers[1].add_done_callback(lambda task: self._helper_ended(task, ws))
         try:
             return await self._decode(ws, helpers[0])
         finally:
@@ -251,7 +307,7 @@ class FeedConnection:
         slice_started = time.perf_counter()
         try:
             while True:
-                frame = await ws.recv(decode=False)
+                frame = await ws.recv()  # str for a text frame, bytes for a binary one
                 inbox.append(frame)
                 self.frames += 1
                 if not ready.is_set():
@@ -286,6 +342,9 @@ class FeedConnection:
         inbox = self._inbox
         ready, room = self._ready, self._room
         low = max(1, self.settings.max_queue // 4)
+        wall = self.wall_ms
+        stats = session.stats
+        bad_seen = stats.bad
         decoded = 0
         slice_started = time.perf_counter()
         while True:
@@ -309,27 +368,38 @@ class FeedConnection:
             if not room.is_set() and len(inbox) <= low:
                 room.set()
             now = clock()
-            receive(frame, now)
-            for event in take():
-                kind = type(event)
-                if kind is Tick:
-                    self.data_frames += 1
-                    applied = counters.ticks
-                    book.apply_tick(event, now)  # type: ignore[arg-type]
-                    if tap is not None and counters.ticks != applied:  # recorder: no duplicates
-                        tap(event)  # type: ignore[arg-type]
-                elif kind is DepthSnapshot:
-                    self.data_frames += 1
-                    book.apply_depth(event, now)  # type: ignore[arg-type]
-                    if tap is not None:
-                        tap(event)  # type: ignore[arg-type]
-                elif kind is ServerError:
-                    verdict = self._on_error(event)  # type: ignore[arg-type]
-                    if verdict is not None:
-                        await ws.close()
-                        return verdict
-                elif kind is Subscribed and event.cmd_id == Cmd.SUBSCRIBE_TRADES:  # type: ignore[union-attr]
-                    self.events.on_subscribed(self.index, len(event.symbols))  # type: ignore[union-attr]
+            verdict = None
+            try:  # the one guard: whatever this frame does, the connection lives on
+                receive(frame, now, wall(), binary=type(frame) is bytes)
+                if stats.bad != bad_seen:
+                    bad_seen = stats.bad
+                    self.bad_frames.decoder_counted()
+                for event in take():
+                    kind = type(event)
+                    if kind is Tick:
+                        self.data_frames += 1
+                        applied = counters.ticks
+                        book.apply_tick(event, now)  # type: ignore[arg-type]
+                        if tap is not None and counters.ticks != applied:  # accepted, once
+                            tap(event)  # type: ignore[arg-type]
+                    elif kind is DepthSnapshot:
+                        self.data_frames += 1
+                        applied = counters.depth_updates
+                        book.apply_depth(event, now)  # type: ignore[arg-type]
+                        if tap is not None and counters.depth_updates != applied:  # subscribed
+                            tap(event)  # type: ignore[arg-type]
+                    elif kind is ServerError:
+                        verdict = self._on_error(event)  # type: ignore[arg-type]
+                        if verdict is not None:
+                            break
+                    elif kind is Subscribed and event.cmd_id == Cmd.SUBSCRIBE_TRADES:  # type: ignore[union-attr]
+                        self.events.on_subscribed(self.index, len(event.symbols))  # type: ignore[union-attr]
+            except Exception as exc:  # noqa: BLE001 - counted by kind, logged once per kind
+                self.bad_frames.failed(exc)
+                bad_seen = stats.bad
+            if verdict is not None:
+                await ws.close()
+                return verdict
 
     def _on_error(self, error: ServerError) -> tuple[CloseKind, str] | None:
         reply = error.reply
@@ -337,6 +407,20 @@ class FeedConnection:
         self.events.on_error(self.index, error)
         self._wake.set()  # a held or forgotten request changes what is due
         return error.close
+
+    def _helper_ended(self, task: asyncio.Task[None], ws: ClientConnection) -> None:
+        """A timer task that failed must not leave a socket without heartbeats: end the socket
+        with the error as its reason (the connection then reconnects and the status shows it)."""
+        if task.cancelled() or task.exception() is None:
+            return
+        exc = task.exception()
+        assert exc is not None
+        self.restarts += 1
+        log.error(
+            "connection %d: timer task failed; restarting the socket", self.index, exc_info=exc
+        )
+        self._abort_reason = f"internal error ({type(exc).__name__}: {exc})"
+        ws.transport.abort()
 
     async def _timers(self, ws: ClientConnection) -> None:
         """Send what the session asks for when it asks; abort a dead or mute socket (§1.6)."""

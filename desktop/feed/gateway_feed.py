@@ -24,7 +24,9 @@ from desktop.aio.task_set import TaskSet
 from desktop.domain.feed_status import FeedState, FeedStatus, ReconnectNotice
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import SessionSource
+from desktop.domain.subscription_report import SubscriptionReport, build_report
 from desktop.domain.symbols import Symbol
+from desktop.domain.truth import FeedConditions, FeedMode
 from desktop.feed.connection import FeedTap
 from desktop.feed.gateway_reader import GatewayReader
 from desktop.feed.redis_link import RedisLink
@@ -73,6 +75,7 @@ class GatewayFeed:
         on_reconnected: Callable[[ReconnectNotice], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         tap: FeedTap | None = None,
+        on_connections: Callable[[], None] | None = None,
     ) -> None:
         self.book = book
         self.link = link
@@ -100,6 +103,8 @@ class GatewayFeed:
         self._on_status = on_status or (lambda status: None)
         self._on_notes = on_notes or (lambda notes: None)
         self._on_reconnected = on_reconnected or (lambda notice: None)
+        self._on_connections = on_connections or (lambda: None)
+        self._live_since: float | None = None
         self._trades: list[str] = []
         self._depth: list[str] = []
         self._full_depth: list[str] | None = None
@@ -118,6 +123,7 @@ class GatewayFeed:
         self.reading_paused = False
         """True while `pause_reading` holds the reader (it has finished its last read)."""
         self._interest_dirty = asyncio.Event()
+        self._check_now = asyncio.Event()
         self._tasks = TaskSet("gateway-feed")
         self._started = False
 
@@ -267,7 +273,33 @@ class GatewayFeed:
                 self._on_beat(codec.beat(raw_beat), codec.admission(raw_answer))
             except (RedisError, OSError) as exc:
                 self._redis_failed(exc)
-            await asyncio.sleep(self.settings.check_s)
+            try:
+                await asyncio.wait_for(self._check_now.wait(), self.settings.check_s)
+            except TimeoutError:
+                pass
+            self._check_now.clear()
+
+    def reconnect_now(self) -> None:
+        """Reconnect now: ask Redis for the gateway's heartbeat at once instead of at the next check."""
+        self._check_now.set()
+
+    def subscription_report(self) -> SubscriptionReport:
+        """The gateway as one connection: symbols asked for, admitted by it, and actually ticking."""
+        wanted = tuple(self._trades)
+        accepted = [code for code in wanted if code not in self._notes]
+        state = "live" if self._is_up() else "down"
+        profile = self.profile
+        return build_report(
+            self.book,
+            f"desk gateway ({self.profile_name()})",
+            profile.connections,
+            profile.symbols_per_connection,
+            [(0, state, wanted, accepted)],
+        )
+
+    def profile_name(self) -> str:
+        """The upstream plan the gateway announces in its heartbeat."""
+        return self._beat.plan if self._beat is not None else "unknown plan"
 
     # -- status ---------------------------------------------------------------------------------
     def _on_beat(self, beat: GatewayBeat | None, answer: BoardAdmission | None) -> None:
@@ -330,6 +362,18 @@ class GatewayFeed:
             return FeedStatus(upstream, stale=self._stale, demo=beat.demo, last_error=last)
         return FeedStatus(upstream, reason=beat.status, demo=beat.demo, last_error=last)
 
+    def truth_conditions(self, mode: FeedMode = FeedMode.LIVE) -> FeedConditions:
+        """The gateway as the truth judge sees it: one connection, down while its heartbeat is."""
+        up = self._is_up() and self._started
+        return FeedConditions(
+            mode=mode,
+            live_since={0: self._live_since if up else None},
+            connection_of=dict.fromkeys(self._trades, 0),
+            feed_down=not up,
+            down_reason="" if up else self._current().text,
+            not_streaming=dict(self._notes),
+        )
+
     def _publish(self) -> None:
         status = self._current()
         up = self._is_up()
@@ -345,7 +389,10 @@ class GatewayFeed:
             notice = ReconnectNotice(len(self._trades), gap)
             log.info("gateway feed: %s", notice.text)
             self._on_reconnected(notice)
-        self._was_up = up
+        if up != self._was_up:
+            self._live_since = now if up else None
+            self._was_up = up
+            self._on_connections()  # the truth monitor re-judges at once, not on its next tick
         if status != self.status:
             self.status = status
             self._on_status(status)

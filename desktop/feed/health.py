@@ -3,7 +3,8 @@
 The states: Live / Degraded (N stale) / Reconnecting in 7 s (attempt 3) /
 Offline (reason) / Token rejected, with the last error kept for the tooltip, and a
 `ReconnectNotice` ("Reconnected — 42 symbols resubscribed, gap 12 s") once a dropped connection
-has its full set accepted again.
+has its full set accepted again. This is where feed errors become text the user reads, so every
+reason and error passes `redact` here: a server that echoes the token never puts it on screen.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from desktop.domain.feed_status import FeedState, FeedStatus, ReconnectNotice
+from desktop.feed.redact import redact
 
 __all__ = ["ConnectionHealth", "FeedHealth"]
 
@@ -36,6 +38,8 @@ class ConnectionHealth:
     failed_opens: int = 0
     dropped_at: float | None = None
     """When it stopped being live; cleared when its full set is accepted again."""
+    live_since: float | None = None
+    """When the server last accepted its trade set; None while it is down or resubscribing."""
 
 
 class FeedHealth:
@@ -78,7 +82,10 @@ class FeedHealth:
         conn = self._get(index)
         if state != "live" and conn.state == "live" and conn.dropped_at is None:
             conn.dropped_at = self.clock()
+        reason = redact(reason)
         conn.state = state
+        if state != "live":
+            conn.live_since = None
         conn.reason = reason
         conn.retry_at = None if retry_in is None else self.clock() + retry_in
         conn.attempt = attempt
@@ -94,6 +101,8 @@ class FeedHealth:
     def subscribed(self, index: int, symbols: int) -> ReconnectNotice | None:
         """The server accepted the trade set; after a drop this completes a recovery."""
         conn = self._get(index)
+        if conn.live_since is None and conn.state == "live":
+            conn.live_since = self.clock()
         if conn.dropped_at is None:
             return None
         gap = max(0.0, self.clock() - conn.dropped_at)
@@ -103,7 +112,7 @@ class FeedHealth:
 
     def error(self, text: str) -> None:
         """Remember a problem for the tooltip without changing the state."""
-        self.last_error = text
+        self.last_error = redact(text)
 
     def status(self) -> FeedStatus:
         """The worst connection decides; Live with stale symbols reads Degraded."""

@@ -117,8 +117,8 @@ class IntradayHistory:
             rest_bars = await self._rest.minute_bars(parsed, self._minutes)
         except RestError as exc:
             self.failures += 1
-            self.last_error = f"history for {symbol}: {exc}"
-            log.warning("%s", redact(self.last_error))
+            self.last_error = redact(f"history for {symbol}: {exc}")  # shown in the chart
+            log.warning("%s", self.last_error)
             return False
         bars = [
             MinuteBar(

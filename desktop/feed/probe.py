@@ -11,6 +11,7 @@ import asyncio
 import logging
 import socket
 import ssl
+import time
 from enum import Enum
 from urllib.parse import urlencode, urlsplit
 
@@ -18,7 +19,7 @@ import msgspec
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
-from desktop.feed.redact import redact
+from desktop.feed.redact import redact, remember_secret
 from desktop.protocol.alltick import AllTickCodec, Reply
 from desktop.protocol.alltick_wire import Cmd, ErrorCode
 
@@ -68,7 +69,14 @@ def _host_of(ws_url: str) -> str:
 async def probe_connection(
     ws_url: str, token: str, *, timeout_s: float = PROBE_TIMEOUT_S
 ) -> ProbeResult:
-    """Connect to `ws_url` with `token`, send one heartbeat, and report what happened."""
+    """Connect to `ws_url` with `token`, send one heartbeat, and report what happened (the
+    sentence is shown on screen, so the token is redacted from it even when a server echoes it)."""
+    remember_secret(token)
+    result = await _probe(ws_url, token, timeout_s)
+    return msgspec.structs.replace(result, message=redact(result.message))
+
+
+async def _probe(ws_url: str, token: str, timeout_s: float) -> ProbeResult:
     host = _host_of(ws_url)
     loop = asyncio.get_running_loop()
     codec = AllTickCodec()
@@ -87,7 +95,7 @@ async def probe_connection(
                 sent = loop.time()
                 await ws.send(request.text)
                 while True:
-                    event = codec.decode(await ws.recv(decode=False))
+                    event = codec.decode(await ws.recv(decode=False), time.time_ns() // 1_000_000)
                     if not isinstance(event, Reply):
                         continue  # a push, or a frame of no interest: keep waiting
                     if event.ret == ErrorCode.TOKEN_INVALID:

@@ -6,7 +6,7 @@ import re
 
 __all__ = ["redact", "remember_secret"]
 
-_TOKEN = re.compile(r"(token(?:=|%3D))[^&\s#'\"]*", re.IGNORECASE)
+_TOKEN = re.compile(r"(token(?:=|%3D))[^&\s#'\"(),;]*", re.IGNORECASE)
 _MIN_SECRET = 4  # shorter values would blank out ordinary words
 _secrets: set[str] = set()
 

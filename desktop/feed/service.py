@@ -18,13 +18,17 @@ import msgspec
 
 from desktop.aio.task_set import TaskSet
 from desktop.domain.feed_status import FeedStatus, ReconnectNotice
+from desktop.domain.gaps import Gap, GapLedger, gap_note
+from desktop.domain.provenance import Source
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import SessionPhase, SessionSource
+from desktop.domain.subscription_report import SubscriptionReport, build_report
 from desktop.domain.symbols import Market, Symbol
+from desktop.domain.truth import FeedConditions, FeedMode
 from desktop.feed.connection import ConnectionEvents, FeedConnection, FeedTap
 from desktop.feed.health import FeedHealth
 from desktop.feed.not_streaming import NotStreaming, RejectedCodeFinder
-from desktop.feed.redact import redact
+from desktop.feed.redact import redact, remember_secret
 from desktop.feed.rest import AllTickRestClient, rest_base_from_ws
 from desktop.feed.timing import ConnectionSettings
 from desktop.protocol.alltick import Reply
@@ -79,12 +83,21 @@ class FeedService:
         clock: Callable[[], float] = time.monotonic,
         wall_ms: Callable[[], int] = _wall_ms,
         tap: FeedTap | None = None,
+        on_connections: Callable[[], None] | None = None,
+        on_gap: Callable[[Gap], None] | None = None,
     ) -> None:
         self.book = book
+        self._on_connections = on_connections or (lambda: None)
+        """Called whenever a connection opens or drops (the truth monitor re-judges at once)."""
+        self._on_gap = on_gap or (lambda gap: None)
+        """Called when an outage starts, ends, or learns what was missed (the gap ledger)."""
+        self.gaps = GapLedger()
+        self._missed: dict[int, dict[str, int]] = {}
         self.tap = tap
         """Sees every accepted tick, book and REST reference (the tick recorder)."""
         self.profile = profile
         self.demo = demo
+        remember_secret(token)  # a server echoing it bare (not as token=…) is redacted too
         self._ws_url = f"{ws_url}{'&' if '?' in ws_url else '?'}{urlencode({'token': token})}"
         self.settings = settings or ConnectionSettings(reconnect_floor_s=profile.reconnect_floor_s)
         self.rest = rest or AllTickRestClient(rest_base_from_ws(ws_url), token, profile)
@@ -207,7 +220,11 @@ class FeedService:
 
     def _new_connection(self, index: int) -> FeedConnection:
         events = ConnectionEvents(
-            self._on_conn_state, self._on_opened, self._on_error, self._on_subscribed
+            self._on_conn_state,
+            self._on_opened,
+            self._on_error,
+            self._on_subscribed,
+            self._on_bad_frame,
         )
         return FeedConnection(
             index,
@@ -219,7 +236,13 @@ class FeedService:
             stagger=self.stagger,
             market_open=self._market_open,
             tap=self.tap,
+            wall_ms=self._wall_ms,
         )
+
+    def _on_bad_frame(self, index: int, kind: str) -> None:
+        """A new kind of bad frame was dropped: say so in the tooltip (the feed stays up)."""
+        self.health.error(f"dropped a bad frame from the server ({kind}); the feed goes on")
+        self._publish()
 
     # -- lifecycle ----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -238,15 +261,19 @@ class FeedService:
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         self._tasks.spawn(coro)
 
-    async def _snapshot(self, symbols: list[Symbol]) -> None:
-        """Paint the board from REST: names, previous close, day bar, latest trade and book."""
+    async def _snapshot(self, symbols: list[Symbol]) -> dict[str, int]:
+        """Paint the board from REST: names, previous close, day bar, latest trade and book.
+
+        Returns, per symbol, the shares the day bar counted beyond the pushes seen (after an
+        outage: roughly what traded while the board was not listening)."""
         try:
             refs, _trades, problems = await self.rest.references(symbols)
         except RestError as exc:
             problems, refs = [str(exc)], []
         now = self.clock()
+        missed: dict[str, int] = {}
         for ref in refs:
-            self.book.apply_reference(ref, now)
+            missed[ref.symbol] = self.book.apply_reference(ref, now)
             if self.tap is not None:
                 self.tap(ref)
         depth = [s for s in symbols if s in self._depth]
@@ -256,6 +283,7 @@ class FeedService:
             self.health.error("REST snapshot: " + "; ".join(problems))
             log.warning("%s", redact(self.health.last_error))
             self._publish()
+        return missed
 
     async def _books(self, symbols: list[Symbol], report: bool = True) -> list[str]:
         """Apply the latest REST books, unless a pushed book is already newer."""
@@ -270,15 +298,18 @@ class FeedService:
             return [problem]
         now = self.clock()
         for book in books:
-            state = self.book.get(book.symbol)
-            if state is not None and state.depth is not None and state.depth.ts_ms > book.ts_ms:
-                continue
-            self.book.apply_depth(book, now)
+            self.book.apply_depth(book, now, Source.SNAPSHOT)  # applied only if newer
         return []
 
     # -- connection callbacks -----------------------------------------------------------------
     def _on_conn_state(self, index: int, state: str, reason: str, retry_in: float | None) -> None:
         conn = self._connections[index] if index < len(self._connections) else None
+        was_live = self.health.connections.get(index) is not None and (
+            self.health.connections[index].state == "live"
+        )
+        if was_live and state != "live" and self._started and not self.gaps.is_open(index):
+            symbols = [str(s) for s in self._plan.trades_of(index)] if self._plan else []
+            self._on_gap(self.gaps.open(index, self._wall_ms(), symbols, reason))
         self.health.report(
             index,
             state,
@@ -287,18 +318,38 @@ class FeedService:
             attempt=conn.backoff.attempt if conn else 0,
             failed_opens=conn.failed_opens if conn else 0,
         )
+        if state == "rejected":  # the token is bad for every connection: stop them all
+            for other in self._connections:
+                if other.index != index and other.running:
+                    self._spawn(other.stop())
+                    self.health.report(other.index, "rejected", reason, None)
         self._publish()
+        self._on_connections()
 
     def _on_opened(self, index: int, is_reconnect: bool) -> None:
         self.health.opened(index)
         if is_reconnect and self._plan is not None:
             symbols = list(self._plan.trades_of(index))
             if symbols:
-                self._spawn(self._snapshot(symbols))  # fill what the gap missed
+                self._spawn(self._resnapshot(index, symbols))  # fill what the gap missed
         self._publish()
+        self._on_connections()
+
+    async def _resnapshot(self, index: int, symbols: list[Symbol]) -> None:
+        """After a reconnect: REST snapshots of the connection's symbols, and what was missed."""
+        missed = await self._snapshot(symbols)
+        self._missed[index] = missed
+        closed = [g for g in self.gaps.recent() if g.connection == index and g.end_ms is not None]
+        if closed and not self.gaps.is_open(index):
+            self._on_gap(self.gaps.reconcile(closed[0], self._missed.pop(index)))
 
     def _on_subscribed(self, index: int, count: int) -> None:
+        gap = self.gaps.close(index, self._wall_ms())
+        if gap is not None:
+            missed = self._missed.pop(index, None)
+            self._on_gap(gap if missed is None else self.gaps.reconcile(gap, missed))
         notice = self.health.subscribed(index, count)
+        self._on_connections()  # its symbols are live again: the views say so at once
         if notice is not None:
             log.info("%s", notice.text)
             self._on_reconnected(notice)
@@ -335,6 +386,67 @@ class FeedService:
         if status != self.status:
             self.status = status
             self._on_status(status)
+
+    def subscription_report(self) -> SubscriptionReport:
+        """Per connection: the codes sent, accepted by the server and actually ticking."""
+        profile = self.profile
+        rows = []
+        for conn in self._connections:
+            session = conn.session
+            health = self.health.connections.get(conn.index)
+            rows.append(
+                (
+                    conn.index,
+                    health.state if health is not None else "idle",
+                    [str(s) for s in session.plan.trades],
+                    [str(s) for s in session.accepted_trades or ()],
+                )
+            )
+        return build_report(
+            self.book, profile.label, profile.connections, profile.symbols_per_connection, rows
+        )
+
+    def reconnect_now(self) -> None:
+        """Reconnect now: every waiting connection tries again as soon as the floor allows."""
+        for connection in self._connections:
+            if connection.running:
+                connection.reconnect_now()
+
+    def truth_conditions(self, mode: FeedMode = FeedMode.LIVE) -> FeedConditions:
+        """What the truth judge needs to know about the connections, now."""
+        live_since: dict[int, float | None] = {}
+        reason = ""
+        for index, conn in self.health.connections.items():
+            live = conn.state == "live" and conn.live_since is not None
+            live_since[index] = conn.live_since if live else None
+            if not live and not reason:
+                resubscribing = conn.state == "live"
+                reason = "resubscribing" if resubscribing else conn.reason or "connection down"
+        connection_of: dict[str, int] = {}
+        if self._plan is not None:
+            for conn_plan in self._plan.connections:
+                for symbol in conn_plan.trades:
+                    connection_of[str(symbol)] = conn_plan.index
+        return FeedConditions(
+            mode=mode,
+            live_since=live_since,
+            connection_of=connection_of,
+            feed_down=not self._started,
+            down_reason=reason if self._started else "the feed is stopped",
+            not_streaming=self._notes,
+            codes_per_connection=self.profile.symbols_per_connection,
+            gap_notes=self.gap_notes(),
+        )
+
+    def gap_notes(self, within_ms: int = 300_000) -> dict[str, str]:
+        """Symbols whose connection came back from an outage in the last `within_ms`: the note."""
+        since = self._wall_ms() - within_ms
+        notes: dict[str, str] = {}
+        for gap in reversed(self.gaps.recent()):  # oldest first: the newest gap wins
+            if gap.end_ms is not None and gap.end_ms >= since:
+                for symbol in gap.symbols:
+                    notes[symbol] = gap_note(gap, symbol)
+        return notes
 
     # -- numbers ------------------------------------------------------------------------------
     def connections(self) -> list[FeedConnection]:

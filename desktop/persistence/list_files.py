@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.domain.list_text import ListParseError
+from desktop.domain.list_text import ListParseError, too_large
 
 __all__ = ["read_list_file", "write_list_file"]
 
 
 def read_list_file(path: Path) -> str:
-    """The text of an import file, or a `ListParseError` that says why it cannot be read."""
+    """The text of an import file, or a `ListParseError` that says why it cannot be read (a file
+    above the size limit is refused before it is read)."""
     try:
+        refused = too_large(path.stat().st_size)
+        if refused is not None:
+            raise ListParseError(path.name, [(0, refused)])
         data = path.read_bytes()
     except OSError as exc:
         raise ListParseError(str(path), [(0, exc.strerror or str(exc))]) from exc

@@ -27,6 +27,7 @@ from desktop.persistence.tick_sink import (
     ExportRow,
     PruneResult,
     RecordedItem,
+    RowRejected,
     SinkUnavailable,
     batch_rows,
 )
@@ -326,6 +327,10 @@ class PostgresTickSink:
                     counts.last_id = int(row[0]) if row else 0
                 for statement, params in also:
                     cur.execute(statement, params)
+        except (psycopg.DataError, psycopg.IntegrityError, OverflowError, ValueError) as exc:
+            # What a row holds (a NUL in a name, a number the column cannot take): retrying
+            # the same batch would fail forever.
+            raise RowRejected(f"{type(exc).__name__} ({self._unavailable(exc).reason})") from None
         except psycopg.Error as exc:
             raise self._unavailable(exc) from None
         return counts

@@ -5,7 +5,9 @@ and `put_nowait`s into a bounded queue — it never blocks, and when the queue i
 counted as dropped. The writer thread owns the sink: it gathers a batch (up to `batch_max` events
 or `batch_interval_s`), writes it in one transaction, and prunes old history a chunk at a time
 between batches. When storage fails (a full disk, a locked file, a lost server) it keeps the
-batch, pauses with a sentence in `status()`, and retries with backoff until it works again.
+batch, pauses with a sentence in `status()`, and retries with backoff until it works again. A
+batch the storage refuses for what one row holds (`RowRejected`) is halved until that row is
+found; the row is skipped and counted in `stats.rejected`, and everything else is written.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from desktop.domain.recording import MarketEvent, RecordingState, RecordingStatus, Retention
-from desktop.persistence.tick_sink import RecordedItem, SinkUnavailable, TickSink
+from desktop.persistence.tick_sink import RecordedItem, RowRejected, SinkUnavailable, TickSink
 
 __all__ = ["Recorder", "RecorderStats", "RecorderTiming"]
 
@@ -58,6 +60,8 @@ class RecorderStats:
     batches: int = 0
     failures: int = 0
     pruned: int = 0
+    rejected: int = 0
+    """Events the storage cannot hold (a value out of range): skipped, never retried."""
     last_batch_ms: float = 0.0
 
 
@@ -87,7 +91,9 @@ class Recorder:
         self._done = 0
         self._state = RecordingState.OFF
         self._message = ""
+        self._notice = ""
         self._last_id = 0
+        self._rejected_kinds: set[str] = set()
 
     # -- the hot path (GUI / event-loop thread) -----------------------------------------------
     def offer(self, event: MarketEvent) -> None:
@@ -123,7 +129,8 @@ class Recorder:
     def close(self, timeout: float = 10.0) -> bool:
         """Write what is queued (one last attempt if storage is failing), close the sink.
 
-        Returns True when everything offered was committed.
+        Returns True when everything offered was committed (or refused as unstorable, counted
+        in `stats.rejected`).
         """
         thread = self._thread
         if thread is None:
@@ -169,6 +176,7 @@ class Recorder:
             written=stats.ticks,
             dropped=stats.dropped,
             target=self.sink.target,
+            notice=self._notice,
         )
 
     # -- the writer thread --------------------------------------------------------------------
@@ -206,8 +214,9 @@ class Recorder:
         try:
             if not opened:
                 self.sink.open()
+                self._notice = getattr(self.sink, "recovery_message", None) or self._notice
             if batch:
-                self._commit(batch)
+                self._commit_isolating(batch)
         except SinkUnavailable as exc:
             self._failed(exc.reason)
             return False
@@ -258,6 +267,32 @@ class Recorder:
             if item is not _STOP:
                 batch.append(item)  # type: ignore[arg-type]
 
+    def _commit_isolating(self, batch: list[RecordedItem]) -> None:
+        """Commit `batch` front to back, removing what is done (a retry after a storage failure
+        starts where this stopped); a part the storage refuses is halved until the one refused
+        row is found, which is skipped."""
+        size = len(batch)
+        while batch:
+            chunk = batch[:size]
+            try:
+                self._commit(chunk)
+            except RowRejected as exc:
+                if len(chunk) > 1:
+                    size = (len(chunk) + 1) // 2
+                    continue
+                self._reject(chunk[0], exc)
+            del batch[: len(chunk)]
+            size = len(batch)
+
+    def _reject(self, item: RecordedItem, exc: RowRejected) -> None:
+        """Skip one row the storage cannot hold; log each kind of refusal once."""
+        self.stats.rejected += 1
+        kind = str(exc).split("(", 1)[0].strip() or type(exc).__name__
+        if kind not in self._rejected_kinds and len(self._rejected_kinds) < 100:
+            self._rejected_kinds.add(kind)
+            log.warning("recording skipped an event of %s it cannot store: %s", item[1].symbol, exc)
+        self._advance(1)
+
     def _commit(self, batch: list[RecordedItem]) -> None:
         started = time.perf_counter()
         counts = self.sink.write(batch)
@@ -265,12 +300,17 @@ class Recorder:
         stats.ticks += counts.ticks
         stats.depth += counts.depth
         stats.references += counts.references
+        stats.rejected += counts.rejected
         stats.batches += 1
         stats.last_batch_ms = (time.perf_counter() - started) * 1000
         if counts.last_id:
             self._last_id = counts.last_id
+        self._advance(len(batch))
+
+    def _advance(self, handled: int) -> None:
+        """`handled` more offered events are committed or refused: wake `wait_written`."""
         with self._progress:
-            self._done += len(batch)
+            self._done += handled
             self._progress.notify_all()
 
     def _failed(self, reason: str) -> None:

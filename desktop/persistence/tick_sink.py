@@ -18,10 +18,12 @@ from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.recording import EventKind, MarketEvent, Retention, encode_levels
 
 __all__ = [
+    "MAX_TEXT",
     "BatchCounts",
     "ExportRow",
     "PruneResult",
     "RecordedItem",
+    "RowRejected",
     "SinkUnavailable",
     "TickReader",
     "TickSink",
@@ -42,17 +44,43 @@ class SinkUnavailable(Exception):
         """"full", "locked", "offline" or "error"."""
 
 
+class RowRejected(SinkUnavailable):
+    """The storage refused a batch because of what a row holds (a value it cannot store), not
+    because it is unavailable: retrying the same batch would fail forever. A `SinkUnavailable`
+    (kind "row") for writers that only know that; the recorder isolates the row instead."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, kind="row")
+
+
 class BatchCounts(msgspec.Struct):
     """What one committed batch held."""
 
     ticks: int = 0
     depth: int = 0
     references: int = 0
+    rejected: int = 0
+    """Events left out because a value cannot be stored (an integer beyond 64 bits, a huge text)."""
     last_id: int = 0
     """The id of the last event written (its position in the recorded order)."""
 
 
 _Key = TypeVar("_Key")
+_INT64 = (-(2**63), 2**63 - 1)
+MAX_TEXT = 65_536
+"""Longest text (a name, a book side as JSON) one row may hold."""
+
+
+def _fits(row: tuple[object, ...]) -> bool:
+    """Every integer fits a 64-bit column and every text is of a sane size."""
+    low, high = _INT64
+    for value in row:
+        if type(value) is int:
+            if not low <= value <= high:
+                return False
+        elif type(value) is str and len(value) > MAX_TEXT:
+            return False
+    return True
 
 
 def batch_rows(
@@ -61,39 +89,47 @@ def batch_rows(
     number: Callable[[Decimal | None], object],
 ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], BatchCounts]:
     """One batch as table rows, the same for every sink: events (trades and books, in received
-    order) and references. `symbol_key` stores a symbol (an id, or the text); `number` a price."""
+    order) and references. `symbol_key` stores a symbol (an id, or the text); `number` a price.
+    A row that cannot be stored as it is (see `_fits`) is left out and counted as rejected."""
     events: list[tuple[object, ...]] = []
     refs: list[tuple[object, ...]] = []
     counts = BatchCounts()
     for recv_ms, event in items:
+        symbol = event.symbol
         if isinstance(event, Tick):
-            events.append(
-                (
-                    recv_ms, int(EventKind.TRADE), symbol_key(event.symbol), event.ts_ms,
-                    event.seq, number(event.price), event.volume, number(event.turnover),
-                    int(event.side), None, None,
-                )
+            row: tuple[object, ...] = (
+                recv_ms, int(EventKind.TRADE), symbol, event.ts_ms,
+                event.seq, number(event.price), event.volume, number(event.turnover),
+                int(event.side), None, None,
             )  # fmt: skip
-            counts.ticks += 1
+            rows, at = events, 2
         elif isinstance(event, DepthSnapshot):
-            events.append(
-                (
-                    recv_ms, int(EventKind.DEPTH), symbol_key(event.symbol), event.ts_ms,
-                    event.seq, None, None, None, None,
-                    encode_levels(event.bids), encode_levels(event.asks),
-                )
+            row = (
+                recv_ms, int(EventKind.DEPTH), symbol, event.ts_ms,
+                event.seq, None, None, None, None,
+                encode_levels(event.bids), encode_levels(event.asks),
             )  # fmt: skip
-            counts.depth += 1
+            rows, at = events, 2
         elif isinstance(event, ReferenceData):
-            refs.append(
-                (
-                    recv_ms, symbol_key(event.symbol), event.name, event.lot_size,
-                    number(event.prev_close), number(event.open), number(event.high),
-                    number(event.low), event.volume, number(event.turnover), number(event.last),
-                    event.last_time_ms, event.as_of_ms,
-                )
+            row = (
+                recv_ms, symbol, event.name, event.lot_size,
+                number(event.prev_close), number(event.open), number(event.high),
+                number(event.low), event.volume, number(event.turnover), number(event.last),
+                event.last_time_ms, event.as_of_ms,
             )  # fmt: skip
+            rows, at = refs, 1
+        else:
+            continue
+        if len(symbol) > 64 or not _fits(row):
+            counts.rejected += 1
+            continue
+        rows.append((*row[:at], symbol_key(symbol), *row[at + 1 :]))
+        if rows is refs:
             counts.references += 1
+        elif row[1] == EventKind.TRADE:
+            counts.ticks += 1
+        else:
+            counts.depth += 1
     return events, refs, counts
 
 

@@ -3,7 +3,9 @@
 A huge tick history must never slow or endanger the watchlists, so it lives in its own file with
 its own schema (`RECORDING_FORMAT` in `PRAGMA user_version`). Events keep the order the client
 received them (`id`), prices and turnovers are decimal TEXT (exact), a book side is compact JSON.
-WAL with `synchronous=NORMAL`: a killed process loses nothing that was committed.
+WAL with `synchronous=NORMAL`: a killed process loses nothing that was committed. A file that is
+not a database or is damaged is moved aside (never deleted) and a fresh one started, with
+`recovery_message` saying where it went; a locked or unwritable file is only ever reported.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from desktop.persistence.tick_sink import (
     ExportRow,
     PruneResult,
     RecordedItem,
+    RowRejected,
     SinkUnavailable,
     batch_rows,
 )
@@ -76,10 +80,32 @@ _INSERT_REF = (
     " turnover, last, last_time_ms, as_of_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 _DAY_MS = 86_400_000
+_ROW_ERRORS = (
+    sqlite3.IntegrityError,
+    sqlite3.DataError,
+    sqlite3.InterfaceError,
+    OverflowError,
+    ValueError,
+    TypeError,
+)
+"""What a row's content (not the file's state) makes SQLite refuse: retrying cannot help."""
 
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+class _TooNew(Exception):
+    """The file's format is newer than this version knows: never moved aside."""
+
+
+def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    """Not a database, or a damaged one (never "locked", "busy" or "cannot open")."""
+    text = str(exc).lower()
+    return any(
+        words in text
+        for words in ("not a database", "malformed", "integrity check failed", "corrupt")
+    )
 
 
 def classify_sqlite_error(exc: sqlite3.Error, path: Path) -> SinkUnavailable:
@@ -106,6 +132,10 @@ class SqliteTickStore:
         """Extra `PRAGMA` statements run on every connect (tests use `max_page_count`)."""
         self._conn: sqlite3.Connection | None = None
         self._symbol_ids: dict[str, int] = {}
+        self._suspect = False
+        """A write saw "malformed": the next open checks the file before using it."""
+        self.recovery_message: str | None = None
+        """Set when an unreadable file was moved aside: where it went, for a notice."""
 
     @property
     def target(self) -> str:
@@ -122,17 +152,47 @@ class SqliteTickStore:
         except (OSError, sqlite3.Error) as exc:
             raise SinkUnavailable(f"{self.path} cannot be opened ({exc})") from exc
         try:
+            if self._suspect:
+                ok = str(conn.execute("PRAGMA quick_check").fetchone()[0])
+                if ok != "ok":
+                    raise sqlite3.DatabaseError(f"integrity check failed: {ok[:200]}")
             self._prepare(conn)
+        except _TooNew as exc:
+            conn.close()
+            raise SinkUnavailable(
+                f"{self.path} was written by a newer Quote Board ({exc}); update Quote Board "
+                "or record elsewhere",
+            ) from exc
         except sqlite3.DatabaseError as exc:
             conn.close()
-            if isinstance(exc, sqlite3.OperationalError):
+            if isinstance(exc, sqlite3.OperationalError) or not _is_corrupt(exc):
                 raise classify_sqlite_error(exc, self.path) from exc
-            raise SinkUnavailable(
-                f"{self.path} is not a Quote Board tick database ({exc}); move it away to "
-                "record again",
-            ) from exc
+            conn = self._recover(exc)
+        self._suspect = False
         self._conn = conn
         self._symbol_ids = dict(conn.execute("SELECT symbol, id FROM symbols").fetchall())
+
+    def _recover(self, exc: sqlite3.DatabaseError) -> sqlite3.Connection:
+        """Move the unreadable file aside (with its -wal/-shm) and start a fresh one."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                source = Path(f"{self.path}{suffix}")
+                if source.exists():
+                    source.replace(Path(f"{target}{suffix}"))
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_timeout_s)
+            self._prepare(conn)
+        except (OSError, sqlite3.Error) as again:
+            raise SinkUnavailable(
+                f"{self.path} cannot be read ({exc}) and could not be moved aside ({again})"
+            ) from again
+        self.recovery_message = (
+            f"The tick recording {self.path.name} could not be read ({exc}). It was moved to "
+            f"{target} and recording continues in a fresh file; nothing was deleted."
+        )
+        log.error("%s", self.recovery_message)
+        return conn
 
     def _prepare(self, conn: sqlite3.Connection) -> None:
         conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_s * 1000)}")
@@ -146,10 +206,7 @@ class SqliteTickStore:
         for pragma in self.pragmas:
             conn.execute(f"PRAGMA {pragma}")
         if version > RECORDING_FORMAT:
-            raise sqlite3.DatabaseError(
-                f"written by a newer Quote Board (format {version}, this one knows "
-                f"{RECORDING_FORMAT})"
-            )
+            raise _TooNew(f"format {version}, this one knows {RECORDING_FORMAT}")
         if version == 0:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -199,7 +256,11 @@ class SqliteTickStore:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
                 raise
+        except _ROW_ERRORS as exc:
+            raise RowRejected(f"{type(exc).__name__} ({exc})") from exc
         except sqlite3.Error as exc:
+            if isinstance(exc, sqlite3.DatabaseError) and _is_corrupt(exc):
+                self._suspect = True
             raise classify_sqlite_error(exc, self.path) from exc
         ids.update(new_ids)  # only ids that were committed
         return counts

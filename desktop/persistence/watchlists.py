@@ -247,7 +247,10 @@ class WatchlistRepository:
             )
 
     def seed(self, defaults: Mapping[str, Sequence[str]]) -> bool:
-        """On the very first run only (no list ever made), create `defaults`; True if it did."""
+        """On the very first run only (no list ever made), create `defaults`; True if it did.
+        A read-only database is shown as it is."""
+        if self.db.read_only:
+            return False
         with self._tx() as c:
             if c.execute("SELECT 1 FROM app_state WHERE key=?", (_SEEDED_KEY,)).fetchone():
                 return False

@@ -1,7 +1,9 @@
 """Sans-I/O AllTick client codec: builds request frames and decodes replies and pushes.
 
 Reference: `shared/reference/alltick-protocol.md` §1.2–1.9. Decoding never raises: a frame that is
-not valid JSON, not an AllTick envelope, or carries impossible values is counted and dropped.
+not valid JSON, not an AllTick envelope, nested too deep, binary, or carries impossible values
+(a time more than a day from `now`, a price not in (0, 1e9], a volume or seq of 2^63 or more, a
+negative turnover, a non-finite number) is counted by kind and dropped.
 """
 
 from __future__ import annotations
@@ -13,7 +15,15 @@ from decimal import Decimal, InvalidOperation
 
 import msgspec
 
-from desktop.domain.market_data import DepthLevel, DepthSnapshot, Tick, TradeSide
+from desktop.domain.market_data import (
+    MAX_PRICE,
+    MAX_VOLUME,
+    DepthLevel,
+    DepthSnapshot,
+    Tick,
+    TradeSide,
+    sane_price,
+)
 from desktop.domain.symbols import Symbol, SymbolError
 from desktop.protocol.alltick_wire import (
     CancelType,
@@ -24,10 +34,22 @@ from desktop.protocol.alltick_wire import (
     TradeData,
 )
 
-__all__ = ["AllTickCodec", "DecodeStats", "OutgoingRequest", "Reply", "normalise_time_ms"]
+__all__ = [
+    "MAX_PRICE",
+    "MAX_SKEW_MS",
+    "AllTickCodec",
+    "DecodeStats",
+    "OutgoingRequest",
+    "Reply",
+    "normalise_time_ms",
+]
 
 _MS_THRESHOLD = 10**12  # below this a tick_time is in seconds (§1.9)
 _US_THRESHOLD = 10**15  # above this it is in microseconds
+MAX_SKEW_MS = 86_400_000
+"""A pushed trade or book stamped more than a day from the clock is refused."""
+_OLDEST_MS = 946_684_800_000  # 2000-01-01: a REST "latest trade" may be old, never older than this
+_MAX_INT = MAX_VOLUME  # what SQLite and every int64 column downstream can hold
 _SIDES = (TradeSide.NEUTRAL, TradeSide.BUY, TradeSide.SELL)
 
 
@@ -67,6 +89,7 @@ class DecodeStats:
     unknown_cmd: int = 0
     last_error: str = ""
     bad_by_reason: dict[str, int] = field(default_factory=dict)
+    """Bad frames by kind (a short reason, or the exception's type for anything unforeseen)."""
 
 
 class _BadFrame(ValueError):
@@ -105,18 +128,44 @@ def _whole(value: str | int | float | None, what: str) -> int:
     number = _decimal(value, what)
     if number < 0:
         raise _BadFrame(f"{what} is negative")
-    return int(number)
+    whole = int(number)
+    if whole > _MAX_INT:
+        raise _BadFrame(f"{what} is out of range")
+    return whole
+
+
+def _price(value: str | int | float | None, what: str) -> Decimal:
+    """A price in (0, 1e9]: zero, negative, denormal-small or astronomic prices are not trades."""
+    price = _decimal(value, what)
+    if price <= 0:
+        raise _BadFrame(f"{what} is not positive")
+    if not sane_price(price):
+        raise _BadFrame(f"{what} is out of range")
+    return price
 
 
 def _seq(value: str | int | float | None) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, int):
-        return value
     try:
-        return int(value)
+        number = value if isinstance(value, int) else int(value)
     except (ValueError, OverflowError) as exc:
         raise _BadFrame("seq is not an integer") from exc
+    if not 0 <= number <= _MAX_INT:
+        raise _BadFrame("seq is out of range")
+    return number
+
+
+def _stamp(value: str | int | float, now_ms: int | None, *, rest: bool) -> int:
+    """`tick_time` in ms: a push within a day of `now_ms`; a REST "latest trade", which may be
+    days old, only not in the future and not before 2000."""
+    ts = normalise_time_ms(value)
+    if now_ms is not None and ts > now_ms + MAX_SKEW_MS:
+        raise _BadFrame("tick_time is in the future")
+    oldest = _OLDEST_MS if rest or now_ms is None else now_ms - MAX_SKEW_MS
+    if ts < oldest:
+        raise _BadFrame("tick_time is too old")
+    return ts
 
 
 class AllTickCodec:
@@ -168,19 +217,24 @@ class AllTickCodec:
         return self._request(Cmd.CANCEL, {"cancel_type": int(kind)}, "cx")
 
     # -- incoming -------------------------------------------------------------------------------
-    def decode(self, frame: bytes | str) -> Tick | DepthSnapshot | Reply | None:
-        """Decode one frame; None when it was dropped (counted in `stats`) or is of no interest."""
+    def decode(
+        self, frame: bytes | str, now_ms: int, *, binary: bool = False
+    ) -> Tick | DepthSnapshot | Reply | None:
+        """Decode one text frame (bytes are its UTF-8) received at wall time `now_ms`; None when
+        it was dropped (counted in `stats`) or is of no interest. A `binary` frame is refused."""
         stats = self.stats
         stats.frames += 1
         try:
+            if binary:
+                raise _BadFrame("binary frame")
             envelope = self._envelope.decode(frame)
             cmd = int(envelope.cmd_id)
             if cmd == Cmd.PUSH_TRADE:
-                tick = self._to_tick(self._trade.decode(envelope.data))
+                tick = self._to_tick(self._trade.decode(envelope.data), now_ms)
                 stats.trades += 1
                 return tick
             if cmd == Cmd.PUSH_DEPTH:
-                book = self._to_depth(self._depth.decode(envelope.data))
+                book = self._to_depth(self._depth.decode(envelope.data), now_ms)
                 stats.depths += 1
                 return book
             if envelope.ret is not None:
@@ -189,21 +243,23 @@ class AllTickCodec:
                 return Reply(cmd, seq_id, envelope.trace, int(envelope.ret), envelope.msg or "")
             stats.unknown_cmd += 1  # unknown pushes are ignored (§4.2 rule 6)
             return None
-        except (msgspec.DecodeError, msgspec.ValidationError, ValueError, ArithmeticError) as exc:
+        except Exception as exc:  # noqa: BLE001 - a frame must never take the connection down
+            # RecursionError from a frame nested thousands deep included: count it by kind.
             self._count_bad(exc)
             return None
 
-    def decode_trade(self, data: TradeData) -> Tick:
-        """Turn a REST `/trade-tick` entry into a Tick (raises ValueError when malformed)."""
+    def decode_trade(self, data: TradeData, now_ms: int | None = None) -> Tick:
+        """Turn a REST `/trade-tick` entry into a Tick (raises ValueError when malformed); a
+        REST "latest trade" may be days old, so only a future time is refused."""
         try:
-            return self._to_tick(data)
+            return self._to_tick(data, now_ms, rest=True)
         except _BadFrame as exc:
             raise ValueError(str(exc)) from exc
 
-    def decode_depth(self, data: DepthData) -> DepthSnapshot:
+    def decode_depth(self, data: DepthData, now_ms: int | None = None) -> DepthSnapshot:
         """Turn a REST `/depth-tick` entry into a DepthSnapshot (raises ValueError when malformed)."""
         try:
-            return self._to_depth(data)
+            return self._to_depth(data, now_ms, rest=True)
         except _BadFrame as exc:
             raise ValueError(str(exc)) from exc
 
@@ -219,30 +275,32 @@ class AllTickCodec:
                 self._symbols[wire_code] = symbol
         return symbol
 
-    def _to_tick(self, data: TradeData) -> Tick:
-        price = _decimal(data.price, "price")
-        if price <= 0:
-            raise _BadFrame("price is not positive")
+    def _to_tick(self, data: TradeData, now_ms: int | None, *, rest: bool = False) -> Tick:
+        price = _price(data.price, "price")
         direction = data.trade_direction
         side_index = int(direction) if direction not in (None, "") else 0
         side = _SIDES[side_index] if 0 <= side_index <= 2 else TradeSide.NEUTRAL
         turnover = None if data.turnover in (None, "") else _decimal(data.turnover, "turnover")
+        if turnover is not None and turnover < 0:
+            raise _BadFrame("turnover is negative")
         return Tick(
             symbol=self.canonical(data.code),
             price=price,
             volume=_whole(data.volume, "volume"),
             turnover=turnover,
             side=side,
-            ts_ms=normalise_time_ms(data.tick_time),
+            ts_ms=_stamp(data.tick_time, now_ms, rest=rest),
             seq=_seq(data.seq),
         )
 
-    def _to_depth(self, data: DepthData) -> DepthSnapshot:
+    def _to_depth(
+        self, data: DepthData, now_ms: int | None, *, rest: bool = False
+    ) -> DepthSnapshot:
         return DepthSnapshot(
             symbol=self.canonical(data.code),
             bids=self._levels(data.bids),
             asks=self._levels(data.asks),
-            ts_ms=normalise_time_ms(data.tick_time),
+            ts_ms=_stamp(data.tick_time, now_ms, rest=rest),
             seq=_seq(data.seq),
         )
 
@@ -250,16 +308,23 @@ class AllTickCodec:
     def _levels(levels: list[LevelData]) -> tuple[DepthLevel, ...]:
         out = []
         for level in levels:
-            price = _decimal(level.price, "level price")
-            if price <= 0:
+            if _decimal(level.price, "level price") <= 0:
                 continue  # an empty slot (some feeds pad with zeros): not a level
+            price = _price(level.price, "level price")
             out.append(DepthLevel(price, _whole(level.volume, "level volume")))
         return tuple(out)
 
-    def _count_bad(self, exc: Exception) -> None:
+    def count_bad(self, exc: BaseException) -> str:
+        """Count a dropped frame (the decoder's own, or one whose applying failed) by kind;
+        returns the kind."""
+        return self._count_bad(exc)
+
+    def _count_bad(self, exc: BaseException) -> str:
         stats = self.stats
         stats.bad += 1
         reason = str(exc).split("\n", 1)[0][:120] or type(exc).__name__
         stats.last_error = reason
         key = type(exc).__name__ if not isinstance(exc, _BadFrame) else reason
-        stats.bad_by_reason[key] = stats.bad_by_reason.get(key, 0) + 1
+        if key in stats.bad_by_reason or len(stats.bad_by_reason) < 64:
+            stats.bad_by_reason[key] = stats.bad_by_reason.get(key, 0) + 1
+        return key

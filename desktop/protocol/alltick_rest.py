@@ -199,28 +199,30 @@ class RestQueries:
                 raise RestError(ret, answer.msg or "error")
             raw = answer.data if bytes(answer.data) != b"null" else msgspec.Raw(b"{}")
             return msgspec.json.decode(raw, type=shape)
-        except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
+        except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError) as exc:
             if isinstance(exc, RestError):
                 raise
             raise RestError(0, f"unreadable answer: {str(exc)[:80]}") from exc
 
-    def parse_trade_ticks(self, body: bytes) -> list[Tick]:
-        """Trades from a `/trade-tick` answer; malformed entries are skipped."""
+    def parse_trade_ticks(self, body: bytes, now_ms: int | None = None) -> list[Tick]:
+        """Trades from a `/trade-tick` answer; malformed or future-dated entries are skipped."""
         out: list[Tick] = []
         for raw in self._data(body, _TickList).tick_list:
             try:
-                out.append(self._codec.decode_trade(msgspec.json.decode(raw, type=TradeData)))
-            except (ValueError, msgspec.ValidationError, msgspec.DecodeError):
+                data = msgspec.json.decode(raw, type=TradeData)
+                out.append(self._codec.decode_trade(data, now_ms))
+            except (ValueError, msgspec.ValidationError, msgspec.DecodeError, RecursionError):
                 continue
         return out
 
-    def parse_depth_ticks(self, body: bytes) -> list[DepthSnapshot]:
-        """Books from a `/depth-tick` answer; malformed entries are skipped."""
+    def parse_depth_ticks(self, body: bytes, now_ms: int | None = None) -> list[DepthSnapshot]:
+        """Books from a `/depth-tick` answer; malformed or future-dated entries are skipped."""
         out: list[DepthSnapshot] = []
         for raw in self._data(body, _TickList).tick_list:
             try:
-                out.append(self._codec.decode_depth(msgspec.json.decode(raw, type=DepthData)))
-            except (ValueError, msgspec.ValidationError, msgspec.DecodeError):
+                data = msgspec.json.decode(raw, type=DepthData)
+                out.append(self._codec.decode_depth(data, now_ms))
+            except (ValueError, msgspec.ValidationError, msgspec.DecodeError, RecursionError):
                 continue
         return out
 
@@ -286,4 +288,5 @@ def reference_from(
         last=last.price if last else None,
         last_time_ms=last.ts_ms if last else None,
         as_of_ms=last.ts_ms if (last and today) else None,
+        last_seq=last.seq if last else None,
     )

@@ -1,6 +1,6 @@
 """One AllTick connection's protocol state, sans I/O: text and time in, events and frames out.
 
-In the manner of websockets' `ClientProtocol`: the I/O layer feeds `receive_text(text, now)`,
+In the manner of websockets' `ClientProtocol`: the I/O layer feeds `receive_text(text, now, wall_ms)`,
 takes typed `events()`, sends what `data_to_send(now)` returns and sleeps until
 `next_deadline()`. The session owns what the connection wants and what it sent and the server
 accepted, the pending replies (seq_id → request), request pacing and the error-code policy.
@@ -154,6 +154,8 @@ class AllTickSession:
         self._events: list[SessionEvent] = []
         self._last_request_at = -1e18
         self._next_beat = 0.0
+        self._held_until = 0.0
+        """A depth subscribe held back for other connections' trade sets looks again then."""
         self._heartbeat_outstanding: float | None = None
 
     # -- the connection's life ------------------------------------------------------------------
@@ -172,6 +174,7 @@ class AllTickSession:
 
     def connection_closed(self) -> None:
         """The socket is gone: nothing is due until the next open."""
+        self.stagger.want_trades(self.index, False)  # a closed socket holds no one back
         self.is_open = False
 
     def set_plan(self, plan: ConnectionPlan) -> None:
@@ -188,9 +191,14 @@ class AllTickSession:
         """What the decoder saw; malformed frames are counted here, never raised."""
         return self.codec.stats
 
-    def receive_text(self, text: str | bytes, now: float) -> None:
-        """One received text frame (bytes are its UTF-8); its events wait in `events()`."""
-        event = self.codec.decode(text)
+    def receive_text(
+        self, text: str | bytes, now: float, wall_ms: int, *, binary: bool = False
+    ) -> None:
+        """One received frame at monotonic `now` and wall-clock `wall_ms` (a trade or book
+        stamped more than a day from it is refused); `text` is a text frame (bytes are its
+        UTF-8), `binary` marks a binary WebSocket message, which is refused. Its events wait in
+        `events()`."""
+        event = self.codec.decode(text, wall_ms, binary=binary)
         if event is None:
             return
         kind = type(event)
@@ -271,11 +279,16 @@ class AllTickSession:
                 else:
                     self.sent_depth = plan.depth
                 continue
-            if self.stagger.wait_s(self.index, now) > 0:
+            self.stagger.want_trades(self.index, trades)
+            held = not trades and self.stagger.trades_waiting_elsewhere(self.index)
+            if held:  # look again a little later: another connection's trade set goes first
+                self._held_until = now + max(0.05, self.stagger.spacing_s / 6)
+            if held or self.stagger.wait_s(self.index, now) > 0:
                 self.stagger.count_wait()
                 return None
             self.stagger.claim(self.index, now)
             if trades:
+                self.stagger.want_trades(self.index, False)
                 self.sent_trades = plan.trades
                 return self.codec.subscribe_trades(list(plan.trades))
             self.sent_depth = plan.depth
@@ -309,7 +322,7 @@ class AllTickSession:
         deadline = max(may_send, self._next_beat)
         if self.subscribe_due:
             stagger_at = self.stagger.wait_s(self.index, may_send) + may_send
-            deadline = min(deadline, stagger_at)
+            deadline = min(deadline, max(stagger_at, self._held_until))
         if self._heartbeat_outstanding is not None:
             deadline = min(deadline, self._heartbeat_outstanding + self.timing.dead_after_s)
         return deadline

@@ -1,7 +1,8 @@
 """Reconnect policy: exponential backoff with full jitter, a per-plan floor and refusal detection.
 
-Reference §4.2 rule 3: first delay ≥ the plan's floor (3 s paid, 10 s free), cap 60 s, reset only
-after 30 s of healthy session; a socket closed within seconds of opening is a connection-limit
+Reference §4.2 rule 3: attempts ≥ the plan's floor apart (3 s paid, 10 s free; the first retry
+after a good session waits only what is left of it), cap 60 s, reset only after 30 s of healthy
+session; a socket closed within seconds of opening is a connection-limit
 refusal and backs off long. Pure: the caller passes times and a random source.
 """
 
@@ -71,5 +72,9 @@ class ReconnectBackoff:
         if kind in (CloseKind.REFUSED, CloseKind.RATE_LIMITED):
             low = max(self.floor_s, self.long_delay_s / 2)
             return self._rng.uniform(low, max(low, self.long_delay_s))
+        if self.attempt == 1 and opened_for_s is not None:
+            # The first drop after a good session: the floor counts from the last attempt
+            # (≥ 3 s between attempts, §1.7), so a connection that lived longer retries at once.
+            return max(0.0, self.floor_s - opened_for_s)
         ceiling = min(self.cap_s, self.floor_s * 2 ** (self.attempt - 1))
         return self._rng.uniform(self.floor_s, max(self.floor_s, ceiling))

@@ -17,8 +17,23 @@ class SubscribeStagger:
         self.spacing_s = spacing_s
         self._last_at = -1e18
         self._last_index: int | None = None
+        self._trades_waiting: set[int] = set()
         self.waits = 0
         """How many subscribes had to wait for another connection's (diagnostics)."""
+
+    def want_trades(self, index: int, waiting: bool) -> None:
+        """Connection `index` has (True) or no longer has (False) a trade subscribe to send.
+
+        Trade sets go first: after an outage every connection's quotes come back before any
+        connection spends a 3 s slot on its depth set."""
+        if waiting:
+            self._trades_waiting.add(index)
+        else:
+            self._trades_waiting.discard(index)
+
+    def trades_waiting_elsewhere(self, index: int) -> bool:
+        """Whether another connection still waits to send its trade set."""
+        return bool(self._trades_waiting - {index})
 
     def wait_s(self, index: int, now: float) -> float:
         """Seconds connection `index` must still wait before its subscribe (0 when it may send)."""

@@ -350,9 +350,10 @@ _QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (  # the quote itself; the glance colu
         ColumnId.TIME,
         "time",
         "Time",
-        "Exchange time of the last trade in the market's own zone: ET for US, HKT for Hong Kong",
+        "Exchange time of the last trade in the market's own zone (ET for US, HKT for Hong Kong), "
+        "or the quote's state and age",
         True,
-        96,
+        112,
         format=lambda s, m: format_time_zoned(s.last_time_ms, m),
         sort_key=lambda s: _number(s.last_time_ms),
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from desktop.domain.formatting import market_of
 from desktop.domain.symbols import Market
+from desktop.domain.truth_terms import Truth
 from desktop.qt.quote_columns import QuoteCell, SortKey, SparkCell
 
 __all__ = ["QuoteRow"]
@@ -23,6 +24,7 @@ class QuoteRow:
         "keys",
         "market",
         "note",
+        "painted_at",
         "spark",
         "stale",
         "symbol",
@@ -30,6 +32,7 @@ class QuoteRow:
         "tick_dir",
         "time_note",
         "tooltips",
+        "truth",
     )
 
     def __init__(self, symbol: str, ncols: int) -> None:
@@ -51,3 +54,6 @@ class QuoteRow:
         self.badge_note = ""
         self.stale = False
         """Changed while outside the view's visible rows: cells are formatted when it shows."""
+        self.truth = Truth.LIVE
+        self.painted_at = 0.0
+        """Monotonic time the Last cell last changed on screen (the price timeline's "painted")."""

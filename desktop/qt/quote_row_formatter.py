@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop.domain.quote_book import QuoteBook, QuoteState
 from desktop.domain.sparklines import SparklineStore
+from desktop.domain.truth_terms import Truth, TruthVerdict
 from desktop.qt.palette import NOTE, UP
 from desktop.qt.quote_columns import (
     BELL,
@@ -33,10 +34,13 @@ from desktop.qt.quote_columns import (
 )
 from desktop.qt.quote_row import QuoteRow
 from desktop.qt.quote_row_order import QuoteRowOrder
+from desktop.qt.truth_style import truth_brush
 
 __all__ = ["QuoteRowFormatter"]
 
 _LAST = int(ColumnId.LAST)
+_TIME_KEEPING = frozenset({Truth.LIVE, Truth.DEMO, Truth.REPLAY})
+"""States whose rows keep showing the trade time (coloured) rather than a chip."""
 _SYMBOL = int(ColumnId.SYMBOL)
 _TREND = int(ColumnId.TREND)
 _NAME = int(ColumnId.NAME)
@@ -184,7 +188,9 @@ class QuoteRowFormatter:
             key = row.keys[c]
             if isinstance(key, float) and key != 0.0:
                 fg = UP_BRUSH if key > 0 else DOWN_BRUSH
-        if row.dim or (c == _TIME and row.time_note is not None):
+        if c == _TIME and (row.time_note is not None or row.truth is not Truth.LIVE):
+            fg, glyph_fg = truth_brush(row.truth), None
+        elif row.dim:
             fg, glyph_fg = DIM_BRUSH, None
         step = row.flash_step[c]
         direction = row.flash_dir[c]
@@ -259,11 +265,21 @@ class QuoteRowFormatter:
         row.cells[_LAST] = self.cell(row, _LAST)
         return True
 
-    def set_freshness(self, row: QuoteRow, text: str | None, dim: bool) -> bool:
-        """`text` replaces the Time cell (None: the tick time); `dim` greys the row; True if changed."""
-        if row.time_note == text and row.dim == dim:
+    def set_truth(self, row: QuoteRow, verdict: TruthVerdict) -> bool:
+        """Show the row's truth state: its chip replaces the Time cell (Live, Demo and Replay keep
+        the tick time, in the state's colour), dimmed states grey the row; True if changed."""
+        # Live rows keep their trade time, or say what an outage missed until it is old news.
+        text = (verdict.gap or None) if verdict.state in _TIME_KEEPING else verdict.cell
+        tip = verdict.sentence
+        if (
+            row.time_note == text
+            and row.dim == verdict.dim
+            and row.truth is verdict.state
+            and row.tooltips.get(_TIME) == tip
+        ):
             return False
-        row.time_note, row.dim = text, dim
+        row.time_note, row.dim, row.truth = text, verdict.dim, verdict.state
+        row.tooltips[_TIME] = tip
         state = self._book.get(row.symbol)
         if text is not None:
             row.texts[_TIME] = text

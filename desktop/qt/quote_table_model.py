@@ -7,6 +7,7 @@ changes); `QuoteRowFormatter` decides what each row shows and `QuoteRowOrder` wh
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sparklines import SparklineStore
+from desktop.domain.truth_terms import Truth, TruthVerdict, price_timeline
 from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId, QuoteColumn
 from desktop.qt.quote_row import QuoteRow
@@ -163,6 +165,8 @@ class QuoteTableModel(QAbstractTableModel):
             changed = update(row, state, now)
             if not changed:
                 continue
+            if _LAST in changed:
+                row.painted_at = time.monotonic()
             total += len(changed)
             for c in changed:
                 row.cells[c] = make_cell(row, c)
@@ -249,16 +253,21 @@ class QuoteTableModel(QAbstractTableModel):
         if r is not None and self._formatter.set_note(self._rows[r], text):
             self._emit_cell(r, _LAST)
 
-    def set_row_freshness(self, symbol: str, text: str | None, dim: bool) -> None:
-        """Freshness of a row: `text` replaces its Time ("2 m 14 s ago", "Closed"); `dim` greys it."""
+    def set_row_truth(self, symbol: str, verdict: TruthVerdict) -> None:
+        """A row's truth state: a chip in its Time cell ("Stale · 42 s"), dimming, a tooltip."""
         r = self._row_of.get(symbol)
-        if r is not None and self._formatter.set_freshness(self._rows[r], text, dim):
+        if r is not None and self._formatter.set_truth(self._rows[r], verdict):
             self.dataChanged.emit(self.createIndex(r, 0), self.createIndex(r, self._ncols - 1))
 
     def row_freshness(self, symbol: str) -> tuple[str | None, bool]:
         """(Time-cell text, dimmed) of a row, for tests and the CSV export."""
         r = self._row_of.get(symbol)
         return (None, False) if r is None else (self._rows[r].time_note, self._rows[r].dim)
+
+    def row_truth(self, symbol: str) -> Truth | None:
+        """The truth state a row shows (None: not on this list)."""
+        r = self._row_of.get(symbol)
+        return None if r is None else self._rows[r].truth
 
     def row_note(self, symbol: str) -> str | None:
         """The note shown for `symbol`, if any."""
@@ -366,6 +375,8 @@ class QuoteTableModel(QAbstractTableModel):
         if role == _BG:
             return row.cells[c].bg
         if role == _TOOLTIP:
+            if c == _LAST and row.note is None:
+                return self._timeline(row)
             tip = row.tooltips.get(c)
             if c == _SYMBOL and row.badge_note:
                 tip = f"{tip}\n{row.badge_note}" if tip else row.badge_note
@@ -375,6 +386,16 @@ class QuoteTableModel(QAbstractTableModel):
         if role == SPARK_ROLE:
             return row.spark
         return None
+
+    def _timeline(self, row: QuoteRow) -> str | None:
+        """Exchange time → received → painted of the row's last price (the Last cell's tooltip)."""
+        state = self._book.get(row.symbol)
+        if state is None or state.last_src is None:
+            return None
+        now, now_ms = time.monotonic(), time.time_ns() // 1_000_000
+        painted_at = row.painted_at or now
+        painted_ms = int(now_ms - (now - painted_at) * 1000)
+        return price_timeline(state, now, now_ms, painted_ms)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
         """Titles, tooltips, alignment and the first-click sort order of each column."""

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import QObject, Signal
 
 from desktop.domain.quote_book import QuoteBook
+from desktop.domain.truth_terms import TruthVerdict
 from desktop.domain.watchlist import WatchlistInfo, WatchlistStore
 from desktop.qt.watchlist_model import WatchlistEditor, WatchlistTableModel
 
@@ -19,7 +20,7 @@ __all__ = ["ListRows", "WatchlistMirror"]
 
 
 class ListRows:
-    """Every list's rows at once, for per-symbol row state: freshness and "not streaming" notes."""
+    """Every list's rows at once, for per-symbol row state: truth states and "not streaming" notes."""
 
     def __init__(self, lists: WatchlistMirror) -> None:
         self._lists = lists
@@ -28,10 +29,10 @@ class ListRows:
         """The union of all lists."""
         return self._lists.all_symbols()
 
-    def set_row_freshness(self, symbol: str, text: str | None, dim: bool) -> None:
-        """Age text and dimming, on every list showing `symbol`."""
+    def set_row_truth(self, symbol: str, verdict: TruthVerdict) -> None:
+        """The truth state (chip, age, dimming) on every list showing `symbol`."""
         for model in self._lists.models():
-            model.set_row_freshness(symbol, text, dim)
+            model.set_row_truth(symbol, verdict)
 
     def set_notes(self, notes: Mapping[str, str]) -> None:
         """Rows the feed cannot stream say why; every other row's note is cleared."""

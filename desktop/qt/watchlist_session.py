@@ -6,13 +6,20 @@ undoable edit of `WatchlistHistory`, and says in a sentence what it did or why i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.domain.list_text import ListFormat, ListParseError, format_list, parse_list
+from desktop.domain.list_text import (
+    ListFormat,
+    ListParseError,
+    ParsedList,
+    format_list,
+    parse_list,
+)
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import SymbolError
 from desktop.domain.watchlist import (
@@ -50,6 +57,11 @@ class WatchlistSession(WatchlistHistory):
     """(list id, symbols): just added or already present — select and scroll to them."""
     listDeleted = Signal(str)
     """The name of a list just deleted (the UI offers Undo)."""
+    importProgress = Signal(str, int)
+    """(file name, percent read) while a large import is parsed off the GUI thread."""
+
+    LARGE_IMPORT_BYTES = 256 * 1024
+    """Files from this size on are read and parsed in a worker thread, with progress."""
 
     def __init__(
         self,
@@ -256,11 +268,43 @@ class WatchlistSession(WatchlistHistory):
     def import_file(self, path: Path) -> WatchlistInfo | None:
         """Add a CSV/text file's symbols to the list named after the file (created when missing)."""
         try:
-            text = self._repo.read_list_file(path)
-            parsed = parse_list(text, ListFormat.for_filename(path.name), path.name)
+            parsed = self._read_and_parse(path)
         except ListParseError as exc:
             self.notice.emit("error", str(exc))
             return None
+        return self._apply_import(path, parsed)
+
+    def is_large_import(self, path: Path) -> bool:
+        """True for a file big enough to be imported in the background (see `import_in_background`)."""
+        try:
+            return path.stat().st_size >= self.LARGE_IMPORT_BYTES
+        except OSError:
+            return False
+
+    async def import_in_background(self, path: Path) -> WatchlistInfo | None:
+        """`import_file`, with the reading and parsing in a worker thread: the board and the feed
+        keep running, and `importProgress` reports how far it got."""
+        loop = asyncio.get_running_loop()
+        name = path.name
+
+        def report(fraction: float) -> None:
+            loop.call_soon_threadsafe(self.importProgress.emit, name, int(fraction * 100))
+
+        self.importProgress.emit(name, 0)
+        try:
+            parsed = await asyncio.to_thread(self._read_and_parse, path, report)
+        except ListParseError as exc:
+            self.notice.emit("error", str(exc))
+            return None
+        return self._apply_import(path, parsed)
+
+    def _read_and_parse(
+        self, path: Path, progress: Callable[[float], None] | None = None
+    ) -> ParsedList:
+        text = self._repo.read_list_file(path)
+        return parse_list(text, ListFormat.for_filename(path.name), path.name, progress)
+
+    def _apply_import(self, path: Path, parsed: ParsedList) -> WatchlistInfo | None:
         codes = [str(symbol) for symbol in parsed.symbols]
         existing = self._repo.find(path.stem)
         if existing is not None and existing.id in self._models:

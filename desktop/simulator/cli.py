@@ -74,6 +74,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--fault-duration", type=float, default=15.0, help="how long timed faults last (s)"
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="the strictest reading of the documented limits: an early request gets 606 and a "
+        "close, heartbeats count as requests, fast reconnects and REST over the plan are refused",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log connections")
     # -- replay of a recording -----------------------------------------------------------
     replay = parser.add_argument_group("replay a recording instead of simulating")
@@ -117,7 +123,8 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
             )
         tokens[token] = plan
     hours = ExchangeHours() if args.sessions == "exchange" else None
-    return SimulatorConfig(
+    make = SimulatorConfig.strict if args.strict else SimulatorConfig
+    return make(
         host=args.host,
         port=args.port,
         seed=args.seed,
@@ -148,6 +155,8 @@ async def _serve(
             print("  The replay starts when the first client subscribes.", flush=True)
         print(f"  WebSocket: {server.ws_url}?token=<any token>", flush=True)
         print(f"  REST:      {server.rest_url}", flush=True)
+        if args.strict:
+            print("  Limits:    strict (606 and close on an early request)", flush=True)
         if kinds:
             names = ", ".join(kind.value for kind in kinds)
             print(f"  Faults:    every {args.fault_interval:g} s one of: {names}", flush=True)

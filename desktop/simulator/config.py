@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 from desktop.domain.market_clock import session_state
 from desktop.domain.sessions import MarketSessions, SessionPhase, load_exchange_sessions
@@ -75,6 +76,10 @@ class SimulatorConfig:
     """Serve any well-formed code, inventing an instrument for codes outside the universe."""
     enforce_reconnect_floor: bool = False
     """Refuse (HTTP 429) a token's handshake sooner than its plan's reconnect floor."""
+    enforce_rest_limits: bool = True
+    """Refuse REST requests faster than the token's plan allows (§1.10), with `rest_rate_code`."""
+    rest_rate_code: int = 429
+    """`ret` of a REST request over the plan's rate: 429 (rate limit) or 605 (too many requests)."""
     hk_depth_levels: int = 10
     us_depth_levels: int = 1
     trades_per_second: float = 150.0
@@ -91,6 +96,23 @@ class SimulatorConfig:
     """Hook: is `market` in extended hours at `now`? Its symbols then trade thinly."""
     extended_trades_per_second: float = 0.2
     """Trades per second of each trade-subscribed symbol in extended hours."""
+    prices_path: Path | None = None
+    """Where the demo market keeps its last prices: a restart on the same day resumes them."""
+
+    @classmethod
+    def strict(cls, **overrides: Any) -> SimulatorConfig:
+        """The strictest reading of the documented limits: an early WebSocket request gets 606
+        and a close, heartbeats count as requests, reconnects under the plan's floor and REST over
+        its rate are refused. Tests run the client against it to catch any overrun."""
+        settings: dict[str, Any] = {
+            "rate_limit_code": 606,
+            "heartbeat_is_request": True,
+            "enforce_reconnect_floor": True,
+            "enforce_rest_limits": True,
+            "rest_rate_code": 605,
+        }
+        settings.update(overrides)
+        return cls(**settings)
 
     def __post_init__(self) -> None:
         names = [*self.tokens.values()] + ([self.any_token_plan] if self.any_token_plan else [])

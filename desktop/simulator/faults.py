@@ -55,8 +55,9 @@ class Faults:
         """The reply to send instead of `text`; None drops it."""
         return text
 
-    def push(self, connection: ConnectionRecord, text: str) -> Sequence[tuple[str, bool]]:
-        """Frames to send for one push: (frame, genuine); only genuine ones count as pushes."""
+    def push(self, connection: ConnectionRecord, text: str) -> Sequence[tuple[str | bytes, bool]]:
+        """Frames to send for one push: (frame, genuine); only genuine ones count as pushes.
+        A `bytes` frame goes out as a binary WebSocket message (a hostile server's)."""
         return ((text, True),)
 
 
@@ -232,7 +233,7 @@ class FaultInjector(Faults):
                 return None
         return text
 
-    def push(self, connection: ConnectionRecord, text: str) -> Sequence[tuple[str, bool]]:
+    def push(self, connection: ConnectionRecord, text: str) -> Sequence[tuple[str | bytes, bool]]:
         """Mute and stall drop pushes; frame faults garble, repeat, reorder or renumber them."""
         if self.active(connection, FaultKind.STALL) or self.active(connection, FaultKind.MUTE):
             return ()

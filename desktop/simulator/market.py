@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import random
 from collections import deque
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -69,6 +69,10 @@ class _State:
     prev_day: Bar
     day_end_ms: int
     minutes: deque[Bar] = field(default_factory=deque)
+    quote: BookRecord | None = None
+    """The book the last trade printed against (re-quoted first when the mid left the touch)."""
+    shown: BookRecord | None = None
+    """The latest book pushed to depth subscribers."""
 
 
 class SimulatedMarket:
@@ -82,7 +86,10 @@ class SimulatedMarket:
         clock: Clock = wall_clock_ms,
         history_minutes: int = 120,
         vol_scale: float = 1.0,
+        carry: Mapping[Symbol, Decimal] | None = None,
     ) -> None:
+        self._carry = dict(carry or {})
+        """Prices to resume from (the demo market restarted on the same day)."""
         if universe is None:
             universe = Universe()
         self.universe = universe if isinstance(universe, Universe) else Universe(universe)
@@ -95,6 +102,8 @@ class SimulatedMarket:
         self._states: dict[Symbol, _State] = {}
         self._pool_key: frozenset[Symbol] | None = None
         self._pool: tuple[list[_State], list[float]] = ([], [])
+        self._ordered: list[TradeRecord | BookRecord] = []
+        """The last step's trades in order, each after the re-quote it needed."""
         for instrument in self.universe:
             self._add(instrument, clock())
 
@@ -105,6 +114,10 @@ class SimulatedMarket:
     def symbols(self) -> list[Symbol]:
         """Every symbol the market currently simulates."""
         return list(self._states)
+
+    def last_prices(self) -> dict[Symbol, Decimal]:
+        """Every simulated symbol's last trade price (saved so a restart can resume them)."""
+        return {symbol: state.trade.price for symbol, state in self._states.items()}
 
     def instrument(self, symbol: Symbol) -> Instrument:
         """Static information about a simulated symbol (KeyError when unknown)."""
@@ -152,11 +165,21 @@ class SimulatedMarket:
         """Print `trades_wanted` trades spread over `trade_symbols` (all when None) by activity,
         then refresh the books of `depth_symbols`; returns the new trades and books."""
         trades: list[TradeRecord] = []
+        self._ordered = ordered = list[TradeRecord | BookRecord]()
         if trades_wanted > 0:
             states, cumulative = self._trade_pool(trade_symbols)
             if states:
                 for chosen in self._rng.choices(states, cum_weights=cumulative, k=trades_wanted):
-                    trades.append(self._trade(chosen, now_ms))
+                    trade = self._trade(chosen, now_ms)
+                    shown, quote = chosen.shown, chosen.quote
+                    if quote is not None and (
+                        shown is None or not shown.bids or not shown.asks
+                        or not shown.bids[0][0] <= trade.price <= shown.asks[0][0]
+                    ):  # fmt: skip
+                        ordered.append(quote)  # depth subscribers see the quote it printed at
+                        chosen.shown = quote
+                    ordered.append(trade)
+                    trades.append(trade)
         books: list[BookRecord] = []
         for symbol in sorted(depth_symbols):
             state = self._states.get(symbol)
@@ -164,6 +187,7 @@ class SimulatedMarket:
                 self._advance(state, now_ms)
                 self._refresh_book(state, now_ms)
                 books.append(state.book)
+                state.shown = state.book
         return trades, books
 
     def pushes(
@@ -174,8 +198,8 @@ class SimulatedMarket:
         depth_symbols: Collection[Symbol],
     ) -> list[TradeRecord | BookRecord]:
         """`step`, as the server's `MarketSource`: the new trades, then the new books."""
-        trades, books = self.step(now_ms, trades_wanted, trade_symbols, depth_symbols)
-        return [*trades, *books]
+        _trades, books = self.step(now_ms, trades_wanted, trade_symbols, depth_symbols)
+        return [*self._ordered, *books]
 
     def _trade_pool(self, symbols: Collection[Symbol] | None) -> tuple[list[_State], list[float]]:
         key = frozenset(self._states if symbols is None else symbols)
@@ -206,9 +230,13 @@ class SimulatedMarket:
         bid, ask = state.book.bids[0][0], state.book.asks[0][0]
         mid = math.exp(state.log_mid)
         target = _snap(market, mid)
+        # A mid beyond the touch moves the quotes first (a new ask at the mid, or a new bid), and
+        # the trade prints at that touch: never above the ask or below the bid on screen.
         if target > ask:
+            self._place_book(state, now_ms, target, "ask")
             price, direction = target, 1
         elif target < bid:
+            self._place_book(state, now_ms, target, "bid")
             price, direction = target, 2
         else:
             inside = tick_up(market, bid)
@@ -221,6 +249,7 @@ class SimulatedMarket:
                 lean = (mid - float(bid)) / max(float(ask - bid), 1e-9)
                 buy = rng.random() < 0.15 + 0.7 * min(max(lean, 0.0), 1.0)
                 price, direction = (ask, 1) if buy else (bid, 2)
+        state.quote = state.book
         volume = self._trade_volume(state)
         turnover = price * volume
         state.seq += 1
@@ -300,24 +329,31 @@ class SimulatedMarket:
     ) -> tuple[Level, ...]:
         """One side of the book from its best price: one or more ticks between levels."""
         rng, market, unit = self._rng, state.inst.market, state.unit
-        if old and old[0][0] == best:  # same touch: keep the ladder, some sizes change
+        if old and old[0][0] == best:  # same touch: keep the ladder, one to three sizes change
+            changed = set(rng.sample(range(len(old)), min(len(old), rng.randint(1, 3))))
             return tuple(
                 (p, max(1, v // unit + int(rng.random() * 5) - 2) * unit)
-                if rng.random() < 0.3
+                if i in changed
                 else (p, v)
-                for p, v in old
+                for i, (p, v) in enumerate(old)
             )
+        # The touch moved: price levels that were already quoted keep their sizes (a real book
+        # changes a few levels at a time), new ones get fresh sizes.
+        kept = dict(old)
         gap = 0.04 if state.inst.activity >= 1.0 else 0.2
         levels: list[Level] = []
         price = best
         for depth in range(BOOK_DEPTH):
             if depth:
                 price = move(market, price)
-                if rng.random() < gap:
+                if price not in kept and rng.random() < gap:
                     price = move(market, price)
             if price <= _ZERO:
                 break
-            levels.append((price, (1 + int(rng.random() * (8 + 5 * depth))) * unit))
+            size = kept.get(price)
+            levels.append(
+                (price, size if size else (1 + int(rng.random() * (8 + 5 * depth))) * unit)
+            )
         return tuple(levels)
 
     def _add_to_minute(self, state: _State, trade: Bar) -> None:
@@ -383,6 +419,11 @@ class SimulatedMarket:
             day = day.merged(minutes[-1])
             price = close
 
+        carried = self._carry.get(inst.symbol)
+        if carried is not None:  # resume where the last run left off, today's bar around it
+            price = carried
+            day = Bar(day.start_ms, day.open, max(day.high, price), min(day.low, price), price,
+                      day.volume, day.turnover)  # fmt: skip
         seq = self._seq_base + 1
         opening = TradeRecord(inst.symbol, seq, now_ms, price, unit, price * unit, 0)
         book = BookRecord(inst.symbol, seq, now_ms, (), ())

@@ -28,6 +28,7 @@ from desktop.simulator.kline_history import (
 )
 from desktop.simulator.market import SimulatedMarket
 from desktop.simulator.records import BOOK_DEPTH, MINUTE_MS, Bar
+from desktop.simulator.rest_limits import RestRateLimiter
 
 if TYPE_CHECKING:
     from desktop.simulator.server import SimulatorServer
@@ -60,6 +61,7 @@ class RestApi:
             "batch-kline": self.batch_kline,
             "static_info": self.static_info,
         }
+        self.limiter = RestRateLimiter()
         self._history = (
             KlineHistory(self._market, seed=server.config.seed)
             if isinstance(self._market, SimulatedMarket)
@@ -92,6 +94,11 @@ class RestApi:
         handler = self._handlers.get(endpoint)
         if handler is None:
             return 404, {"ret": 404, "msg": "not found"}
+        config = self._server.config
+        if config.enforce_rest_limits and not self.limiter.allow(token, endpoint, plan):
+            code = config.rest_rate_code
+            msg = "rate limit" if code == 429 else "too many requests"
+            return 200, {"ret": code, "msg": msg, "trace": "", "data": {}}
         self.calls[endpoint] = self.calls.get(endpoint, 0) + 1
         try:
             query = msgspec.json.decode(raw)

@@ -28,6 +28,7 @@ from desktop.protocol.alltick_wire import OTHER_WS_PATH, STOCK_REST_PATH, STOCK_
 from desktop.protocol.plans import PlanProfile
 from desktop.simulator.config import SimulatorConfig, always_open, plan_named
 from desktop.simulator.connections import ConnectionRecord, ReceivedFrame, ServerStats
+from desktop.simulator.demo_state import load_prices, save_prices, utc_day
 from desktop.simulator.faults import Faults
 from desktop.simulator.market import SimulatedMarket
 from desktop.simulator.records import BookRecord, TradeRecord, wall_clock_ms
@@ -53,11 +54,17 @@ class SimulatorServer:
     ) -> None:
         self.config = cfg = config or SimulatorConfig()
         self.clock = clock or wall_clock_ms
+        carry = (
+            load_prices(cfg.prices_path, utc_day(self.clock()))
+            if cfg.prices_path is not None and market is None
+            else None
+        )
         self.market: MarketSource = market or SimulatedMarket(
             seed=cfg.seed,
             clock=self.clock,
             history_minutes=cfg.history_minutes,
             vol_scale=cfg.vol_scale,
+            carry=carry,
         )
         self.faults = faults or Faults()
         self.tokens: dict[str, str] = dict(cfg.tokens)
@@ -96,12 +103,12 @@ class SimulatorServer:
         return "127.0.0.1" if self.config.host in ("", "0.0.0.0") else self.config.host
 
     async def start(self) -> None:
-        """Listen and start pushing."""
+        """Listen and start pushing (again on the same port after a `stop`)."""
         self.faults.bind(self)
         self._server = await serve(
             self._handle,
             self.config.host,
-            self.config.port,
+            self._port or self.config.port,  # a restart listens where clients knew it
             process_request=self._process_request,
             create_connection=PostAwareConnection.for_rest(self.rest),
             max_size=1 << 20,
@@ -122,6 +129,9 @@ class SimulatorServer:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+        path = self.config.prices_path
+        if path is not None and isinstance(self.market, SimulatedMarket):
+            save_prices(path, utc_day(self.clock()), self.market.last_prices())
 
     async def __aenter__(self) -> SimulatorServer:
         await self.start()
@@ -410,7 +420,7 @@ class SimulatorServer:
             await ws.send(out)
             if not genuine:
                 continue
-            if depth or out.startswith(_DEPTH_PREFIX):
+            if depth or (isinstance(out, str) and out.startswith(_DEPTH_PREFIX)):
                 rec.depth_pushes += 1
                 self.stats.depth_pushes += 1
             else:

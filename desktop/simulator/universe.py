@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from desktop.domain.symbol_universe import ListedSymbol
 from desktop.domain.symbols import Market, Symbol, SymbolError
 from desktop.domain.tick_grid import round_to_tick
+from desktop.simulator.listing import bundled_listing
 
 __all__ = ["DEFAULT_INSTRUMENTS", "Instrument", "Universe", "parse_wire", "synthesise_instrument"]
 
@@ -175,34 +177,39 @@ DEFAULT_INSTRUMENTS: tuple[Instrument, ...] = _build_defaults()
 """The built-in universe: about thirty large US names and thirty Hang Seng constituents."""
 
 _HK_LOTS = (100, 200, 400, 500, 1000, 2000)
-_SYLLABLES = ("Ar", "Bel", "Cor", "Dan", "Eve", "Fal", "Gra", "Hol", "Ion", "Jas", "Kel", "Lum")
-_SUFFIXES = ("Holdings", "Group", "Technologies", "Industries", "Capital", "Resources")
 
 
-def synthesise_instrument(symbol: Symbol) -> Instrument:
-    """Invent a plausible instrument for a code outside the table, always the same for one code."""
+def synthesise_instrument(symbol: Symbol, listed: ListedSymbol | None = None) -> Instrument:
+    """A plausible instrument for a code outside the table, always the same for one code.
+
+    Its name, lot and exchange come from the bundled universe (`listed`) when the code is there;
+    an unlisted code is named plainly as simulated, never given an invented company name.
+    """
     digest = hashlib.sha256(str(symbol).encode()).digest()
     rng = random.Random(int.from_bytes(digest[:8], "big"))
-    name = rng.choice(_SYLLABLES) + rng.choice(_SYLLABLES).lower() + " " + rng.choice(_SUFFIXES)
     if symbol.market is Market.US:
         raw = Decimal(f"{rng.lognormvariate(3.8, 0.9):.4f}")
         price = round_to_tick(Market.US, max(raw, Decimal("2")))
         lot, exchange = 1, rng.choice(("NASDAQ", "NYSE"))
-        board = exchange
     else:
         raw = Decimal(f"{rng.lognormvariate(2.3, 1.1):.4f}")
         price = round_to_tick(Market.HK, max(raw, Decimal("0.5")))
-        lot, exchange, board = rng.choice(_HK_LOTS), "HKEX", "MAIN"
+        lot, exchange = rng.choice(_HK_LOTS), "HKEX"
+    name, name_cn = f"Simulated {symbol.code}", ""
+    if listed is not None:
+        name, name_cn = listed.name or name, listed.name_zh
+        lot = listed.lot_size if symbol.market is Market.HK else 1
+        exchange = listed.exchange or exchange
     return Instrument(
         symbol=symbol,
-        name_en=f"{name} ({symbol.code})",
-        name_cn="",
+        name_en=name,
+        name_cn=name_cn,
         ref_price=price,
         volatility=round(rng.uniform(0.2, 0.6), 2),
         lot_size=lot,
         activity=round(rng.uniform(0.2, 1.0), 2),
         exchange=exchange,
-        board=board,
+        board=exchange if symbol.market is Market.US else "MAIN",
         synthetic=True,
     )
 
@@ -210,7 +217,12 @@ def synthesise_instrument(symbol: Symbol) -> Instrument:
 class Universe:
     """The instruments a simulated market knows, looked up by symbol or by wire code."""
 
-    def __init__(self, instruments: Iterable[Instrument] = DEFAULT_INSTRUMENTS) -> None:
+    def __init__(
+        self,
+        instruments: Iterable[Instrument] = DEFAULT_INSTRUMENTS,
+        listing: Mapping[Symbol, ListedSymbol] | None = None,
+    ) -> None:
+        self._listing = bundled_listing() if listing is None else listing
         self._by_symbol: dict[Symbol, Instrument] = {}
         for instrument in instruments:
             self._by_symbol[instrument.symbol] = instrument
@@ -247,7 +259,7 @@ class Universe:
             return None
         found = self._by_symbol.get(symbol)
         if found is None and synthesise:
-            found = synthesise_instrument(symbol)
+            found = synthesise_instrument(symbol, self._listing.get(symbol))
             self._by_symbol[symbol] = found
         return found
 

@@ -41,6 +41,7 @@ from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
 from desktop.widgets.chart_plot_view import ChartMode
 from desktop.widgets.delegates import monospace_font
 from desktop.widgets.depth_window import swatch_icon
+from desktop.widgets.truth_chip import TruthChip
 
 __all__ = ["ChartHeader"]
 
@@ -143,11 +144,13 @@ class ChartHeader(QWidget):
         return button
 
     def _lay_out(self) -> None:
+        self.truth_chip = TruthChip(self)
         top = QHBoxLayout()
         top.setContentsMargins(10, 6, 10, 0)
         top.setSpacing(12)
         top.addWidget(self._title)
         top.addWidget(self._quote)
+        top.addWidget(self.truth_chip)
         top.addStretch(1)
         for button in (self._candles_button, self._line_button):
             top.addWidget(button)

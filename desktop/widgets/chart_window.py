@@ -37,10 +37,12 @@ from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import MarketSessions
 from desktop.domain.symbols import Market
 from desktop.domain.window_placement import FrameMargins, WindowLayout
+from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.chart_header import ChartHeader
 from desktop.widgets.chart_items import BarsItem
 from desktop.widgets.chart_plot_view import ChartMode, ChartPlotView
 from desktop.widgets.popout_manager import layout_of, place
+from desktop.widgets.truth_chip import TruthBinding, TruthChip
 
 __all__ = ["CHART_KIND", "ChartMode", "ChartWindow"]
 
@@ -110,9 +112,27 @@ class ChartWindow(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self._header)
         layout.addWidget(self._plots, 1)
+        self._truth: TruthBinding | None = None
+        self.setWindowTitle(self.base_title())
         self.set_mode(mode)
         self.resize(960, 600)
         self.refresh(force=True)
+
+    def base_title(self) -> str:
+        """The window title before any demo or replay mark."""
+        return f"{self.symbol} — Chart"
+
+    def attach_truth(self, monitor: TruthMonitor) -> TruthBinding:
+        """Show the symbol's truth chip, grey the plots when stale, mark demo/replay titles."""
+        chip = self._header.truth_chip
+        self._truth = TruthBinding(
+            monitor, lambda: self.symbol, chip, self._plots, (self, self.base_title)
+        )
+        return self._truth
+
+    def truth_chip(self) -> TruthChip:
+        """The chip in the header (tests read it)."""
+        return self._header.truth_chip
 
     # -- public -------------------------------------------------------------------------------
     def mode(self) -> ChartMode:
@@ -178,6 +198,9 @@ class ChartWindow(QWidget):
         self._history.clear()
         self._history_version += 1
         self._header.set_symbol(symbol)
+        self.setWindowTitle(self.base_title())
+        if self._truth is not None:
+            self._truth.refresh()  # the chip follows the symbol; the title gets its mark back
         self._plots.set_market(market_of(symbol))
         self._plots.reset_zoom()
         self.symbolChanged.emit(old, symbol)
@@ -227,7 +250,6 @@ class ChartWindow(QWidget):
         self._last_draw = now
         state = self._book.get(self.symbol)
         self._header.show_quote(state)
-        self.setWindowTitle(f"{self.symbol} — Chart")
         plots = self._plots
         plots.show_levels(state)
         version = (self._store.version(self.symbol), self._history_version, self._timeframe)

@@ -19,6 +19,7 @@ from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import MarketSessions
 from desktop.domain.window_placement import WindowLayout
 from desktop.qt.link_groups import LinkGroupHub
+from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.chart_window import CHART_KIND, ChartWindow
 from desktop.widgets.popout_manager import PopOutManager
 
@@ -45,6 +46,7 @@ class ChartWindowManager(PopOutManager[ChartWindow]):
         self._book = book
         self._sessions: MarketSessions | None = None
         self._hub: LinkGroupHub | None = None
+        self._truth: TruthMonitor | None = None
 
     def set_link_hub(self, hub: LinkGroupHub) -> None:
         """Linked charts follow the symbols published to their groups from now on."""
@@ -68,6 +70,12 @@ class ChartWindowManager(PopOutManager[ChartWindow]):
         for window in self._windows:
             window.request_history()
 
+    def set_truth(self, monitor: TruthMonitor) -> None:
+        """Every chart (open now or later) shows the monitor's verdict for its symbol."""
+        self._truth = monitor
+        for window in self.windows():
+            window.attach_truth(monitor)
+
     def open(self, symbol: str) -> ChartWindow:
         """Show the chart of `symbol`, creating it or bringing the open one to the front."""
         window = self.window(symbol)
@@ -86,6 +94,8 @@ class ChartWindowManager(PopOutManager[ChartWindow]):
         window = ChartWindow(symbol, self._bars, self._book, link_group=link_group)
         window.closed.connect(lambda _symbol, w=window: self._on_closed(w))
         window.placementChanged.connect(self._schedule_save)
+        if self._truth is not None:
+            window.attach_truth(self._truth)
         window.historyWanted.connect(self.historyWanted)
         window.symbolChanged.connect(lambda _old, new: self.opened.emit(new))
         window.linkGroupChanged.connect(lambda key, w=window: self._on_window_link(w, key))

@@ -6,6 +6,8 @@ Used docked in the main window and inside every pop-out `DepthWindow`. It shows 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
@@ -26,7 +28,9 @@ from desktop.qt.depth_model import DepthLadderModel
 from desktop.qt.palette import BACKGROUND, BORDER, HEADER, HEADLINE, MUTED, NOTE, TEXT
 from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
+from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.depth_delegate import DepthLadderDelegate
+from desktop.widgets.truth_chip import TruthBinding, TruthChip
 
 __all__ = ["DepthLadder"]
 
@@ -97,6 +101,7 @@ class DepthLadder(QWidget):
         self._name = self._label("ladderName")
         self._name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._time = self._label("ladderTime")
+        self.truth_chip = TruthChip(self._header)
         self._last = self._label("ladderLast")
         self._spread = self._label("ladderSpread")
         self._mid = self._label("ladderMid")
@@ -107,6 +112,7 @@ class DepthLadder(QWidget):
         top.addWidget(self._symbol)
         top.addWidget(self._name, 1)
         top.addWidget(self._time)
+        top.addWidget(self.truth_chip)
         numbers = QHBoxLayout()
         numbers.setSpacing(6)
         for caption, value in (("LAST", self._last), ("SPREAD", self._spread), ("MID", self._mid)):
@@ -251,6 +257,14 @@ class DepthLadder(QWidget):
         self._time.setToolTip("Exchange time of the latest book" if summary.book_time else "")
         self._note.setText(summary.note)
         self._note.setVisible(bool(summary.note))
+
+    def attach_truth(
+        self, monitor: TruthMonitor, title: tuple[QWidget, Callable[[], str]] | None = None
+    ) -> TruthBinding:
+        """Show this ladder's truth chip and grey its book when its prices are not current."""
+        binding = TruthBinding(monitor, self._model.symbol, self.truth_chip, self._view, title)
+        self._model.modelReset.connect(binding.refresh)
+        return binding
 
     def changeEvent(self, event: QEvent) -> None:
         """Keep the delegate's fonts in step with the widget's."""

@@ -46,7 +46,9 @@ from desktop.qt.palette import (
     NOTE,
     WINDOW,
 )
+from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.depth_ladder import DepthLadder
+from desktop.widgets.truth_chip import TruthBinding
 
 __all__ = ["DepthWindow", "swatch_icon"]
 
@@ -107,6 +109,7 @@ class DepthWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("depthWindow")
         self._model = model
+        self._truth: TruthBinding | None = None
         group = link_group(link_group_key)
         self._group: str | None = group.key if group is not None else None
         self._ladder = DepthLadder(model, self)
@@ -207,9 +210,19 @@ class DepthWindow(QWidget):
         self._model.set_symbol(symbol)
         self._edit.setText(symbol)
         self._set_error("")
-        self.setWindowTitle(f"{symbol} — Depth · Quote Board")
+        self.setWindowTitle(self.base_title())
+        if self._truth is not None:
+            self._truth.refresh()  # the chip follows the symbol; the title gets its mark back
         if changed:
             self.symbolChanged.emit(symbol)
+
+    def base_title(self) -> str:
+        """The window title before any demo or replay mark."""
+        return f"{self.symbol()} — Depth · Quote Board"
+
+    def attach_truth(self, monitor: TruthMonitor) -> None:
+        """Show the symbol's truth chip and dimming, and mark the title on demo or replay data."""
+        self._truth = self.ladder().attach_truth(monitor, (self, self.base_title))
 
     def error_text(self) -> str:
         """The message about the last symbol typed, if it was not one ("" otherwise)."""

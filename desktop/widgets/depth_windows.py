@@ -18,6 +18,7 @@ from desktop.domain.window_placement import WindowLayout
 from desktop.qt.depth_model import DepthLadderModel
 from desktop.qt.link_groups import LINK_GROUPS, LinkGroupHub, link_group
 from desktop.qt.stream_bridge import StreamBridge
+from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.depth_dock import DepthDock
 from desktop.widgets.depth_window import DepthWindow, swatch_icon
 from desktop.widgets.popout_manager import PopOutManager, layout_of
@@ -58,6 +59,14 @@ class DepthWindowManager(PopOutManager[DepthWindow]):
         self._dock = DepthDock(self._dock_model, main_window)
         self._dock.popOutRequested.connect(self.pop_out)
         self._dock.visibilityChanged.connect(self._on_dock_visibility)
+        self._truth: TruthMonitor | None = None
+
+    def set_truth(self, monitor: TruthMonitor) -> None:
+        """Every ladder (the dock, each pop-out, later ones too) shows the monitor's verdicts."""
+        self._truth = monitor
+        self._dock.ladder().attach_truth(monitor)
+        for window in self.windows():
+            window.attach_truth(monitor)
 
     # -- accessors ----------------------------------------------------------------------------
     def dock(self) -> DepthDock:
@@ -145,6 +154,8 @@ class DepthWindowManager(PopOutManager[DepthWindow]):
         window.linkGroupChanged.connect(lambda key, w=window: self._on_window_link(w, key))
         window.placementChanged.connect(self._schedule_save)
         window.closed.connect(lambda w=window: self._on_window_closed(w))
+        if self._truth is not None:
+            window.attach_truth(self._truth)
         self._track(window)
         return window
 

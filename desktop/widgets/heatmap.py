@@ -30,10 +30,13 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from desktop.domain.formatting import format_change_pct, format_price, format_volume, market_of
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.treemap import Rect, squarify
+from desktop.domain.truth_terms import Truth, TruthVerdict
 from desktop.qt.palette import BACKGROUND, BRIGHT, DARK, MUTED, NEUTRAL_TILE
 from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
 from desktop.qt.quote_table_model import QuoteTableModel
+from desktop.qt.truth_monitor import TruthMonitor
+from desktop.qt.truth_style import DIM_OPACITY, truth_color
 
 __all__ = ["FULL_SCALE_PCT", "HeatmapWidget", "Tile", "change_color"]
 
@@ -82,6 +85,7 @@ class Tile:
     rect: QRectF
     pct: float | None
     color: QColor
+    truth: TruthVerdict | None = None
 
 
 class HeatmapWidget(QWidget):
@@ -108,6 +112,7 @@ class HeatmapWidget(QWidget):
         self._bold.setBold(True)
         self._small = QFont(self._bold)
         self._small.setPointSizeF(max(6.0, self._bold.pointSizeF() * 0.82))
+        self._truth: TruthMonitor | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -120,8 +125,18 @@ class HeatmapWidget(QWidget):
             self._signature = ()
             self.refresh()
 
+    def set_truth(self, monitor: TruthMonitor) -> None:
+        """Tiles show the monitor's verdicts: a state border and word, greyed when not current."""
+        self._truth = monitor
+        monitor.verdictsChanged.connect(self.refresh)
+        self._signature = ()
+        self.refresh()
+
+    def _verdict(self, symbol: str) -> TruthVerdict | None:
+        return None if self._truth is None else self._truth.verdict(symbol)
+
     # -- data ---------------------------------------------------------------------------------
-    def refresh(self) -> bool:
+    def refresh(self, *_args: object) -> bool:
         """Re-read the book (if shown); relayout and repaint only if something moved."""
         if not self.isVisible():
             return False
@@ -133,7 +148,13 @@ class HeatmapWidget(QWidget):
             turnover = float(state.turnover)
             pct = state.change_pct
             rows.append((symbol, turnover, None if pct is None else round(float(pct), 2)))
-        signature = (self.width(), self.height(), tuple((s, round(t, -3), p) for s, t, p in rows))
+        states = tuple(getattr(self._verdict(s), "state", None) for s, _, _ in rows)
+        signature = (
+            self.width(),
+            self.height(),
+            tuple((s, round(t, -3), p) for s, t, p in rows),
+            states,
+        )
         if signature == self._signature:
             return False
         self._signature = signature
@@ -165,7 +186,8 @@ class HeatmapWidget(QWidget):
                 groups[name], squarify(weights[name], inner), strict=True
             ):
                 rect = QRectF(tile.x, tile.y, tile.w, tile.h).adjusted(_GAP, _GAP, -_GAP, -_GAP)
-                self._tiles.append(Tile(symbol, rect, pct, change_color(pct)))
+                verdict = self._verdict(symbol)
+                self._tiles.append(Tile(symbol, rect, pct, change_color(pct), verdict))
 
     def tiles(self) -> list[Tile]:
         """The laid-out tiles (for tests and hit-testing)."""
@@ -193,10 +215,17 @@ class HeatmapWidget(QWidget):
             painter.drawText(header.adjusted(6, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter, caption)
         fonts = [(font, QFontMetrics(font)) for font in (self._bold, self._small)]
         for tile in self._tiles:
+            truth = tile.truth
+            painter.setOpacity(DIM_OPACITY if truth is not None and truth.dim else 1.0)
             painter.fillRect(tile.rect, tile.color)
             for font, metrics in fonts:  # the regular size if it fits, else a smaller one
                 if self._label(painter, tile, font, metrics):
                     break
+            painter.setOpacity(1.0)
+            if truth is not None and truth.state is not Truth.LIVE:
+                painter.setPen(QPen(truth_color(truth.state), 2))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(tile.rect.adjusted(1, 1, -1, -1))
         for tile in self._tiles:
             if tile.symbol == self._selected:
                 painter.setPen(QPen(_SELECTED, 2))
@@ -216,6 +245,9 @@ class HeatmapWidget(QWidget):
         pct = format_change_pct(tile.pct) if tile.pct is not None else "—"
         two_lines = rect.height() >= 2 * line + 2
         text = f"{symbol}\n{pct}" if two_lines else f"{symbol} {pct}"
+        truth = tile.truth
+        if truth is not None and truth.state is not Truth.LIVE and rect.height() >= 3 * line + 2:
+            text = f"{text}\n{truth.state.value}"
         if max(metrics.horizontalAdvance(part) for part in text.split("\n")) > rect.width():
             return False  # the tooltip still tells; a clipped number would mislead
         painter.setFont(font)
@@ -279,6 +311,9 @@ class HeatmapWidget(QWidget):
                 f"Last {format_price(market, state.last)}   {format_change_pct(state.change_pct)}"
             )
         lines.append(f"Turnover {format_volume(state.turnover)} {market.currency}")
+        verdict = self._verdict(tile.symbol)
+        if verdict is not None:
+            lines.append(verdict.sentence)
         # Names come from the network: escape them and say it is rich text, so none is rendered.
         QToolTip.showText(event.globalPosition().toPoint(), plain_tooltip("\n".join(lines)), self)
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QVBo
 import desktop
 from desktop.domain.feed_status import FeedStatus
 from desktop.domain.recording import RecordingSettings
+from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.editable_watchlist_view import EditableWatchlistView
 from desktop.widgets.link_chip import LinkChip
 from desktop.widgets.performance_panel import PerformancePanel
@@ -18,6 +19,7 @@ from desktop.widgets.recording_menu import RecordingMenu
 from desktop.widgets.screen_fit import available_area, fit_new_window, frame_margins, keep_on_screen
 from desktop.widgets.shortcut_sheet import ShortcutSheet
 from desktop.widgets.status_bar import FeedStatusBar
+from desktop.widgets.truth_chip import mode_title
 from desktop.widgets.watchlist_panel import WatchlistPanel
 from desktop.widgets.workspaces_menu import WorkspacesMenu
 
@@ -69,6 +71,10 @@ class MainWindow(QMainWindow):
         self.link_chip: LinkChip | None = None
         """The watchlist's link group in the status bar (once the depth dock is installed)."""
         self._build_menus()
+
+    def show_notice(self, kind: str, text: str, timeout_ms: int | None = None) -> None:
+        """Show a sentence in the bar above the watchlists (plain text; `timeout_ms=0` stays)."""
+        self._watchlists.notices.show_notice(kind, text, timeout_ms=timeout_ms)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -212,6 +218,12 @@ class MainWindow(QMainWindow):
             self.popOutRequested.emit(symbol)
 
     @Slot(FeedStatus)
+    def attach_truth(self, monitor: TruthMonitor) -> None:
+        """Mark the title whenever the board shows demo or replay data, never live."""
+        monitor.modeChanged.connect(
+            lambda mode: self.setWindowTitle(mode_title("Quote Board", mode))
+        )
+
     def set_status(self, status: FeedStatus) -> None:
         """Show the feed's state (and the DEMO badge when `status.demo`)."""
         self._status_bar.set_status(status)

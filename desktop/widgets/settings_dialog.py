@@ -202,9 +202,11 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self._request_save)
         self.buttons.rejected.connect(self.reject)
 
+        self._streaming = named(plain_label(), "streamingNow")
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(self._banner)
+        layout.addWidget(self._streaming)
         layout.addWidget(source_group)
         layout.addWidget(self._alltick)
         layout.addWidget(self._gateway)
@@ -239,6 +241,14 @@ class SettingsDialog(QDialog):
             "Leave empty to keep the current token" if available else "Paste your AllTick API token"
         )
         self._fit()
+
+    def show_streaming(self, text: str) -> None:
+        """What the board streams right now (which may differ from the choice below)."""
+        self._streaming.setText(f"Streaming now: {text}")
+
+    def streaming_text(self) -> str:
+        """The "Streaming now" line."""
+        return self._streaming.text()
 
     def show_reason(self, text: str | None) -> None:
         """Why the dialog opened by itself (a rejected token, an unreadable keyring); None hides it."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
 from desktop.domain.feed_status import FeedState, FeedStatus
+from desktop.domain.gaps import Gap
+from desktop.domain.truth_terms import format_clock_ms
 from desktop.qt.palette import DEMO, ERROR, OK, STALE, WHITE
 from desktop.qt.plain_text import plain_tooltip
 
@@ -41,8 +43,28 @@ def state_color(state: FeedState) -> QColor:
     return QColor(_COLORS[state])
 
 
+def _gap_line(gap: Gap) -> str:
+    """ "14:02:11 → 14:02:53 (42 s) · connection 1 · 24 symbols · connection lost"."""
+    start = format_clock_ms(gap.start_ms)[:8]
+    if gap.end_ms is None:
+        span = f"{start} → now"
+    else:
+        span = f"{start} → {format_clock_ms(gap.end_ms)[:8]} ({round(gap.duration_s or 0)} s)"
+    noun = "symbol" if len(gap.symbols) == 1 else "symbols"
+    parts = [span, f"connection {gap.connection + 1}", f"{len(gap.symbols)} {noun}"]
+    if gap.missed:
+        parts.append(f"~{sum(gap.missed.values()):,} shares traded unseen")
+    if gap.reason:
+        parts.append(gap.reason)
+    return " · ".join(parts)
+
+
 class FeedStatusBar(QStatusBar):
-    """A coloured dot plus a word for the feed state (colour is never the only cue), msg/s, DEMO."""
+    """A coloured dot plus a word for the feed state (colour is never the only cue), msg/s, DEMO,
+    the recent outages, and Reconnect now while the feed waits to retry."""
+
+    reconnectRequested = Signal()
+    """The user asked to retry now instead of waiting out the countdown."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,10 +109,23 @@ class FeedStatusBar(QStatusBar):
         self._countdown.setInterval(250)
         self._countdown.timeout.connect(self._tick_countdown)
 
+        self._gaps = QLabel()
+        self._gaps.setObjectName("feedGapsLabel")
+        self._gaps.setTextFormat(Qt.TextFormat.PlainText)
+        self._gaps.hide()
+        self._reconnect = QPushButton("Reconnect now")
+        self._reconnect.setObjectName("reconnectNowButton")
+        self._reconnect.setToolTip("Try the connection again now instead of waiting")
+        self._reconnect.setFlat(True)
+        self._reconnect.clicked.connect(self.reconnectRequested)
+        self._reconnect.hide()
+
         self.addPermanentWidget(self._demo)
+        self.addPermanentWidget(self._gaps)
         self.addPermanentWidget(self._backlog)
         self.addPermanentWidget(self._rate)
         self.addPermanentWidget(self._indicator)
+        self.addPermanentWidget(self._reconnect)
         self.set_status(FeedStatus(FeedState.CONNECTING))
 
     def set_status(self, status: FeedStatus) -> None:
@@ -113,7 +148,33 @@ class FeedStatusBar(QStatusBar):
         if status.demo:
             details.append("Demo data from the built-in simulator")
         self._indicator.setToolTip(plain_tooltip("\n".join(details)))
+        self._reconnect.setVisible(status.state in (FeedState.RECONNECTING, FeedState.OFFLINE))
         self._update_demo()
+
+    def set_gaps(self, gaps: list[Gap]) -> None:
+        """Show the recent outages (newest first): a count and the last one, all in the tooltip."""
+        if not gaps:
+            self._gaps.hide()
+            return
+        last = gaps[0]
+        if last.end_ms is None:
+            text = "Gap ongoing"
+        else:
+            text = f"Last gap {round(last.duration_s or 0)} s at {format_clock_ms(last.end_ms)[:5]}"
+        if len(gaps) > 1:
+            text += f" (+{len(gaps) - 1})"
+        self._gaps.setText(text)
+        lines = ["Recent outages (newest first):", *(_gap_line(g) for g in gaps[:12])]
+        self._gaps.setToolTip(plain_tooltip("\n".join(lines)))
+        self._gaps.show()
+
+    def gaps_text(self) -> str:
+        """The recent-outages label ("" when hidden)."""
+        return "" if self._gaps.isHidden() else self._gaps.text()
+
+    def reconnect_button(self) -> QPushButton:
+        """Reconnect now (shown while the feed waits to retry)."""
+        return self._reconnect
 
     def set_rate(self, msgs_per_s: float) -> None:
         """Show the feed's message rate."""

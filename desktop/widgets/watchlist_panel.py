@@ -14,7 +14,9 @@ from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QSplitter, QVBoxLayout, QWidget
 
+from desktop.aio.task_set import TaskSet
 from desktop.domain.symbol_search import SymbolMatcher
+from desktop.domain.text_safety import safe_file_name
 from desktop.qt.symbol_mime import SymbolPayload
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.widgets.editable_watchlist_view import EditableWatchlistView
@@ -70,6 +72,8 @@ class WatchlistPanel(QWidget):
         self.tabs.rowMenuRequested.connect(self._row_menu)
         self.tabs.tabMenuRequested.connect(self._tab_menu)
         session.notice.connect(self.notices.show_notice)
+        session.importProgress.connect(self._show_import_progress)
+        self._imports = TaskSet("watchlist-import")
         session.listDeleted.connect(self._offer_undo_delete)
         session.listsChanged.connect(self._update_actions)
         session.symbolsChanged.connect(lambda _symbols: self._refresh_on_list())
@@ -328,8 +332,20 @@ class WatchlistPanel(QWidget):
         """File → Import: pick a CSV or text file; its symbols go to the list named like the file."""
         dialog = self._file_dialog("Import Watchlist", QFileDialog.AcceptMode.AcceptOpen)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(lambda path: self._session.import_file(Path(path)))
+        dialog.fileSelected.connect(lambda path: self.import_file(Path(path)))
         dialog.open()
+
+    def import_file(self, path: Path) -> None:
+        """Import a chosen file; a large one is read and parsed in the background with progress."""
+        session = self._session
+        if session.is_large_import(path):
+            self._show_import_progress(path.name, 0)
+            self._imports.spawn(session.import_in_background(path), name="watchlist-import")
+        else:
+            session.import_file(path)
+
+    def _show_import_progress(self, name: str, percent: int) -> None:
+        self.notices.show_notice("info", f"Importing {name}… {percent} %", timeout_ms=0)
 
     def choose_export(self) -> None:
         """File → Export: write the shown list as CSV (`.csv`) or text (`.txt`)."""
@@ -339,7 +355,7 @@ class WatchlistPanel(QWidget):
             return
         dialog = self._file_dialog("Export Watchlist", QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("csv")
-        dialog.selectFile(f"{info.name}.csv")
+        dialog.selectFile(f"{safe_file_name(info.name)}.csv")  # never a path from a list name
         dialog.fileSelected.connect(lambda path: self._session.export_list(info.id, Path(path)))
         dialog.open()
 

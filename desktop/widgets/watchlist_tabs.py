@@ -15,6 +15,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QTabBar, QTabWidget, QToolButton, QWidget
 
 from desktop.domain.watchlist import MAX_NAME_LENGTH, WatchlistInfo
+from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.symbol_mime import can_read, read_symbols
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.widgets.editable_watchlist_view import EditableWatchlistView
@@ -222,15 +223,18 @@ class WatchlistTabs(QTabWidget):
         view.customContextMenuRequested.connect(
             lambda pos, v=view: self.rowMenuRequested.emit(v, v.viewport().mapToGlobal(pos))
         )
-        return self.insertTab(position, view, info.name)
+        return self.insertTab(position, view, info.name.replace("&", "&&"))
 
     def _label(self, index: int, info: WatchlistInfo) -> None:
-        self.setTabText(index, f"{info.name} · {info.count}")
+        # "&" would be a mnemonic in a tab text and "<b>" markup in a tooltip: names are plain.
+        self.setTabText(index, f"{info.name.replace('&', '&&')} · {info.count}")
         noun = "symbol" if info.count == 1 else "symbols"
         self.setTabToolTip(
             index,
-            f"{info.name}: {info.count} {noun}\nDouble-click to rename · drag to reorder · "
-            "drop rows here to move them (Ctrl: copy)",
+            plain_tooltip(
+                f"{info.name}: {info.count} {noun}\nDouble-click to rename · drag to reorder · "
+                "drop rows here to move them (Ctrl: copy)"
+            ),
         )
 
     def _save_view(self, view: EditableWatchlistView) -> None:

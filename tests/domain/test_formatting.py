@@ -149,3 +149,17 @@ def test_a_time_on_screen_carries_its_markets_zone() -> None:
     assert format_time_zoned(ts_ms, Market.HK) == "22:30:05 HKT"
     assert format_time_zoned(None, Market.HK) == ""
     assert [zone_label(m) for m in (Market.US, Market.HK)] == ["ET", "HKT"]
+
+
+def test_impossible_numbers_are_never_shown() -> None:
+    assert format_price(Market.US, D("1e-400")) == ""
+    assert format_price(Market.US, D("9e18")) == ""
+    assert format_price(Market.US, D("Infinity")) == ""
+    assert format_price(Market.US, D("NaN")) == ""
+    assert format_price(Market.US, D("1000000000")) == "1,000,000,000.00"
+    assert format_volume(10**19) == "" and format_volume(float("nan")) == ""
+    assert format_volume(2**62) != ""
+    assert format_exact(float("inf")) == ""
+    assert format_time(253402300800000, Market.US) == ""  # year 10000: not a trade time
+    assert format_time(1000, Market.US) == ""  # 1970
+    assert format_time(1_700_000_000_000, Market.US) == "17:13:20"

@@ -61,3 +61,17 @@ def test_export_round_trips_through_import() -> None:
     assert txt == "AAPL.US\n00700.HK\nBRK.B.US\n" and codes(txt, ListFormat.TXT) == symbols
     assert ListFormat.for_filename("a.CSV") is ListFormat.CSV
     assert ListFormat.for_filename("a.txt") is ListFormat.TXT
+
+
+def test_text_above_the_size_limit_is_refused_before_parsing() -> None:
+    from desktop.domain.list_text import MAX_LIST_BYTES
+
+    with pytest.raises(ListParseError, match="stdin: the file is 8.0 MB; .* at most 8 MB"):
+        parse_list("A" * (MAX_LIST_BYTES + 1), ListFormat.TXT, "stdin")
+
+
+def test_progress_is_reported_while_a_long_list_is_parsed() -> None:
+    seen: list[float] = []
+    text = "".join(f"{n}.HK\n" for n in range(1, 9001))
+    parsed = parse_list(text, ListFormat.TXT, "long.txt", seen.append)
+    assert len(parsed.symbols) == 9000 and len(seen) == 2 and 0 < seen[0] < seen[1] < 1

@@ -72,7 +72,7 @@ def test_the_rest_day_bar_is_carried_forward_by_later_ticks_only() -> None:
     assert state.name == "Tencent"
 
 
-def test_duplicate_seq_is_dropped_and_out_of_order_does_not_rewind_the_last_price() -> None:
+def test_duplicate_and_out_of_order_pushes_are_counted_and_not_applied() -> None:
     book = QuoteBook()
     book.track("AAPL.US")
     book.apply_tick(tick("AAPL.US", "100.00", ts=10, seq=5), 0.0)
@@ -81,7 +81,7 @@ def test_duplicate_seq_is_dropped_and_out_of_order_does_not_rewind_the_last_pric
     state = book.get("AAPL.US")
     assert state is not None
     assert book.counters.duplicates == 1 and book.counters.out_of_order == 1
-    assert state.last == D("100.00") and state.low == D("90.00") and state.volume == 200
+    assert state.last == D("100.00") and state.low == D("100.00") and state.volume == 100
 
 
 def test_depth_sets_best_bid_and_ask_and_empty_sides_clear_them() -> None:
@@ -105,6 +105,38 @@ def test_events_for_untracked_symbols_are_counted_not_stored() -> None:
     book = QuoteBook()
     book.apply_tick(tick("MSFT.US", "1.00"), 0.0)
     assert book.get("MSFT.US") is None and book.counters.unknown_symbol == 1
+
+
+def test_impossible_trades_never_reach_last_high_low_or_volume() -> None:
+    book = QuoteBook()
+    book.track("AAPL.US")
+    book.apply_tick(tick("AAPL.US", "190.00", 10, ts=1), 0.0)
+    for bad in (
+        tick("AAPL.US", "1e-400", ts=2),
+        tick("AAPL.US", "9e18", ts=3),
+        tick("AAPL.US", "0", ts=4),
+        tick("AAPL.US", "-5", ts=5),
+        tick("AAPL.US", "Infinity", ts=6),
+        tick("AAPL.US", "191.00", 10**19, ts=7),
+    ):
+        book.apply_tick(bad, 0.0)
+    state = book.get("AAPL.US")
+    assert state is not None
+    assert (state.last, state.high, state.low, state.volume) == (
+        D("190.00"),
+        D("190.00"),
+        D("190.00"),
+        10,
+    )
+    assert book.counters.rejected == 6 and book.counters.ticks == 1
+
+
+def test_a_provider_name_loses_its_bidirectional_controls() -> None:
+    book = QuoteBook()
+    book.track("AAPL.US")
+    book.apply_reference(ReferenceData("AAPL.US", name="Apple\u202e cnI\u2066"), 0.0)
+    state = book.get("AAPL.US")
+    assert state is not None and state.name == "Apple cnI"
 
 
 # ------------------------------------------------------------------ extended hours

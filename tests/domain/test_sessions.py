@@ -30,12 +30,13 @@ def test_hong_kong_has_a_lunch_break_between_its_two_sessions(sessions: MarketSe
     assert sessions.phase_start(Market.HK, ms(2026, 11, 25, 6, 0)) == ms(2026, 11, 25, 5, 0)
 
 
-def test_new_york_is_closed_at_night_on_holidays_and_after_a_half_day(
+def test_new_york_is_closed_at_night_and_after_a_half_day_and_says_holiday_on_thanksgiving(
     sessions: MarketSessions,
 ) -> None:
     assert sessions.phase(Market.US, ms(2026, 11, 25, 15, 0)) is SessionPhase.OPEN
     assert sessions.phase(Market.US, ms(2026, 11, 25, 3, 0)) is SessionPhase.CLOSED  # night
-    assert sessions.phase(Market.US, ms(2026, 11, 26, 15, 0)) is SessionPhase.CLOSED  # Thanksgiving
+    thanksgiving = ms(2026, 11, 26, 15, 0)
+    assert sessions.phase(Market.US, thanksgiving) is SessionPhase.HOLIDAY
     assert sessions.phase(Market.US, ms(2026, 11, 27, 17, 30)) is SessionPhase.OPEN
     assert sessions.phase(Market.US, ms(2026, 11, 27, 18, 30)) is SessionPhase.CLOSED  # 13:00 ET
     assert sessions.phase(Market.US, ms(2026, 11, 28, 15, 0)) is SessionPhase.CLOSED  # Saturday

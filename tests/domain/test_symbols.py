@@ -51,3 +51,15 @@ def test_free_text_from_another_app_splits_into_symbols_and_messages() -> None:
 def test_markets_know_their_time_zone_and_currency() -> None:
     assert Market.HK.timezone == "Asia/Hong_Kong" and Market.HK.currency == "HKD"
     assert Market.US.timezone == "America/New_York" and Market.US.currency == "USD"
+
+
+@pytest.mark.parametrize("text", ["ſpy", "７００", "٧٠٠", "ＡＡＰＬ", "AAPL\u200b"])
+def test_look_alike_characters_are_refused_never_folded_into_a_real_symbol(text: str) -> None:
+    with pytest.raises(SymbolError, match="only look like letters or digits"):
+        Symbol.parse(text)
+
+
+def test_a_look_alike_in_free_text_is_reported_and_the_rest_kept() -> None:
+    found, errors = parse_symbols("AAPL ſpy 700")
+    assert [str(s) for s in found] == ["AAPL.US", "00700.HK"]
+    assert len(errors) == 1 and "ſ" in errors[0]

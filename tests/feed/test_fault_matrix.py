@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from benchmarks.fault_matrix import BOUND_S, FaultRig, run_case, until
+from benchmarks.fault_matrix import BOUND_S, RECONNECTING, SERVER_DOWN, FaultRig, run_case, until
 from desktop.domain.feed_status import FeedState
 from desktop.domain.sessions import AlwaysOpen, SessionPhase
 from desktop.simulator.faults import FaultKind
@@ -29,6 +29,30 @@ async def test_every_fault_is_recovered_within_the_bound_with_nothing_lost(
         assert result.final_state == FeedState.TOKEN_REJECTED.value
     else:
         assert result.fresh and result.final_state == "Live"
+    if kind in RECONNECTING:  # the board showed the outage, then showed it was over
+        assert result.stale_s is not None and result.live_s is not None, result
+
+
+async def test_the_server_going_away_and_coming_back_is_shown_stale_then_live() -> None:
+    result = await run_case(SERVER_DOWN)
+    assert result.recovered and result.lost == 0 and result.final_state == "Live"
+    assert result.stale_s is not None and result.live_s is not None, result
+
+
+async def test_out_of_order_pushes_are_counted_and_not_applied() -> None:
+    async with FaultRig() as rig:
+        await rig.warm_up()
+        applied = rig.book.counters.ticks
+        rig.injector.inject(FaultKind.OUT_OF_ORDER, count=20)
+        # A held push that reaches a symbol after a newer one of that symbol is out of order.
+        assert await until(lambda: rig.book.counters.out_of_order >= 1, 3.0 * TIMEOUT_SCALE)
+        held = rig.injector.extra_frames
+        assert await until(lambda: rig.book.counters.ticks > applied + held, 3.0 * TIMEOUT_SCALE)
+        for symbol in rig.symbols:  # no late push rewound a price: it ends on the newest trade
+            state = rig.book.get(str(symbol))
+            assert state is not None
+            if state.push_trade is not None:  # quiet names may not have traded yet
+                assert state.last_src is not None and state.last_src.seq == state.push_trade.seq
 
 
 async def test_garbage_and_truncated_frames_are_counted_and_never_raise() -> None:

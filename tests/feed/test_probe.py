@@ -127,3 +127,24 @@ async def test_too_many_connection_attempts_are_reported_as_rate_limited() -> No
         result = await probe_connection(server.ws_url, GOOD, timeout_s=TIMEOUT_S)
     assert result.verdict is ProbeVerdict.REFUSED
     assert "HTTP 429" in result.message and "try again" in result.message
+
+
+class _EchoesTheToken(Faults):
+    """Answers the heartbeat with a 401 whose message repeats the token (a careless server)."""
+
+    def outgoing(self, connection: ConnectionRecord, text: str) -> str | None:
+        token = "echoed-token-9f8e7d6c"
+        return (
+            '{"ret":401,"msg":"token ' + token + " invalid (token=" + token + ')",'
+            '"cmd_id":22001,"seq_id":1,"trace":"x","data":{}}'
+        )
+
+
+async def test_a_token_echoed_by_the_server_is_redacted_from_the_probe_sentence() -> None:
+    async with SimulatorServer(SimulatorConfig(), faults=_EchoesTheToken()) as echoing:
+        result = await probe_connection(
+            echoing.ws_url, "echoed-token-9f8e7d6c", timeout_s=TIMEOUT_S
+        )
+    assert result.verdict is ProbeVerdict.TOKEN_REJECTED
+    assert "echoed-token-9f8e7d6c" not in result.message
+    assert result.message == "Token rejected (401): token *** invalid (token=***)"

@@ -11,7 +11,7 @@ from desktop.feed.rest import AllTickRestClient, rest_base_from_ws
 from desktop.protocol.plans import PLANS, Plan, PlanProfile
 
 HK = ZoneInfo("Asia/Hong_Kong")
-FAST = PlanProfile(Plan.BASIC, 1, 100, 10, 1, 3.0, 0.0, 2)
+FAST = PlanProfile(Plan.BASIC, 1, 100, 10, 1, 3.0, 0.0, 2, batch_kline_interval_s=0.0)
 
 
 def ok(data: object) -> httpx.Response:
@@ -53,7 +53,7 @@ async def test_requests_are_chunked_by_the_plan_and_carry_the_token() -> None:
     assert sorted(t.symbol for t in ticks) == sorted(str(s) for s in symbols)
 
 
-async def test_day_bars_fall_back_to_kline_when_batch_kline_is_not_served() -> None:
+async def test_day_bars_fall_back_to_kline_for_the_call_when_batch_kline_fails() -> None:
     day = int(datetime(2026, 11, 20, tzinfo=HK).timestamp())
     paths: list[str] = []
 
@@ -79,7 +79,8 @@ async def test_day_bars_fall_back_to_kline_when_batch_kline_is_not_served() -> N
     bars_again = await client.day_bars([Symbol.parse("700")])
     await client.aclose()
     assert paths[0] == "POST /quote-stock-b-api/batch-kline"
-    assert paths.count("POST /quote-stock-b-api/batch-kline") == 1  # remembered, not retried
+    # One failure never turns batch requests off for the session: the next call tries again.
+    assert paths.count("POST /quote-stock-b-api/batch-kline") == 2
     assert set(bars) == {"00700.HK", "00005.HK"} and bars_again["00700.HK"][0].close == 2
 
 
@@ -111,3 +112,36 @@ async def test_network_errors_become_problems_with_the_token_redacted() -> None:
     await client.aclose()
     assert problems and all("s3cr3t" not in p for p in problems)
     assert client.failures >= 1
+
+
+async def test_a_too_fast_refusal_is_retried_after_a_hold_and_batch_stays_on() -> None:
+    day = int(datetime(2026, 11, 20, tzinfo=HK).timestamp())
+    answers = [605, 429, 200, 200]
+    paths: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        ret = answers.pop(0)
+        if ret != 200:
+            return httpx.Response(200, json={"ret": ret, "msg": "too many requests", "data": {}})
+        bar = {
+            "timestamp": str(day),
+            "open_price": "1",
+            "close_price": "2",
+            "high_price": "3",
+            "low_price": "0.5",
+            "volume": "10",
+            "turnover": "20",
+        }
+        return ok({"kline_list": [{"code": "700.HK", "kline_type": 8, "kline_data": [bar]}]})
+
+    client = AllTickRestClient(
+        "http://x/quote-stock-b-api", "t", FAST, transport=httpx.MockTransport(handler)
+    )
+    client.pacer.first_hold_s = 0.01
+    bars = await client.day_bars([Symbol.parse("700")])
+    again = await client.day_bars([Symbol.parse("700")])
+    await client.aclose()
+    assert bars["00700.HK"][0].close == 2 and again["00700.HK"][0].close == 2
+    assert client.refusals == 2
+    assert all(path.endswith("/batch-kline") for path in paths)  # never the per-symbol fallback

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 from desktop.domain.feed_status import FeedState
+from desktop.domain.truth import Truth, TruthJudge
 from desktop.feed.gateway_feed import GatewayFeed
 from desktop.gateway.service import GatewayConfig
 from tests.conftest import TIMEOUT_S
@@ -25,6 +27,14 @@ def _advanced(board: GatewayFeed, since: dict[str, int]) -> bool:
 
 def _times(board: GatewayFeed) -> dict[str, int]:
     return {s: board.book.get(s).last_time_ms or 0 for s in SYMBOLS}  # type: ignore[union-attr]
+
+
+def _every_row_stale(board: GatewayFeed) -> bool:
+    """The truth judge's verdict for every symbol of `board`, as the rows would show it."""
+    report = TruthJudge(None).judge(
+        board.book, SYMBOLS, time.monotonic(), int(time.time() * 1000), board.truth_conditions()
+    )
+    return all(v.state is Truth.STALE for v in report.verdicts.values())
 
 
 async def test_a_killed_gateway_turns_every_board_down_and_a_restart_brings_all_back(
@@ -47,6 +57,7 @@ async def test_a_killed_gateway_turns_every_board_down_and_a_restart_brings_all_
             "every board showing Gateway down",
         )
         assert all(b.status.text == "Gateway down (no heartbeat)" for b in boards)
+        assert all(_every_row_stale(b) for b in boards)  # the rows say it, not only the status bar
         before = [_times(b) for b in boards]
         gateway.start()
         await wait_until(

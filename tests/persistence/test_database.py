@@ -5,7 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from desktop.persistence.database import MIGRATIONS, SCHEMA_VERSION, Database, DatabaseTooNew
+from desktop.persistence.database import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Database,
+    DatabaseTooNew,
+    DatabaseUnavailable,
+)
 
 
 def test_a_fresh_database_is_created_at_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
@@ -37,7 +43,7 @@ def test_a_failing_migration_leaves_the_previous_version_intact(tmp_path: Path) 
 
     path = tmp_path / "q.db"
     Database(path, MIGRATIONS[:1]).close()
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(DatabaseUnavailable, match="disk I/O error"):
         Database(path, (*MIGRATIONS[:1], broken))
     db = Database(path, MIGRATIONS[:1])
     assert db.version == 1

@@ -8,6 +8,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import msgspec
+
+from desktop.domain.market_data import Tick
 from desktop.domain.recording import RecordingState, Retention
 from desktop.persistence.recorder import Recorder, RecorderTiming
 from desktop.persistence.tick_sink import BatchCounts, PruneResult, RecordedItem, SinkUnavailable
@@ -246,3 +249,59 @@ def test_pruning_by_size_keeps_the_file_under_the_limit(tmp_path: Path) -> None:
     newest = list(store.rows("AAPL.US", 0, 2**62))
     assert newest[-1].seq == 19_999 and len(newest) == 20_000 - deleted
     store.close()
+
+
+def _poisoned(n: int) -> list[Tick]:
+    """`n` good trades with, in the middle, the rows that made SQLite refuse a whole batch."""
+    good = [tick(i, SYMBOLS[i % 3]) for i in range(n)]
+    huge_volume = msgspec.structs.replace(tick(n), volume=9_999_999_999_999_999_999)
+    huge_seq = msgspec.structs.replace(tick(n + 1), seq=2**63 + 5)
+    return good[: n // 2] + [huge_volume, huge_seq] + good[n // 2 :]
+
+
+def test_a_poison_row_is_skipped_and_counted_and_every_other_trade_is_recorded(
+    sink_factory: SinkFactory,
+) -> None:
+    recorder = Recorder(sink_factory(), timing=FAST)
+    recorder.start()
+    events = _poisoned(4_000)
+    for event in events:
+        recorder.offer(event)
+    assert recorder.wait_written(TIMEOUT_S)
+    assert recorder.status().state is RecordingState.RECORDING
+    later = [tick(10_000 + i) for i in range(100)]  # recording goes on after the poison
+    for event in later:
+        recorder.offer(event)
+    assert recorder.close()
+    assert recorder.stats.rejected == 2
+    assert recorder.stats.ticks == 4_100
+    reader = sink_factory()
+    try:
+        assert reader.counts() == {"ticks": 4_100}
+    finally:
+        reader.close()
+
+
+def test_a_row_the_database_refuses_is_isolated_from_its_batch(tmp_path: Path) -> None:
+    path = tmp_path / "ticks.db"
+    store = SqliteTickStore(path)
+    store.open()
+    store.close()
+    with sqlite3.connect(path) as conn:  # a row SQLite itself refuses, whatever its numbers
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.seq % 1000 = 777 "
+            "BEGIN SELECT RAISE(ABORT, 'refused row'); END"
+        )
+    recorder = Recorder(SqliteTickStore(path), timing=FAST)
+    recorder.start()
+    for n in range(3_000):
+        recorder.offer(tick(n))
+    assert recorder.close()
+    assert recorder.stats.rejected == 3
+    assert recorder.stats.ticks == 2_997
+    reader = SqliteTickStore(path)
+    try:
+        seqs = [r.seq for r in reader.rows("AAPL.US", 0, 2**62)]
+        assert seqs == [n for n in range(3_000) if n % 1000 != 777]  # in order, nothing twice
+    finally:
+        reader.close()

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
-from desktop.domain.recording import RECORDING_FORMAT
+from desktop.domain.recording import RECORDING_FORMAT, RecordingState
 from desktop.persistence.database import Database
 from desktop.persistence.paths import DB_FILENAME
+from desktop.persistence.recorder import Recorder, RecorderTiming
 from desktop.persistence.tick_sink import SinkUnavailable
 from desktop.persistence.tick_store import TICKS_FILENAME, SqliteTickStore
+from tests.conftest import TIMEOUT_S
 from tests.persistence._events import book, reference, tick
+
+FAST = RecorderTiming(batch_interval_s=0.02, retry_floor_s=0.02, retry_cap_s=0.1)
 
 
 def test_ticks_live_in_their_own_file_next_to_the_app_database(tmp_path: Path) -> None:
@@ -57,12 +62,52 @@ def test_a_batch_that_does_not_fit_leaves_nothing_behind(tmp_path: Path) -> None
     store.close()
 
 
-def test_a_file_that_is_not_a_database_is_refused_with_a_sentence(tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_database_is_moved_aside_and_recording_goes_on(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "ticks.db"
-    path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(SinkUnavailable, match="not a Quote Board tick database"):
-        SqliteTickStore(path).open()
-    assert path.read_bytes().startswith(b"this is not sqlite")  # nothing was overwritten
+    garbage = b"this is not sqlite" * 100
+    path.write_bytes(garbage)
+    recorder = Recorder(SqliteTickStore(path), timing=FAST)
+    recorder.start()
+    for n in range(843):
+        recorder.offer(tick(n))
+    assert recorder.wait_written(TIMEOUT_S)
+    status = recorder.status()
+    assert recorder.close()
+    assert recorder.stats.ticks == 843
+    moved = list(tmp_path.glob("ticks.db.corrupt-*"))
+    assert len(moved) == 1 and moved[0].read_bytes() == garbage  # kept, never deleted
+    assert str(moved[0]) in status.notice and "nothing was deleted" in status.notice
+    assert status.state is RecordingState.RECORDING
+    reader = SqliteTickStore(path)
+    assert reader.counts() == {"ticks": 843}
+    reader.close()
+
+
+def test_a_locked_tick_file_is_waited_for_never_moved_aside(tmp_path: Path) -> None:
+    path = tmp_path / "ticks.db"
+    store = SqliteTickStore(path)
+    store.write([(1, tick(0))])
+    store.close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds the file
+    recorder = Recorder(SqliteTickStore(path, busy_timeout_s=0.05), timing=FAST)
+    recorder.start()
+    recorder.offer(tick(1))
+    deadline = time.monotonic() + TIMEOUT_S
+    while recorder.status().state is not RecordingState.PAUSED:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert "locked" in recorder.status().message
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert recorder.wait_written(TIMEOUT_S)
+    assert recorder.close()
+    assert not list(tmp_path.glob("ticks.db.corrupt-*"))
+    reader = SqliteTickStore(path)
+    assert reader.counts() == {"ticks": 2} and recorder.status().notice == ""
+    reader.close()
 
 
 def test_a_recording_from_a_newer_version_is_not_touched(tmp_path: Path) -> None:

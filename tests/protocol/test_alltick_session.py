@@ -24,6 +24,9 @@ from desktop.protocol.subscriptions import ConnectionPlan
 AAPL, TENCENT, MSFT = Symbol.parse("AAPL"), Symbol.parse("700"), Symbol.parse("MSFT")
 TIMING = SessionTiming(heartbeat_s=10.0, dead_after_s=20.0, request_spacing_s=1.2)
 
+WALL = 1677831545217 + 1000
+"""The wall clock in ms the session decodes at (pushes must be within a day of it)."""
+
 
 def opened(plan: ConnectionPlan | None = None, now: float = 100.0) -> AllTickSession:
     session = AllTickSession(0, TIMING, codec=AllTickCodec("t"))
@@ -110,7 +113,7 @@ def test_a_heartbeat_goes_out_every_ten_seconds_before_a_due_subscribe() -> None
     assert session.data_to_send(109.9) == []
     beat = only(session.data_to_send(110.0))
     assert frame(beat)["cmd_id"] == 22000
-    session.receive_text(reply(beat), 110.2)
+    session.receive_text(reply(beat), 110.2, WALL)
     assert session.events() == [HeartbeatAck(110.2)]
     assert session.last_heartbeat_ok == 110.2
     session.set_plan(ConnectionPlan(0, trades=(AAPL,)))
@@ -134,8 +137,8 @@ def test_replies_are_matched_to_their_requests_by_seq_id() -> None:
     trades = only(session.data_to_send(100.0))
     depth = only(session.data_to_send(101.2))
     assert set(session.pending) == {trades.seq_id, depth.seq_id}
-    session.receive_text(reply(depth), 101.5)
-    session.receive_text(reply(trades), 101.6)
+    session.receive_text(reply(depth), 101.5, WALL)
+    session.receive_text(reply(trades), 101.6, WALL)
     assert session.events() == [
         Subscribed(22002, (TENCENT,)),
         Subscribed(22004, (AAPL,)),
@@ -151,11 +154,13 @@ def test_pushes_come_out_as_typed_ticks_and_books_with_canonical_symbols() -> No
         '{"cmd_id":22998,"data":{"code":"700.HK","seq":"1","tick_time":"1677831545217",'
         '"price":"651.12","volume":"300","turnover":"195336.0","trade_direction":1}}',
         105.0,
+        WALL,
     )
     session.receive_text(
         b'{"cmd_id":22999,"data":{"code":"700.HK","seq":"2","tick_time":1677831545,'
         b'"bids":[{"price":"651.00","volume":"1200"}],"asks":[]}}',
         105.1,
+        WALL,
     )
     tick, book = session.events()
     assert isinstance(tick, Tick) and tick.symbol == "00700.HK"
@@ -167,8 +172,10 @@ def test_pushes_come_out_as_typed_ticks_and_books_with_canonical_symbols() -> No
 def test_malformed_frames_are_counted_not_raised() -> None:
     session = opened()
     for text in ("not json", "[]", '{"cmd_id":22998,"data":{"code":"AAPL.US"}}', "{"):
-        session.receive_text(text, 101.0)
-    session.receive_text('{"cmd_id":22998,"data":{"code":"??","price":"1","tick_time":1}}', 101.0)
+        session.receive_text(text, 101.0, WALL)
+    session.receive_text(
+        '{"cmd_id":22998,"data":{"code":"??","price":"1","tick_time":1}}', 101.0, WALL
+    )
     assert session.events() == []
     assert session.stats.bad == 5
 
@@ -190,7 +197,7 @@ def test_each_error_code_comes_with_its_decision(
 ) -> None:
     session = opened()
     request = only(session.data_to_send(100.0))
-    session.receive_text(reply(request, ret, "nope"), 100.5)
+    session.receive_text(reply(request, ret, "nope"), 100.5, WALL)
     (error,) = session.events()
     assert isinstance(error, ServerError)
     assert error.decision is decision
@@ -202,13 +209,13 @@ def test_each_error_code_comes_with_its_decision(
 def test_a_rate_limit_holds_requests_then_resends_the_full_set() -> None:
     session = opened()
     request = only(session.data_to_send(100.0))
-    session.receive_text(reply(request, 605, "too many requests"), 100.5)
+    session.receive_text(reply(request, 605, "too many requests"), 100.5, WALL)
     session.events()
     assert session.data_to_send(101.5) == []  # held 2 s from the answer, not 1.2 s
     assert session.next_deadline() == pytest.approx(102.5)
     again = only(session.data_to_send(102.5))
     assert codes(again) == ["AAPL.US", "700.HK"]
-    session.receive_text(reply(again, 605), 102.6)
+    session.receive_text(reply(again, 605), 102.6, WALL)
     session.events()
     assert session.data_to_send(105.0) == []  # the hold doubles to 4 s
     assert len(session.data_to_send(106.6)) == 1

@@ -8,8 +8,16 @@ from desktop.protocol.backoff import CloseKind, ReconnectBackoff
 def test_delays_start_at_the_plan_floor_grow_and_are_capped() -> None:
     backoff = ReconnectBackoff(floor_s=3.0, cap_s=60.0, rng=random.Random(1))
     delays = [backoff.next_delay(opened_for_s=10.0) for _ in range(30)]
-    assert all(3.0 <= d <= 60.0 for d in delays)
+    assert delays[0] == 0.0  # the last attempt was 10 s ago: the floor is already kept
+    assert all(3.0 <= d <= 60.0 for d in delays[1:])
     assert max(delays[-10:]) > 20.0  # it does grow
+
+
+def test_the_first_retry_after_a_good_session_waits_only_the_rest_of_the_floor() -> None:
+    backoff = ReconnectBackoff(floor_s=3.0, refused_within_s=1.0, rng=random.Random(6))
+    assert backoff.next_delay(opened_for_s=2.0) == 1.0  # attempts stay ≥ 3 s apart
+    fresh = ReconnectBackoff(floor_s=3.0, rng=random.Random(7))
+    assert fresh.next_delay(opened_for_s=None) >= 3.0  # never opened: the whole floor
 
 
 def test_free_plan_never_retries_sooner_than_ten_seconds() -> None:

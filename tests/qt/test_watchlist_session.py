@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from desktop.domain.list_text import MAX_LIST_BYTES
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.watchlist import ColumnState, ViewState
 from desktop.persistence.database import Database
@@ -202,3 +204,49 @@ def test_a_new_feed_empties_every_table_then_refills_the_lists(board: Board) -> 
         "00700.HK"
     ]
     assert us.index(0, int(ColumnId.LAST)).data() in ("", None)
+
+
+async def test_a_large_import_is_parsed_off_the_gui_thread_with_progress(
+    board: Board, tmp_path: Path
+) -> None:
+    from benchmarks.import_scale import symbols_text
+
+    source = tmp_path / "Everything.csv"
+    rows = [f"{code},A company with a rather long name number {n}" for n, code in
+            enumerate(symbols_text(16_000).split())]  # fmt: skip
+    source.write_text("symbol,name\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert board.session.is_large_import(source)
+    progress: list[int] = []
+    board.session.importProgress.connect(lambda name, pct: progress.append(pct))
+    ticks = 0
+    done = asyncio.Event()
+
+    async def board_keeps_running() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+            await asyncio.sleep(0)
+
+    runner = asyncio.create_task(board_keeps_running())
+    info = await board.session.import_in_background(source)
+    done.set()
+    await runner
+    assert info is not None and info.name == "Everything" and info.count == 16_000
+    assert len(progress) > 2 and progress == sorted(progress) and progress[0] == 0
+    assert ticks > len(progress)  # the event loop ran while the file was parsed
+    assert board.notices[-1] == (
+        "info",
+        "Imported 16000 symbols from Everything.csv as “Everything”.",
+    )
+
+
+def test_a_file_above_the_size_limit_is_refused_with_the_reason(
+    board: Board, tmp_path: Path
+) -> None:
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as out:
+        out.truncate(MAX_LIST_BYTES + 1)  # sparse: nothing written, yet too big
+    assert board.session.import_file(huge) is None
+    kind, text = board.notices[-1]
+    assert kind == "error" and "may be at most 8 MB" in text and "huge.txt" in text
+    assert board.names() == ["US", "HK"]

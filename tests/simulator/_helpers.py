@@ -23,6 +23,7 @@ TIMEOUT = TIMEOUT_S
 #: A small, fast simulator: no request spacing, quick pushes, a short history.
 FAST = SimulatorConfig(
     min_request_interval=0.0,
+    enforce_rest_limits=False,  # shape tests send REST back to back; limits have their own
     trades_per_second=400.0,
     depth_per_second=25.0,
     push_interval=0.01,

@@ -33,7 +33,7 @@ def test_a_ring_batch_is_the_frames_of_its_slice_with_the_stamp_in_each() -> Non
     assert whole == pieces
     first = pieces[: 4 + int.from_bytes(pieces[2:4], "big")]
     assert first[:2] == b"\x81\x7e"
-    tick = AllTickCodec().decode(first[4:])
+    tick = AllTickCodec().decode(first[4:], 1_700_000_000_123)
     assert isinstance(tick, Tick)
     assert tick.ts_ms == 1_700_000_000_123
     assert tick.seq == 42 * 10**7
@@ -50,7 +50,7 @@ async def test_pushes_arrive_at_the_rate_asked_for_with_fresh_stamps_and_rising_
             await ws.send(_subscribe(CODES))
             started = time.monotonic()
             while len(ticks) < 3000:
-                event = codec.decode(await ws.recv(decode=False))
+                event = codec.decode(await ws.recv(decode=False), int(time.time() * 1000))
                 if isinstance(event, Tick):
                     ticks.append(event)
                     assert abs(time.time() * 1000 - event.ts_ms) < TIMEOUT * 1000

@@ -325,3 +325,44 @@ def test_wire_records_carry_numbers_as_decimal_strings() -> None:
     depth = book.to_wire(3)
     assert len(depth["bids"]) == 3 and len(depth["asks"]) == 3  # type: ignore[arg-type]
     assert depth["bids"][0] == {"price": str(book.bids[0][0]), "volume": str(book.bids[0][1])}  # type: ignore[index]
+
+
+def test_real_tickers_get_their_real_names_and_lots_never_invented_ones() -> None:
+    universe = Universe()
+    sensetime = universe.resolve("20.HK", synthesise=True)
+    abbvie = universe.resolve("ABBV.US", synthesise=True)
+    unknown = universe.resolve("QQQZ.US", synthesise=True)
+    assert sensetime is not None and sensetime.name_en == "SenseTime Group Inc."
+    assert sensetime.name_cn == "商汤-W" and sensetime.lot_size == 1000
+    assert abbvie is not None and abbvie.name_en == "AbbVie Inc." and abbvie.exchange == "NYSE"
+    assert unknown is not None and unknown.name_en == "Simulated QQQZ"
+
+
+def test_every_trade_prints_between_the_bid_and_the_ask_the_board_was_shown() -> None:
+    market = make_market()
+    symbol = Symbol("NVDA", Market.US)
+    shown = market.book(symbol)  # the REST snapshot
+    for i in range(2000):
+        depth = {symbol} if i % 10 == 0 else set()
+        for push in market.pushes(T0 + (i + 1) * STEP_MS * 50, 1, {symbol}, depth):
+            if isinstance(push, BookRecord):
+                shown = push  # the server sends every book of a depth-subscribed symbol
+                continue
+            bid, ask = shown.bids[0][0], shown.asks[0][0]
+            assert bid <= push.price <= ask, (i, bid, push.price, ask)
+
+
+def test_hong_kong_books_change_a_few_levels_at_a_time() -> None:
+    market = make_market()
+    symbol = Symbol("00700", Market.HK)
+    changed: list[int] = []
+    previous = market.book(symbol)
+    for i in range(300):
+        _, books = market.step(T0 + (i + 1) * STEP_MS * 10, 0, (), {symbol})
+        book = books[0]
+        old = {**dict(previous.bids), **dict(previous.asks)}
+        new = {**dict(book.bids), **dict(book.asks)}
+        changed.append(sum(1 for price, size in new.items() if old.get(price) != size))
+        previous = book
+    assert sum(changed) / len(changed) <= 4.0  # of 20 levels on the two sides
+    assert max(changed) < 20

@@ -429,7 +429,9 @@ async def test_rest_static_info_gives_names_currency_and_board_lot(
 
 
 async def test_rest_without_a_token_or_with_a_bad_query_says_so_in_json() -> None:
-    async with SimulatorServer(fast_config(tokens=FREE, any_token_plan=None)) as running:
+    async with SimulatorServer(
+        fast_config(tokens=FREE, any_token_plan=None, enforce_rest_limits=False)
+    ) as running:
         data = {"symbol_list": [{"code": "700.HK"}]}
         missing = await rest_get(running, "trade-tick", data, token=None)
         wrong = await rest_get(running, "trade-tick", data, token="wrong")

@@ -13,6 +13,7 @@ from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbol_universe import SymbolUniverse, parse_universe_csv
 from desktop.widgets.watchlist_panel import WatchlistPanel
 from tests.conftest import TIMEOUT_S
+from tests.polling import wait_until
 from tests.widgets.conftest import Lists
 
 WAIT_MS = int(TIMEOUT_S * 1000)
@@ -171,3 +172,31 @@ def test_the_tab_menu_offers_rename_export_and_delete_for_the_tab_clicked(
     texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
     assert texts == ["New Watchlist", "Rename Watchlist", "Export Watchlist…", "Delete Watchlist…"]
     menu.close()
+
+
+def test_export_prefills_a_sanitised_file_name_never_a_path(
+    qtbot: QtBot, lists: Lists, panel: WatchlistPanel
+) -> None:
+    hostile = lists.session.create_list("../../x/..\u202eevil", ["AMD"])
+    assert hostile is not None
+    panel.tabs.show_list(hostile.id)
+    panel.export_action.trigger()
+    dialog = panel.file_dialog()
+    assert isinstance(dialog, QFileDialog)
+    chosen = Path(dialog.selectedFiles()[0]).name
+    dialog.close()
+    assert chosen == "x_.evil.csv"
+    assert "/" not in chosen and ".." not in chosen and "\u202e" not in chosen
+
+
+async def test_a_large_import_from_the_file_menu_runs_in_the_background(
+    qtbot: QtBot, lists: Lists, panel: WatchlistPanel, tmp_path: Path
+) -> None:
+    source = tmp_path / "Big.txt"
+    source.write_text("".join(f"{n}.HK\n" for n in range(1, 9999)) * 5, encoding="utf-8")
+    assert lists.session.is_large_import(source)
+    panel.import_file(source)
+    assert "Importing Big.txt" in panel.notices.text()  # said at once; the work is not done yet
+    assert [i.name for i in lists.repo.lists()] == ["US", "HK"]
+    await wait_until(lambda: "Imported 9998 symbols" in panel.notices.text(), "the import")
+    assert [i.name for i in lists.repo.lists()] == ["US", "HK", "Big"]

@@ -138,3 +138,14 @@ def test_after_a_restart_the_last_list_and_each_lists_view_come_back(
     us = restarted.view_of(lists.us)
     assert us is not None and us.list_model().sort_column() == -1
     assert view.list_model().is_live() and not us.list_model().is_live()
+
+
+def test_list_names_are_plain_text_in_tabs_and_tooltips(qtbot: QtBot, lists: Lists) -> None:
+    tabs = make_tabs(qtbot, lists.session)
+    info = lists.session.create_list("<b>AT&T</b>\u202eevil", ["AMD"])
+    assert info is not None and info.name == "<b>AT&T</b>evil"  # the override is stripped
+    index = tabs.count() - 1
+    assert tabs.tabText(index) == "<b>AT&&T</b>evil · 1"  # "&" shown, not a mnemonic
+    tooltip = tabs.tabToolTip(index)
+    assert tooltip.startswith("<qt>") and "&lt;b&gt;AT&amp;T&lt;/b&gt;evil" in tooltip
+    assert "<b>" not in tooltip

@@ -280,3 +280,16 @@ def test_forget_drops_a_session_token_and_an_older_one_in_the_keyring(
         assert dialog.message_text() == "✔ Token removed from the keyring and from memory."
 
     h.run_test(body)
+
+
+def test_settings_say_what_the_board_actually_streams(
+    h: Harness, memory_keyring: MemoryKeyring
+) -> None:
+    async def body() -> None:
+        controller = await h.start()  # no token: the demo, whatever the dialog has selected
+        dialog = controller.open_dialog()
+        assert dialog.streaming_text() == (
+            "Streaming now: the built-in simulator (demo data, not market data)"
+        )
+
+    h.run_test(body)
