@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from desktop.app.appearance import AppAppearance
 from desktop.app.config import AppConfig
 from desktop.app.database import OpenedDatabase, open_database, seeded_watchlists
 from desktop.app.feed_source import FeedSource, FeedTarget, replay_target
@@ -28,6 +29,7 @@ from desktop.app.preload import drop_source_cache
 from desktop.app.recording import AppRecording, recording_controller
 from desktop.app.report import RunReport, configure_logging
 from desktop.app.settings_controller import SettingsController
+from desktop.app.workspaces import AppWorkspaces
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbol_universe import SymbolUniverse
@@ -79,6 +81,7 @@ class QuoteBoardApp:
         self.replay = self._replay_at_start()
         self.opened: OpenedDatabase = open_database(config.data_dir, throwaway=config.is_smoke)
         db = self.opened.db
+        self.appearance = AppAppearance(qapp, db)  # colours and font size before any widget
         universe = SymbolUniverse.from_files(
             resource_path("symbols", name) for name in ("us.csv", "hk.csv")
         )
@@ -144,10 +147,24 @@ class QuoteBoardApp:
         self.activity = MarketActivity(
             self.book, session, window, panel, switch, self.ladders, self.insights, db
         )
+        # Every dock, splitter and pop-out exists now: the window state can be kept and restored.
+        self.workspaces = AppWorkspaces(
+            window,
+            panel,
+            self.ladders.manager,
+            self.insights.ui.charts,
+            db,
+            save_charts=self.insights.save_charts,
+        )
         # The token from QUOTEBOARD_TOKEN or the keyring; provider, plan and host in app_state;
         # a 401 opens Settings; Save switches demo <-> live without a restart.
         self.settings = settings = SettingsController(
-            window, switch, db, plan_override=config.plan, feed_url_override=config.feed_url
+            window,
+            switch,
+            db,
+            plan_override=config.plan,
+            feed_url_override=config.feed_url,
+            appearance=self.appearance,
         )
         window.settingsRequested.connect(lambda: settings.open_dialog())
         switch.bridge.statusChanged.connect(settings.on_status)
@@ -191,6 +208,7 @@ class QuoteBoardApp:
         self.recording.start()
         self.session.watch_external_changes()
         self.window.show()
+        self.workspaces.restore()  # its size, docks and selected row, then save every change
         self.ladders.restore()  # after the main window (AetherSDR #3324)
         self.insights.start()  # alerts, and the chart windows (after the main window, too)
         self.activity.restore()  # the tape pop-outs, likewise
@@ -222,7 +240,7 @@ class QuoteBoardApp:
             await self.settings.start()
         view = self.panel.current_view()
         first = view.list_model().symbol_at(0) if view is not None else None
-        if view is not None and first is not None:
+        if view is not None and first is not None and not self.workspaces.select_restored():
             view.select_symbol(first)  # the ladder dock follows the selection from the start
         drop_source_cache()  # start-up's imports are done (see `app.preload`)
 
@@ -230,6 +248,7 @@ class QuoteBoardApp:
         """Stop everything in order; returns the exit code (a smoke run's verdict, else 0)."""
         self._stopping = True
         switch = self.switch
+        self.workspaces.shutdown()  # the window state as it is, before anything closes
         await self.settings.close()
         switch.bridge.flush()
         switch.bridge.stop()

@@ -36,6 +36,10 @@ class DepthLadders:
         self.manager = manager = DepthWindowManager(book, switch.bridge, main_window=window)
         window.install_depth_dock(manager.dock(), manager.watchlist_group_menu(window))
         panel.currentSymbolChanged.connect(manager.follow_selection)
+        # A symbol typed into a window of the watchlist's group selects its row; the chip follows.
+        manager.watchlistSymbolRequested.connect(panel.select_if_listed)
+        if window.link_chip is not None:
+            manager.watchlistGroupChanged.connect(window.link_chip.set_group)
         window.popOutRequested.connect(manager.pop_out)
         manager.ladderSymbolsChanged.connect(self.set_symbols)
         manager.layoutChanged.connect(self.save)

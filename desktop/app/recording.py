@@ -171,7 +171,11 @@ class AppRecording:
             label = f"{target.replay_label} · {progress.fraction:.0%}"
         else:
             label = target.replay_label
-        at = datetime.fromtimestamp(progress.position_ms / 1000).strftime("%Y-%m-%d %H:%M:%S")
+        at = (
+            datetime.fromtimestamp(progress.position_ms / 1000)
+            .astimezone()
+            .strftime("%Y-%m-%d %H:%M:%S %Z")
+        )  # your clock, with its zone
         details = f"{target.replay_details}\nRecorded at {at}; {progress.replayed:,} events so far"
         self.window.replay_badge.set_replay(label, details)
 

@@ -170,7 +170,12 @@ def redacting_handler(stream: Any = None) -> logging.Handler:
     """The app's log handler: stderr (or `stream`), every record and traceback redacted."""
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.addFilter(_RedactingFilter())
-    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # the local time with its UTC offset: a log line always says which clock it is in
+    handler.setFormatter(
+        _RedactingFormatter(
+            "%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%Y-%m-%d %H:%M:%S%z"
+        )
+    )
     return handler
 
 

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from PySide6.QtWidgets import QWidget
 
 from desktop.aio.task_set import TaskSet
+from desktop.app.appearance import AppAppearance
 from desktop.app.feed_source import FeedControl, FeedSource
 from desktop.domain.feed_status import FeedState, FeedStatus
 from desktop.feed.probe import ProbeResult, probe_connection
@@ -59,8 +60,10 @@ class SettingsController:
         feed_url_override: str | None = None,
         probe: Probe = probe_connection,
         keyring_timeout_s: float = credentials.KEYRING_TIMEOUT_S,
+        appearance: AppAppearance | None = None,
     ) -> None:
         self._parent = parent
+        self._appearance = appearance
         self.feed = feed
         self._store = store
         self._environ = os.environ if environ is None else environ
@@ -149,6 +152,8 @@ class SettingsController:
             dialog.forgetTokenRequested.connect(self._on_forget)
             dialog.sessionOnlyRequested.connect(self._on_session_only)
             dialog.rejected.connect(self._cancel_test)
+            if self._appearance is not None:
+                self._appearance.attach(dialog.appearance)
         if not dialog.isVisible():
             dialog.set_settings(self.settings)
         dialog.show_reason(reason)

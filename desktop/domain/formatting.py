@@ -13,6 +13,7 @@ from desktop.domain.tick_grid import decimals_for
 __all__ = [
     "FIGURE_SPACE",
     "MINUS",
+    "ZONE_LABELS",
     "format_change",
     "format_change_pct",
     "format_exact",
@@ -20,6 +21,7 @@ __all__ = [
     "format_signed",
     "format_size",
     "format_time",
+    "format_time_zoned",
     "format_time_ms",
     "format_volume",
     "local_day",
@@ -158,6 +160,21 @@ def format_time(ts_ms: int | None, market: Market) -> str:
     return f"{local // 3600 % 24:02d}:{local // 60 % 60:02d}:{local % 60:02d}"
 
 
+ZONE_LABELS: dict[Market, str] = {Market.US: "ET", Market.HK: "HKT"}
+"""How a trader names each market's clock, shown next to its times (ET covers EST and EDT)."""
+
+
+def zone_label(market: Market) -> str:
+    """ "ET" or "HKT": which clock a market's times are in."""
+    return ZONE_LABELS[market]
+
+
+def format_time_zoned(ts_ms: int | None, market: Market) -> str:
+    """`format_time` with its zone (`14:03:27 ET`), so no time on screen is ambiguous."""
+    text = format_time(ts_ms, market)
+    return f"{text} {ZONE_LABELS[market]}" if text else ""
+
+
 def format_time_ms(ts_ms: int, market: Market) -> str:
     """Exchange time to the millisecond in the market's own zone (`14:03:27.125`), for the tape."""
     return f"{format_time(ts_ms, market)}.{ts_ms % 1000:03d}"
@@ -174,11 +191,6 @@ def pad_decimals(text: str, decimals: int, widest: int) -> str:
     if missing <= 0:
         return text
     return text + FIGURE_SPACE * (missing + (1 if decimals == 0 else 0))
-
-
-def zone_label(market: Market) -> str:
-    """The short name traders use for a market's clock: `ET` (New York), `HKT` (Hong Kong)."""
-    return "HKT" if market is Market.HK else "ET"
 
 
 def local_day(market: Market, epoch_s: float) -> int:

@@ -16,6 +16,7 @@ from enum import Enum
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from desktop.domain.formatting import ZONE_LABELS
 from desktop.domain.sessions import MarketSessions, TradingDay
 from desktop.domain.symbols import Market
 
@@ -32,8 +33,6 @@ __all__ = [
     "session_state",
 ]
 
-ZONE_LABELS: dict[Market, str] = {Market.US: "ET", Market.HK: "HKT"}
-"""How a trader names each market's clock."""
 
 _MINUTE_MS = 60_000
 

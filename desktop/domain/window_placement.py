@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["FrameMargins", "Placement", "Rect", "ScreenArea", "WindowLayout", "place_window"]
+__all__ = [
+    "FrameMargins",
+    "Placement",
+    "Rect",
+    "ScreenArea",
+    "WindowLayout",
+    "fit_default",
+    "place_window",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,3 +170,21 @@ def place_window(
     y = _clamp(y - margins.top, height + margins.top + margins.bottom, area.y, area.bottom)
     geometry = Rect(x + margins.left, y + margins.top, width, height)
     return Placement(geometry, screen.name, geometry != saved or not same)
+
+
+def fit_default(
+    area: Rect, preferred: tuple[int, int], margins: FrameMargins = FrameMargins()
+) -> Rect:
+    """A new window's client rectangle: `preferred` size or smaller, frame included, centred.
+
+    The frame (title bar and borders) must fit in `area` too, so a 1280×720 screen gets a window
+    whose status bar is on screen, not one that hangs below the task bar.
+    """
+    room_w = max(1, area.width - margins.left - margins.right)
+    room_h = max(1, area.height - margins.top - margins.bottom)
+    width, height = min(preferred[0], room_w), min(preferred[1], room_h)
+    outer_w = width + margins.left + margins.right
+    outer_h = height + margins.top + margins.bottom
+    x = area.x + (area.width - outer_w) // 2 + margins.left
+    y = area.y + (area.height - outer_h) // 2 + margins.top
+    return Rect(x, y, width, height)

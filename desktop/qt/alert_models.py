@@ -28,8 +28,8 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def clock_text(epoch_s: float) -> str:
-    """Local wall-clock time of an instant, to the second (`14:03:27`)."""
-    return time.strftime("%H:%M:%S", time.localtime(epoch_s))
+    """Local wall-clock time of an instant, to the second, labelled as yours (`14:03:27 local`)."""
+    return time.strftime("%H:%M:%S local", time.localtime(epoch_s))
 
 
 def market_time_text(symbol: str, epoch_s: float) -> str:

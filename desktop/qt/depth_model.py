@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop.domain.formatting import format_exact, format_time, market_of, price_decimals
+from desktop.domain.formatting import format_exact, format_time_zoned, market_of, price_decimals
 from desktop.domain.market_data import DepthLevel, DepthSnapshot
 from desktop.domain.quote_book import QuoteBook, QuoteState
 from desktop.domain.symbols import Market
@@ -265,7 +265,7 @@ class DepthLadderModel(QAbstractTableModel):
             spread=spread,
             spread_ticks=ticks,
             mid=mid,
-            book_time=format_time(depth.ts_ms, market) if depth is not None else "",
+            book_time=format_time_zoned(depth.ts_ms, market) if depth is not None else "",
             note=note,
         )
 

@@ -15,7 +15,7 @@ from desktop.domain.formatting import (
     format_exact,
     format_price,
     format_size,
-    format_time,
+    format_time_zoned,
     format_volume,
 )
 from desktop.domain.quote_book import QuoteState
@@ -179,7 +179,7 @@ def _ext_tooltip(state: QuoteState, market: Market) -> str:
         return "No pre- or post-market trade since the regular session"
     return (
         f"Extended hours {format_price(market, state.ext_last)} at "
-        f"{format_time(state.ext_time_ms, market)}: "
+        f"{format_time_zoned(state.ext_time_ms, market)}: "
         f"{format_change(market, state.ext_last, state.regular_close)} "
         f"({format_change_pct(state.ext_change_pct)}) against the regular close "
         f"{format_price(market, state.regular_close)}"
@@ -193,7 +193,7 @@ _QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (  # the quote itself; the glance colu
         "Symbol",
         "Symbol (code.market)",
         False,
-        92,
+        88,
         format=lambda s, m: s.symbol,
         sort_key=lambda s: s.symbol,
         cell_tooltip=_symbol_tooltip,
@@ -204,7 +204,7 @@ _QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (  # the quote itself; the glance colu
         "Name",
         "Company name",
         False,
-        190,
+        170,
         format=lambda s, m: s.name,
         sort_key=lambda s: s.name.casefold() or None,
         cell_tooltip=_name_tooltip,
@@ -215,7 +215,7 @@ _QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (  # the quote itself; the glance colu
         "Last",
         "Last trade price; ▲/▼ shows the direction of the last move",
         True,
-        104,
+        96,
         format=_price("last"),
         sort_key=_price_key("last"),
         flash=True,
@@ -252,7 +252,7 @@ _QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (  # the quote itself; the glance colu
         "Today's price path (10-second points) against the previous close (dotted); "
         "sorts by change %",
         False,
-        104,
+        96,
         format=lambda s, m: "",
         sort_key=lambda s: _number(s.change_pct),
     ),
@@ -350,10 +350,11 @@ _QUOTE_COLUMNS: tuple[QuoteColumn, ...] = (  # the quote itself; the glance colu
         ColumnId.TIME,
         "time",
         "Time",
-        "Time of the last trade, in the market's own time zone, or the quote's state and age",
+        "Exchange time of the last trade in the market's own zone (ET for US, HKT for Hong Kong), "
+        "or the quote's state and age",
         True,
         112,
-        format=lambda s, m: format_time(s.last_time_ms, m),
+        format=lambda s, m: format_time_zoned(s.last_time_ms, m),
         sort_key=lambda s: _number(s.last_time_ms),
     ),
     QuoteColumn(

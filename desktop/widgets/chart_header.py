@@ -30,9 +30,11 @@ from desktop.domain.formatting import (
     format_volume,
     market_of,
     price_decimals,
+    zone_label,
 )
 from desktop.domain.minute_bars import BarArrays
 from desktop.domain.quote_book import QuoteState
+from desktop.domain.symbols import Market
 from desktop.qt.link_groups import LINK_GROUPS, link_group
 from desktop.qt.palette import MUTED, TEXT
 from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
@@ -42,6 +44,11 @@ from desktop.widgets.depth_window import swatch_icon
 from desktop.widgets.truth_chip import TruthChip
 
 __all__ = ["ChartHeader"]
+
+
+def _zoned(label: str, market: Market) -> str:
+    """A bar's time with its market's zone (`09:40 ET`); a date alone (daily bars) has none."""
+    return f"{label} {zone_label(market)}" if ":" in label else label
 
 
 class ChartHeader(QWidget):
@@ -239,7 +246,7 @@ class ChartHeader(QWidget):
         """Read out bar `index` (it started at epoch second `stamp`; `when` labels it, HH:MM by
         default) and the price under the cursor."""
         fields = [
-            when or format_time(int(stamp * 1000), self._market)[:5],
+            _zoned(when or format_time(int(stamp * 1000), self._market)[:5], self._market),
             f"O {self._price_text(arrays.open[index])}",
             f"H {self._price_text(arrays.high[index])}",
             f"L {self._price_text(arrays.low[index])}",

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QGraphicsPathItem
 from desktop.domain.chart_series import Timeframe, bucket_starts
 from desktop.domain.formatting import format_time, format_volume
 from desktop.domain.symbols import Market
+from desktop.qt import board_colors
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
 
 __all__ = [
@@ -66,20 +67,31 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
         self._closed: tuple[Floats, ...] = ()
         self._o = self._h = self._l = self._c = self._v = np.empty(0, dtype=np.float64)
         self._bounds = QRectF()
-        alpha = 150 if volume else 255
-        self._up = QColor(UP_COLOR)
-        self._up.setAlpha(alpha)
-        self._down = QColor(DOWN_COLOR)
-        self._down.setAlpha(alpha)
-        self._pens = {True: cosmetic_pen(self._up), False: cosmetic_pen(self._down)}
-        self._brushes = {True: QBrush(self._up), False: QBrush(self._down)}
+        self._pens: dict[bool, QPen] = {}
+        self._brushes: dict[bool, QBrush] = {}
+        self._colors = -1
+        self._take_colors()
         self.pictures_built = 0
         """How often the closed bars were drawn again (tests read it)."""
+
+    def _take_colors(self) -> bool:
+        """Pens and brushes in today's up/down colours; True when they changed (Appearance)."""
+        if self._colors == board_colors.version():
+            return False
+        self._colors = board_colors.version()
+        alpha = 150 if self._volume else 255
+        up, down = QColor(UP_COLOR), QColor(DOWN_COLOR)
+        up.setAlpha(alpha)
+        down.setAlpha(alpha)
+        self._pens = {True: cosmetic_pen(up), False: cosmetic_pen(down)}
+        self._brushes = {True: QBrush(up), False: QBrush(down)}
+        return True
 
     def set_bars(self, o: Floats, h: Floats, low: Floats, c: Floats, v: Floats) -> None:
         """Show these bars at x = 0 … n-1; redraws closed bars only when they changed."""
         closed = (o[:-1], h[:-1], low[:-1], c[:-1], v[:-1])
         same = len(closed[0]) == len(self._closed[0]) if self._closed else False
+        same = self._take_colors() is False and same  # new colours: draw every bar again
         if not same or not all(
             np.array_equal(a, b) for a, b in zip(closed, self._closed, strict=True)
         ):

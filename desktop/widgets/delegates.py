@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.qt import board_colors
 from desktop.qt.palette import ALERT, ALERT_ARMED
 from desktop.qt.quote_columns import BADGE_FIRED, QUOTE_COLUMNS, UP_GLYPH, ColumnId, QuoteCell
 from desktop.qt.quote_table_model import CELL_ROLE
@@ -88,6 +89,7 @@ class QuoteCellDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pens: dict[int, QPen] = {}
+        self._colors = board_colors.version()
         self._glyph_columns = frozenset({int(ColumnId.LAST)})
         self._font = QFont()
         self._mono = monospace_font(self._font)
@@ -139,6 +141,9 @@ class QuoteCellDelegate(QStyledItemDelegate):
     def _pen(self, brush: QBrush | None) -> QPen:
         if brush is None:
             return self._text_pen
+        if self._colors != board_colors.version():  # the user changed the colours
+            self._pens.clear()
+            self._colors = board_colors.version()
         pen = self._pens.get(id(brush))
         if pen is None:  # brushes are shared constants of the model, so this fills once
             pen = self._pens[id(brush)] = QPen(brush.color())
@@ -212,7 +217,8 @@ class QuoteCellDelegate(QStyledItemDelegate):
             self._widest[column] = widest = fraction
             viewport = getattr(widget, "viewport", None)
             if viewport is not None:  # cells painted before this one move: paint them again
-                QTimer.singleShot(0, viewport().update)
+                target = viewport()  # the context: no call once the view is gone
+                QTimer.singleShot(0, target, target.update)
         missing = widest - fraction
         if missing <= 0:
             return 0

@@ -15,6 +15,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.qt import board_colors
 from desktop.qt.depth_ladder_cells import (
     LADDER_CELL_ROLE,
     LAST_MARKER,
@@ -48,6 +49,7 @@ class DepthLadderDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pens: dict[int, QPen] = {}
+        self._colors = board_colors.version()
         self._texts: dict[tuple[str, bool], tuple[QStaticText, int]] = {}
         self._plain = QFont()
         self._mono = QFont()
@@ -75,6 +77,9 @@ class DepthLadderDelegate(QStyledItemDelegate):
     def _pen(self, brush: QBrush | None) -> QPen:
         if brush is None:
             brush = TEXT_BRUSH
+        if self._colors != board_colors.version():  # the user changed the colours
+            self._pens.clear()
+            self._colors = board_colors.version()
         pen = self._pens.get(id(brush))
         if pen is None:  # brushes are module constants, so this fills once
             pen = self._pens[id(brush)] = QPen(brush.color())

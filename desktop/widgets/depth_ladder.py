@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.qt import board_colors
 from desktop.qt.depth_ladder_cells import TEXT_BRUSH, LadderColumn
 from desktop.qt.depth_model import DepthLadderModel
 from desktop.qt.palette import BACKGROUND, BORDER, HEADER, HEADLINE, MUTED, NOTE, TEXT
@@ -68,10 +69,7 @@ class DepthLadder(QWidget):
         self._view.setObjectName("ladderTable")
         self._build_header()
         self._last_palettes: dict[int, QPalette] = {}
-        for direction, color in ((0, TEXT_BRUSH.color()), (1, UP_COLOR), (-1, DOWN_COLOR)):
-            palette = QPalette(self._last.palette())
-            palette.setColor(QPalette.ColorRole.WindowText, color)
-            self._last_palettes[direction] = palette
+        self._colors = -1
         self._configure_view()
         self._footnote = QLabel(_ONE_LEVEL_NOTE, self)
         self._footnote.setObjectName("ladderFootnote")
@@ -241,6 +239,12 @@ class DepthLadder(QWidget):
         self._name.setToolTip(plain_tooltip(summary.name) if summary.name else "")
         glyph = UP_GLYPH if summary.tick_dir > 0 else DOWN_GLYPH if summary.tick_dir < 0 else ""
         self._last.setText(f"{summary.last} {glyph}".strip() or "—")
+        if self._colors != board_colors.version():  # first use, or the user changed colours
+            self._colors = board_colors.version()
+            for direction, color in ((0, TEXT_BRUSH.color()), (1, UP_COLOR), (-1, DOWN_COLOR)):
+                palette = QPalette(self._last.palette())
+                palette.setColor(QPalette.ColorRole.WindowText, color)
+                self._last_palettes[direction] = palette
         self._last.setPalette(self._last_palettes[summary.tick_dir if summary.last else 0])
         if summary.spread:
             ticks = summary.spread_ticks

@@ -34,6 +34,10 @@ class DepthWindowManager(PopOutManager[DepthWindow]):
 
     ladderSymbolsChanged = Signal(list)
     """Symbols with a ladder open now (dock first, then pop-outs, no repeats)."""
+    watchlistSymbolRequested = Signal(str)
+    """A window of the watchlist's link group moved to this symbol: select it in the list."""
+    watchlistGroupChanged = Signal(str)
+    """The watchlist now drives this link group (its key)."""
 
     def __init__(
         self,
@@ -101,6 +105,7 @@ class DepthWindowManager(PopOutManager[DepthWindow]):
         group = link_group(key)
         if group is not None:
             self._watchlist_group = group.key
+            self.watchlistGroupChanged.emit(group.key)
             docked = self._dock_model.symbol()
             if docked:
                 self._hub.publish(group.key, docked)
@@ -172,6 +177,16 @@ class DepthWindowManager(PopOutManager[DepthWindow]):
         for window in self._windows:
             if window.link_group() == group and window.symbol() != symbol:
                 window.set_symbol(symbol)
+        if group == self._watchlist_group and symbol != self._dock_model.symbol():
+            # typed into a window of the watchlist's group: the dock and the list follow too
+            self._dock_model.set_symbol(symbol, time.monotonic())
+            self._dock_model.set_note(self._notes.get(symbol))
+            self._emit_symbols()
+            self.watchlistSymbolRequested.emit(symbol)
+
+    def dock_symbol(self) -> str | None:
+        """The symbol the docked ladder shows."""
+        return self._dock_model.symbol()
 
     def _on_window_closed(self, window: DepthWindow) -> None:
         if not self._forget(window):
@@ -216,6 +231,11 @@ class DepthWindowManager(PopOutManager[DepthWindow]):
         if opened:
             self._changed()
         return opened
+
+    def close_all(self) -> None:
+        """Close every pop-out (another workspace takes their place); each close is a change."""
+        for window in list(self._windows):
+            window.close()
 
     def shutdown(self) -> None:
         """Close every pop-out at quit without forgetting them (save `layouts()` first)."""

@@ -8,6 +8,7 @@ its result is ignored: the drop target already did the whole edit, moves include
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QRect, Qt, QTimer, Signal
@@ -37,6 +38,8 @@ __all__ = ["EditableWatchlistView"]
 
 _KEYS = {column.key: int(column.id) for column in QUOTE_COLUMNS}
 _FIXED = int(ColumnId.SYMBOL)  # never hidden: a row without its symbol means nothing
+_TYPE_AHEAD_S = 1.0
+"""Keys typed within this long of each other spell one ticker."""
 _STRETCH = int(ColumnId.NAME)  # fills the spare width: its saved width is not restored
 _EMPTY_HINT = "This list is empty.\nPress Ctrl+K to search, or drop symbols here."
 _HINT_COLOR = QColor(DIM)
@@ -52,6 +55,8 @@ class EditableWatchlistView(WatchlistView):
     """(kind, text) to show in the notice bar."""
     viewStateChanged = Signal()
     """Columns or sort changed (debounced): save `view_state()`."""
+    symbolsRemoved = Signal(list)
+    """The user took these symbols off the list (Delete): offer Undo."""
 
     def __init__(self, model: WatchlistTableModel, parent: QWidget | None = None) -> None:
         super().__init__(model, parent)
@@ -59,6 +64,8 @@ class EditableWatchlistView(WatchlistView):
         self._drag_over = False
         self._applying = False
         self._hidden_widths: dict[int, int] = {}
+        self._typed = ""
+        self._typed_at = 0.0
         self.setDragEnabled(True)
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
@@ -199,7 +206,40 @@ class EditableWatchlistView(WatchlistView):
     def remove_selected(self) -> bool:
         """Take the selected rows off the list (undo brings them back)."""
         symbols = self.selected_symbols()
-        return bool(symbols) and self._list_model.remove_symbols(symbols)
+        removed = bool(symbols) and self._list_model.remove_symbols(symbols)
+        if removed:
+            self.symbolsRemoved.emit(symbols)
+        return removed
+
+    def _type_ahead(self, text: str) -> None:
+        """Letters typed over the table jump to the first row whose ticker starts with them;
+        when no row does, they start a search instead."""
+        now = time.monotonic()
+        if now - self._typed_at > _TYPE_AHEAD_S:
+            self._typed = ""
+        self._typed_at = now
+        typed = self._typed + text
+        symbol = self.symbol_starting(typed)
+        if symbol is None:
+            self._typed = ""
+            self.typedText.emit(typed)
+            return
+        self._typed = typed
+        self.select_symbol(symbol)
+
+    def symbol_starting(self, typed: str) -> str | None:
+        """The first row (in the order shown) whose ticker starts with `typed`; HK codes also
+        match without their leading zeros (700 finds 00700.HK)."""
+        wanted = typed.upper()
+        model = self.quote_model()
+        for row in range(model.rowCount()):
+            symbol = model.symbol_at(row)
+            if symbol is None:
+                continue
+            code = symbol.upper()
+            if code.startswith(wanted) or code.lstrip("0").startswith(wanted.lstrip("0") or "0"):
+                return symbol
+        return None
 
     def copy_selected(self) -> bool:
         """Put the selected symbols on the clipboard (our type + one per line as text)."""
@@ -230,7 +270,7 @@ class EditableWatchlistView(WatchlistView):
             Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
         )
         if plain and len(text) == 1 and (text.isalnum() or text in ".-"):
-            self.typedText.emit(text)
+            self._type_ahead(text)
             return
         super().keyPressEvent(event)
 

@@ -25,6 +25,7 @@ from desktop.widgets.heatmap import HeatmapWidget
 from desktop.widgets.main_window import MainWindow
 from desktop.widgets.toast import ToastHost
 from desktop.widgets.tray import TrayNotifier
+from desktop.widgets.workspace_keeper import SIZE_RESTORED
 
 __all__ = ["InsightsUi"]
 
@@ -140,6 +141,8 @@ class InsightsUi(QObject):
     ) -> None:
         """The first time a dock appears, give it a useful share of the window, not its minimum."""
         if not shown or dock in self._sized or dock.isFloating():
+            return
+        if dock.property(SIZE_RESTORED):  # a saved workspace sized it
             return
         self._sized.add(dock)
         whole = (

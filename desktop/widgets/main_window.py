@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 import desktop
@@ -11,13 +11,17 @@ from desktop.domain.feed_status import FeedStatus
 from desktop.domain.recording import RecordingSettings
 from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.editable_watchlist_view import EditableWatchlistView
+from desktop.widgets.link_chip import LinkChip
 from desktop.widgets.performance_panel import PerformancePanel
 from desktop.widgets.reconnect_banner import ReconnectBanner
 from desktop.widgets.recording_badges import RecordingIndicator, ReplayBadge
 from desktop.widgets.recording_menu import RecordingMenu
+from desktop.widgets.screen_fit import available_area, fit_new_window, frame_margins, keep_on_screen
+from desktop.widgets.shortcut_sheet import ShortcutSheet
 from desktop.widgets.status_bar import FeedStatusBar
 from desktop.widgets.truth_chip import mode_title
 from desktop.widgets.watchlist_panel import WatchlistPanel
+from desktop.widgets.workspaces_menu import WorkspacesMenu
 
 __all__ = ["MainWindow"]
 
@@ -26,6 +30,13 @@ _ABOUT_TEXT = (
     "With no API token configured, Quote Board runs against its built-in market simulator "
     "and shows a DEMO DATA badge in the status bar."
 )
+
+
+_PREFERRED_SIZE = (1440, 860)
+"""Room for every column with readable names; smaller screens get their available area."""
+_DOCK_WIDTH = 500
+_DOCK_MIN_WIDTH = 400
+"""The ladder's five fixed columns and two readable size columns."""
 
 
 class MainWindow(QMainWindow):
@@ -42,7 +53,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Quote Board")
-        self.resize(self._default_width(), 760)
+        fit_new_window(self, _PREFERRED_SIZE)
+        self._fitted = False
         central = QWidget(self)
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -55,17 +67,14 @@ class MainWindow(QMainWindow):
         self._status_bar = FeedStatusBar(self)
         self.setStatusBar(self._status_bar)
         self._about: QMessageBox | None = None
+        self._shortcuts: ShortcutSheet | None = None
+        self.link_chip: LinkChip | None = None
+        """The watchlist's link group in the status bar (once the depth dock is installed)."""
         self._build_menus()
 
     def show_notice(self, kind: str, text: str, timeout_ms: int | None = None) -> None:
         """Show a sentence in the bar above the watchlists (plain text; `timeout_ms=0` stays)."""
         self._watchlists.notices.show_notice(kind, text, timeout_ms=timeout_ms)
-
-    def _default_width(self) -> int:
-        """Room for every column with readable names (1440 px), but never wider than the screen."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        available = screen.availableGeometry().width() if screen is not None else 1440
-        return max(1000, min(1440, available - 40))
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -126,7 +135,16 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.pop_out_action)
         self._watchlists.add_row_action(self.pop_out_action)  # the rows' context menu
 
+        view_menu.addSeparator()
+        view_menu.addActions(self._watchlists.navigation_actions())
+        self.workspaces_menu = WorkspacesMenu(self)
+        bar.addMenu(self.workspaces_menu)
+
         help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = QAction("&Keyboard Shortcuts", self)
+        self.shortcuts_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
         about = QAction("&About Quote Board", self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)
@@ -169,14 +187,28 @@ class MainWindow(QMainWindow):
     def install_depth_dock(self, dock: QDockWidget, link_menu: QMenu | None = None) -> None:
         """Dock the depth ladder on the right; list it (and the watchlist's link group) in View."""
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        width = 500
-        screen = self.screen()
-        room = screen.availableGeometry().width() if screen is not None else self.width()
-        self.resize(min(self.width() + width, room), self.height())  # the watchlist keeps its width
+        area = available_area(self)
+        margins = frame_margins(self)
+        room = area.width - margins.left - margins.right if area is not None else self.width()
+        # A third of a small screen, 500 px on a big one; the watchlist keeps its width if it can.
+        width = max(_DOCK_MIN_WIDTH, min(_DOCK_WIDTH, room // 3))
+        self.resize(min(self.width() + width, room), self.height())
+        if area is not None and not self.isVisible():
+            self.move(
+                area.x
+                + (area.width - self.width() - margins.left - margins.right) // 2
+                + margins.left,
+                self.y(),
+            )
         self.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
-        self._view_menu.addAction(dock.toggleViewAction())
+        toggle = dock.toggleViewAction()
+        toggle.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        toggle.setToolTip("Show or collapse the depth ladder dock")
+        self._view_menu.addAction(toggle)
         if link_menu is not None:
             self._view_menu.addMenu(link_menu)
+            self.link_chip = LinkChip(link_menu, self._status_bar)
+            self._status_bar.insertPermanentWidget(0, self.link_chip)
 
     # -- slots --------------------------------------------------------------------------------
     def _pop_out_current(self) -> None:
@@ -235,6 +267,21 @@ class MainWindow(QMainWindow):
         self._about = box
         box.open()
 
+    @Slot()
+    def show_shortcuts(self) -> ShortcutSheet:
+        """Help → Keyboard Shortcuts: the sheet generated from this window's actions."""
+        if self._shortcuts is not None and self._shortcuts.isVisible():
+            self._shortcuts.raise_()
+            return self._shortcuts
+        sheet = ShortcutSheet(self)
+        sheet.destroyed.connect(self._forget_shortcuts)
+        self._shortcuts = sheet
+        sheet.show()
+        return sheet
+
+    def _forget_shortcuts(self) -> None:
+        self._shortcuts = None
+
     def about_box(self) -> QMessageBox | None:
         """The About box while it is open."""
         return self._about
@@ -247,6 +294,18 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
         else:
             self.showNormal()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time it is shown (and framed), pull the whole window onto its screen."""
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            QTimer.singleShot(0, self.keep_on_screen)
+
+    @Slot()
+    def keep_on_screen(self) -> bool:
+        """Slide or shrink the window until its frame and status bar are on screen."""
+        return keep_on_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the main window quits the app: tell app.py, which owns the shutdown order."""

@@ -34,6 +34,7 @@ from desktop.protocol.provider_settings import (
     normalize_host,
     token_problem,
 )
+from desktop.widgets.appearance_box import AppearanceBox
 from desktop.widgets.dialog_parts import (
     DIALOG_STYLE,
     FormRows,
@@ -210,6 +211,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self._alltick)
         layout.addWidget(self._gateway)
         layout.addWidget(self._session_panel)
+        self.appearance = AppearanceBox(self)  # applies live: not part of Save
+        layout.addWidget(self.appearance)
         layout.addWidget(self._message)
         layout.addWidget(self.buttons)
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF,
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.qt import board_colors
 from desktop.qt.palette import MUTED, with_alpha
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR, SparkCell
 from desktop.qt.quote_table_model import SPARK_ROLE
@@ -76,7 +77,8 @@ class SparklineDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cache: dict[str, _Entry] = {}
-        self._pens = {1: self._pen(UP_COLOR), -1: self._pen(DOWN_COLOR), 0: self._pen(FLAT_COLOR)}
+        self._pens = self._direction_pens()
+        self._colors = board_colors.version()
         self._baseline_pen = self._pen(_BASELINE_COLOR)
         self._baseline_pen.setStyle(Qt.PenStyle.DotLine)
         self._selection = QBrush()
@@ -84,6 +86,9 @@ class SparklineDelegate(QStyledItemDelegate):
         self.set_palette(QPalette())
         self.builds = 0
         """Paths built so far (tests and benchmarks read it)."""
+
+    def _direction_pens(self) -> dict[int, QPen]:
+        return {1: self._pen(UP_COLOR), -1: self._pen(DOWN_COLOR), 0: self._pen(FLAT_COLOR)}
 
     @staticmethod
     def _pen(color: QColor) -> QPen:
@@ -149,6 +154,9 @@ class SparklineDelegate(QStyledItemDelegate):
             painter.setPen(self._baseline_pen)
             y = entry.baseline
             painter.drawLine(QPointF(0.0, y), QPointF(float(width - 1), y))
+        if self._colors != board_colors.version():  # the user changed the colours
+            self._pens = self._direction_pens()
+            self._colors = board_colors.version()
         painter.setPen(self._pens[entry.sign])
         painter.drawPath(entry.path)
         painter.restore()

@@ -66,6 +66,7 @@ class WatchlistPanel(QWidget):
         self.tabs.symbolActivated.connect(self.symbolActivated)
         self.tabs.currentSymbolChanged.connect(self.currentSymbolChanged)
         self.tabs.typedText.connect(self.start_search)
+        self.tabs.symbolsRemoved.connect(self._offer_undo_remove)
         self.tabs.noticeRequested.connect(self.notices.show_notice)
         self.tabs.currentListChanged.connect(self._on_list_shown)
         self.tabs.rowMenuRequested.connect(self._row_menu)
@@ -117,6 +118,24 @@ class WatchlistPanel(QWidget):
         for action in (self.undo_action, self.redo_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
+        self.next_list_action = self._action("Ne&xt Watchlist", "Ctrl+PgDown", self._next_list)
+        self.previous_list_action = self._action(
+            "Pre&vious Watchlist", "Ctrl+PgUp", self._previous_list
+        )
+
+    def navigation_actions(self) -> list[QAction]:
+        """For the View menu: the next and previous list tab."""
+        return [self.next_list_action, self.previous_list_action]
+
+    def _next_list(self) -> None:
+        count = self.tabs.count()
+        if count:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + 1) % count)
+
+    def _previous_list(self) -> None:
+        count = self.tabs.count()
+        if count:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() - 1) % count)
 
     def file_actions(self) -> list[QAction]:
         """For the File menu."""
@@ -204,6 +223,8 @@ class WatchlistPanel(QWidget):
             menu.addSeparator()
         for action in (self.remove_action, self.copy_action, self.paste_action):
             menu.addAction(action)
+        for action in menu.actions():  # a context menu teaches the keys too
+            action.setShortcutVisibleInContextMenu(True)
         others = [info for info in self._session.lists() if info.id != source]
         for title, copy in (("Move to", False), ("Copy to", True)):
             submenu = menu.addMenu(title)
@@ -234,6 +255,11 @@ class WatchlistPanel(QWidget):
                 else:
                     menu.addAction(action)
         menu.popup(at)
+
+    def select_if_listed(self, symbol: str) -> bool:
+        """Select `symbol` in the shown list when it is on it (a linked window moved to it)."""
+        view = self.current_view()
+        return view is not None and view.current_symbol() != symbol and view.select_symbol(symbol)
 
     # -- search -------------------------------------------------------------------------------
     def start_search(self, text: str) -> None:
@@ -281,12 +307,24 @@ class WatchlistPanel(QWidget):
             timeout_ms=15000,
         )
 
+    def _offer_undo_remove(self, view: EditableWatchlistView, symbols: list[str]) -> None:
+        """Rows were deleted: say which, with Undo (like deleting a list)."""
+        text = self._session.undo_stack.undoText()
+        name = self.tabs.tabText(self.tabs.indexOf(view)).rsplit(" · ", 1)[0]
+        what = symbols[0] if len(symbols) == 1 else f"{len(symbols)} symbols"
+        self.notices.show_notice(
+            "info",
+            f"Removed {what} from “{name}”.",
+            [("Undo", lambda: self._undo_if_top(text))],
+            timeout_ms=15000,
+        )
+
     def _undo_if_top(self, text: str) -> None:
         if self._session.undo_stack.canUndo() and self._session.undo_stack.undoText() == text:
             self._session.undo_stack.undo()
         else:
             self.notices.show_notice(
-                "warning", "That delete can no longer be undone from here: use Edit → Undo."
+                "warning", "That can no longer be undone from here: use Edit → Undo."
             )
 
     # -- files (non-blocking dialogs) ---------------------------------------------------------

@@ -109,6 +109,8 @@ class WatchlistTabs(QTabWidget):
     """A key typed over a table: start a search with it."""
     noticeRequested = Signal(str, str)
     """(kind, text) for the notice bar."""
+    symbolsRemoved = Signal(object, list)
+    """(the view, symbols) the user took off a list."""
     currentListChanged = Signal(int)
     """The list shown now (its id)."""
     rowMenuRequested = Signal(object, QPoint)
@@ -215,6 +217,7 @@ class WatchlistTabs(QTabWidget):
         view.symbolActivated.connect(self.symbolActivated)
         view.currentSymbolChanged.connect(lambda s, v=view: self._forward_symbol(v, s))
         view.typedText.connect(self.typedText)
+        view.symbolsRemoved.connect(lambda symbols, v=view: self.symbolsRemoved.emit(v, symbols))
         view.noticeRequested.connect(self.noticeRequested)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(

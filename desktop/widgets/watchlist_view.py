@@ -39,6 +39,8 @@ class WatchlistView(QTableView):
     """
 
     ROW_HEIGHT = 22
+    NAME_MIN_WIDTH = 150
+    """Name never gets narrower than this by itself (enough for "Advanced Micro Devic…")."""
 
     symbolActivated = Signal(str)
     """Double-click or Enter on a row (e.g. open its depth ladder)."""
@@ -90,6 +92,7 @@ class WatchlistView(QTableView):
             title = metrics.horizontalAdvance(column.title) + 2 * _TITLE_PADDING
             header.resizeSection(int(column.id), max(column.width, title))
         header.setSectionResizeMode(int(ColumnId.NAME), QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(self._keep_name_readable)
         header.setSortIndicatorClearable(True)  # third click: back to the watchlist's own order
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.setSortIndicatorShown(True)
@@ -204,13 +207,34 @@ class WatchlistView(QTableView):
     def resizeEvent(self, event: QResizeEvent) -> None:
         """More or fewer rows fit: the model formats what is now visible."""
         super().resizeEvent(event)
+        self._keep_name_readable()
         self._publish_visible_rows()
+
+    def _keep_name_readable(self, *_: object) -> None:
+        """Name fills the spare width while there is some; when the other columns need more
+        than the view has, it keeps a readable width and the table scrolls sideways (a stretched
+        section would shrink to a few pixels)."""
+        header = self.horizontalHeader()
+        name = int(ColumnId.NAME)
+        others = sum(
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c != name and not header.isSectionHidden(c)
+        )
+        stretch = self.viewport().width() - others >= self.NAME_MIN_WIDTH
+        mode = QHeaderView.ResizeMode.Stretch if stretch else QHeaderView.ResizeMode.Interactive
+        if header.sectionResizeMode(name) != mode:
+            header.setSectionResizeMode(name, mode)
+            if not stretch:
+                header.resizeSection(name, self.NAME_MIN_WIDTH)
 
     def changeEvent(self, event: QEvent) -> None:
         """Keep the delegate's cached fonts and brushes in step with the view's."""
         kind = event.type()
-        if kind == QEvent.Type.FontChange:
+        if kind == QEvent.Type.FontChange:  # also Settings → Appearance → Font size
             self._delegate.set_fonts(self.font())
+            height = max(self.ROW_HEIGHT, self.fontMetrics().height() + 6)
+            self.verticalHeader().setDefaultSectionSize(height)
         elif kind == QEvent.Type.PaletteChange:
             self._delegate.set_palette(self.palette())
             self._spark_delegate.set_palette(self.palette())

@@ -17,9 +17,11 @@ from desktop.domain.formatting import (
     format_signed,
     format_size,
     format_time,
+    format_time_zoned,
     format_volume,
     market_of,
     price_decimals,
+    zone_label,
 )
 from desktop.domain.symbols import Market
 
@@ -139,6 +141,14 @@ def test_market_of_reads_the_symbol_suffix() -> None:
     assert market_of("00700.HK") is Market.HK
     assert market_of("AAPL.US") is Market.US
     assert market_of("BRK.B.US") is Market.US
+
+
+def test_a_time_on_screen_carries_its_markets_zone() -> None:
+    ts_ms = 1_736_519_405_000  # 2025-01-10 14:30:05 UTC
+    assert format_time_zoned(ts_ms, Market.US) == "09:30:05 ET"
+    assert format_time_zoned(ts_ms, Market.HK) == "22:30:05 HKT"
+    assert format_time_zoned(None, Market.HK) == ""
+    assert [zone_label(m) for m in (Market.US, Market.HK)] == ["ET", "HKT"]
 
 
 def test_impossible_numbers_are_never_shown() -> None:

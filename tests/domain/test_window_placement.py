@@ -10,6 +10,7 @@ from desktop.domain.window_placement import (
     Rect,
     ScreenArea,
     WindowLayout,
+    fit_default,
     place_window,
 )
 
@@ -146,3 +147,18 @@ def test_any_saved_geometry_ends_fully_visible_on_a_screen_that_exists(
     target = next(s for s in screens if s.name == placed.screen)
     assert target.available.contains(frame(placed.geometry))
     assert placed.geometry.width >= min(160, target.available.width - 8)
+
+
+def test_a_new_window_takes_its_preferred_size_centred_when_the_screen_has_room() -> None:
+    area = Rect(0, 0, 1920, 1040)
+    margins = FrameMargins(4, 30, 4, 4)
+    assert fit_default(area, (1440, 860), margins) == Rect(236 + 4, 73 + 30, 1440, 860)
+
+
+def test_on_a_small_screen_a_new_window_and_its_frame_fit_the_available_area() -> None:
+    area = Rect(0, 25, 1280, 695)  # a 1280×720 screen under a 25 px top panel
+    margins = FrameMargins(4, 30, 4, 4)
+    g = fit_default(area, (1440, 860), margins)
+    assert (g.width, g.height) == (1272, 661)
+    outer = Rect(g.x - 4, g.y - 30, g.width + 8, g.height + 34)
+    assert area.contains(outer)

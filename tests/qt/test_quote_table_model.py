@@ -153,8 +153,8 @@ def test_cells_show_prices_at_tick_precision_with_signed_changes(market: Market)
     assert market.text("MSFT.US", ColumnId.CHANGE) == "\u22124.74"
     assert market.text("SIRI.US", ColumnId.LAST) == "0.8712"
     assert market.text("AAPL.US", ColumnId.NAME) == "Apple Inc."
-    assert market.text("AAPL.US", ColumnId.TIME) == "09:40:00"
-    assert market.text("00700.HK", ColumnId.TIME) == "22:40:00"
+    assert market.text("AAPL.US", ColumnId.TIME) == "09:40:00 ET"  # every time says its zone
+    assert market.text("00700.HK", ColumnId.TIME) == "22:40:00 HKT"
 
 
 def test_refresh_emits_only_the_cells_that_changed(market: Market) -> None:

@@ -138,7 +138,7 @@ def test_the_crosshair_reads_out_the_bar_and_the_price_under_it(chart: Chart, qt
     window = chart.window
     window.show_crosshair(10, 101.234)
     assert window.readout() == (
-        "Nov 22 09:40   O 101.00   H 101.50   L 100.80   C 101.20   V 1,010   │ 101.23"
+        "Nov 22 09:40 ET   O 101.00   H 101.50   L 100.80   C 101.20   V 1,010   │ 101.23"
     )
     assert window.crosshair_label() == "101.23"  # the crosshair's price on the axis
     window.hide_crosshair()

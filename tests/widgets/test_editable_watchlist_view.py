@@ -75,14 +75,34 @@ def test_copy_puts_symbols_on_the_clipboard_and_paste_adds_text(qtbot: QtBot, li
     assert lists.stored(lists.hk)[-1] == "00005.HK"
 
 
-def test_typing_a_letter_over_the_table_asks_for_a_search(qtbot: QtBot, lists: Lists) -> None:
+def test_typing_a_ticker_on_the_list_jumps_to_its_row(qtbot: QtBot, lists: Lists) -> None:
     view = make_view(qtbot, lists, lists.us)
     typed: list[str] = []
     view.typedText.connect(typed.append)
-    qtbot.keyClicks(view, "t7")
+    qtbot.keyClicks(view, "ns")  # no "NS…": a search for it; the row stays where it was
+    assert typed == ["ns"]
+    qtbot.keyClicks(view, "ts")
+    assert view.current_symbol() == "TSLA.US"
+    view._typed_at -= 5.0  # a pause (without sleeping): the next key starts a new ticker
+    qtbot.keyClicks(view, "m")
+    assert view.current_symbol() == "MSFT.US"
+    view._typed_at -= 5.0
+    qtbot.keyClicks(view, "n")
+    assert view.current_symbol() == "NVDA.US"
+    assert typed == ["ns"]
+    hk = make_view(qtbot, lists, lists.hk)
+    qtbot.keyClicks(hk, "99")  # HK codes match without their leading zeros
+    assert hk.current_symbol() == "09988.HK"
+
+
+def test_typing_a_ticker_not_on_the_list_asks_for_a_search(qtbot: QtBot, lists: Lists) -> None:
+    view = make_view(qtbot, lists, lists.us)
+    typed: list[str] = []
+    view.typedText.connect(typed.append)
+    qtbot.keyClicks(view, "z")
     qtbot.keyClick(view, Qt.Key.Key_Down)
     qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    assert typed == ["t", "7"]
+    assert typed == ["z"]
 
 
 def test_columns_widths_order_and_sort_round_trip_through_view_state(

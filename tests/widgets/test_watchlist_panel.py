@@ -51,14 +51,17 @@ def test_ctrl_k_opens_the_search_and_enter_adds_to_the_shown_list(
     assert not panel.search.isVisible() and view.hasFocus()
 
 
-def test_typing_over_the_table_starts_a_search_with_that_key(
+def test_typing_a_ticker_not_on_the_list_starts_a_search_with_what_was_typed(
     qtbot: QtBot, panel: WatchlistPanel
 ) -> None:
     view = panel.current_view()
     assert view is not None
     view.setFocus()
-    qtbot.keyClicks(view, "a")
-    qtbot.keyClicks(panel.search.field(), "md")
+    qtbot.keyClicks(view, "a")  # AAPL is on the list: its row
+    assert view.current_symbol() == "AAPL.US" and not panel.search.isVisible()
+    qtbot.keyClicks(view, "m")  # no "AM…" on the list: search for "am"
+    assert panel.search.isVisible()
+    qtbot.keyClicks(panel.search.field(), "d")
     assert panel.search.field().text() == "amd"
     assert panel.search.model().hits()[0].code == "AMD.US"
 
