@@ -1,7 +1,7 @@
 """Watchlist records shared by storage, models and widgets, and the storage port they are kept in.
 
 `WatchlistStore` is what the Qt session needs from storage; `persistence.watchlists` implements it
-with SQLite and `app.py` plugs it in, so nothing above persistence imports sqlite3.
+with SQLite and the app package plugs it in, so nothing above persistence imports sqlite3.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """ "Test connection": one real WebSocket handshake and one heartbeat round trip, told in words.
 
-The settings dialog's button ends here (through app.py). It opens its own short-lived socket, so it
+The settings dialog's button ends here (through the app package). It opens its own short-lived socket, so it
 proves what the feed would meet: DNS, TCP, TLS, the token check at the handshake (reference §4.3:
 HTTP 401) or in a reply (`ret` 401), and a 22000 → 22001 answer (§1.6).
 """
@@ -31,7 +31,7 @@ PROBE_TIMEOUT_S = 10.0
 
 
 class ProbeVerdict(Enum):
-    """How a probe ended; the dialog words it, app.py may act on it (401 → token field)."""
+    """How a probe ended; the dialog words it, the app package may act on it (401 → token field)."""
 
     OK = "ok"
     TOKEN_REJECTED = "token rejected"

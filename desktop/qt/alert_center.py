@@ -1,7 +1,7 @@
 """Alerts at run time: the engine fed once per flush, rules and log saved, badges and signals out.
 
 The flush timer hands over the symbols that changed in the frame (`on_frame`); only those with
-rules are evaluated. Firings are logged in SQLite and announced with `fired`, which app.py
+rules are evaluated. Firings are logged in SQLite and announced with `fired`, which the app package
 connects to the toast and the tray. Storage errors become a sentence on `problem`, never a crash.
 """
 

@@ -51,7 +51,7 @@ def _plural(count: int, word: str) -> str:
 
 
 class WatchlistSession(WatchlistHistory):
-    """The lists, their models and the undo stack; widgets call these methods, app.py wires it."""
+    """The lists, their models and the undo stack; widgets call these methods, the app package wires it."""
 
     revealed = Signal(int, list)
     """(list id, symbols): just added or already present — select and scroll to them."""

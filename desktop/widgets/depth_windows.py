@@ -1,6 +1,6 @@
 """Owns every depth ladder: the dock, the pop-out windows, their link groups and their layouts.
 
-It registers each ladder's model with the flush, tells app.py which symbols have a ladder
+It registers each ladder's model with the flush, tells the app package which symbols have a ladder
 open (`ladderSymbolsChanged`, so depth is subscribed only for those), and turns windows into
 `WindowLayout`s and back, clamped onto the screens that exist now (`domain.window_placement`).
 """

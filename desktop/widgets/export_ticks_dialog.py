@@ -1,6 +1,6 @@
 """Export recorded ticks to CSV: pick a symbol, a time range and a file.
 
-Non-modal; it emits `exportRequested` and app.py does the I/O in a worker thread, then calls
+Non-modal; it emits `exportRequested` and the app package does the I/O in a worker thread, then calls
 `show_result`. The symbols and the default range come from the recording (`set_choices`).
 """
 

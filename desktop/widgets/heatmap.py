@@ -89,7 +89,7 @@ class Tile:
 
 
 class HeatmapWidget(QWidget):
-    """Paints the tiles; a click emits `symbolSelected` (app.py selects it everywhere)."""
+    """Paints the tiles; a click emits `symbolSelected` (the app package selects it everywhere)."""
 
     symbolSelected = Signal(str)
 

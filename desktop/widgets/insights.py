@@ -2,7 +2,7 @@
 
 Adds the Heatmap and Alerts docks with their View-menu toggles, the row context-menu entries
 (Open Chart, New Alert…), double-click/Enter → chart, heatmap click → watchlist selection, and the
-toast + tray notifications. It emits intents for what needs storage; app.py connects them.
+toast + tray notifications. It emits intents for what needs storage; the app package connects them.
 """
 
 from __future__ import annotations

@@ -43,11 +43,11 @@ class MainWindow(QMainWindow):
     """Hosts the `WatchlistPanel` and `FeedStatusBar`; emits intents, owns no feed or storage."""
 
     quitRequested = Signal()
-    """The user quit (File → Quit, Ctrl+Q, or closing this window): app.py shuts down."""
+    """The user quit (File → Quit, Ctrl+Q, or closing this window): the app package shuts down."""
     popOutRequested = Signal(str)
     """Open a depth window for this symbol (Ctrl+D, or the watchlist row's context menu)."""
     settingsRequested = Signal()
-    """File → Settings… (provider, plan, host, API token): app.py opens the settings dialog."""
+    """File → Settings… (provider, plan, host, API token): the app package opens the settings dialog."""
 
     def __init__(self, watchlists: WatchlistPanel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(settings_action)
         file_menu.addActions(self._watchlists.file_actions())
         file_menu.addSeparator()
-        # -- recording and replay: intents for app.py, REC and REPLAY badges --------------------
+        # -- recording and replay: intents for the app package, REC and REPLAY badges --------------------
         self.recording_menu = RecordingMenu(self, file_menu, RecordingSettings())
         self.recording_indicator = RecordingIndicator()
         self.replay_badge = ReplayBadge()
@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
 
     # -- performance panel -------------------------------------------------------------------
     def _add_performance_action(self, view_menu: QMenu) -> None:
-        """View → Performance toggles the non-modal `PerformancePanel`; app.py feeds it."""
+        """View → Performance toggles the non-modal `PerformancePanel`; the app package feeds it."""
         self._performance = PerformancePanel(self)
         self.performance_action = QAction("&Performance", self)
         self.performance_action.setCheckable(True)
@@ -308,6 +308,6 @@ class MainWindow(QMainWindow):
         return keep_on_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing the main window quits the app: tell app.py, which owns the shutdown order."""
+        """Closing the main window quits the app: tell the app package, which owns the shutdown order."""
         self.quitRequested.emit()
         event.accept()

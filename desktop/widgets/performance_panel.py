@@ -89,7 +89,7 @@ class PerformancePanel(QWidget):
         label.setPalette(palette)
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Start the measuring (app.py connects `visibilityChanged`)."""
+        """Start the measuring (the app package connects `visibilityChanged`)."""
         super().showEvent(event)
         self.visibilityChanged.emit(True)
 

@@ -1,6 +1,6 @@
 """The File menu's recording and replay actions, their dialogs, and the intents they emit.
 
-Widgets do no I/O: every action ends in a signal that app.py connects to the recorder, the
+Widgets do no I/O: every action ends in a signal that the app package connects to the recorder, the
 export, or the replay simulator; results come back through the slots here.
 """
 
@@ -24,7 +24,7 @@ class RecordingMenu(QObject):
     settingsApplied = Signal(object, str)
     """(RecordingSettings, password) from the settings dialog or the Record Ticks toggle."""
     exportDialogOpened = Signal()
-    """The export dialog opened: app.py answers with `set_export_choices`."""
+    """The export dialog opened: the app package answers with `set_export_choices`."""
     exportRequested = Signal(str, object, object, str)
     replayRequested = Signal(str, object, object, float)
     stopReplayRequested = Signal()
@@ -70,7 +70,7 @@ class RecordingMenu(QObject):
         self._raise(self.settings_dialog)
 
     def open_export(self) -> None:
-        """Show the export dialog and ask app.py for the recorded symbols."""
+        """Show the export dialog and ask the app package for the recorded symbols."""
         if self.export_dialog is None:
             self.export_dialog = ExportTicksDialog(self._window)
             self.export_dialog.exportRequested.connect(self.exportRequested)
@@ -103,9 +103,9 @@ class RecordingMenu(QObject):
             "",
         )
 
-    # -- results from app.py ------------------------------------------------------------------
+    # -- results from the app package ------------------------------------------------------------------
     def set_settings(self, settings: RecordingSettings) -> None:
-        """The settings in force (after app.py saved them)."""
+        """The settings in force (after the app package saved them)."""
         self._settings = settings
         self.record_action.setChecked(settings.enabled)
         if self.settings_dialog is not None:

@@ -1,6 +1,6 @@
 """Recording settings: on/off, which symbols, how much history, and where (SQLite or PostgreSQL).
 
-Non-modal; it only emits `settingsApplied` — app.py saves the settings, puts a password into the
+Non-modal; it only emits `settingsApplied` — the app package saves the settings, puts a password into the
 OS keyring and restarts the recorder. Bad symbol text gets a sentence and keeps the dialog open.
 """
 

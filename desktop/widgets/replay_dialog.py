@@ -1,6 +1,6 @@
 """Replay a recording: choose the tick database, an optional time range and the speed.
 
-Non-modal; it emits `replayRequested` and app.py starts an embedded simulator in replay mode and
+Non-modal; it emits `replayRequested` and the app package starts an embedded simulator in replay mode and
 points the feed at it. A failure comes back through `show_problem`.
 """
 

@@ -1,7 +1,7 @@
 """Settings: provider, plan, host, API token, "Test connection" and Save — a non-modal dialog.
 
 The dialog does no I/O. It validates what was typed and emits intents (`testRequested`,
-`saveRequested`, `forgetTokenRequested`, `sessionOnlyRequested`); app.py runs the keyring and
+`saveRequested`, `forgetTokenRequested`, `sessionOnlyRequested`); the app package runs the keyring and
 the probe off the GUI thread and feeds the outcome back through the `show_*` slots. It is shown
 with `show()`, never `exec()`: a nested event loop would stall the asyncio tasks under qasync.
 """

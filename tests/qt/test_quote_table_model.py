@@ -491,7 +491,7 @@ def test_an_off_screen_row_still_moves_in_the_sort_order() -> None:
     assert m.model.rows_as_displayed()[1][int(ColumnId.LAST)] == "100.00"
 
 
-# -- Trend column and alert badges (issue 6) ----------------------------------------------------
+# -- Trend column and alert badges -----------------------------------------------------
 
 
 def test_the_trend_cell_changes_only_when_the_symbols_line_moves(

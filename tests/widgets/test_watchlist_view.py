@@ -229,7 +229,7 @@ def test_numbers_are_painted_in_a_monospace_font(board: Board) -> None:
     assert font.fixedPitch() or font.styleHint() == font.StyleHint.Monospace
 
 
-# -- alert badge and row menu (issue 6) ---------------------------------------------------------
+# -- alert badge and row menu ----------------------------------------------------------
 
 
 def test_a_fired_alert_paints_an_amber_bell_in_the_symbol_cell(board: Board, qtbot: QtBot) -> None:
