@@ -9,11 +9,8 @@ back to a timeframe is instant.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
-from collections import deque
 from collections.abc import Callable
 
 from desktop.domain.chart_series import Timeframe
@@ -21,6 +18,7 @@ from desktop.domain.minute_bars import MinuteBar
 from desktop.domain.symbols import Symbol, SymbolError
 from desktop.feed.redact import redact
 from desktop.feed.rest import AllTickRestClient
+from desktop.feed.rest_queue import RestQueueWorker
 from desktop.protocol.alltick_rest import MAX_KLINES, RestError
 
 __all__ = ["CHART_BARS", "ChartHistory"]
@@ -35,7 +33,7 @@ _KEEP_S = 300.0
 Key = tuple[str, Timeframe]
 
 
-class ChartHistory:
+class ChartHistory(RestQueueWorker[Key]):
     """Fetches (symbol, timeframe) klines for charts and hands them to `on_loaded`."""
 
     def __init__(
@@ -46,22 +44,18 @@ class ChartHistory:
         bars: int = CHART_BARS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._rest = rest
+        super().__init__(rest)
         self._on_loaded = on_loaded
         self._bars = bars
         self._clock = clock
-        self._queue: deque[Key] = deque()
         self._cache: dict[Key, tuple[float, list[MinuteBar]]] = {}
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self.fetched = 0
         self.failures = 0
         self.last_error = ""
 
     def set_rest(self, rest: AllTickRestClient | None) -> None:
         """Another feed: fetch through its client and forget what the old one answered."""
-        self._rest = rest
-        self._queue.clear()
+        self._use_rest(rest)
         self._cache.clear()
 
     def request(self, symbol: str, timeframe: Timeframe) -> None:
@@ -71,36 +65,10 @@ class ChartHistory:
         if cached is not None and self._clock() - cached[0] < _KEEP_S:
             self._on_loaded(symbol, timeframe, cached[1])
             return
-        if key in self._queue:
-            self._queue.remove(key)
-        self._queue.appendleft(key)
-        self._wake.set()
+        self._enqueue(key, first=True)
 
-    def pending(self) -> list[Key]:
-        """Requests still waiting, next first."""
-        return list(self._queue)
-
-    def start(self) -> None:
-        """Start the worker on the running loop (idempotent)."""
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def stop(self) -> None:
-        """Stop the worker; a request in flight is cancelled."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _run(self) -> None:
-        while True:
-            if not self._queue or self._rest is None:
-                self._wake.clear()
-                await self._wake.wait()
-                continue
-            symbol, timeframe = self._queue.popleft()
-            await self.fetch(symbol, timeframe)
+    async def _work(self, key: Key) -> list[MinuteBar] | None:
+        return await self.fetch(*key)
 
     async def fetch(self, symbol: str, timeframe: Timeframe) -> list[MinuteBar] | None:
         """Fetch one history now and deliver it; None (logged, counted) when that failed."""

@@ -7,11 +7,8 @@ list is fetched in 40 paced requests, never a burst. Each symbol is fetched once
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 
 from desktop.domain.daily_stats import DailyBar, DailyStats, daily_stats
@@ -19,6 +16,7 @@ from desktop.domain.formatting import local_day, market_of
 from desktop.domain.symbols import Symbol, SymbolError
 from desktop.feed.redact import redact
 from desktop.feed.rest import AllTickRestClient
+from desktop.feed.rest_queue import RestQueueWorker
 from desktop.protocol.alltick_rest import RestError
 
 __all__ = ["DAILY_BARS", "DailyHistory"]
@@ -29,7 +27,7 @@ DAILY_BARS = 260
 """Bars asked for per symbol: 52 weeks of sessions (and the 20-day average within them)."""
 
 
-class DailyHistory:
+class DailyHistory(RestQueueWorker[str]):
     """Fetches daily bars per queued symbol and reports `DailyStats` through `on_stats`."""
 
     def __init__(
@@ -40,55 +38,27 @@ class DailyHistory:
         count: int = DAILY_BARS,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._rest = rest
+        super().__init__(rest)
         self._on_stats = on_stats
         self._count = count
         self._clock = clock
-        self._queue: deque[str] = deque()
         self._done: set[str] = set()
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self.fetched = 0
         self.failures = 0
 
     def set_rest(self, rest: AllTickRestClient | None) -> None:
         """Fetch through another feed's client from now on (stop the worker first)."""
-        self._rest = rest
-        self._queue.clear()
+        self._use_rest(rest)
         self._done.clear()
 
     def request(self, symbols: Iterable[str]) -> None:
         """Queue the symbols not fetched yet for this feed."""
         for symbol in symbols:
-            if symbol not in self._done and symbol not in self._queue:
-                self._queue.append(symbol)
-        if self._queue:
-            self._wake.set()
+            if symbol not in self._done:
+                self._enqueue(symbol, first=False)
 
-    def pending(self) -> list[str]:
-        """Symbols still waiting, next first."""
-        return list(self._queue)
-
-    def start(self) -> None:
-        """Start the worker on the running loop (idempotent)."""
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def stop(self) -> None:
-        """Stop the worker; a request in flight is cancelled."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _run(self) -> None:
-        while True:
-            if not self._queue or self._rest is None:
-                self._wake.clear()
-                await self._wake.wait()
-                continue
-            await self.fetch(self._queue.popleft())
+    async def _work(self, key: str) -> DailyStats | None:
+        return await self.fetch(key)
 
     async def fetch(self, symbol: str) -> DailyStats | None:
         """Fetch one symbol's bars now and report its stats; None (logged) when that failed."""

@@ -6,11 +6,8 @@ watchlist at start-up, and a symbol whose chart was just opened ahead of the que
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 
 from desktop.domain.minute_bars import MinuteBar, MinuteBarStore
@@ -18,6 +15,7 @@ from desktop.domain.sparklines import SparklineStore
 from desktop.domain.symbols import Symbol, SymbolError
 from desktop.feed.redact import redact
 from desktop.feed.rest import AllTickRestClient
+from desktop.feed.rest_queue import RestQueueWorker
 from desktop.protocol.alltick_rest import RestError
 
 __all__ = ["HISTORY_MINUTES", "IntradayHistory"]
@@ -28,7 +26,7 @@ HISTORY_MINUTES = 400
 """Bars asked for per symbol: a whole US regular session (390 minutes) and then some."""
 
 
-class IntradayHistory:
+class IntradayHistory(RestQueueWorker[str]):
     """Seeds a `SparklineStore` and a `MinuteBarStore` from REST, one queued symbol at a time."""
 
     def __init__(
@@ -41,16 +39,13 @@ class IntradayHistory:
         clock: Callable[[], float] = time.time,
         on_seeded: Callable[[str], None] | None = None,
     ) -> None:
-        self._rest = rest
+        super().__init__(rest)
         self._sparklines = sparklines
         self._bars = bars
         self._minutes = minutes
         self._clock = clock
         self._on_seeded = on_seeded or (lambda symbol: None)
-        self._queue: deque[str] = deque()
         self._done: set[str] = set()
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self.seeded = 0
         self.failures = 0
         self.last_error = ""
@@ -58,8 +53,7 @@ class IntradayHistory:
     def set_rest(self, rest: AllTickRestClient | None) -> None:
         """Fetch through another feed's REST client from now on; forget what was seeded before
         (stop the worker first: requests in flight use the old client)."""
-        self._rest = rest
-        self._queue.clear()
+        self._use_rest(rest)
         self._done.clear()
 
     def request(self, symbols: Iterable[str], *, urgent: bool = False) -> None:
@@ -67,41 +61,10 @@ class IntradayHistory:
         for symbol in symbols:
             if symbol in self._done and not urgent:
                 continue
-            if symbol in self._queue:
-                if not urgent:
-                    continue
-                self._queue.remove(symbol)
-            if urgent:
-                self._queue.appendleft(symbol)
-            else:
-                self._queue.append(symbol)
-        if self._queue:
-            self._wake.set()
+            self._enqueue(symbol, first=urgent)
 
-    def pending(self) -> list[str]:
-        """Symbols still waiting, next first."""
-        return list(self._queue)
-
-    def start(self) -> None:
-        """Start the worker on the running loop (idempotent)."""
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def stop(self) -> None:
-        """Stop the worker; a request in flight is cancelled."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _run(self) -> None:
-        while True:
-            if not self._queue or self._rest is None:
-                self._wake.clear()
-                await self._wake.wait()
-                continue
-            await self.seed(self._queue.popleft())
+    async def _work(self, key: str) -> bool:
+        return await self.seed(key)
 
     async def seed(self, symbol: str) -> bool:
         """Fetch and merge one symbol's bars now; False (logged, counted) when that failed."""
