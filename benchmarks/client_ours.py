@@ -186,6 +186,8 @@ async def _run(args: argparse.Namespace) -> None:
                 "ladders": len(ladders.windows()),
                 "depth_symbols": len(depth),
                 "history_seeded": insights.history.seeded,
+                "rest_refusals": service.rest.refusals,
+                "rest_failures": service.rest.failures,
             },
         }
 

@@ -27,6 +27,7 @@ async def _serve(args: argparse.Namespace) -> None:
         trades_per_second=args.rate,
         depth_per_second=args.depth_rate,
         min_request_interval=0.0,
+        enforce_rest_limits=False,  # both clients fetch REST unpaced so the window starts sooner
         history_minutes=5,
     )
     server = FirehoseServer(config)
