@@ -56,7 +56,7 @@ class MarketActivity:
         self.relative_volume = RelativeVolume(book, insights.bars.first_minute_ms)
         book.add_trade_listener(self.tape.add)
         book.add_trade_listener(self.relative_volume.on_trade)
-        self.daily = DailyHistory(None, self.relative_volume.set_stats)
+        self.daily = DailyHistory(None, self.relative_volume.set_stats, after=insights.history)
         self.tapes = TapeWindowManager(self.tape, switch.bridge, self._ladders.hub(), window)
         self._layouts = LayoutRepository(db)
         self.tapes.layoutChanged.connect(self.save)

@@ -2,7 +2,8 @@
 
 Requests go through the feed's shared REST client, which spaces `/kline` calls by the plan's
 limit (together with the intraday history worker that uses the same endpoint), so a 40-symbol
-list is fetched in 40 paced requests, never a burst. Each symbol is fetched once per feed.
+list is fetched in 40 paced requests, never a burst; built `after` the intraday worker, it waits
+while sparklines are still being seeded, so the rows fill first. Each symbol is fetched once per feed.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ class DailyHistory(RestQueueWorker[str]):
         *,
         count: int = DAILY_BARS,
         clock: Callable[[], float] = time.time,
+        after: RestQueueWorker[str] | None = None,
     ) -> None:
-        super().__init__(rest)
+        super().__init__(rest, after=after)
         self._on_stats = on_stats
         self._count = count
         self._clock = clock
