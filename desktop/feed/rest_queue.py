@@ -62,6 +62,8 @@ class RestQueueWorker(Generic[K]):
     def start(self) -> None:
         """Start the worker on the running loop (idempotent)."""
         if self._task is None or self._task.done():
+            if self._queue and self._rest is not None:
+                self._idle.clear()  # a worker waiting behind this one waits again
             self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def stop(self) -> None:
