@@ -30,6 +30,8 @@ class TruthTimer:
     judge: TruthJudge = field(default_factory=lambda: TruthJudge(AlwaysOpen()))
     every_s: float = 0.005
     first_stale: dict[str, float] = field(default_factory=dict)
+    live_again: dict[str, float] = field(default_factory=dict)
+    """When each symbol that went Stale first read Live again."""
     last_not_live: float | None = None
     """Loop time of the latest judgement in which some symbol was not Live."""
     all_live_since: float | None = None
@@ -62,6 +64,8 @@ class TruthTimer:
                     self.first_stale.setdefault(symbol, now)
                 if verdict.state is not Truth.LIVE:
                     live = False
+                elif symbol in self.first_stale:
+                    self.live_again.setdefault(symbol, now)
             if live:
                 if self.all_live_since is None:
                     self.all_live_since = now
@@ -78,6 +82,16 @@ class TruthTimer:
     def went_stale_at(self) -> float | None:
         """When the first symbol went Stale (the app knew of the outage)."""
         return min(self.first_stale.values()) if self.first_stale else None
+
+    def time_to_first_live(self, back_at: float) -> float | None:
+        """Seconds from `back_at` until the first symbol that went Stale read Live again."""
+        if not self.live_again:
+            return None
+        return max(0.0, min(self.live_again.values()) - back_at)
+
+    def stayed_live(self) -> bool:
+        """Every symbol read Live in every judgement since `start`."""
+        return self.last_not_live is None
 
     def time_to_live(self, back_at: float) -> float | None:
         """Seconds from `back_at` (the server answering again) until every symbol was Live."""

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import random
+from pathlib import Path
 
 import pytest
 
 from benchmarks.fault_matrix import BOUND_S, RECONNECTING, SERVER_DOWN, FaultRig, run_case, until
+from benchmarks.fault_report import write_json
+from benchmarks.fault_rig import compressed_settings
 from desktop.domain.feed_status import FeedState
 from desktop.domain.sessions import AlwaysOpen, SessionPhase
 from desktop.simulator.faults import FaultKind
@@ -30,13 +34,30 @@ async def test_every_fault_is_recovered_within_the_bound_with_nothing_lost(
     else:
         assert result.fresh and result.final_state == "Live"
     if kind in RECONNECTING:  # the board showed the outage, then showed it was over
-        assert result.stale_s is not None and result.live_s is not None, result
+        assert result.time_to_stale_s is not None and result.time_to_live_s is not None, result
+        assert result.time_to_first_live_s is not None, result
+    elif kind is not FaultKind.REJECT_401:  # a fault the board rides out needs no warning
+        assert result.time_to_live_s is not None, result
 
 
-async def test_the_server_going_away_and_coming_back_is_shown_stale_then_live() -> None:
+async def test_the_server_going_away_is_written_with_both_truth_columns(tmp_path: Path) -> None:
     result = await run_case(SERVER_DOWN)
     assert result.recovered and result.lost == 0 and result.final_state == "Live"
-    assert result.stale_s is not None and result.live_s is not None, result
+    write_json([result], tmp_path / "matrix.json", timing="compressed")
+    (row,) = json.loads((tmp_path / "matrix.json").read_text(encoding="utf-8"))["rows"]
+    assert row["fault"] == SERVER_DOWN
+    for column in ("time_to_stale_s", "time_to_live_s", "time_to_first_live_s"):
+        assert isinstance(row[column], float), (column, row)
+    assert not row["stayed_live"]
+    # All three connections came back, so the last one waited out two subscribe staggers.
+    assert row["stagger_s"] == pytest.approx(2 * compressed_settings().stagger_s)
+    assert "stagger" in row["deliberate_wait"]
+
+
+async def test_a_fault_the_board_rides_out_reads_live_throughout() -> None:
+    result = await run_case(FaultKind.GARBAGE)
+    assert result.stayed_live and result.time_to_stale_s is None
+    assert result.time_to_live_s is not None and result.time_to_first_live_s is None
 
 
 async def test_out_of_order_pushes_are_counted_and_not_applied() -> None:
