@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.app.feed_switch import FeedSwitch
 from desktop.app.insights import Insights
 from desktop.domain.alerts import AlertKind, AlertRule
+from desktop.domain.gaps import Gap
 from desktop.domain.market_data import Tick, TradeSide
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import AlwaysOpen
@@ -21,6 +22,7 @@ from desktop.feed.rest import AllTickRestClient
 from desktop.persistence.database import Database
 from desktop.persistence.watchlists import WatchlistRepository
 from desktop.protocol.plans import Plan, PlanProfile
+from desktop.qt.gap_keeper import GapKeeper
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
 from desktop.widgets.main_window import MainWindow
@@ -43,7 +45,7 @@ async def server() -> AsyncIterator[SimulatorServer]:
 class Board:
     """What the board builds around `Insights`: book, model, window, feed switch, database."""
 
-    def __init__(self, server: SimulatorServer, path: Path) -> None:
+    def __init__(self, server: SimulatorServer, path: Path, gaps: GapKeeper | None = None) -> None:
         self.book = QuoteBook()
         self.db = Database(path)
         repo = WatchlistRepository(self.db)
@@ -52,7 +54,9 @@ class Board:
         self.session = WatchlistSession(repo, self.book)
         self.model = self.session.models()[0]
         self.window = MainWindow(WatchlistPanel(self.session, SymbolMatcher(SymbolUniverse())))
-        self.switch = FeedSwitch(self.book, self.session, self.window, lambda event: None)
+        self.switch = FeedSwitch(
+            self.book, self.session, self.window, lambda event: None, gaps=gaps
+        )
         self.bridge = self.switch.bridge
         self.rest = AllTickRestClient(server.rest_url, "demo", FAST)
         self.insights = Insights(
@@ -143,4 +147,35 @@ async def test_alerts_wait_for_market_hours_before_the_first_feed(
     board.book.mark_dirty("AAPL.US")
     board.bridge.flush()
     assert board.insights.alerts.log_model.rowCount() == 1
+    await board.close()
+
+
+async def test_a_recorded_outage_breaks_the_sparkline_and_the_chart_until_another_feed_starts(
+    qapp: QApplication, server: SimulatorServer, tmp_path: Path
+) -> None:
+    keeper = GapKeeper(None)
+    board = Board(server, tmp_path / "q.db", gaps=keeper)
+    insights = board.insights
+    insights.start()
+    board.attach()
+    await wait_until(lambda: insights.history.seeded == 2)
+    chart = insights.ui.charts.open("AAPL.US")
+    for seq, second in enumerate((5, 65, 125), start=1):  # three live minutes
+        tick = Tick(
+            "AAPL.US", Decimal("150"), 100, None, TradeSide.BUY, (NOW_S + second) * 1000, seq
+        )
+        board.book.apply_tick(tick, 0.0)
+    await wait_until(lambda: chart.bar_count() >= 403)  # the REST history plus three minutes
+    line = insights.sparklines.points("AAPL.US")
+    assert line is not None and line.connect.tolist()[:-1].count(0) == 0
+    assert chart.overlays()["breaks"] == []
+    board.book.take_dirty()
+    keeper.on_gap(Gap(0, (NOW_S + 10) * 1000, (NOW_S + 52) * 1000, ("AAPL.US",)))
+    assert "AAPL.US" in board.book.take_dirty(), "the row's sparkline is redrawn"
+    line = insights.sparklines.points("AAPL.US")
+    assert line is not None and line.connect.tolist()[:-1].count(0) == 1
+    assert chart.overlays()["breaks"] == [chart.bar_count() - 2]  # before the minute after it
+    await insights.detach_feed()
+    board.attach()  # another feed: its lines come from history that has no holes
+    assert insights.outages.spans("AAPL.US") == []
     await board.close()

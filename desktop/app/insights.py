@@ -13,8 +13,10 @@ from collections.abc import Sequence
 
 from desktop.app.feed_switch import FeedStopping, FeedSwitch, RunningFeed
 from desktop.domain.alerts import AlertEngine, AlertRule, AlertRuleError, SessionsUnknown
+from desktop.domain.gaps import Gap
 from desktop.domain.market_data import Tick
 from desktop.domain.minute_bars import MinuteBarStore
+from desktop.domain.outages import Outages
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import SessionSource
 from desktop.domain.sparklines import SparklineStore
@@ -52,8 +54,10 @@ class Insights:
         self._book = book
         self._session = session
         bridge = switch.bridge
-        self.sparklines = SparklineStore()
-        self.bars = MinuteBarStore()
+        self.outages = Outages()
+        """The running feed's outages: sparklines and charts break there."""
+        self.sparklines = SparklineStore(outages=self.outages)
+        self.bars = MinuteBarStore(outages=self.outages)
         book.add_trade_listener(self._on_trade)
         self.decorations = ListDecorations(session)
         self.decorations.set_sparklines(self.sparklines)
@@ -81,6 +85,8 @@ class Insights:
         switch.feedStopping.connect(self._on_feed_stopping)
         switch.feedStarted.connect(self._on_feed_started)
         switch.sessionsLoaded.connect(self.set_sessions)
+        if switch.gaps is not None:
+            switch.gaps.gapRecorded.connect(self.on_gap)
 
     def _on_feed_stopping(self, stopping: FeedStopping) -> None:
         stopping.hold(self.detach_feed())  # history requests use the old feed's REST client
@@ -93,6 +99,12 @@ class Insights:
         price = float(tick.price)
         self.sparklines.add(tick.symbol, price, tick.ts_ms)
         self.bars.add(tick.symbol, price, tick.volume, tick.ts_ms)
+
+    def on_gap(self, gap: Gap) -> None:
+        """An outage of the running feed opened or ended: its symbols' lines and bars break."""
+        for symbol in self.outages.record(gap):
+            self._book.mark_dirty(symbol)  # the next flush redraws its sparkline
+            self.ui.charts.refresh_symbol(symbol)
 
     def set_sessions(self, sessions: SessionSource | None) -> None:
         """Gate alerts by these market hours; None (not loaded yet) evaluates no alert at all."""
@@ -124,6 +136,7 @@ class Insights:
         hours gate the alerts."""
         self.sparklines.clear()
         self.bars.clear()
+        self.outages.clear()  # the new lines come from the provider's history, which has no holes
         self.history.set_rest(rest)
         self.history.request(symbols)
         self.history.request(self.ui.charts.symbols(), urgent=True)

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from desktop.domain.market_clock import MarketPhase
 from desktop.domain.minute_bars import BarArrays, MinuteBar
+from desktop.domain.outages import Span, breaks_between
 from desktop.domain.symbols import Market
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "arrays_of",
     "bucket_starts",
     "extended_runs",
+    "ledger_breaks",
     "merge_live",
     "moving_average",
     "outage_breaks",
@@ -195,6 +197,23 @@ def outage_breaks(
         if same:
             out.append(int(i))
     return out
+
+
+def ledger_breaks(
+    starts: Floats, timeframe: Timeframe, spans: Sequence[Span], whole_before_s: float | None = None
+) -> list[int]:
+    """Indexes `i` where bar i-1 (or the hole after it) spans an outage the gap ledger recorded.
+
+    Intraday only (a day bar is the provider's). Outages that ended before `whole_before_s` (the
+    newest provider bar, fetched after them) are not holes: those bars are the provider's record.
+    """
+    if not timeframe.intraday or starts.size < 2:
+        return []
+    if whole_before_s is not None:
+        cutoff = whole_before_s * 1000
+        spans = [(s, e) for s, e in spans if e is None or e > cutoff]
+    starts_ms = (starts * 1000).astype(np.int64)
+    return [int(i) + 1 for i in np.flatnonzero(breaks_between(starts_ms, list(spans)))]
 
 
 def extended_runs(

@@ -2,7 +2,9 @@
 
 Charts draw them and the volume-anomaly alert reads their volumes. A trade updates the open bar in
 place (a few list writes); a bar is appended once a minute. REST bars are the provider's own record,
-so when they arrive they replace what the app built for the minutes they fully cover.
+so when they arrive they replace what the app built for the minutes they fully cover. Where the
+feed was not listening (`Outages`, from the gap ledger) the bars are only what was heard: the
+shares the day bar later says were missed are never folded into the bar after the outage.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy.typing as npt
 
 from desktop.domain.formatting import local_day, local_day_end, market_of
 from desktop.domain.market_data import Tick
+from desktop.domain.outages import Outages
 from desktop.domain.symbols import Market
 
 __all__ = ["BarArrays", "MinuteBar", "MinuteBarStore"]
@@ -71,8 +74,10 @@ class _Series:
 class MinuteBarStore:
     """Today's one-minute bars of every symbol that traded or was seeded."""
 
-    def __init__(self, max_bars: int = MAX_BARS) -> None:
+    def __init__(self, max_bars: int = MAX_BARS, outages: Outages | None = None) -> None:
         self.max_bars = max_bars
+        self.outages = outages or Outages()
+        """Where the feed was not listening: charts break their bars there."""
         self._series: dict[str, _Series] = {}
         self._retired: dict[str, int] = {}
         """Versions of forgotten series, so a symbol's next series never reuses a version."""

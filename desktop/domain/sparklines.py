@@ -5,8 +5,8 @@ points and double up to `CAPACITY`, so a day of 10-second points costs at most 1
 instead of thousands of Python floats, and a symbol with a short line costs only what it holds.
 A trade costs a dict lookup and two attribute writes; the ring is written once per bucket. The x
 axis is *trading* time: a stretch with no trades longer than `max_fill_s` (the HK lunch break, a
-halt) is squeezed to a short break in the line, and a new exchange-local day starts the line
-afresh.
+halt) is squeezed to a short break in the line, an outage the gap ledger recorded (`Outages`)
+breaks it where it happened, and a new exchange-local day starts the line afresh.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from desktop.domain.formatting import local_day, local_day_end, market_of
 from desktop.domain.market_data import Tick
+from desktop.domain.outages import Outages
 from desktop.domain.symbols import Market
 
 __all__ = [
@@ -91,6 +92,7 @@ class SparklineStore:
         bucket_s: int = BUCKET_S,
         capacity: int = CAPACITY,
         max_fill_s: int = MAX_FILL_S,
+        outages: Outages | None = None,
     ) -> None:
         if bucket_s <= 0 or capacity < 2:
             raise ValueError("a sparkline needs a positive bucket and room for two points")
@@ -98,6 +100,8 @@ class SparklineStore:
         self.capacity = capacity
         self._bucket_ms = bucket_s * 1000
         self._max_fill = max(1, max_fill_s // bucket_s)
+        self.outages = outages or Outages()
+        """Where the feed was not listening: the line breaks there."""
         self._lines: dict[str, _Line] = {}
         self._retired: dict[str, int] = {}
         """Versions of forgotten lines, so a symbol's next line never reuses a version number."""
@@ -226,7 +230,8 @@ class SparklineStore:
     def version(self, symbol: str) -> int:
         """Changes so far to `symbol`'s line (0 when unknown): redraw when it moves."""
         line = self._lines.get(symbol)
-        return self._retired.get(symbol, 0) if line is None else line.version
+        own = self._retired.get(symbol, 0) if line is None else line.version
+        return own + self.outages.version(symbol)
 
     def last_price(self, symbol: str) -> float | None:
         """The newest point's price, or None before any."""
@@ -265,7 +270,8 @@ class SparklineStore:
         """The line on a compressed time axis, thinned to about `max_points`; None when empty.
 
         Thinning keeps every k-th point (the last price of a coarser bucket), the newest point and
-        both ends of every break, so a break never turns into a joined segment.
+        both ends of every break, so a break never turns into a joined segment. A recorded outage
+        breaks the line without squeezing it: the time it lasted stays visible.
         """
         b, y = self.buckets(symbol)
         n = b.size
@@ -277,6 +283,7 @@ class SparklineStore:
         x = np.empty(n, dtype=np.float64)
         x[0] = 0.0
         np.cumsum(steps, out=x[1:], dtype=np.float64)
+        gaps |= self.outages.breaks(symbol, b * self._bucket_ms)
         connect = np.ones(n, dtype=np.int32)
         connect[:-1][gaps] = 0
         connect[-1] = 0

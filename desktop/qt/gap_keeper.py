@@ -21,6 +21,8 @@ class GapKeeper(QObject):
 
     gapsChanged = Signal(list)
     """The recent gaps, newest first (`list[Gap]`)."""
+    gapRecorded = Signal(object)
+    """One `Gap` of the running feed opened, ended or learnt what was missed (charts break)."""
 
     def __init__(
         self, repo: GapRepository | None, shown: int = 20, parent: QObject | None = None
@@ -57,4 +59,5 @@ class GapKeeper(QObject):
                 log.warning("cannot store a feed gap: %s", exc)
         kept = [g for g in self._recent if (g.connection, g.start_ms) != key]
         self._recent = sorted([stored, *kept], key=lambda g: g.start_ms, reverse=True)[: self.shown]
+        self.gapRecorded.emit(stored)
         self.gapsChanged.emit(self.recent())

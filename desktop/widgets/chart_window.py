@@ -25,6 +25,7 @@ from desktop.domain.chart_series import (
     Timeframe,
     arrays_of,
     extended_runs,
+    ledger_breaks,
     merge_live,
     moving_average,
     outage_breaks,
@@ -88,7 +89,7 @@ class ChartWindow(QWidget):
         self._sessions: MarketSessions | None = None
         self._marks_cache: tuple[tuple[object, ...], list[int], list[tuple[int, int]]] | None = None
         self._follow = True
-        self._version: tuple[int, int, Timeframe] | None = None
+        self._version: tuple[int, int, int, Timeframe] | None = None
         self._last_draw = 0.0
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
@@ -250,7 +251,12 @@ class ChartWindow(QWidget):
         self._header.show_quote(state)
         plots = self._plots
         plots.show_levels(state)
-        version = (self._store.version(self.symbol), self._history_version, self._timeframe)
+        version = (
+            self._store.version(self.symbol),
+            self._store.outages.version(self.symbol),
+            self._history_version,
+            self._timeframe,
+        )
         if version == self._version and not force:
             return
         self._version = version
@@ -271,7 +277,7 @@ class ChartWindow(QWidget):
         if arrays is None:
             empty = arrays_of([])
             arrays = merge_live(history if history is not None else empty, live, timeframe, market)
-        breaks, extended = self._marks(arrays, timeframe, market)
+        breaks, extended = self._marks(arrays, timeframe, market, history)
         self._plots.set_bars(
             arrays,
             breaks=breaks,
@@ -281,17 +287,29 @@ class ChartWindow(QWidget):
         )
 
     def _marks(
-        self, arrays: BarArrays, timeframe: Timeframe, market: Market
+        self, arrays: BarArrays, timeframe: Timeframe, market: Market, history: BarArrays | None
     ) -> tuple[list[int], list[tuple[int, int]]]:
-        """Outage breaks and extended-hours runs, worked out again only when a bar is added (a
-        trade into the running bar changes neither)."""
+        """Outage breaks (missing bars, and the gap ledger's outages) and extended-hours runs,
+        worked out again only when a bar or an outage is added (a trade into the running bar
+        changes neither)."""
         n = len(arrays)
-        key = (self._history_version, timeframe, n, float(arrays.start_s[-1]) if n else 0.0)
+        outages = self._store.outages
+        key = (
+            self._history_version,
+            timeframe,
+            n,
+            float(arrays.start_s[-1]) if n else 0.0,
+            outages.version(self.symbol),
+        )
         if self._marks_cache is not None and self._marks_cache[0] == key:
             return self._marks_cache[1], self._marks_cache[2]
         sessions = self._sessions
         segment = None if sessions is None else partial(session_segment, sessions)
-        breaks = outage_breaks(arrays.start_s, timeframe, market, segment)
+        missing = outage_breaks(arrays.start_s, timeframe, market, segment)
+        whole_before = float(history.start_s[-1]) if history is not None and len(history) else None
+        spans = outages.spans(self.symbol)
+        ledger = ledger_breaks(arrays.start_s, timeframe, spans, whole_before)
+        breaks = sorted({*missing, *ledger})
         extended: list[tuple[int, int]] = []
         if sessions is not None and timeframe.intraday and market is Market.US:
             extended = extended_runs(arrays.start_s, market, partial(phase_at, sessions))

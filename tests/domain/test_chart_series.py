@@ -13,6 +13,7 @@ from desktop.domain.chart_series import (
     arrays_of,
     bucket_starts,
     extended_runs,
+    ledger_breaks,
     merge_live,
     moving_average,
     outage_breaks,
@@ -112,3 +113,14 @@ def test_pre_and_post_market_bars_are_found_for_shading(sessions: MarketSessions
     phase = partial(phase_at, sessions)
     assert extended_runs(starts, US, lambda m, at: phase(m, at)) == [(0, 1), (4, 4)]
     assert phase(US, open_ * 1000) is MarketPhase.RTH
+
+
+def test_a_recorded_outage_breaks_the_bars_after_it_even_with_no_bar_missing() -> None:
+    open_ = s(2026, 11, 25, 14, 30)
+    starts = np.array([open_ + 60 * i for i in range(6)], dtype=np.float64)
+    outage = [((open_ + 130) * 1000, (open_ + 172) * 1000)]  # 42 s inside the third minute
+    assert outage_breaks(starts, Timeframe.M1, US) == []  # every minute has a bar
+    assert ledger_breaks(starts, Timeframe.M1, outage) == [3]
+    assert ledger_breaks(starts, Timeframe.D1, outage) == []  # a day bar is the provider's
+    # Klines fetched after the outage are the provider's whole record: no hole to draw.
+    assert ledger_breaks(starts, Timeframe.M1, outage, whole_before_s=open_ + 240) == []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from desktop.domain.market_data import Tick, TradeSide
+from desktop.domain.market_data import ReferenceData, Tick, TradeSide
 from desktop.domain.minute_bars import MinuteBar, MinuteBarStore
+from desktop.domain.quote_book import QuoteBook
 
 US_OPEN_S = 1_732_285_800  # Friday 2024-11-22 09:30 in New York
 US = "AAPL.US"
@@ -98,3 +99,21 @@ def test_cleared_bars_come_back_with_new_version_numbers_never_old_ones() -> Non
     emptied = store.version(US)
     trade(store, US_OPEN_S + 60, "11")
     assert store.version(US) > emptied and len(store.bars(US)) == 1
+
+
+def test_shares_missed_in_an_outage_are_not_lumped_into_the_bar_after_it() -> None:
+    # The re-snapshot after a reconnect raises the day volume by what was missed; the bars
+    # keep only what was heard, so the first minute after the outage is not a volume spike.
+    book, bars = QuoteBook(), MinuteBarStore()
+    book.add_trade_listener(lambda t: bars.add(t.symbol, float(t.price), t.volume, t.ts_ms))
+    book.track("AAPL.US")
+    minute = 1_764_081_000  # 2025-11-25 14:30 UTC, a minute start
+    book.apply_reference(ReferenceData("AAPL.US", volume=0, as_of_ms=(minute - 60) * 1000), 0.0)
+    for i, at in enumerate((minute, minute + 10, minute + 130, minute + 140)):
+        tick = Tick("AAPL.US", Decimal("100"), 100, None, TradeSide.BUY, at * 1000, seq=i + 1)
+        book.apply_tick(tick, 0.0)
+    missed = book.apply_reference(
+        ReferenceData("AAPL.US", volume=18_400, as_of_ms=(minute + 135) * 1000), 0.0
+    )
+    assert missed > 0  # the board knows roughly what it missed …
+    assert [b.volume for b in bars.bars("AAPL.US")] == [200, 200]  # … and the bars do not

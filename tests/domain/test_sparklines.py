@@ -7,6 +7,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
+from desktop.domain.gaps import Gap
 from desktop.domain.market_data import Tick, TradeSide
 from desktop.domain.sparklines import BREAK_BUCKETS, SparklineStore
 
@@ -183,3 +184,30 @@ def test_seeding_a_long_history_grows_the_line_to_hold_it() -> None:
     added = store.seed(US, closes, as_of_s=US_OPEN_S + 60 * 300)
     assert added == 300
     assert store.buckets(US)[1].tolist() == [100.0 + m for m in range(300)]
+
+
+def test_a_recorded_outage_breaks_the_line_where_it_happened_without_squeezing_it() -> None:
+    store = SparklineStore()
+    for second, price in [(0, "10"), (10, "10.1"), (20, "10.2"), (70, "11"), (80, "11.1")]:
+        trade(store, US, US_OPEN_S + second, price)
+    joined = store.points(US)
+    assert joined is not None and joined.connect.tolist() == [1, 1, 1, 1, 0]
+    version = store.version(US)
+    start_ms = (US_OPEN_S + 25) * 1000
+    store.outages.record(Gap(0, start_ms, start_ms + 42_000, (US,)))
+    assert store.version(US) > version, "the cell must redraw"
+    broken = store.points(US)
+    assert broken is not None
+    assert broken.connect.tolist() == [1, 1, 0, 1, 0]
+    assert broken.x.tolist() == joined.x.tolist(), "a 42 s outage keeps its width"
+
+
+def test_thinning_keeps_both_ends_of_a_recorded_outage() -> None:
+    store = SparklineStore()
+    for i in range(400):
+        trade(store, US, US_OPEN_S + 10 * i, str(100 + i % 7))
+    start_ms = (US_OPEN_S + 1_234) * 1000
+    store.outages.record(Gap(0, start_ms, start_ms + 5_000, (US,)))
+    points = store.points(US, max_points=40)
+    assert points is not None
+    assert points.connect.tolist().count(0) == 2  # the outage and the line's end

@@ -1,0 +1,57 @@
+"""Outages from the gap ledger, per symbol: which consecutive points an outage breaks apart."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from desktop.domain.gaps import Gap
+from desktop.domain.outages import Outages, breaks_between
+
+
+def ms(*values: int) -> np.ndarray:
+    return np.array(values, dtype=np.int64)
+
+
+def test_an_outage_between_two_points_breaks_only_that_segment() -> None:
+    starts = ms(0, 10_000, 20_000, 70_000, 80_000)
+    cut = breaks_between(starts, [(25_000, 67_000)])
+    assert cut.tolist() == [False, False, True, False]
+
+
+def test_an_outage_inside_a_point_breaks_the_line_after_it() -> None:
+    # The point's last price may be from before the outage: what followed is unknown.
+    cut = breaks_between(ms(0, 60_000, 120_000), [(65_000, 70_000)])
+    assert cut.tolist() == [False, True]
+
+
+def test_an_outage_before_or_after_every_point_breaks_nothing() -> None:
+    starts = ms(100_000, 110_000, 120_000)
+    assert not breaks_between(starts, [(0, 100_000), (130_000, 140_000)]).any()
+
+
+def test_an_open_outage_breaks_everything_after_its_start() -> None:
+    cut = breaks_between(ms(0, 10_000, 20_000, 30_000), [(15_000, None)])
+    assert cut.tolist() == [False, True, True]
+
+
+def test_a_gap_that_ends_replaces_its_open_span_and_bumps_each_symbols_version() -> None:
+    outages = Outages()
+    opened = Gap(2, 1_000, None, ("AAPL.US", "MSFT.US"))
+    assert outages.record(opened) == ["AAPL.US", "MSFT.US"]
+    assert outages.spans("AAPL.US") == [(1_000, None)]
+    version = outages.version("AAPL.US")
+    closed = Gap(2, 1_000, 43_000, ("AAPL.US", "MSFT.US"))
+    outages.record(closed)
+    assert outages.spans("AAPL.US") == [(1_000, 43_000)]
+    assert outages.version("AAPL.US") > version
+    assert outages.record(closed) == [], "the same span again changes nothing"
+    assert outages.spans("TSLA.US") == [] and outages.version("TSLA.US") == 0
+
+
+def test_clearing_forgets_the_spans_but_drawings_still_see_a_change() -> None:
+    outages = Outages()
+    outages.record(Gap(0, 1_000, 2_000, ("AAPL.US",)))
+    version = outages.version("AAPL.US")
+    outages.clear()
+    assert outages.spans("AAPL.US") == []
+    assert outages.version("AAPL.US") > version
