@@ -2,8 +2,9 @@
 running board.
 
 Part of the composition root: it sees every layer. It hooks the tape ring and the relative-volume
-tracker to the book's trades, fetches each feed's daily bars over its REST client, marks feed
-reconnects on the tape, and connects all of it to `MarketActivityUi`. It is built after the depth
+tracker to the book's trades, fetches each feed's daily bars over its REST client, marks the gap
+ledger's outages on the tapes (every reconnect, for a feed that keeps no ledger), and connects all
+of it to `MarketActivityUi`. It is built after the depth
 ladders (the tape shares their link groups) and the insights (the dashboard reads their minute bars).
 """
 
@@ -17,10 +18,12 @@ from desktop.app.feed_switch import FeedStopping, FeedSwitch, RunningFeed
 from desktop.app.insights import Insights
 from desktop.app.ladders import DepthLadders
 from desktop.domain.feed_status import ReconnectNotice
+from desktop.domain.gaps import Gap
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.relative_volume import RelativeVolume
 from desktop.domain.tape import TapeBook
 from desktop.feed.daily_history import DailyHistory
+from desktop.feed.service import FeedService
 from desktop.persistence.database import Database
 from desktop.persistence.layouts import LayoutRepository
 from desktop.qt.dashboard_controller import DashboardController
@@ -51,6 +54,9 @@ class MarketActivity:
     ) -> None:
         self._session = session
         self._panel = panel
+        self._book = book
+        self._ledger = False
+        """Whether the running feed reports outages to the gap ledger (the tapes mark those)."""
         self._ladders = ladders.manager
         self.tape = TapeBook()
         self.relative_volume = RelativeVolume(book, insights.bars.first_minute_ms)
@@ -69,6 +75,9 @@ class MarketActivity:
         switch.feedStopping.connect(self._on_feed_stopping)
         switch.feedStarted.connect(self._on_feed_started)
         switch.reconnected.connect(self.on_reconnected)
+        self._keeps_gaps = switch.gaps is not None
+        if switch.gaps is not None:
+            switch.gaps.gapRecorded.connect(self.on_gap)
 
     def _on_feed_stopping(self, stopping: FeedStopping) -> None:
         stopping.hold(self.daily.stop())  # daily bars come through the old feed's REST client
@@ -76,6 +85,7 @@ class MarketActivity:
     def _on_feed_started(self, feed: RunningFeed) -> None:
         """Another feed: its prints, its daily bars; around the clock for the demo and replays."""
         self.tape.clear()
+        self._ledger = self._keeps_gaps and isinstance(feed.service, FeedService)
         self.dashboard.forget_baseline()
         target = feed.target
         self.relative_volume.reset(target.demo or target.replay_label is not None)
@@ -84,8 +94,15 @@ class MarketActivity:
         self.daily.start()
 
     def on_reconnected(self, notice: ReconnectNotice) -> None:
-        """The feed came back: a divider on every tape where prints may be missing."""
-        self.tape.mark_reconnect(notice.gap_s, time.time_ns() // 1_000_000)
+        """A feed without a gap ledger came back: a divider on every tape (prints may be missing)."""
+        if not self._ledger:
+            self.tape.mark_reconnect(notice.gap_s, time.time_ns() // 1_000_000)
+
+    def on_gap(self, gap: Gap) -> None:
+        """An outage ended: a divider on the tapes of the symbols it touched."""
+        if self.tape.mark_outage(gap):
+            for symbol in gap.symbols:
+                self._book.mark_dirty(symbol)  # the tapes pull at the next flush
 
     def select(self, symbol: str, group: str) -> None:
         """A dashboard click: the watchlist's group selects the row (ladder and tape follow it);

@@ -13,7 +13,7 @@ import msgspec
 
 from desktop.domain.formatting import format_volume
 
-__all__ = ["Gap", "GapLedger", "gap_note"]
+__all__ = ["Gap", "GapLedger", "gap_note", "gap_seconds"]
 
 
 class Gap(msgspec.Struct, frozen=True):
@@ -38,14 +38,15 @@ class Gap(msgspec.Struct, frozen=True):
         return self.start_ms <= epoch_ms and (self.end_ms is None or epoch_ms < self.end_ms)
 
 
-def _seconds(value: float) -> str:
+def gap_seconds(value: float) -> str:
+    """A gap's length as people say it: "4.2 s" below ten seconds, "42 s" from there."""
     return f"{value:.1f} s" if value < 10 else f"{round(value)} s"
 
 
 def gap_note(gap: Gap, symbol: str) -> str:
     """The row's words for a gap: "gap 42 s · ~18k shares traded" (or "gap 42 s")."""
     duration = gap.duration_s
-    head = "gap ongoing" if duration is None else f"gap {_seconds(duration)}"
+    head = "gap ongoing" if duration is None else f"gap {gap_seconds(duration)}"
     missed = gap.missed.get(symbol)
     if missed:
         return f"{head} · ~{format_volume(missed)} shares traded"

@@ -3,8 +3,9 @@
 The book's trade listener calls `TapeBook.add` for every accepted trade (cheap: an append and a
 counter bump); the Qt tape model pulls what is new once per flush (`entries_since`). A print is
 "big" when its size is at least `big_multiple` times the symbol's own median print of the day,
-judged against the prints before it. Where the feed reconnected a divider entry marks that prints
-may be missing there.
+judged against the prints before it. Where the gap ledger recorded an outage of a symbol's
+connection, a divider entry ("gap 42 s · reconnected") marks that prints may be missing there; a
+feed that keeps no ledger marks every tape when it reconnects.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections import Counter, deque
 from dataclasses import dataclass
 from decimal import Decimal
 
-from desktop.domain.formatting import local_day_end, market_of
+from desktop.domain.formatting import format_time, local_day_end, market_of
+from desktop.domain.gaps import Gap, gap_seconds
 from desktop.domain.market_data import Tick, TradeSide
 from desktop.domain.symbols import Market
 
@@ -44,6 +46,8 @@ class TapeEntry:
     """Size over the median print before it (0.0 while no median is known)."""
     big: bool
     divider: str = ""
+    detail: str = ""
+    """A divider's longer explanation (its tooltip)."""
 
 
 class _SymbolTape:
@@ -94,6 +98,8 @@ class TapeBook:
         self.big_multiple = big_multiple
         self.min_prints = min_prints
         self._tapes: dict[str, _SymbolTape] = {}
+        self._outages: set[tuple[int, int]] = set()
+        """Gaps already marked, by (connection, start): a gap is reported again as it reconciles."""
 
     def _tape(self, symbol: str) -> _SymbolTape:
         tape = self._tapes.get(symbol)
@@ -124,22 +130,49 @@ class TapeBook:
             tape.median = _median(tape.sizes, tape.count)
             tape.since_median = 0
 
+    def _divider(self, symbol: str, ts_ms: int, text: str, detail: str = "") -> None:
+        tape = self._tapes.get(symbol) or self._tape(symbol)
+        tape.entries.append(
+            TapeEntry(symbol, ts_ms, None, 0, TradeSide.NEUTRAL, 0.0, False, text, detail)
+        )
+        tape.total += 1
+
     def mark_gap(self, ts_ms: int, text: str) -> None:
         """Put a divider on every symbol's tape: the feed was away, prints may be missing here."""
-        for symbol, tape in self._tapes.items():
-            tape.entries.append(
-                TapeEntry(symbol, ts_ms, None, 0, TradeSide.NEUTRAL, 0.0, False, text)
-            )
-            tape.total += 1
+        for symbol in list(self._tapes):
+            self._divider(symbol, ts_ms, text)
 
     def mark_reconnect(self, gap_s: float, ts_ms: int) -> None:
-        """The feed came back after `gap_s` seconds: a divider saying prints may be missing."""
-        gap = f"{gap_s:.1f} s" if gap_s < 10 else f"{round(gap_s)} s"
+        """The feed (one without a gap ledger) came back after `gap_s` seconds: a divider on
+        every tape saying prints may be missing."""
+        gap = gap_seconds(gap_s)
         self.mark_gap(ts_ms, f"Feed reconnected after a {gap} gap: prints may be missing above")
+
+    def mark_outage(self, gap: Gap) -> bool:
+        """An outage ended: a divider on the tape of each symbol it touched, at its end, once.
+
+        Returns whether dividers were added (not for an open gap or one already marked).
+        """
+        key = (gap.connection, gap.start_ms)
+        duration = gap.duration_s
+        if gap.end_ms is None or duration is None or key in self._outages:
+            return False
+        self._outages.add(key)
+        text = f"gap {gap_seconds(duration)} · reconnected"
+        why = f" ({gap.reason})" if gap.reason else ""
+        for symbol in gap.symbols:
+            market = market_of(symbol)
+            detail = (
+                f"No prints were received from {format_time(gap.start_ms, market)} to "
+                f"{format_time(gap.end_ms, market)}{why}: prints may be missing above."
+            )
+            self._divider(symbol, gap.end_ms, text, detail)
+        return True
 
     def clear(self) -> None:
         """Forget every tape (another feed starts: its prints are not this one's)."""
         self._tapes.clear()
+        self._outages.clear()
 
     # -- reading (per flush) --------------------------------------------------------------------
     def cursor(self, symbol: str) -> int:

@@ -105,7 +105,7 @@ class TapeRow:
             self.texts = [f"{format_time_ms(entry.ts_ms, market)}  {entry.divider}", "", "", ""]
             self.price = ""
             self.decimals = 0
-            self.tooltip = entry.divider
+            self.tooltip = entry.detail or entry.divider
             self.fgs: list[QBrush | None] = [_DIVIDER_FG] * _NCOLS
             self.bg: QBrush | None = DIVIDER_BRUSH
             self.bold = False

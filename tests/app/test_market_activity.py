@@ -4,6 +4,7 @@ stream with big ones marked, anomalies come with their reasons in words, and the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import qasync
 from desktop.app.board import QuoteBoardApp
 from desktop.app.config import AppConfig
 from desktop.domain.feed_status import ReconnectNotice
+from desktop.domain.gaps import Gap
 from desktop.persistence.database import Database
 from desktop.persistence.paths import DB_FILENAME
 from desktop.persistence.watchlists import WatchlistRepository
@@ -99,12 +101,20 @@ def test_tape_dashboard_and_glance_columns_on_a_40_symbol_demo_list(
             board.activity.select("09988.HK", board.ladders.manager.watchlist_group())
             assert view.current_symbol() == "09988.HK" and tape.symbol() == "09988.HK"
             assert board.ladders.manager.dock().symbol() == "09988.HK"
-            # a reconnect draws a divider on the tapes
+            # the feed keeps a gap ledger: its outages, not the banner, draw the tapes' dividers
             board.switch.reconnected.emit(ReconnectNotice(40, 12.0))
-            await wait_until(
-                lambda: any((e := tape.entry_at(r)) is not None and e.divider for r in range(5)),
-                "the reconnect divider on the tape",
-            )
+            assert not any(e.divider for e in board.activity.tape.recent("09988.HK"))
+            keeper = board.switch.gaps
+            assert keeper is not None
+            now_ms = time.time_ns() // 1_000_000
+            keeper.on_gap(Gap(0, now_ms - 42_000, now_ms, ("09988.HK",), reason="test outage"))
+
+            def divider() -> str:
+                rows = (tape.entry_at(r) for r in range(5))
+                return next((e.divider for e in rows if e is not None and e.divider), "")
+
+            await wait_until(lambda: divider() != "", "the outage's divider on the tape")
+            assert divider() == "gap 42 s · reconnected"
         finally:
             await board.shutdown()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from desktop.domain.gaps import Gap
 from desktop.domain.market_data import Tick, TradeSide
 from desktop.domain.tape import TapeBook
 
@@ -83,3 +84,23 @@ def test_biggest_since_finds_the_largest_multiple_in_the_window() -> None:
         tape.add(trade(size, i * 1000))
     best = tape.biggest_since("AAPL.US", T0 + 4_000)
     assert best is not None and best.volume == 2_000 and best.multiple == 20.0
+
+
+def test_an_outage_the_ledger_recorded_marks_only_its_symbols_tapes_once() -> None:
+    tape = TapeBook()
+    for symbol in ("AAPL.US", "MSFT.US", "00700.HK"):
+        tape.add(trade(100, 0, symbol))
+    opened = Gap(1, T0 + 1_000, None, ("AAPL.US", "00700.HK"), reason="connection lost")
+    assert not tape.mark_outage(opened), "an outage is marked where it ends"
+    closed = Gap(1, T0 + 1_000, T0 + 43_000, opened.symbols, reason="connection lost")
+    assert tape.mark_outage(closed)
+    reconciled = Gap(1, T0 + 1_000, T0 + 43_000, opened.symbols, {"AAPL.US": 18_000})
+    assert not tape.mark_outage(reconciled), "the same outage, learning what was missed"
+    (divider,) = [e for e in tape.recent("AAPL.US") if e.divider]
+    assert divider.divider == "gap 42 s · reconnected" and divider.ts_ms == T0 + 43_000
+    assert divider.detail == (
+        "No prints were received from 10:00:01 to 10:00:43 (connection lost): "
+        "prints may be missing above."
+    )
+    assert [e.divider for e in tape.recent("00700.HK")] == ["", "gap 42 s · reconnected"]
+    assert not any(e.divider for e in tape.recent("MSFT.US")), "its connection never dropped"

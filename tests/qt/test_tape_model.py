@@ -7,6 +7,7 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 
 from desktop.domain.formatting import FIGURE_SPACE
+from desktop.domain.gaps import Gap
 from desktop.domain.market_data import Tick, TradeSide
 from desktop.domain.tape import TapeBook
 from desktop.qt.tape_model import BIG_BRUSH, TapeModel
@@ -91,6 +92,24 @@ def test_a_reconnect_divider_shows_where_prints_may_be_missing() -> None:
     )
     assert model.data(model.index(1, 0), Qt.ItemDataRole.UserRole + 2) is True
     assert texts(model, 0)[1] == "189.30"
+
+
+def test_a_ledger_outage_is_a_divider_row_that_says_when_nothing_was_received() -> None:
+    tape = TapeBook()
+    model = TapeModel(tape)
+    model.set_symbol("AAPL.US")
+    tape.add(tick("AAPL.US", "189.23", 100))
+    model.on_frame({"AAPL.US"}, 0.0)
+    tape.mark_outage(Gap(0, T0 + 1_000, T0 + 43_000, ("AAPL.US",), reason="server closed"))
+    tape.add(tick("AAPL.US", "189.30", 100, ms=44_000))
+    model.on_frame({"AAPL.US"}, 0.0)
+    assert texts(model, 1)[0] == "10:00:43.125  gap 42 s · reconnected"
+    assert model.data(model.index(1, 0), Qt.ItemDataRole.UserRole + 2) is True
+    tip = model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole)
+    assert tip == (
+        "No prints were received from 10:00:01 to 10:00:43 (server closed): "
+        "prints may be missing above."
+    )
 
 
 def test_holding_the_tape_keeps_rows_still_and_counts_what_waits() -> None:
