@@ -167,6 +167,10 @@ class QuoteBoardApp:
             appearance=self.appearance,
         )
         window.settingsRequested.connect(lambda: settings.open_dialog())
+        settings.set_subscriptions(
+            lambda: switch.service.subscription_report() if switch.service else None
+        )
+        switch.monitor.verdictsChanged.connect(settings.on_verdicts)
         switch.bridge.statusChanged.connect(settings.on_status)
 
     def _load_market_hours(self) -> None:

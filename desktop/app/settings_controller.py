@@ -20,11 +20,13 @@ from desktop.aio.task_set import TaskSet
 from desktop.app.appearance import AppAppearance
 from desktop.app.feed_source import FeedControl, FeedSource
 from desktop.domain.feed_status import FeedState, FeedStatus
+from desktop.domain.subscription_report import SubscriptionReport
+from desktop.domain.truth_terms import TruthVerdict
 from desktop.feed.probe import ProbeResult, probe_connection
 from desktop.feed.redact import remember_secret
 from desktop.persistence import credentials
 from desktop.persistence.credentials import CredentialError
-from desktop.protocol.plans import PLANS, Plan
+from desktop.protocol.plans import PLANS, Plan, advise
 from desktop.protocol.provider_settings import Provider, ProviderSettings, SettingsDraft
 from desktop.widgets.settings_dialog import SettingsDialog
 
@@ -84,6 +86,9 @@ class SettingsController:
         self._rejection_shown = False
         self._redis_password = ""
         """The desk gateway's Redis password, from the keyring (or typed this session)."""
+        self._report_of: Callable[[], SubscriptionReport | None] = lambda: None
+        self.plan_advice: str | None = None
+        """The plan that would fit, when the server drops symbols silently (None: all tick)."""
         feed.on_resume_requested(self._on_resume)
 
     # -- start-up -----------------------------------------------------------------------------
@@ -171,7 +176,24 @@ class SettingsController:
             return "nothing live (paused, or replaying a recording)"
         if source.demo:
             return "the built-in simulator (demo data, not market data)"
-        return f"AllTick (live data), {PLANS[source.plan].label} plan"
+        text = f"AllTick (live data), {PLANS[source.plan].label} plan"
+        return text if self.plan_advice is None else f"{text}\n{self.plan_advice}"
+
+    def set_subscriptions(self, report_of: Callable[[], SubscriptionReport | None]) -> None:
+        """Where the running feed's subscription report comes from (for the plan advice)."""
+        self._report_of = report_of
+
+    def on_verdicts(self, verdicts: Mapping[str, TruthVerdict]) -> None:
+        """After each judgement: symbols the server drops silently make Settings suggest the
+        plan that would fit (only for a provider feed: demo and the gateway have no plan)."""
+        source = self.feed.current_source()
+        advice = None
+        if source is not None and not source.demo and not source.gateway_url:
+            advice = advise(source.plan, verdicts, self._report_of)
+        if advice != self.plan_advice:
+            self.plan_advice = advice
+            if self._dialog is not None and self._dialog.isVisible():
+                self._dialog.show_streaming(self._streaming_now())
 
     @property
     def dialog(self) -> SettingsDialog | None:

@@ -15,7 +15,7 @@ import msgspec
 from desktop.domain.quote_book import QuoteBook, QuoteState
 from desktop.domain.sessions import SessionPhase, SessionSource
 from desktop.domain.symbols import Market
-from desktop.domain.truth_terms import Truth, TruthVerdict, format_age
+from desktop.domain.truth_terms import NEVER_TICKED, Truth, TruthVerdict, format_age
 
 __all__ = ["FeedConditions", "FeedMode", "Truth", "TruthJudge", "TruthReport", "TruthVerdict"]
 
@@ -225,7 +225,7 @@ class TruthJudge:
                 # The server drops codes beyond the plan silently (§1.5): only ticks tell.
                 return TruthVerdict(
                     Truth.NOT_STREAMING,
-                    f"never ticked — probably beyond your plan's {ticking} "
+                    f"{NEVER_TICKED} — probably beyond your plan's {ticking} "
                     + ("code" if ticking == 1 else "codes"),
                     age,
                 )

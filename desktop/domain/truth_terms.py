@@ -11,6 +11,7 @@ from desktop.domain.quote_book import QuoteState
 
 __all__ = [
     "DIMMED",
+    "NEVER_TICKED",
     "Truth",
     "TruthVerdict",
     "format_age",
@@ -37,6 +38,9 @@ class Truth(Enum):
     DEMO = "Demo"
     REPLAY = "Replay"
 
+
+NEVER_TICKED = "never ticked"
+"""How a Not streaming verdict begins when the server dropped the code silently (§1.5)."""
 
 DIMMED = frozenset({Truth.STALE, Truth.NOT_STREAMING, Truth.CLOSED, Truth.HOLIDAY, Truth.HALTED})
 """States whose prices are not current: every view greys them."""

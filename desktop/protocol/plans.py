@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from enum import Enum
 
 import msgspec
 
-__all__ = ["PLANS", "PLAN_NAMES", "Plan", "PlanProfile"]
+from desktop.domain.subscription_report import SubscriptionReport
+from desktop.domain.truth_terms import NEVER_TICKED, Truth, TruthVerdict
+
+__all__ = ["PLANS", "PLAN_NAMES", "Plan", "PlanProfile", "advise", "plan_advice", "plan_for"]
 
 
 class Plan(Enum):
@@ -49,6 +53,16 @@ class PlanProfile(msgspec.Struct, frozen=True):
         """Human name of the plan."""
         return self.plan.value.capitalize()
 
+    @property
+    def capacity(self) -> int:
+        """Symbols the plan streams at most (all its connections full)."""
+        return self.connections * self.symbols_per_connection
+
+    def describe(self) -> str:
+        """ "Premium (3 connections of 200 codes)": the plan's name and what it holds."""
+        noun = "connection" if self.connections == 1 else "connections"
+        return f"{self.label} ({self.connections} {noun} of {self.symbols_per_connection:,} codes)"
+
 
 PLANS: dict[Plan, PlanProfile] = {
     Plan.FREE: PlanProfile(
@@ -75,3 +89,62 @@ PLANS: dict[Plan, PlanProfile] = {
 
 PLAN_NAMES: tuple[str, ...] = tuple(plan.value for plan in Plan)
 """The plans by name, cheapest first (command-line choices, token tables)."""
+
+
+def plan_for(symbols: int) -> PlanProfile | None:
+    """The cheapest plan that streams `symbols` symbols (None: more than any plan holds)."""
+    return next((p for p in PLANS.values() if p.capacity >= symbols), None)
+
+
+def plan_advice(configured: Plan, wanted: int, never_ticked: int, ticking: int) -> str:
+    """What Settings says when `never_ticked` of `wanted` symbols never ticked while `ticking`
+    codes do on their connection: the server stops at its real plan's limit (reference §1.5),
+    so the plan that would fit all of them, and the one the token seems to be on."""
+    head = (
+        f"{never_ticked:,} of {wanted:,} symbols never ticked while {ticking:,} did on the same "
+        "connection"
+    )
+    seems = next((p for p in PLANS.values() if p.symbols_per_connection >= ticking), None)
+    if seems is not None and seems.capacity >= wanted:
+        return (
+            f"{head}. Even {seems.describe()} would stream them all, so the plan does not explain "
+            "it: the codes may not trade, or not on this feed."
+        )
+    head += (
+        ": the server seems to stop there, so your token's plan is smaller than "
+        f"{PLANS[configured].label}, chosen here."
+    )
+    fits = plan_for(wanted)
+    if fits is None:
+        biggest = list(PLANS.values())[-1]
+        return f"{head} No plan streams {wanted:,} symbols: {biggest.describe()} is the largest."
+    if fits.plan is configured:
+        advice = f"{fits.describe()} fits all {wanted:,}: check that your token is on it"
+    else:
+        advice = f"{fits.describe()} would fit all {wanted:,}"
+    if seems is not None and seems.plan is not configured:
+        advice += (
+            f"; or choose {seems.label} here, so the board streams the {seems.capacity:,} it "
+            "can and says which are left out"
+        )
+    return f"{head} {advice}."
+
+
+def advise(
+    configured: Plan,
+    verdicts: Mapping[str, TruthVerdict],
+    report_of: Callable[[], SubscriptionReport | None],
+) -> str | None:
+    """`plan_advice` for the board as judged (None while every symbol ticks or may yet); the
+    subscription report is built only when some symbol never ticked."""
+    silent = {
+        symbol
+        for symbol, verdict in verdicts.items()
+        if verdict.state is Truth.NOT_STREAMING and verdict.detail.startswith(NEVER_TICKED)
+    }
+    report = report_of() if silent else None
+    if report is None:
+        return None
+    holding = [c for c in report.connections if silent.intersection(c.accepted)]
+    ticking = max((len(c.ticking) for c in holding), default=0)
+    return plan_advice(configured, len(verdicts), len(silent), ticking)
