@@ -69,10 +69,6 @@ class Outages:
         """Changes so far to `symbol`'s outages (drawings cache on it)."""
         return self._versions.get(symbol, 0)
 
-    def breaks(self, symbol: str, starts_ms: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-        """`breaks_between` for the symbol's own outages."""
-        return breaks_between(starts_ms, self.spans(symbol))
-
     def clear(self) -> None:
         """Forget every span (another feed starts); versions keep counting so caches redraw."""
         for symbol in self._spans:

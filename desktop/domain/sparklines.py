@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from desktop.domain.formatting import local_day, local_day_end, market_of
 from desktop.domain.market_data import Tick
-from desktop.domain.outages import Outages
+from desktop.domain.outages import Outages, breaks_between
 from desktop.domain.symbols import Market
 
 __all__ = [
@@ -283,7 +283,9 @@ class SparklineStore:
         x = np.empty(n, dtype=np.float64)
         x[0] = 0.0
         np.cumsum(steps, out=x[1:], dtype=np.float64)
-        gaps |= self.outages.breaks(symbol, b * self._bucket_ms)
+        spans = self.outages.spans(symbol)
+        if spans:
+            gaps |= breaks_between(b * self._bucket_ms, spans)
         connect = np.ones(n, dtype=np.int32)
         connect[:-1][gaps] = 0
         connect[-1] = 0
