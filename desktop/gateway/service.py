@@ -55,6 +55,8 @@ class GatewayConfig:
     forget_after_s: float = 5.0
     """A board's symbols are dropped once its interest has been gone this long."""
     flush_s: float = 0.005
+    hash_every_s: float = 0.1
+    """A symbol's latest-value hash is rewritten at most this often (the streams carry the rest)."""
     keys: GatewayKeys = field(default_factory=GatewayKeys)
     connection: ConnectionSettings | None = None
 
@@ -75,6 +77,7 @@ class GatewayService:
             keys=self.keys,
             maxlen=config.maxlen,
             flush_s=config.flush_s,
+            hash_every_s=config.hash_every_s,
         )
         profile = PLANS[config.plan]
         self.feed = FeedService(
@@ -86,6 +89,7 @@ class GatewayService:
             settings=config.connection,
             sessions=AlwaysOpen() if config.demo else None,
             tap=self.publisher.offer,
+            on_rest_book=self.publisher.offer_rest_book,
             on_status=self._on_status,
         )
         self.interest = GatewayInterest(

@@ -5,12 +5,15 @@ documents the same layout for other tools). Everything is JSON (msgspec), never 
 travel as decimal strings.
 
 - `qb:quote:<SYMBOL>`  hash, the latest value: flat fields for scripts plus `ref` (the day state
-  as a `ReferenceData`) and `book` (the latest `DepthSnapshot`), written in the same MULTI as the
-  stream entries it reflects, so a reader's MULTI snapshot is a consistent cut.
+  as a `ReferenceData`) and `book` (the latest `DepthSnapshot`), rewritten at most every ~100 ms;
+  `run`, `trades_n` and `books_n` say which batches of each stream it reflects (`QuoteCut`).
 - `qb:stream:trades`, `qb:stream:books`  Streams, one entry per gateway flush: `g` gateway run,
   `n` batch number (consecutive within a run: a jump means the reader lost entries to trimming),
-  `r` gateway wall ms, `d` a JSON array of ticks or books, and on trades `f` the REST snapshots
-  (`ReferenceData`) taken since the previous flush. Bounded with `MAXLEN ~`.
+  `c` the cover (every event of a batch before it is in the hashes), `r` gateway wall ms, `d` a
+  JSON array of ticks or books, and `f` the REST snapshots taken since the previous flush (on
+  trades `ReferenceData`, on books `DepthSnapshot`). Bounded with `MAXLEN ~`. Hashes and entries
+  of one flush share one MULTI, so a reader's MULTI of hashes and the last entries, plus the
+  entries back to the cover, is an exact cut.
 - `qb:gateway`  the heartbeat (`GatewayBeat` JSON) with a short TTL.
 - `qb:cache-epoch`  set once per Redis data set: when it vanished, Redis lost its data.
 - `qb:interest:<board>`  what a board wants (`BoardInterest` JSON), expiring unless refreshed.
@@ -34,6 +37,7 @@ __all__ = [
     "GatewayBeat",
     "GatewayCodec",
     "GatewayKeys",
+    "QuoteCut",
     "StreamBatch",
     "parse_stream_id",
     "quote_fields",
@@ -137,6 +141,24 @@ class StreamBatch(msgspec.Struct, frozen=True):
     recv_ms: int
     events: list[Tick] | list[DepthSnapshot]
     refs: list[ReferenceData] = []
+    """REST snapshots of the day state (trades stream)."""
+    rest_books: list[DepthSnapshot] = []
+    """REST books (books stream): applied as snapshots, only where nothing newer is held."""
+    cover: int | None = None
+    """Every event of a batch numbered below this is in the hashes (None: a gateway that wrote
+    every hash with its batch, so the hashes cover the entry itself)."""
+
+
+class QuoteCut(msgspec.Struct, frozen=True):
+    """Which batches of each stream a latest-value hash reflects, so a joiner skips those."""
+
+    run: str
+    trades: int
+    books: int
+
+    def covers(self, run: str, number: int, books: bool) -> bool:
+        """Whether batch `number` of run `run` (trades or books) is already in the hash."""
+        return run == self.run and number <= (self.books if books else self.trades)
 
 
 def parse_stream_id(entry_id: bytes | str) -> tuple[int, int]:
@@ -150,7 +172,9 @@ def _text(value: Decimal | int | None) -> str:
     return "" if value is None else str(value)
 
 
-def quote_fields(state: QuoteState, source: str, wall_ms: int) -> dict[str, bytes | str]:
+def quote_fields(
+    state: QuoteState, source: str, wall_ms: int, cut: QuoteCut | None = None
+) -> dict[str, bytes | str]:
     """The latest-value hash of one symbol from the gateway's own `QuoteState`."""
     ref = ReferenceData(
         state.symbol,
@@ -167,7 +191,7 @@ def quote_fields(state: QuoteState, source: str, wall_ms: int) -> dict[str, byte
         as_of_ms=max(state.last_time_ms or 0, state.ref_as_of_ms) or None,
     )
     depth = state.depth
-    return {
+    fields: dict[str, bytes | str] = {
         "symbol": state.symbol,
         "name": state.name,
         "last": _text(state.last),
@@ -189,6 +213,11 @@ def quote_fields(state: QuoteState, source: str, wall_ms: int) -> dict[str, byte
         "ref": msgspec.json.encode(ref),
         "book": _NOTHING if depth is None else msgspec.json.encode(depth),
     }
+    if cut is not None:
+        fields["run"] = cut.run
+        fields["trades_n"] = str(cut.trades)
+        fields["books_n"] = str(cut.books)
+    return fields
 
 
 class GatewayCodec:
@@ -216,7 +245,8 @@ class GatewayCodec:
         number: int,
         recv_ms: int,
         events: list[Tick] | list[DepthSnapshot],
-        refs: list[ReferenceData] | None = None,
+        refs: list[ReferenceData] | list[DepthSnapshot] | None = None,
+        cover: int | None = None,
     ) -> dict[str, bytes | str | int]:
         """The fields of one stream entry."""
         entry: dict[str, bytes | str | int] = {
@@ -225,6 +255,8 @@ class GatewayCodec:
             "r": recv_ms,
             "d": self._encoder.encode(events),
         }
+        if cover is not None:
+            entry["c"] = cover
         if refs:
             entry["f"] = self._encoder.encode(refs)
         return entry
@@ -237,9 +269,17 @@ class GatewayCodec:
                 self._books.decode(data) if books else self._ticks.decode(data)
             )
             raw_refs = fields.get(b"f")
-            refs = self._refs.decode(raw_refs) if raw_refs else []
+            refs = self._refs.decode(raw_refs) if raw_refs and not books else []
+            rest_books = self._books.decode(raw_refs) if raw_refs and books else []
+            raw_cover = fields.get(b"c")
             return StreamBatch(
-                fields[b"g"].decode(), int(fields[b"n"]), int(fields[b"r"]), events, refs
+                fields[b"g"].decode(),
+                int(fields[b"n"]),
+                int(fields[b"r"]),
+                events,
+                refs,
+                rest_books,
+                None if raw_cover is None else int(raw_cover),
             )
         except (KeyError, ValueError, msgspec.DecodeError):
             self.bad += 1
@@ -260,6 +300,17 @@ class GatewayCodec:
         except msgspec.DecodeError:
             self.bad += 1
         return ref, book
+
+    def cut(self, fields: dict[bytes, bytes]) -> QuoteCut | None:
+        """Which batches a latest-value hash reflects (None when it does not say, or is bad)."""
+        run = fields.get(b"run")
+        if not run:
+            return None
+        try:
+            return QuoteCut(run.decode(), int(fields[b"trades_n"]), int(fields[b"books_n"]))
+        except (KeyError, ValueError):
+            self.bad += 1
+            return None
 
     def beat(self, raw: bytes | None) -> GatewayBeat | None:
         """The heartbeat, or None when absent or unreadable."""
