@@ -17,6 +17,9 @@ travel as decimal strings.
 - `qb:gateway`  the heartbeat (`GatewayBeat` JSON) with a short TTL.
 - `qb:cache-epoch`  set once per Redis data set: when it vanished, Redis lost its data.
 - `qb:interest:<board>`  what a board wants (`BoardInterest` JSON), expiring unless refreshed.
+- `qb:bars:<SYMBOL>:<kline_type>`  bars the gateway keeps for boards, which have no provider
+  token (`BarsRecord` JSON, expiring): the 1-minute and daily bars of every streamed symbol, and
+  the other kline types boards' charts asked for (`BoardInterest.bars`).
 - `qb:board:<board>`  the gateway's answer (`BoardAdmission` JSON): admitted or not, and why each
   symbol is not streaming.
 """
@@ -30,8 +33,12 @@ import msgspec
 
 from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteState
+from desktop.protocol.alltick_rest import KLINE_1M, KLINE_DAY, Bar
 
 __all__ = [
+    "BARS_CAP",
+    "DEFAULT_KLINE_TYPES",
+    "BarsRecord",
     "BoardAdmission",
     "BoardInterest",
     "GatewayBeat",
@@ -44,6 +51,12 @@ __all__ = [
 ]
 
 _NOTHING = b""
+
+BARS_CAP = 500
+"""Bars kept per key: one `/kline` answer at most (reference §1.10), enough for every chart."""
+
+DEFAULT_KLINE_TYPES = (KLINE_1M, KLINE_DAY)
+"""Kept for every symbol a board streams: today's sparkline and 1-minute chart, and daily bars."""
 _R = TypeVar("_R")
 
 
@@ -75,6 +88,10 @@ class GatewayKeys(msgspec.Struct, frozen=True):
     def cache_epoch(self) -> str:
         """Present while Redis still holds the data the gateway wrote (gone after a data loss)."""
         return f"{self.prefix}:cache-epoch"
+
+    def bars(self, symbol: str, kline_type: int) -> str:
+        """The bars the gateway keeps of `symbol` for one kline type (`BarsRecord` JSON)."""
+        return f"{self.prefix}:bars:{symbol}:{kline_type}"
 
     def interest(self, board: str) -> str:
         """What `board` wants streamed."""
@@ -122,6 +139,8 @@ class BoardInterest(msgspec.Struct, frozen=True):
     host: str = ""
     since_ms: int = 0
     """When the board started (wall ms): boards arriving together are admitted oldest first."""
+    bars: list[tuple[str, int]] = []
+    """(symbol, kline type) bars a chart asked for beyond the 1-minute and daily bars of `trades`."""
 
 
 class BoardAdmission(msgspec.Struct, frozen=True):
@@ -131,6 +150,19 @@ class BoardAdmission(msgspec.Struct, frozen=True):
     reason: str = ""
     notes: dict[str, str] = {}
     depth_blocked: list[str] = []
+
+
+class BarsRecord(msgspec.Struct, frozen=True):
+    """One symbol's bars of one kline type as the gateway last fetched them (or why it could not)."""
+
+    symbol: str
+    kline_type: int
+    fetched_ms: int
+    bars: list[Bar] = []
+    error: str = ""
+    """Set when the provider refused the request: boards report it instead of waiting."""
+    ret: int = 0
+    """The provider's `ret` code with `error` (0 when it was not the provider's answer)."""
 
 
 class StreamBatch(msgspec.Struct, frozen=True):
@@ -232,6 +264,7 @@ class GatewayCodec:
         self._beat = msgspec.json.Decoder(GatewayBeat)
         self._interest = msgspec.json.Decoder(BoardInterest)
         self._admission = msgspec.json.Decoder(BoardAdmission)
+        self._bars = msgspec.json.Decoder(BarsRecord)
         self._encoder = msgspec.json.Encoder()
         self.bad = 0
 
@@ -323,6 +356,10 @@ class GatewayCodec:
     def admission(self, raw: bytes | None) -> BoardAdmission | None:
         """The gateway's answer to a board, or None when absent or unreadable."""
         return self._decode(self._admission, raw)
+
+    def bars(self, raw: bytes | None) -> BarsRecord | None:
+        """Kept bars, or None when absent or unreadable."""
+        return self._decode(self._bars, raw)
 
     def _decode(self, decoder: msgspec.json.Decoder[_R], raw: bytes | None) -> _R | None:
         if not raw:
