@@ -36,6 +36,7 @@ class Clock:
         return self.now
 
     def wall_ms(self) -> int:
+        """The wall clock in ms, moving with the monotonic one."""
         return T0_MS + int(self.now * 1000)
 
 
@@ -109,6 +110,7 @@ class Board:
 
 @pytest.fixture
 async def redis(redis_server: RedisServer) -> AsyncIterator[Redis]:
+    """A client of this test's redis-server."""
     client = RedisLink.parse(redis_server.url).connect(name="test")
     yield client
     await client.aclose()

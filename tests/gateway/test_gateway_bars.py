@@ -36,6 +36,7 @@ SYMBOLS = ["AAPL.US", "MSFT.US", "00700.HK"]
 
 @pytest.fixture
 async def redis(redis_server: RedisServer) -> AsyncIterator[Redis]:
+    """A client of this test's redis-server."""
     client = RedisLink.parse(redis_server.url).connect(name="test")
     yield client
     await client.aclose()
@@ -105,6 +106,8 @@ class FakeRest:
 
 
 class Clock:
+    """A monotonic clock the test sets by hand."""
+
     def __init__(self) -> None:
         self.now = 0.0
 
