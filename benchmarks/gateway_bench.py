@@ -200,9 +200,11 @@ class Rung:
         while time.time_ns() // 1_000_000 < from_ms:
             time.sleep(0.01)
         cpu0 = (_cpu_seconds(gateway.pid), _cpu_seconds(redis.pid))
+        hsets0 = _hset_calls(redis_port)
         while time.time_ns() // 1_000_000 < to_ms:
             time.sleep(0.01)
         cpu1 = (_cpu_seconds(gateway.pid), _cpu_seconds(redis.pid))
+        hsets1 = _hset_calls(redis_port)
         results = [_result(b) for b in boards]
         control.set("stop", 2)
         pushed = control.get("pushed")
@@ -217,6 +219,7 @@ class Rung:
             "redis_hop_p50_ms": float(np.median([r.get("redis_hop_p50_ms") or 0 for r in results])),
             "gateway_cpu_pct": 100 * (cpu1[0] - cpu0[0]) / self.seconds,
             "redis_cpu_pct": 100 * (cpu1[1] - cpu0[1]) / self.seconds,
+            "hsets_per_s": (hsets1 - hsets0) / self.seconds,
             "pushed": pushed,
         }
 
@@ -246,6 +249,18 @@ class Rung:
         self.procs.clear()
 
 
+def _hset_calls(port: int) -> int:
+    """How many HSETs Redis has served (the latest-value hash writes)."""
+    import redis
+
+    client = redis.Redis(port=port)
+    try:
+        stats: Any = client.info("commandstats")
+        return int(stats.get("cmdstat_hset", {}).get("calls", 0))
+    finally:
+        client.close()
+
+
 def _result(process: subprocess.Popen[bytes]) -> dict[str, Any]:
     out, _ = process.communicate(timeout=120)
     for line in out.decode().splitlines():
@@ -268,14 +283,14 @@ def _table(rows: list[dict[str, Any]], symbols: int, seconds: float) -> str:
         f"{symbols} symbols, {seconds:g} s measured per rung (2 cores shared by everything).",
         "",
         "| boards | ticks/s offered | ticks/s per board | latency p50 ms | p99 ms | missed "
-        "| gateway CPU % | Redis CPU % |",
-        "|---|---|---|---|---|---|---|---|",
+        "| gateway CPU % | Redis CPU % | hash writes/s |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['boards']} | {r['rate']:,} | {cell(r['ticks_per_board'], 0)} | {cell(r['p50_ms'])} "
             f"| {cell(r['p99_ms'])} | {r['missed']} | {cell(r['gateway_cpu_pct'], 0)} "
-            f"| {cell(r['redis_cpu_pct'], 0)} |"
+            f"| {cell(r['redis_cpu_pct'], 0)} | {cell(r.get('hsets_per_s'), 0)} |"
         )
     return "\n".join(lines) + "\n"
 

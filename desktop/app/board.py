@@ -275,6 +275,9 @@ class QuoteBoardApp:
             if self.config.is_smoke
             else None
         )
+        if summary is not None:  # history through the feed's bar source (REST or the gateway)
+            summary["daily_bars"] = self.activity.daily.fetched
+            summary["history_retries"] = self.insights.history.retries
         recorded = await self.recording.close()
         self.ladders.shutdown()
         self.window.close()

@@ -20,9 +20,9 @@ from desktop.domain.outages import Outages
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import SessionSource
 from desktop.domain.sparklines import SparklineStore
+from desktop.feed.bar_source import BarSource
 from desktop.feed.chart_history import ChartHistory
 from desktop.feed.history import IntradayHistory
-from desktop.feed.rest import AllTickRestClient
 from desktop.persistence.alerts import AlertRepository
 from desktop.persistence.database import Database
 from desktop.persistence.layouts import LayoutRepository
@@ -127,13 +127,13 @@ class Insights:
 
     def attach_feed(
         self,
-        rest: AllTickRestClient | None,
+        rest: BarSource | None,
         symbols: Sequence[str],
         sessions: SessionSource | None,
     ) -> None:
         """A feed now streams `symbols` (live, demo or a replay): today's lines and bars start
-        afresh, its REST serves their history (none through the desk gateway), and its market
-        hours gate the alerts."""
+        afresh, its bar source serves their history (REST, or the desk gateway's cache), and its
+        market hours gate the alerts."""
         self.sparklines.clear()
         self.bars.clear()
         self.outages.clear()  # the new lines come from the provider's history, which has no holes

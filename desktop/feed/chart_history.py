@@ -1,10 +1,11 @@
 """Chart history at every timeframe from REST klines, one request at a time, newest ask first.
 
-A chart switching to 15 m asks for that symbol's 15-minute klines: 500 bars, the most one
-`/kline` answer holds (reference §1.10; stocks take no `kline_timestamp_end`, so there is no
-older page to ask for). Requests go through the shared plan-paced REST client, so switching
-through every timeframe stays within the plan's rate. Answers are kept for a while, so flipping
-back to a timeframe is instant.
+A chart switching to 15 m asks for that symbol's 15-minute klines: 500 bars, the most one `/kline`
+answer holds (reference §1.10; stocks take no `kline_timestamp_end`, so there is no older page to
+ask for). Requests go through the feed's bar source: the shared plan-paced REST client, so switching
+through every timeframe stays within the plan's rate, or the desk gateway's cache, which is asked
+again later while the gateway has not fetched that timeframe yet. Answers are kept for a while, so
+flipping back to a timeframe is instant.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from collections.abc import Callable
 from desktop.domain.chart_series import Timeframe
 from desktop.domain.minute_bars import MinuteBar
 from desktop.domain.symbols import Symbol, SymbolError
+from desktop.feed.bar_source import BarSource, HistoryNotReady
 from desktop.feed.redact import redact
-from desktop.feed.rest import AllTickRestClient
 from desktop.feed.rest_queue import RestQueueWorker
 from desktop.protocol.alltick_rest import MAX_KLINES, RestError
 
@@ -38,7 +39,7 @@ class ChartHistory(RestQueueWorker[Key]):
 
     def __init__(
         self,
-        rest: AllTickRestClient | None,
+        rest: BarSource | None,
         on_loaded: Callable[[str, Timeframe, list[MinuteBar]], None],
         *,
         bars: int = CHART_BARS,
@@ -53,8 +54,8 @@ class ChartHistory(RestQueueWorker[Key]):
         self.failures = 0
         self.last_error = ""
 
-    def set_rest(self, rest: AllTickRestClient | None) -> None:
-        """Another feed: fetch through its client and forget what the old one answered."""
+    def set_rest(self, rest: BarSource | None) -> None:
+        """Another feed: fetch through its bar source and forget what the old one answered."""
         self._use_rest(rest)
         self._cache.clear()
 
@@ -78,6 +79,9 @@ class ChartHistory(RestQueueWorker[Key]):
         try:
             parsed = Symbol.parse(symbol)
             answer = await rest.klines(parsed, timeframe.kline_type, self._bars)
+        except HistoryNotReady:
+            self._retry_later((symbol, timeframe))
+            return None
         except (RestError, SymbolError) as exc:
             self.failures += 1
             self.last_error = f"{timeframe.label} bars for {symbol}: {exc}"

@@ -1,9 +1,11 @@
 """Daily bars over REST for relative volume and the 52-week range, one symbol at a time.
 
-Requests go through the feed's shared REST client, which spaces `/kline` calls by the plan's
-limit (together with the intraday history worker that uses the same endpoint), so a 40-symbol
-list is fetched in 40 paced requests, never a burst; built `after` the intraday worker, it waits
-while sparklines are still being seeded, so the rows fill first. Each symbol is fetched once per feed.
+Requests go through the feed's bar source: the shared REST client, which spaces `/kline` calls by
+the plan's limit, or the desk gateway's cache (bars not ready yet are asked again later). The REST
+client's pace is shared (together with the intraday history worker that uses the same endpoint), so
+a 40-symbol list is fetched in 40 paced requests, never a burst; built `after` the intraday worker,
+it waits while sparklines are still being seeded, so the rows fill first. Each symbol is fetched
+once per feed.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from collections.abc import Callable, Iterable
 from desktop.domain.daily_stats import DailyBar, DailyStats, daily_stats
 from desktop.domain.formatting import local_day, market_of
 from desktop.domain.symbols import Symbol, SymbolError
+from desktop.feed.bar_source import BarSource, HistoryNotReady
 from desktop.feed.redact import redact
-from desktop.feed.rest import AllTickRestClient
 from desktop.feed.rest_queue import RestQueueWorker
-from desktop.protocol.alltick_rest import RestError
+from desktop.protocol.alltick_rest import KLINE_DAY, RestError
 
 __all__ = ["DAILY_BARS", "DailyHistory"]
 
@@ -33,7 +35,7 @@ class DailyHistory(RestQueueWorker[str]):
 
     def __init__(
         self,
-        rest: AllTickRestClient | None,
+        rest: BarSource | None,
         on_stats: Callable[[str, DailyStats], None],
         *,
         count: int = DAILY_BARS,
@@ -48,8 +50,8 @@ class DailyHistory(RestQueueWorker[str]):
         self.fetched = 0
         self.failures = 0
 
-    def set_rest(self, rest: AllTickRestClient | None) -> None:
-        """Fetch through another feed's client from now on (stop the worker first)."""
+    def set_rest(self, rest: BarSource | None) -> None:
+        """Fetch through another feed's bar source from now on (stop the worker first)."""
         self._use_rest(rest)
         self._done.clear()
 
@@ -72,7 +74,10 @@ class DailyHistory(RestQueueWorker[str]):
             log.warning("no daily bars for %s: %s", symbol, exc)
             return None
         try:
-            bars = await self._rest.daily_history(parsed, self._count)
+            bars = await self._rest.klines(parsed, KLINE_DAY, self._count)
+        except HistoryNotReady:
+            self._retry_later(symbol)
+            return None
         except RestError as exc:
             self.failures += 1
             log.warning("%s", redact(f"daily bars for {symbol}: {exc}"))

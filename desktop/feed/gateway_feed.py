@@ -5,7 +5,8 @@ The rest of the board cannot tell the difference: desired symbols in (`set_symbo
 the cache and the streams; this class registers the board's interest (refreshed before it
 expires), watches the gateway's heartbeat — missing for longer than its TTL (≈1.5 s) or Redis
 unreachable means "Gateway down" — and relays the gateway's upstream status and its per-board
-answer (plan limits, refused codes, the board cap). The API token never comes near a board.
+answer (plan limits, refused codes, the board cap). No token on a board: its bars (`rest`) come
+from the gateway's cache.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from desktop.domain.sessions import SessionSource
 from desktop.domain.subscription_report import SubscriptionReport, build_report
 from desktop.domain.symbols import Symbol
 from desktop.domain.truth import FeedConditions, FeedMode
+from desktop.feed.bar_source import GatewayBars
 from desktop.feed.connection import FeedTap
 from desktop.feed.gateway_reader import GatewayReader
 from desktop.feed.redis_link import RedisLink
@@ -84,12 +86,10 @@ class GatewayFeed:
         self.keys = keys or GatewayKeys()
         self.clock = clock
         self.tap = tap
-        self.rest = None
-        """No REST client: a board on the gateway never talks to the provider."""
+        self.redis = link.connect(name=f"quoteboard-board-{self.board_id}")
         self.sessions: SessionSource | None = None
         self.demo = False
         self.profile: PlanProfile = PLANS[Plan.PROFESSIONAL]
-        self.redis = link.connect(name=f"quoteboard-board-{self.board_id}")
         self.reader = GatewayReader(
             self.redis,
             book,
@@ -122,7 +122,8 @@ class GatewayFeed:
         self._reading.set()
         self.reading_paused = False
         """True while `pause_reading` holds the reader (it has finished its last read)."""
-        self._interest_dirty = asyncio.Event()
+        self._interest_dirty = dirty = asyncio.Event()
+        self.rest = GatewayBars(self.redis, self.keys, lambda: self._trades, dirty.set)
         self._check_now = asyncio.Event()
         self._tasks = TaskSet("gateway-feed")
         self._started = False
@@ -254,6 +255,7 @@ class GatewayFeed:
             user=self.link.username or "default",
             host=socket.gethostname(),
             since_ms=self._since_ms,
+            bars=self.rest.wanted(),
         )
         await self.redis.set(
             self.keys.interest(self.board_id),

@@ -1,7 +1,9 @@
 """Today's history from REST 1-minute klines, so sparklines and charts start full, not empty.
 
-One worker fetches one symbol at a time through the shared, plan-paced REST client: the whole
-watchlist at start-up, and a symbol whose chart was just opened ahead of the queue.
+One worker fetches one symbol at a time through the feed's bar source (the shared, plan-paced REST
+client, or the desk gateway's cache): the whole watchlist at start-up, and a symbol whose chart
+was just opened ahead of the queue. Bars not ready yet (the gateway is still fetching) are asked
+again later.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from collections.abc import Callable, Iterable
 from desktop.domain.minute_bars import MinuteBar, MinuteBarStore
 from desktop.domain.sparklines import SparklineStore
 from desktop.domain.symbols import Symbol, SymbolError
+from desktop.feed.bar_source import BarSource, HistoryNotReady
 from desktop.feed.redact import redact
-from desktop.feed.rest import AllTickRestClient
 from desktop.feed.rest_queue import RestQueueWorker
-from desktop.protocol.alltick_rest import RestError
+from desktop.protocol.alltick_rest import KLINE_1M, RestError
 
 __all__ = ["HISTORY_MINUTES", "IntradayHistory"]
 
@@ -31,7 +33,7 @@ class IntradayHistory(RestQueueWorker[str]):
 
     def __init__(
         self,
-        rest: AllTickRestClient | None,
+        rest: BarSource | None,
         sparklines: SparklineStore,
         bars: MinuteBarStore,
         *,
@@ -50,9 +52,9 @@ class IntradayHistory(RestQueueWorker[str]):
         self.failures = 0
         self.last_error = ""
 
-    def set_rest(self, rest: AllTickRestClient | None) -> None:
-        """Fetch through another feed's REST client from now on; forget what was seeded before
-        (stop the worker first: requests in flight use the old client)."""
+    def set_rest(self, rest: BarSource | None) -> None:
+        """Fetch through another feed's bar source from now on; forget what was seeded before
+        (stop the worker first: requests in flight use the old source)."""
         self._use_rest(rest)
         self._done.clear()
 
@@ -77,7 +79,10 @@ class IntradayHistory(RestQueueWorker[str]):
             return False
         asked_at = self._clock()
         try:
-            rest_bars = await self._rest.minute_bars(parsed, self._minutes)
+            rest_bars = await self._rest.klines(parsed, KLINE_1M, self._minutes)
+        except HistoryNotReady:
+            self._retry_later(symbol)
+            return False
         except RestError as exc:
             self.failures += 1
             self.last_error = redact(f"history for {symbol}: {exc}")  # shown in the chart

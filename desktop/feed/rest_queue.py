@@ -1,4 +1,10 @@
-"""One background worker that takes queued REST requests one at a time, within the plan's pace."""
+"""One background worker that takes queued history requests one at a time, within the plan's pace.
+
+Requests go to a `BarSource`: the provider's REST client, or the desk gateway's bar cache. A
+request whose source says "not ready yet" (`HistoryNotReady`) is queued again after `retry_s`,
+then half as long again after each further "not yet", up to `retry_cap_s`: quick while the desk
+gateway fetches a watchlist's bars, cheap if that takes long on a slow plan.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import contextlib
 from collections import deque
 from typing import Any, Generic, TypeVar
 
-from desktop.feed.rest import AllTickRestClient
+from desktop.feed.bar_source import BarSource
 
 __all__ = ["RestQueueWorker"]
 
@@ -20,22 +26,51 @@ class RestQueueWorker(Generic[K]):
     time, so the REST client's pacing is never raced. A worker built `after` another waits while
     that one has requests queued: both share the endpoint's pace, and the other's matter sooner."""
 
+    retry_s = 0.5
+    """How long a request whose bars are not ready yet first waits before it is queued again."""
+    retry_cap_s = 30.0
+
     def __init__(
-        self, rest: AllTickRestClient | None, *, after: RestQueueWorker[Any] | None = None
+        self, rest: BarSource | None, *, after: RestQueueWorker[Any] | None = None
     ) -> None:
         self._rest = rest
         self._after = after
+        self._later: dict[K, asyncio.TimerHandle] = {}
+        self._attempts: dict[K, int] = {}
+        self.retries = 0
+        """Requests queued again because their bars were not ready yet."""
         self._queue: deque[K] = deque()
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
 
-    def _use_rest(self, rest: AllTickRestClient | None) -> None:
-        """Fetch through another feed's client from now on and drop what was queued."""
+    def _use_rest(self, rest: BarSource | None) -> None:
+        """Fetch through another feed's source from now on and drop what was queued."""
         self._rest = rest
         self._queue.clear()
+        self._cancel_retries()
         self._idle.set()
+
+    def _retry_later(self, key: K) -> None:
+        """Queue `key` again after `retry_s`: its source has no answer yet."""
+        if key in self._later:
+            return
+        self.retries += 1
+        attempt = self._attempts.get(key, 0)
+        self._attempts[key] = attempt + 1
+        delay = min(self.retry_s * 1.5**attempt, self.retry_cap_s)
+        self._later[key] = asyncio.get_running_loop().call_later(delay, self._retry_now, key)
+
+    def _retry_now(self, key: K) -> None:
+        self._later.pop(key, None)
+        self._enqueue(key, first=False)
+
+    def _cancel_retries(self) -> None:
+        for handle in self._later.values():
+            handle.cancel()
+        self._later.clear()
+        self._attempts.clear()
 
     def _enqueue(self, key: K, *, first: bool) -> None:
         """Queue `key` (moved to the front when `first`) and wake the worker."""
@@ -69,6 +104,7 @@ class RestQueueWorker(Generic[K]):
     async def stop(self) -> None:
         """Stop the worker; a request in flight is cancelled."""
         task, self._task = self._task, None
+        self._cancel_retries()
         self._idle.set()  # a worker waiting behind this one goes on
         if task is not None:
             task.cancel()

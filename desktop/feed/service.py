@@ -19,6 +19,7 @@ import msgspec
 from desktop.aio.task_set import TaskSet
 from desktop.domain.feed_status import FeedStatus, ReconnectNotice
 from desktop.domain.gaps import Gap, GapLedger, gap_note
+from desktop.domain.market_data import DepthSnapshot
 from desktop.domain.provenance import Source
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import SessionPhase, SessionSource
@@ -85,8 +86,11 @@ class FeedService:
         tap: FeedTap | None = None,
         on_connections: Callable[[], None] | None = None,
         on_gap: Callable[[Gap], None] | None = None,
+        on_rest_book: Callable[[DepthSnapshot], None] | None = None,
     ) -> None:
         self.book = book
+        self._on_rest_book = on_rest_book
+        """Sees each REST book the book accepted (the desk gateway streams them to its boards)."""
         self._on_connections = on_connections or (lambda: None)
         """Called whenever a connection opens or drops (the truth monitor re-judges at once)."""
         self._on_gap = on_gap or (lambda gap: None)
@@ -303,7 +307,9 @@ class FeedService:
             return [problem]
         now = self.clock()
         for book in books:
-            self.book.apply_depth(book, now, Source.SNAPSHOT)  # applied only if newer
+            applied = self.book.apply_depth(book, now, Source.SNAPSHOT)  # only if newer
+            if applied and self._on_rest_book is not None:
+                self._on_rest_book(book)
         return []
 
     # -- connection callbacks -----------------------------------------------------------------

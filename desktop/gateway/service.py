@@ -1,9 +1,10 @@
 """The desk gateway: one upstream feed (the board's own `FeedService`) published into Redis.
 
-Holds the provider connections with the board's feed machinery (plans, pacing, reconnects,
-refused codes, health), publishes every accepted event (`GatewayPublisher`), streams the union of
-the boards' interest (`GatewayInterest`) and keeps a heartbeat with a short TTL so boards can
-tell within ~2 s that it is gone. No Qt anywhere (an import-linter contract).
+Holds the provider connections with the board's feed machinery (plans, pacing, reconnects, refused
+codes, health), publishes every accepted event (`GatewayPublisher`), streams the union of the
+boards' interest (`GatewayInterest`), keeps their history bars (`GatewayBarKeeper`) and a heartbeat
+with a short TTL so boards can tell within ~2 s that it is gone. No Qt anywhere (an import-linter
+contract).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from desktop.domain.sessions import AlwaysOpen, SessionSource, load_exchange_ses
 from desktop.feed.service import FeedService
 from desktop.feed.timing import ConnectionSettings
 from desktop.gateway.audit import AuditLog
+from desktop.gateway.bar_keeper import GatewayBarKeeper
 from desktop.gateway.interest import GatewayInterest
 from desktop.gateway.publisher import GatewayPublisher
 from desktop.protocol.gateway_wire import GatewayBeat, GatewayCodec, GatewayKeys
@@ -55,6 +57,12 @@ class GatewayConfig:
     forget_after_s: float = 5.0
     """A board's symbols are dropped once its interest has been gone this long."""
     flush_s: float = 0.005
+    hash_every_s: float = 0.1
+    """A symbol's latest-value hash is rewritten at most this often (the streams carry the rest)."""
+    bars_refresh_s: float = 180.0
+    """Kept bars are fetched again this often (within the plan's REST pacing)."""
+    bars_ttl_s: float = 900.0
+    """Kept bars expire this long after their last fetch (a stopped gateway leaves none stale)."""
     keys: GatewayKeys = field(default_factory=GatewayKeys)
     connection: ConnectionSettings | None = None
 
@@ -75,6 +83,7 @@ class GatewayService:
             keys=self.keys,
             maxlen=config.maxlen,
             flush_s=config.flush_s,
+            hash_every_s=config.hash_every_s,
         )
         profile = PLANS[config.plan]
         self.feed = FeedService(
@@ -86,6 +95,7 @@ class GatewayService:
             settings=config.connection,
             sessions=AlwaysOpen() if config.demo else None,
             tap=self.publisher.offer,
+            on_rest_book=self.publisher.offer_rest_book,
             on_status=self._on_status,
         )
         self.interest = GatewayInterest(
@@ -96,6 +106,14 @@ class GatewayService:
             max_boards=config.max_boards,
             answer_ttl_s=config.answer_ttl_s,
             forget_after_s=config.forget_after_s,
+        )
+        self.bars = GatewayBarKeeper(
+            redis,
+            self.feed.rest,
+            lambda: self.interest.boards.values(),
+            keys=self.keys,
+            refresh_s=config.bars_refresh_s,
+            ttl_s=config.bars_ttl_s,
         )
         self.codec = GatewayCodec()
         self._tasks = TaskSet("gateway")
@@ -112,6 +130,7 @@ class GatewayService:
         self._tasks.spawn(self.publisher.run_forever(), name="gateway-publisher")
         self._tasks.spawn(self._heartbeat(), name="gateway-heartbeat")
         self._tasks.spawn(self._poll_interest(), name="gateway-interest")
+        self._tasks.spawn(self.bars.run_forever(), name="gateway-bars")
         if not self.config.demo:
             self._tasks.spawn(self._load_sessions(), name="gateway-sessions")
         log.info(
@@ -125,6 +144,7 @@ class GatewayService:
         """Stop beating (boards see "Gateway down" at once) and close the upstream feed."""
         self._running = False
         self.publisher.stop()
+        self.bars.stop()
         await self._tasks.close()
         try:
             await self.redis.delete(self.keys.heartbeat)

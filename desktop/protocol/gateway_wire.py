@@ -5,15 +5,21 @@ documents the same layout for other tools). Everything is JSON (msgspec), never 
 travel as decimal strings.
 
 - `qb:quote:<SYMBOL>`  hash, the latest value: flat fields for scripts plus `ref` (the day state
-  as a `ReferenceData`) and `book` (the latest `DepthSnapshot`), written in the same MULTI as the
-  stream entries it reflects, so a reader's MULTI snapshot is a consistent cut.
+  as a `ReferenceData`) and `book` (the latest `DepthSnapshot`), rewritten at most every ~100 ms;
+  `run`, `trades_n` and `books_n` say which batches of each stream it reflects (`QuoteCut`).
 - `qb:stream:trades`, `qb:stream:books`  Streams, one entry per gateway flush: `g` gateway run,
   `n` batch number (consecutive within a run: a jump means the reader lost entries to trimming),
-  `r` gateway wall ms, `d` a JSON array of ticks or books, and on trades `f` the REST snapshots
-  (`ReferenceData`) taken since the previous flush. Bounded with `MAXLEN ~`.
+  `c` the cover (every event of a batch before it is in the hashes), `r` gateway wall ms, `d` a
+  JSON array of ticks or books, and `f` the REST snapshots taken since the previous flush (on
+  trades `ReferenceData`, on books `DepthSnapshot`). Bounded with `MAXLEN ~`. Hashes and entries
+  of one flush share one MULTI, so a reader's MULTI of hashes and the last entries, plus the
+  entries back to the cover, is an exact cut.
 - `qb:gateway`  the heartbeat (`GatewayBeat` JSON) with a short TTL.
 - `qb:cache-epoch`  set once per Redis data set: when it vanished, Redis lost its data.
 - `qb:interest:<board>`  what a board wants (`BoardInterest` JSON), expiring unless refreshed.
+- `qb:bars:<SYMBOL>:<kline_type>`  bars the gateway keeps for boards, which have no provider
+  token (`BarsRecord` JSON, expiring): the 1-minute and daily bars of every streamed symbol, and
+  the other kline types boards' charts asked for (`BoardInterest.bars`).
 - `qb:board:<board>`  the gateway's answer (`BoardAdmission` JSON): admitted or not, and why each
   symbol is not streaming.
 """
@@ -27,19 +33,30 @@ import msgspec
 
 from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteState
+from desktop.protocol.alltick_rest import KLINE_1M, KLINE_DAY, Bar
 
 __all__ = [
+    "BARS_CAP",
+    "DEFAULT_KLINE_TYPES",
+    "BarsRecord",
     "BoardAdmission",
     "BoardInterest",
     "GatewayBeat",
     "GatewayCodec",
     "GatewayKeys",
+    "QuoteCut",
     "StreamBatch",
     "parse_stream_id",
     "quote_fields",
 ]
 
 _NOTHING = b""
+
+BARS_CAP = 500
+"""Bars kept per key: one `/kline` answer at most (reference §1.10), enough for every chart."""
+
+DEFAULT_KLINE_TYPES = (KLINE_1M, KLINE_DAY)
+"""Kept for every symbol a board streams: today's sparkline and 1-minute chart, and daily bars."""
 _R = TypeVar("_R")
 
 
@@ -71,6 +88,10 @@ class GatewayKeys(msgspec.Struct, frozen=True):
     def cache_epoch(self) -> str:
         """Present while Redis still holds the data the gateway wrote (gone after a data loss)."""
         return f"{self.prefix}:cache-epoch"
+
+    def bars(self, symbol: str, kline_type: int) -> str:
+        """The bars the gateway keeps of `symbol` for one kline type (`BarsRecord` JSON)."""
+        return f"{self.prefix}:bars:{symbol}:{kline_type}"
 
     def interest(self, board: str) -> str:
         """What `board` wants streamed."""
@@ -118,6 +139,8 @@ class BoardInterest(msgspec.Struct, frozen=True):
     host: str = ""
     since_ms: int = 0
     """When the board started (wall ms): boards arriving together are admitted oldest first."""
+    bars: list[tuple[str, int]] = []
+    """(symbol, kline type) bars a chart asked for beyond the 1-minute and daily bars of `trades`."""
 
 
 class BoardAdmission(msgspec.Struct, frozen=True):
@@ -129,6 +152,19 @@ class BoardAdmission(msgspec.Struct, frozen=True):
     depth_blocked: list[str] = []
 
 
+class BarsRecord(msgspec.Struct, frozen=True):
+    """One symbol's bars of one kline type as the gateway last fetched them (or why it could not)."""
+
+    symbol: str
+    kline_type: int
+    fetched_ms: int
+    bars: list[Bar] = []
+    error: str = ""
+    """Set when the provider refused the request: boards report it instead of waiting."""
+    ret: int = 0
+    """The provider's `ret` code with `error` (0 when it was not the provider's answer)."""
+
+
 class StreamBatch(msgspec.Struct, frozen=True):
     """One decoded stream entry: run, batch number, gateway wall ms and its events."""
 
@@ -137,6 +173,24 @@ class StreamBatch(msgspec.Struct, frozen=True):
     recv_ms: int
     events: list[Tick] | list[DepthSnapshot]
     refs: list[ReferenceData] = []
+    """REST snapshots of the day state (trades stream)."""
+    rest_books: list[DepthSnapshot] = []
+    """REST books (books stream): applied as snapshots, only where nothing newer is held."""
+    cover: int | None = None
+    """Every event of a batch numbered below this is in the hashes (None: a gateway that wrote
+    every hash with its batch, so the hashes cover the entry itself)."""
+
+
+class QuoteCut(msgspec.Struct, frozen=True):
+    """Which batches of each stream a latest-value hash reflects, so a joiner skips those."""
+
+    run: str
+    trades: int
+    books: int
+
+    def covers(self, run: str, number: int, books: bool) -> bool:
+        """Whether batch `number` of run `run` (trades or books) is already in the hash."""
+        return run == self.run and number <= (self.books if books else self.trades)
 
 
 def parse_stream_id(entry_id: bytes | str) -> tuple[int, int]:
@@ -150,7 +204,9 @@ def _text(value: Decimal | int | None) -> str:
     return "" if value is None else str(value)
 
 
-def quote_fields(state: QuoteState, source: str, wall_ms: int) -> dict[str, bytes | str]:
+def quote_fields(
+    state: QuoteState, source: str, wall_ms: int, cut: QuoteCut | None = None
+) -> dict[str, bytes | str]:
     """The latest-value hash of one symbol from the gateway's own `QuoteState`."""
     ref = ReferenceData(
         state.symbol,
@@ -167,7 +223,7 @@ def quote_fields(state: QuoteState, source: str, wall_ms: int) -> dict[str, byte
         as_of_ms=max(state.last_time_ms or 0, state.ref_as_of_ms) or None,
     )
     depth = state.depth
-    return {
+    fields: dict[str, bytes | str] = {
         "symbol": state.symbol,
         "name": state.name,
         "last": _text(state.last),
@@ -189,6 +245,11 @@ def quote_fields(state: QuoteState, source: str, wall_ms: int) -> dict[str, byte
         "ref": msgspec.json.encode(ref),
         "book": _NOTHING if depth is None else msgspec.json.encode(depth),
     }
+    if cut is not None:
+        fields["run"] = cut.run
+        fields["trades_n"] = str(cut.trades)
+        fields["books_n"] = str(cut.books)
+    return fields
 
 
 class GatewayCodec:
@@ -203,6 +264,7 @@ class GatewayCodec:
         self._beat = msgspec.json.Decoder(GatewayBeat)
         self._interest = msgspec.json.Decoder(BoardInterest)
         self._admission = msgspec.json.Decoder(BoardAdmission)
+        self._bars = msgspec.json.Decoder(BarsRecord)
         self._encoder = msgspec.json.Encoder()
         self.bad = 0
 
@@ -216,7 +278,8 @@ class GatewayCodec:
         number: int,
         recv_ms: int,
         events: list[Tick] | list[DepthSnapshot],
-        refs: list[ReferenceData] | None = None,
+        refs: list[ReferenceData] | list[DepthSnapshot] | None = None,
+        cover: int | None = None,
     ) -> dict[str, bytes | str | int]:
         """The fields of one stream entry."""
         entry: dict[str, bytes | str | int] = {
@@ -225,6 +288,8 @@ class GatewayCodec:
             "r": recv_ms,
             "d": self._encoder.encode(events),
         }
+        if cover is not None:
+            entry["c"] = cover
         if refs:
             entry["f"] = self._encoder.encode(refs)
         return entry
@@ -237,9 +302,17 @@ class GatewayCodec:
                 self._books.decode(data) if books else self._ticks.decode(data)
             )
             raw_refs = fields.get(b"f")
-            refs = self._refs.decode(raw_refs) if raw_refs else []
+            refs = self._refs.decode(raw_refs) if raw_refs and not books else []
+            rest_books = self._books.decode(raw_refs) if raw_refs and books else []
+            raw_cover = fields.get(b"c")
             return StreamBatch(
-                fields[b"g"].decode(), int(fields[b"n"]), int(fields[b"r"]), events, refs
+                fields[b"g"].decode(),
+                int(fields[b"n"]),
+                int(fields[b"r"]),
+                events,
+                refs,
+                rest_books,
+                None if raw_cover is None else int(raw_cover),
             )
         except (KeyError, ValueError, msgspec.DecodeError):
             self.bad += 1
@@ -261,6 +334,17 @@ class GatewayCodec:
             self.bad += 1
         return ref, book
 
+    def cut(self, fields: dict[bytes, bytes]) -> QuoteCut | None:
+        """Which batches a latest-value hash reflects (None when it does not say, or is bad)."""
+        run = fields.get(b"run")
+        if not run:
+            return None
+        try:
+            return QuoteCut(run.decode(), int(fields[b"trades_n"]), int(fields[b"books_n"]))
+        except (KeyError, ValueError):
+            self.bad += 1
+            return None
+
     def beat(self, raw: bytes | None) -> GatewayBeat | None:
         """The heartbeat, or None when absent or unreadable."""
         return self._decode(self._beat, raw)
@@ -272,6 +356,10 @@ class GatewayCodec:
     def admission(self, raw: bytes | None) -> BoardAdmission | None:
         """The gateway's answer to a board, or None when absent or unreadable."""
         return self._decode(self._admission, raw)
+
+    def bars(self, raw: bytes | None) -> BarsRecord | None:
+        """Kept bars, or None when absent or unreadable."""
+        return self._decode(self._bars, raw)
 
     def _decode(self, decoder: msgspec.json.Decoder[_R], raw: bytes | None) -> _R | None:
         if not raw:

@@ -26,17 +26,24 @@ async def _smoke(*args: str) -> tuple[int, str, str]:
     return process.returncode or 0, out.decode(), err.decode()
 
 
-async def test_a_smoke_run_on_the_gateway_prices_every_row(redis_server: RedisServer) -> None:
+async def test_a_smoke_run_on_the_gateway_prices_every_row_and_seeds_its_history(
+    redis_server: RedisServer,
+) -> None:
     running = RunningGateway(redis_server.url, GatewayConfig())
     gateway = await running.start()
     try:
-        code, out, err = await _smoke("--smoke", "6", "--gateway", redis_server.url)
+        # Long enough for the gateway to fetch two kinds of bars for every row at the plan's pace.
+        code, out, err = await _smoke("--smoke", "10", "--gateway", redis_server.url)
         report = json.loads(out.strip().splitlines()[-1])
         assert code == 0, err[-2000:]
         assert report["status"] == "Live"
         assert report["ticks"] > 0 and report["rows_with_price"] == report["rows"] > 0
         assert report["errors"] == 0
         assert gateway.interest.symbols >= report["rows"]  # the gateway streamed its rows
+        # No token on the board: its history came from the bars the gateway keeps in Redis.
+        assert report["history_seeded"] == report["sparklines"] == report["rows"]
+        assert report["daily_bars"] == report["rows"]
+        assert gateway.bars.fetched >= 2 * report["rows"]
         probe = RedisLink.parse(redis_server.url).connect()
         left = [key async for key in probe.scan_iter(match=GatewayKeys().interest_pattern)]
         await probe.aclose()

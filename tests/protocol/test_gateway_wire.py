@@ -10,6 +10,7 @@ from desktop.protocol.gateway_wire import (
     BoardInterest,
     GatewayCodec,
     GatewayKeys,
+    QuoteCut,
     parse_stream_id,
     quote_fields,
 )
@@ -83,3 +84,22 @@ def test_stream_ids_compare_as_numbers() -> None:
     assert parse_stream_id(b"1700000000000-10") > parse_stream_id("1700000000000-9")
     assert parse_stream_id("5") == (5, 0)
     assert BoardInterest("b", ["AAPL.US"]).full_depth is None
+
+
+def test_an_entry_carries_its_cover_and_rest_books_and_a_hash_the_batches_it_reflects() -> None:
+    codec = GatewayCodec()
+    rest = DepthSnapshot("AAPL.US", (DepthLevel(Decimal("189.1"), 200),), (), 5, 77)
+    entry = codec.batch_entry("run-2", 9, 10, [], [rest], cover=4)
+    batch = codec.batch(_as_redis(entry), books=True)
+    assert batch is not None
+    assert (batch.cover, batch.rest_books, batch.refs) == (4, [rest], [])
+    old = codec.batch(_as_redis(codec.batch_entry("run-2", 9, 10, [])), books=False)
+    assert old is not None and old.cover is None
+    gateway = QuoteBook()
+    gateway.track("AAPL.US")
+    fields = quote_fields(gateway.get("AAPL.US"), "push", 1, QuoteCut("run-2", 8, 3))  # type: ignore[arg-type]
+    cut = codec.cut(_as_redis(fields))
+    assert cut == QuoteCut("run-2", 8, 3)
+    assert cut.covers("run-2", 8, books=False) and not cut.covers("run-2", 9, books=False)
+    assert cut.covers("run-2", 3, books=True) and not cut.covers("run-1", 1, books=True)
+    assert codec.cut(_as_redis(quote_fields(gateway.get("AAPL.US"), "push", 1))) is None  # type: ignore[arg-type]
