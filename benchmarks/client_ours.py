@@ -226,6 +226,9 @@ def main() -> None:
     """Run one measured session against a simulator already listening on --port."""
     args = client_arguments(__doc__, ladders_help="open the two pop-out depth ladders")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from desktop.app.preload import import_before_qt
+
+    import_before_qt()  # as `desktop.__main__` does before Qt loads
     import qasync
     from PySide6.QtWidgets import QApplication
 

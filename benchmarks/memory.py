@@ -1,7 +1,7 @@
 """`python -m benchmarks.memory [--symbols N] [--rate R]`: where ours' memory goes, one run.
 
 Runs our client once (as the ladder does: the whole board, REST-seeded history, two ladders)
-and prints resident size at each stage — after imports, once composed,
+and prints resident size (now and peak) at each stage — after imports, once composed,
 once every symbol is named and its history seeded, at the end — and with `--trace` the biggest
 Python allocation sites (tracemalloc slows the client and inflates its RSS: trace a smaller
 universe and scale per symbol).
@@ -43,7 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.symbols} symbols at {args.rate:g} ticks/s; load {os.getloadavg()[0]:.2f}")
     print(f"after imports: {report['after_imports_rss_mb']} MB RSS")
     for stage, figures in report["stages"].items():
-        print(f"{stage:>10}: {figures['rss_mb']} MB RSS, {figures['python_traced_mb']} MB traced")
+        print(
+            f"{stage:>10}: {figures['rss_mb']} MB RSS, peak {figures.get('peak_rss_mb', '–')} MB,"
+            f" {figures['python_traced_mb']} MB traced"
+        )
     for title, key in (("by file", "by_file"), ("by line", "by_line")):
         print(f"\nPython allocations {title}:")
         for row in report.get(key, [])[: args.top]:

@@ -13,6 +13,8 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+from benchmarks.common import peak_rss_mb
+
 __all__ = ["MEMORY_REPORT_ENV", "MEMORY_TRACE_ENV", "MemoryStages", "rss_mb"]
 
 MEMORY_REPORT_ENV = "QB_BENCH_MEMORY"
@@ -51,7 +53,11 @@ class MemoryStages:
         if self.path is None or stage in self.stages:
             return
         traced = tracemalloc.get_traced_memory()[0] / 2**20 if tracemalloc.is_tracing() else 0.0
-        self.stages[stage] = {"rss_mb": round(rss_mb(), 1), "python_traced_mb": round(traced, 1)}
+        self.stages[stage] = {
+            "rss_mb": round(rss_mb(), 1),
+            "peak_rss_mb": round(peak_rss_mb(), 1),
+            "python_traced_mb": round(traced, 1),
+        }
 
     def write(self) -> None:
         """Write the stages and the biggest allocation sites (by line and by file) as JSON."""

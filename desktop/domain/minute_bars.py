@@ -1,10 +1,13 @@
 """One-minute OHLCV bars of today's session per symbol, built from trades and seeded from REST.
 
-Charts draw them and the volume-anomaly alert reads their volumes. A trade updates the open bar in
-place (a few list writes); a bar is appended once a minute. REST bars are the provider's own record,
-so when they arrive they replace what the app built for the minutes they fully cover. Where the
-feed was not listening (`Outages`, from the gap ledger) the bars are only what was heard: the
-shares the day bar later says were missed are never folded into the bar after the outage.
+Charts draw them and the volume-anomaly alert reads their volumes. A symbol's finished bars live in
+two NumPy arrays (minutes; open, high, low, close, volume), grown as needed and never past a day,
+so a seeded day of 400 bars costs ≈ 18 KB instead of thousands of Python objects. The running
+bar is kept as plain attributes: a trade updates it in place (a few attribute writes) and it is
+committed to the arrays once a minute. REST bars are the provider's own record, so when they arrive
+they replace what the app built for the minutes they fully cover. Where the feed was not listening
+(`Outages`, from the gap ledger) the bars are only what was heard: the shares the day bar later
+says were missed are never folded into the bar after the outage.
 """
 
 from __future__ import annotations
@@ -26,10 +29,14 @@ MAX_BARS = 1440
 """A whole day of minutes: more than any session (US extended hours included)."""
 _LATE_SEARCH = 5
 """How many bars back a late trade may still land in."""
+_SLACK = 16
+"""Spare rows when the arrays grow: after seeding, and on top of a quarter more for live bars."""
 
-# Indexes into a bar list [minute, open, high, low, close, volume]: lists are the cheapest mutable
-# record to update per trade.
-_M, _O, _H, _L, _C, _V = range(6)
+# Columns of a series' `values` array.
+_O, _H, _L, _C, _V = range(5)
+
+_Row = tuple[int, float, float, float, float, float]
+"""(minute, open, high, low, close, volume): a bar while seeding merges it."""
 
 
 class MinuteBar(NamedTuple):
@@ -58,23 +65,88 @@ class BarArrays(NamedTuple):
 
 
 class _Series:
-    __slots__ = ("bars", "day", "day_end", "market", "version", "volume")
+    """One symbol's finished bars (NumPy rows, oldest first) and its running bar (attributes)."""
+
+    __slots__ = (
+        "close",
+        "count",
+        "day",
+        "day_end",
+        "high",
+        "low",
+        "market",
+        "minute",
+        "minutes",
+        "open",
+        "values",
+        "version",
+        "volume",
+        "vol",
+    )
 
     def __init__(self, market: Market) -> None:
         self.market = market
-        self.bars: list[list[float]] = []
+        self.minutes = np.empty(0, dtype=np.int32)
+        """Minute numbers (epoch seconds // 60) of the finished bars, ascending."""
+        self.values = np.empty((0, 5), dtype=np.float64)
+        """Open, high, low, close and volume of the finished bars, one row each."""
+        self.count = 0
+        """Finished bars held (rows in use)."""
+        self.minute = -1
+        """Minute number of the running (newest) bar; -1 with no bars at all."""
+        self.open = self.high = self.low = self.close = 0.0
+        self.vol = 0
+        """Shares in the running bar."""
         self.day = -1
         self.day_end = 0
         """Epoch second today's session ends on the market's calendar (local midnight)."""
         self.volume = 0
-        """Shares in `bars` (the session so far, as far as the app has seen it)."""
+        """Shares in all bars (the session so far, as far as the app has seen it)."""
         self.version = 0
+
+    def bar_count(self) -> int:
+        """Bars held, the running one included."""
+        return self.count + (self.minute >= 0)
+
+    def drop_bars(self) -> None:
+        """Forget every bar (a new session starts); the arrays' memory goes too."""
+        self.minutes = np.empty(0, dtype=np.int32)
+        self.values = np.empty((0, 5), dtype=np.float64)
+        self.count = 0
+        self.minute = -1
+        self.volume = 0
+
+    def reserve(self, rows: int, spare: int, limit: int) -> None:
+        """Make room for `rows` finished bars and `spare` more, never past `limit` (copying)."""
+        if rows <= self.minutes.shape[0]:
+            return
+        size = max(rows, min(rows + spare, limit))
+        minutes = np.empty(size, dtype=np.int32)
+        values = np.empty((size, 5), dtype=np.float64)
+        minutes[: self.count] = self.minutes[: self.count]
+        values[: self.count] = self.values[: self.count]
+        self.minutes, self.values = minutes, values
+
+    def rows(self) -> list[_Row]:
+        """Every bar as a tuple, oldest first, the running one last."""
+        n = self.count
+        out: list[_Row] = [
+            (m, o, h, lo, c, v)
+            for m, (o, h, lo, c, v) in zip(
+                self.minutes[:n].tolist(), self.values[:n].tolist(), strict=True
+            )
+        ]
+        if self.minute >= 0:
+            out.append((self.minute, self.open, self.high, self.low, self.close, self.vol))
+        return out
 
 
 class MinuteBarStore:
     """Today's one-minute bars of every symbol that traded or was seeded."""
 
     def __init__(self, max_bars: int = MAX_BARS, outages: Outages | None = None) -> None:
+        if max_bars < 1:
+            raise ValueError("a bar store keeps at least one bar")
         self.max_bars = max_bars
         self.outages = outages or Outages()
         """Where the feed was not listening: charts break their bars there."""
@@ -112,35 +184,52 @@ class MinuteBarStore:
         """Fold one trade into its minute (called per tick: keep it short)."""
         series = self._series.get(symbol) or self._get(symbol)
         minute = ts_ms // 60_000
-        bars = series.bars
-        if bars and bars[-1][_M] == minute:
-            bar = bars[-1]
-            if price > bar[_H]:
-                bar[_H] = price
-            elif price < bar[_L]:
-                bar[_L] = price
-            bar[_C] = price
-            bar[_V] += volume
-        elif not bars or minute > bars[-1][_M]:
-            if minute * 60 >= series.day_end:  # a new exchange day: a new session
-                bars.clear()
-                series.day = local_day(series.market, minute * 60)
-                series.day_end = local_day_end(series.market, minute * 60)
-                series.volume = 0
-            bars.append([minute, price, price, price, price, volume])
-            if len(bars) > self.max_bars:
-                series.volume -= int(bars.pop(0)[_V])
-        else:
-            for bar in bars[-1 : -_LATE_SEARCH - 1 : -1]:
-                if bar[_M] == minute:  # a late print: its volume and range count, not its close
-                    bar[_H] = max(bar[_H], price)
-                    bar[_L] = min(bar[_L], price)
-                    bar[_V] += volume
-                    break
-            else:
-                return
+        if minute == series.minute:
+            if price > series.high:
+                series.high = price
+            elif price < series.low:
+                series.low = price
+            series.close = price
+            series.vol += volume
+        elif minute > series.minute:
+            self._open(series, minute, price, volume)
+        elif not self._late(series, minute, price, volume):
+            return
         series.volume += volume
         series.version += 1
+
+    def _open(self, series: _Series, minute: int, price: float, volume: int) -> None:
+        """Start a new running bar: commit the old one, or start afresh on a new exchange day."""
+        if minute * 60 >= series.day_end:  # a new exchange day: a new session
+            series.drop_bars()
+            series.day = local_day(series.market, minute * 60)
+            series.day_end = local_day_end(series.market, minute * 60)
+        elif series.minute >= 0:
+            n = series.count
+            series.reserve(n + 1, n // 4 + _SLACK, self.max_bars)
+            series.minutes[n] = series.minute
+            series.values[n] = (series.open, series.high, series.low, series.close, series.vol)
+            series.count = n + 1
+            if series.count + 1 > self.max_bars:  # the oldest bar drops out
+                series.volume -= int(series.values[0, _V])
+                series.minutes[:n] = series.minutes[1 : n + 1]
+                series.values[:n] = series.values[1 : n + 1]
+                series.count = n
+        series.minute = minute
+        series.open = series.high = series.low = series.close = price
+        series.vol = volume
+
+    def _late(self, series: _Series, minute: int, price: float, volume: int) -> bool:
+        """A late print: its volume and range count in its minute, not its close (True if kept)."""
+        n = series.count
+        for i in range(n - 1, max(n - _LATE_SEARCH + 1, 0) - 1, -1):  # and the running bar
+            if series.minutes[i] == minute:
+                row = series.values[i]
+                row[_H] = max(float(row[_H]), price)
+                row[_L] = min(float(row[_L]), price)
+                row[_V] += volume
+                return True
+        return False
 
     def seed(self, symbol: str, bars: Iterable[MinuteBar]) -> int:
         """Merge REST bars in; returns how many minutes they filled or replaced.
@@ -154,32 +243,42 @@ class MinuteBarStore:
         if not rest:
             return 0
         day = local_day(series.market, rest[-1].start_s)
-        if series.bars and series.day > day:
+        if series.bar_count() and series.day > day:
             return 0  # the line already moved on to a newer session
         if series.day != day:
-            series.bars.clear()
+            series.drop_bars()
             series.day = day
             series.day_end = local_day_end(series.market, rest[-1].start_s)
-        by_minute = {int(bar[_M]): bar for bar in series.bars}
+        by_minute: dict[int, _Row] = {row[0]: row for row in series.rows()}
         newest = rest[-1].start_s // 60
         used = 0
         for bar in rest:
             if local_day(series.market, bar.start_s) != day:
                 continue
             minute = bar.start_s // 60
-            fresh = [minute, bar.open, bar.high, bar.low, bar.close, bar.volume]
+            fresh: _Row = (minute, bar.open, bar.high, bar.low, bar.close, bar.volume)
             live = by_minute.get(minute)
             if minute == newest and live is not None:
-                fresh[_H] = max(bar.high, live[_H])
-                fresh[_L] = min(bar.low, live[_L])
-                fresh[_C] = live[_C]
-                fresh[_V] = max(bar.volume, live[_V])
+                high, low = max(bar.high, live[2]), min(bar.low, live[3])
+                fresh = (minute, bar.open, high, low, live[4], max(bar.volume, live[5]))
             by_minute[minute] = fresh
             used += 1
-        series.bars = [by_minute[m] for m in sorted(by_minute)][-self.max_bars :]
-        series.volume = int(sum(bar[_V] for bar in series.bars))
+        self._replace(series, [by_minute[m] for m in sorted(by_minute)][-self.max_bars :])
         series.version += 1
         return used
+
+    def _replace(self, series: _Series, rows: list[_Row]) -> None:
+        """Hold exactly `rows` (oldest first, at least one): the last one is the running bar."""
+        *done, running = rows
+        series.drop_bars()
+        if done:
+            series.reserve(len(done), _SLACK, self.max_bars)
+            n = series.count = len(done)
+            series.minutes[:n] = [row[0] for row in done]
+            series.values[:n] = [row[1:] for row in done]
+        series.minute, series.open, series.high, series.low, series.close, vol = running
+        series.vol = int(vol)
+        series.volume = int(sum(row[5] for row in rows))
 
     # -- reading ------------------------------------------------------------------------------
     def version(self, symbol: str) -> int:
@@ -192,61 +291,64 @@ class MinuteBarStore:
         series = self._series.get(symbol)
         if series is None:
             return []
-        return [
-            MinuteBar(int(b[_M]) * 60, b[_O], b[_H], b[_L], b[_C], int(b[_V])) for b in series.bars
-        ]
+        return [MinuteBar(m * 60, o, h, lo, c, int(v)) for m, o, h, lo, c, v in series.rows()]
 
     def arrays(self, symbol: str) -> BarArrays:
-        """Today's bars as NumPy columns (empty when unknown)."""
+        """Today's bars as NumPy columns (fresh arrays; empty when unknown)."""
         series = self._series.get(symbol)
-        if series is None or not series.bars:
+        if series is None or series.minute < 0:
             empty = np.empty(0, dtype=np.float64)
             return BarArrays(empty, empty, empty, empty, empty, empty)
-        table = np.array(series.bars, dtype=np.float64)
+        n = series.count
+        table = np.empty((n + 1, 5), dtype=np.float64)
+        table[:n] = series.values[:n]
+        table[n] = (series.open, series.high, series.low, series.close, series.vol)
+        start_s = np.empty(n + 1, dtype=np.float64)
+        start_s[:n] = series.minutes[:n]
+        start_s[n] = series.minute
+        start_s *= 60
         return BarArrays(
-            table[:, _M] * 60, table[:, _O], table[:, _H], table[:, _L], table[:, _C], table[:, _V]
+            start_s, table[:, _O], table[:, _H], table[:, _L], table[:, _C], table[:, _V]
         )
 
     def close_at(self, symbol: str, epoch_s: float) -> float | None:
         """Close of the bar covering `epoch_s` (the latest before it when that minute is empty)."""
         series = self._series.get(symbol)
-        if series is None:
+        if series is None or series.minute < 0:
             return None
         minute = int(epoch_s // 60)
-        for bar in reversed(series.bars):
-            if bar[_M] <= minute:
-                return bar[_C]
-        return None
+        if series.minute <= minute:
+            return series.close
+        i = int(np.searchsorted(series.minutes[: series.count], minute, side="right")) - 1
+        return float(series.values[i, _C]) if i >= 0 else None
 
     def minutes(self, symbol: str) -> int:
         """How many minute bars `symbol` has today."""
         series = self._series.get(symbol)
-        return 0 if series is None else len(series.bars)
+        return 0 if series is None else series.bar_count()
 
     def first_minute_ms(self, symbol: str) -> int | None:
         """Start (epoch ms) of the symbol's first bar today, or None without bars."""
         series = self._series.get(symbol)
-        if series is None or not series.bars:
+        if series is None or series.minute < 0:
             return None
-        return int(series.bars[0][_M]) * 60_000
+        first = int(series.minutes[0]) if series.count else series.minute
+        return first * 60_000
 
     def session_volume(self, symbol: str) -> tuple[int, int]:
         """(shares, minutes with trades) of the session so far."""
         series = self._series.get(symbol)
         if series is None:
             return 0, 0
-        return series.volume, len(series.bars)
+        return series.volume, series.bar_count()
 
     def volume_since(self, symbol: str, start_s: float) -> tuple[int, int]:
         """(shares, minutes with trades) in the bars starting at or after `start_s`."""
         series = self._series.get(symbol)
-        if series is None:
+        if series is None or series.minute < 0 or series.minute < start_s // 60:
             return 0, 0
         first = int(start_s // 60)
-        shares = minutes = 0
-        for bar in reversed(series.bars):
-            if bar[_M] < first:
-                break
-            shares += int(bar[_V])
-            minutes += 1
-        return shares, minutes
+        n = series.count
+        i = int(np.searchsorted(series.minutes[:n], first, side="left"))
+        shares = series.vol + int(series.values[i:n, _V].sum())
+        return shares, n - i + 1

@@ -129,11 +129,14 @@ class SparklineStore:
             line.version = self._retired.pop(symbol, 0)
         return line
 
-    def _room(self, line: _Line, points: int) -> None:
-        """Grow the line's arrays (doubling, at most to `capacity`) to hold `points` points."""
+    def _room(self, line: _Line, points: int, *, spare: int | None = None) -> None:
+        """Grow the line's arrays to hold `points` points: doubling, or `points + spare` when
+        given (a seeded line), never past `capacity`."""
         size = line.buckets.shape[0]
         if points <= size or size >= self.capacity:
             return
+        if spare is not None:
+            size = points + spare
         while size < points:
             size *= 2
         size = min(size, self.capacity)
@@ -216,7 +219,7 @@ class SparklineStore:
         committed, (open_bucket, open_price) = kept[:-1], kept[-1]
         count = len(committed)
         if count:
-            self._room(line, count)
+            self._room(line, count, spare=_FIRST_POINTS // 4)
             line.buckets[:count] = [b for b, _ in committed]
             line.prices[:count] = [p for _, p in committed]
         line.count = count

@@ -69,6 +69,11 @@ class QuoteRowFormatter:
         self._ncols = len(QUOTE_COLUMNS)
         self.aligns = [column.alignment for column in QUOTE_COLUMNS]
         """Each column's text alignment, by column number."""
+        self._blanks = [
+            QuoteCell("", "", col.alignment, col.numeric, col.numeric, None, None)
+            for col in QUOTE_COLUMNS
+        ]
+        """One shared empty cell per column: most of a big list's rows are off screen and blank."""
         # (column, sort key, formatter, numeric, flashes): attribute lookups hoisted out of the loop.
         self._plan = [
             (c, col.sort_key, col.format, col.numeric, col.flash)
@@ -211,6 +216,8 @@ class QuoteRowFormatter:
         badge = row.badge if c == _SYMBOL else 0
         if badge:
             display = f"{text} {BELL}"
+        elif not text and fg is None and bg is None and not glyph and numeric == column.numeric:
+            return self._blanks[c]
         return QuoteCell(
             text, display, self.aligns[c], column.numeric, numeric, fg, bg, glyph, glyph_fg, badge
         )

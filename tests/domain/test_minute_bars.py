@@ -117,3 +117,56 @@ def test_shares_missed_in_an_outage_are_not_lumped_into_the_bar_after_it() -> No
     )
     assert missed > 0  # the board knows roughly what it missed …
     assert [b.volume for b in bars.bars("AAPL.US")] == [200, 200]  # … and the bars do not
+
+
+def test_live_minutes_after_a_seeded_session_keep_every_bar_in_order() -> None:
+    store = MinuteBarStore()
+    seeded = [
+        MinuteBar(US_OPEN_S + 60 * m, 10.0 + m, 11.0 + m, 9.0 + m, 10.5 + m, 100 + m)
+        for m in range(30)
+    ]
+    assert store.seed(US, seeded) == 30
+    for minute in range(29, 29 + 60):  # past any spare room the seeded arrays were given
+        trade(store, US_OPEN_S + 60 * minute + 1, str(50 + minute), 7)
+    bars = store.bars(US)
+    assert len(bars) == 89 and store.minutes(US) == 89
+    assert bars[:29] == seeded[:29]
+    assert bars[29] == MinuteBar(US_OPEN_S + 60 * 29, 39.0, 79.0, 38.0, 79.0, 136)
+    assert [bar.close for bar in bars[30:]] == [float(50 + m) for m in range(30, 89)]
+    arrays = store.arrays(US)
+    assert arrays.start_s.tolist() == [float(bar.start_s) for bar in bars]
+    assert arrays.volume.tolist() == [float(bar.volume) for bar in bars]
+    assert store.session_volume(US) == (sum(bar.volume for bar in bars), 89)
+    assert store.first_minute_ms(US) == US_OPEN_S * 1000
+
+
+def test_close_at_is_the_close_of_the_bar_covering_an_instant_or_the_latest_before_it() -> None:
+    store = MinuteBarStore()
+    for minute, price in [(0, "10"), (1, "11"), (4, "12")]:
+        trade(store, US_OPEN_S + 60 * minute, price)
+    assert store.close_at(US, US_OPEN_S - 1) is None
+    assert store.close_at(US, US_OPEN_S + 61) == 11.0
+    assert store.close_at(US, US_OPEN_S + 60 * 3) == 11.0  # minutes 2 and 3 had no trade
+    assert store.close_at(US, US_OPEN_S + 60 * 9) == 12.0  # the running bar
+    assert store.close_at("NONE.US", US_OPEN_S) is None
+
+
+def test_a_late_print_lands_up_to_four_finished_bars_back_and_no_further() -> None:
+    store = MinuteBarStore()
+    for minute in range(7):
+        trade(store, US_OPEN_S + 60 * minute, "10")
+    trade(store, US_OPEN_S + 60 * 2 + 5, "15", 40)  # four bars before the running one
+    trade(store, US_OPEN_S + 60 * 1 + 5, "16", 50)  # five: too late to place
+    highs = [bar.high for bar in store.bars(US)]
+    assert highs == [10.0, 10.0, 15.0, 10.0, 10.0, 10.0, 10.0]
+    assert store.session_volume(US) == (740, 7)
+
+
+def test_volume_since_counts_the_running_bar_and_the_finished_ones_from_that_minute() -> None:
+    store = MinuteBarStore()
+    for minute in range(5):
+        trade(store, US_OPEN_S + 60 * minute, "10", 10**minute)
+    assert store.volume_since(US, US_OPEN_S + 60 * 2) == (11_100, 3)
+    assert store.volume_since(US, US_OPEN_S + 60 * 4 + 30) == (10_000, 1)  # inside the running one
+    assert store.volume_since(US, US_OPEN_S + 60 * 5) == (0, 0)
+    assert store.volume_since(US, US_OPEN_S - 600) == (11_111, 5)

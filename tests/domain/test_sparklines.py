@@ -211,3 +211,16 @@ def test_thinning_keeps_both_ends_of_a_recorded_outage() -> None:
     points = store.points(US, max_points=40)
     assert points is not None
     assert points.connect.tolist().count(0) == 2  # the outage and the line's end
+
+
+def test_a_seeded_line_holds_room_for_its_points_and_a_few_more_not_double() -> None:
+    store = SparklineStore()
+    closes = [(US_OPEN_S + 60 * m, 100.0 + m) for m in range(330)]
+    store.seed(US, closes, as_of_s=US_OPEN_S + 60 * 330)
+    line = store._lines[US]
+    assert 329 <= line.buckets.shape[0] < 400 and line.prices.shape == line.buckets.shape
+    for second in range(0, 1200, 10):  # live points past that room: the line keeps growing
+        store.add(US, 200.0 + second, (US_OPEN_S + 60 * 330 + second) * 1000)
+    prices = store.buckets(US)[1]
+    assert prices[:329].tolist() == [100.0 + m for m in range(329)]
+    assert prices[-1] == 1390.0 and prices.size == 329 + 1 + 120

@@ -542,3 +542,14 @@ def test_an_alert_badge_rides_on_the_symbol_cell_with_its_note_in_the_tooltip(
     market.tick("AAPL.US", "191.00")
     market.flush(1.0)
     assert market.cell("AAPL.US", ColumnId.SYMBOL).badge == 0
+
+
+def test_rows_without_data_share_one_blank_cell_per_column_and_a_price_gets_its_own() -> None:
+    market = Market(["AAPL.US", "MSFT.US"])
+    blank = market.cell("AAPL.US", ColumnId.LAST)
+    assert blank is market.cell("MSFT.US", ColumnId.LAST)
+    assert (blank.text, blank.fg, blank.bg) == ("", None, None)
+    market.reference("AAPL.US", "190.50", "189.00")
+    market.flush(1.0)
+    assert market.cell("AAPL.US", ColumnId.LAST).text == "190.50"
+    assert market.cell("MSFT.US", ColumnId.LAST) is blank and blank.text == ""
