@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor
 from desktop.domain.appearance import Appearance, ColorConvention, FlashMode
 from desktop.qt import depth_ladder_cells as cells
 from desktop.qt import quote_columns as columns
-from desktop.qt.palette import DOWN, NOTICE, TEXT, UP
+from desktop.qt.palette import colors
 
 __all__ = ["apply_colors", "up_down", "version"]
 
@@ -30,7 +30,11 @@ def version() -> int:
 
 def up_down(convention: ColorConvention) -> tuple[str, str]:
     """The (up, down) colours of a convention: red up swaps the board's two direction colours."""
-    return (UP, DOWN) if convention is ColorConvention.GREEN_UP else (DOWN, UP)
+    return (
+        (colors().up, colors().down)
+        if convention is ColorConvention.GREEN_UP
+        else (colors().down, colors().up)
+    )
 
 
 def _set(brush: QBrush, color: str, alpha: int = 255) -> None:
@@ -59,7 +63,7 @@ def apply_colors(appearance: Appearance) -> None:
     alphas = _FLASH_ALPHAS[appearance.flash]
     _set_fade(columns.FLASH_UP_BRUSHES, up, alphas)
     _set_fade(columns.FLASH_DOWN_BRUSHES, down, alphas)
-    _set_fade(columns.FLASH_NOTICE_BRUSHES, NOTICE, alphas)
+    _set_fade(columns.FLASH_NOTICE_BRUSHES, colors().notice, alphas)
     columns.FLASH_STEP_S = appearance.flash_ms / 1000 / 3  # three fade steps
     _set(cells.BID_BRUSH, up)
     _set(cells.ASK_BRUSH, down)
@@ -72,5 +76,5 @@ def apply_colors(appearance: Appearance) -> None:
         (cells.BEST_ASK_TINT, down, 30),
     ):
         _set(brush, color, alpha)
-    _set_fade(cells.SIZE_FLASH_BRUSHES, TEXT, _SIZE_ALPHAS[appearance.flash])
+    _set_fade(cells.SIZE_FLASH_BRUSHES, colors().text, _SIZE_ALPHAS[appearance.flash])
     _version += 1

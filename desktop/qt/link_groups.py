@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
 
-from desktop.qt.palette import GROUP_BLUE, GROUP_PURPLE, GROUP_YELLOW, HEADLINE
+from desktop.qt.palette import colors
 
 __all__ = ["LINK_GROUPS", "LinkGroup", "LinkGroupHub", "link_group"]
 
@@ -35,10 +35,10 @@ class LinkGroup:
 # Okabe–Ito colours, distinguishable with the common colour-vision deficiencies; none of them is
 # the watchlist's bid/up teal or ask/down orange-red, so a group chip never reads as a price move.
 LINK_GROUPS: tuple[LinkGroup, ...] = (
-    LinkGroup("blue", 1, "Blue", QColor(GROUP_BLUE)),
-    LinkGroup("yellow", 2, "Yellow", QColor(GROUP_YELLOW)),
-    LinkGroup("purple", 3, "Purple", QColor(GROUP_PURPLE)),
-    LinkGroup("white", 4, "White", QColor(HEADLINE)),
+    LinkGroup("blue", 1, "Blue", QColor(colors().group_blue)),
+    LinkGroup("yellow", 2, "Yellow", QColor(colors().group_yellow)),
+    LinkGroup("purple", 3, "Purple", QColor(colors().group_purple)),
+    LinkGroup("white", 4, "White", QColor(colors().headline)),
 )
 _BY_KEY = {group.key: group for group in LINK_GROUPS}
 

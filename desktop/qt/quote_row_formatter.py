@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 from desktop.domain.quote_book import QuoteBook, QuoteState
 from desktop.domain.sparklines import SparklineStore
 from desktop.domain.truth_terms import Truth, TruthVerdict
-from desktop.qt.palette import NOTE, UP
+from desktop.qt.palette import colors
 from desktop.qt.quote_columns import (
     BELL,
     DIM_BRUSH,
@@ -47,11 +47,11 @@ _NAME = int(ColumnId.NAME)
 _TIME = int(ColumnId.TIME)
 _SESSION = int(ColumnId.SESSION)
 _SESSION_BRUSHES = {
-    "RTH": QBrush(QColor(UP)),
-    "HALF-DAY": QBrush(QColor(UP)),
-    "PRE": QBrush(QColor(NOTE)),
-    "POST": QBrush(QColor(NOTE)),
-    "LUNCH": QBrush(QColor(NOTE)),
+    "RTH": QBrush(QColor(colors().up)),
+    "HALF-DAY": QBrush(QColor(colors().up)),
+    "PRE": QBrush(QColor(colors().note)),
+    "POST": QBrush(QColor(colors().note)),
+    "LUNCH": QBrush(QColor(colors().note)),
 }
 """Session chips in colour at a glance (the word says it too): regular green, extended amber."""
 

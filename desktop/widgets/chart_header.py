@@ -36,7 +36,7 @@ from desktop.domain.minute_bars import BarArrays
 from desktop.domain.quote_book import QuoteState
 from desktop.domain.symbols import Market
 from desktop.qt.link_groups import LINK_GROUPS, link_group
-from desktop.qt.palette import MUTED, TEXT
+from desktop.qt.palette import colors, follow_theme
 from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
 from desktop.widgets.chart_kinds import ChartMode
 from desktop.widgets.delegates import monospace_font
@@ -87,7 +87,9 @@ class ChartHeader(QWidget):
         self._readout.setObjectName("chartReadout")
         self._readout.setTextFormat(Qt.TextFormat.PlainText)
         self._readout.setFont(mono)
-        self._readout.setStyleSheet(f"color: {MUTED};")
+        follow_theme(
+            self._readout, lambda: self._readout.setStyleSheet(f"color: {colors().muted};")
+        )
         self._candles_button = self._tool("Candles", "Candlesticks of 1-minute bars")
         self._line_button = self._tool("Line", "A line through the 1-minute closes")
         group = QButtonGroup(self)
@@ -223,7 +225,7 @@ class ChartHeader(QWidget):
         self._decimals = price_decimals(market, state.last, state.prev_close)
         change = state.change
         glyph = "" if not change else (UP_GLYPH if change > 0 else DOWN_GLYPH)
-        color = TEXT if not change else (UP_COLOR if change > 0 else DOWN_COLOR).name()
+        color = colors().text if not change else (UP_COLOR if change > 0 else DOWN_COLOR).name()
         self._quote.setStyleSheet(f"color: {color};")
         self._quote.setText(
             f"{format_price(market, state.last)} {glyph}  "

@@ -23,7 +23,7 @@ from desktop.domain.formatting import format_price
 from desktop.domain.minute_bars import BarArrays
 from desktop.domain.quote_book import QuoteState
 from desktop.domain.symbols import Market
-from desktop.qt.palette import BACKGROUND, BORDER, DARK, MUTED, TEXT, with_alpha
+from desktop.qt.palette import colors, live_color
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
 from desktop.widgets.chart_items import (
     BarsItem,
@@ -55,11 +55,11 @@ def _day_starts(starts: Floats, market: Market) -> list[int]:
     return [int(i) for i in np.flatnonzero(days[1:] != days[:-1]) + 1]
 
 
-_BACKGROUND = BACKGROUND
-_AXIS = QColor(MUTED)
+_BACKGROUND = colors().background
+_AXIS = live_color(lambda c: c.muted)
 _GRID_ALPHA = 0.12
-_MUTED = QColor(MUTED)
-_CROSS = with_alpha(TEXT, 90)
+_MUTED = live_color(lambda c: c.muted)
+_CROSS = live_color(lambda c: c.text, 90)
 _VWAP = QColor("#f0e442")
 _MA_FAST = QColor("#56b4e9")
 _MA_SLOW = QColor("#cc79a7")
@@ -109,7 +109,7 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             plot.setMouseEnabled(x=True, y=False)
             for name in ("right", "bottom"):
                 axis = plot.getAxis(name)
-                axis.setPen(cosmetic_pen(QColor(BORDER)))
+                axis.setPen(cosmetic_pen(QColor(colors().border)))
                 axis.setTextPen(_AXIS)
             plot.getAxis("right").setWidth(72)
         price.hideAxis("bottom")
@@ -147,7 +147,7 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         price.addItem(self._prev_close_line, ignoreBounds=True)
         self._last_line = pg.InfiniteLine(angle=0, pen=cosmetic_pen(_MUTED, Qt.PenStyle.DotLine))
         self._last_label = pg.InfLineLabel(
-            self._last_line, "", position=1.0, anchors=[(1, 0.5), (1, 0.5)], color=DARK
+            self._last_line, "", position=1.0, anchors=[(1, 0.5), (1, 0.5)], color=colors().dark
         )
         price.addItem(self._last_line, ignoreBounds=True)
         self._prev_close_line.setZValue(10)  # labels above the candles

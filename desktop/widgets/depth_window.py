@@ -35,17 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.symbols import Symbol, SymbolError
 from desktop.qt.depth_model import DepthLadderModel
 from desktop.qt.link_groups import LINK_GROUPS, link_group
-from desktop.qt.palette import (
-    BACKGROUND,
-    BORDER,
-    CHECKED_EDGE,
-    EDGE,
-    HIGHLIGHT,
-    HOVER,
-    MUTED,
-    NOTE,
-    WINDOW,
-)
+from desktop.qt.palette import colors, follow_theme
 from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.depth_ladder import DepthLadder
 from desktop.widgets.truth_chip import TruthBinding
@@ -53,18 +43,18 @@ from desktop.widgets.truth_chip import TruthBinding
 __all__ = ["DepthWindow", "swatch_icon"]
 
 _PINNED_TEXT = "Pinned"
-_TOOLBAR_STYLE = f"""
-QWidget#depthToolbar {{ background: {WINDOW}; border-bottom: 1px solid {BORDER}; }}
+_TOOLBAR_STYLE = """
+QWidget#depthToolbar {{ background: {c.window}; border-bottom: 1px solid {c.border}; }}
 QLineEdit#depthSymbolEdit {{
-    background: {BACKGROUND}; border: 1px solid {EDGE}; border-radius: 3px; padding: 2px 6px;
+    background: {c.background}; border: 1px solid {c.edge}; border-radius: 3px; padding: 2px 6px;
     font-weight: 600;
 }}
-QLineEdit#depthSymbolEdit[invalid="true"] {{ border-color: {NOTE}; }}
+QLineEdit#depthSymbolEdit[invalid="true"] {{ border-color: {c.note}; }}
 QToolButton {{ border: 1px solid transparent; border-radius: 3px; padding: 2px 6px; }}
-QToolButton:hover {{ background: {HOVER}; }}
-QToolButton:checked {{ background: {HIGHLIGHT}; border-color: {CHECKED_EDGE}; }}
+QToolButton:hover {{ background: {c.hover}; }}
+QToolButton:checked {{ background: {c.highlight}; border-color: {c.checked_edge}; }}
 QToolButton::menu-indicator {{ image: none; width: 0px; }}
-QLabel#depthError {{ color: {NOTE}; padding: 2px 8px; }}
+QLabel#depthError {{ color: {c.note}; padding: 2px 8px; }}
 """
 
 
@@ -75,7 +65,7 @@ def swatch_icon(color: QColor | None, size: int = 12) -> QIcon:
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     if color is None:  # pinned: a hollow ring, so it never reads as an unticked box
-        painter.setPen(QColor(MUTED))
+        painter.setPen(QColor(colors().muted))
         painter.drawEllipse(QRect(2, 2, size - 4, size - 4))
     else:
         painter.setPen(Qt.PenStyle.NoPen)
@@ -125,7 +115,7 @@ class DepthWindow(QWidget):
         layout.addWidget(self._toolbar)
         layout.addWidget(self._error)
         layout.addWidget(self._ladder, 1)
-        self.setStyleSheet(_TOOLBAR_STYLE)
+        follow_theme(self, lambda: self.setStyleSheet(_TOOLBAR_STYLE.format(c=colors())))
         close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
         close.activated.connect(self.close)
         self.resize(540, 620)

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QDrag,
     QDragEnterEvent,
     QDragLeaveEvent,
@@ -28,7 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from desktop.domain.watchlist import ColumnState, ViewState
-from desktop.qt.palette import DIM, HIGHLIGHT
+from desktop.qt.palette import live_color
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId
 from desktop.qt.watchlist_model import WatchlistTableModel
 from desktop.widgets.column_chooser import ColumnChoice, ColumnChooser
@@ -42,8 +41,8 @@ _TYPE_AHEAD_S = 1.0
 """Keys typed within this long of each other spell one ticker."""
 _STRETCH = int(ColumnId.NAME)  # fills the spare width: its saved width is not restored
 _EMPTY_HINT = "This list is empty.\nPress Ctrl+K to search, or drop symbols here."
-_HINT_COLOR = QColor(DIM)
-_DRAG_BG = QColor(HIGHLIGHT)
+_HINT_COLOR = live_color(lambda c: c.dim)
+_DRAG_BG = live_color(lambda c: c.highlight)
 
 
 class EditableWatchlistView(WatchlistView):

@@ -17,7 +17,7 @@ from desktop.domain.alerts import AlertFiring
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
 from desktop.qt.alert_models import AlertLogModel, AlertRulesModel
-from desktop.qt.palette import DOWN
+from desktop.qt.palette import colors
 from desktop.widgets.alert_editor import AlertEditor
 from desktop.widgets.alerts_panel import AlertsPanel
 from desktop.widgets.chart_windows import ChartWindowManager
@@ -29,7 +29,7 @@ from desktop.widgets.workspace_keeper import SIZE_RESTORED
 
 __all__ = ["InsightsUi"]
 
-_PROBLEM_ACCENT = DOWN
+_PROBLEM_ACCENT = colors().down
 
 
 def _dock(title: str, name: str, widget: QWidget, window: MainWindow) -> QDockWidget:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QHideEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-from desktop.qt.palette import WARN
+from desktop.qt.palette import live_color
 from desktop.qt.perf_monitor import PerfSample
 from desktop.widgets.delegates import monospace_font
 
@@ -14,7 +14,7 @@ __all__ = ["PerformancePanel"]
 
 LAG_BUDGET_MS = 50.0
 """Loop lag p99 above this is shown as over budget (the benchmark's sustainability limit)."""
-_WARN = QColor(WARN)
+_WARN = live_color(lambda c: c.warn)
 _EMPTY = "—"
 _ROWS = (
     ("messages", "Messages in", "Frames received from the feed per second"),

@@ -7,27 +7,7 @@ import logging
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from desktop.qt.palette import (
-    ALTERNATE,
-    BACKGROUND,
-    BORDER,
-    BUTTON,
-    DARK,
-    DISABLED,
-    EDGE,
-    HIGHLIGHT,
-    HIGHLIGHT_INACTIVE,
-    HOVER,
-    LINK,
-    LINK_VISITED,
-    MID,
-    MUTED,
-    RAISED,
-    SHADOW,
-    TEXT,
-    WHITE,
-    WINDOW,
-)
+from desktop.qt.palette import colors
 from desktop.widgets.resources import resource_path
 
 __all__ = ["DARK_COLORS", "apply_dark_theme", "dark_palette"]
@@ -35,18 +15,18 @@ __all__ = ["DARK_COLORS", "apply_dark_theme", "dark_palette"]
 _log = logging.getLogger(__name__)
 
 DARK_COLORS: dict[str, str] = {
-    "window": WINDOW,
-    "base": BACKGROUND,
-    "alternate": ALTERNATE,
-    "text": TEXT,
-    "muted": MUTED,
-    "disabled": DISABLED,
-    "button": BUTTON,
-    "border": BORDER,
-    "highlight": HIGHLIGHT,
-    "highlight_inactive": HIGHLIGHT_INACTIVE,
-    "tooltip": RAISED,
-    "link": LINK,
+    "window": colors().window,
+    "base": colors().background,
+    "alternate": colors().alternate,
+    "text": colors().text,
+    "muted": colors().muted,
+    "disabled": colors().disabled,
+    "button": colors().button,
+    "border": colors().border,
+    "highlight": colors().highlight,
+    "highlight_inactive": colors().highlight_inactive,
+    "tooltip": colors().raised,
+    "link": colors().link,
 }
 """The theme's named colours (the QSS uses the same values)."""
 
@@ -66,18 +46,18 @@ def dark_palette() -> QPalette:
         (role.PlaceholderText, c["muted"]),
         (role.Button, c["button"]),
         (role.ButtonText, c["text"]),
-        (role.BrightText, QColor(WHITE)),
+        (role.BrightText, QColor(colors().white)),
         (role.ToolTipBase, c["tooltip"]),
         (role.ToolTipText, c["text"]),
         (role.Highlight, c["highlight"]),
-        (role.HighlightedText, QColor(WHITE)),
+        (role.HighlightedText, QColor(colors().white)),
         (role.Link, c["link"]),
-        (role.LinkVisited, QColor(LINK_VISITED)),
-        (role.Light, QColor(EDGE)),
-        (role.Midlight, QColor(HOVER)),
-        (role.Mid, QColor(MID)),
-        (role.Dark, QColor(DARK)),
-        (role.Shadow, QColor(SHADOW)),
+        (role.LinkVisited, QColor(colors().link_visited)),
+        (role.Light, QColor(colors().edge)),
+        (role.Midlight, QColor(colors().hover)),
+        (role.Mid, QColor(colors().mid)),
+        (role.Dark, QColor(colors().dark)),
+        (role.Shadow, QColor(colors().shadow)),
     ):
         palette.setColor(r, color)
     palette.setColor(group.Inactive, role.Highlight, c["highlight_inactive"])

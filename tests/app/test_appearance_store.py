@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.app.appearance import AppAppearance
 from desktop.domain.appearance import Appearance, ColorConvention, FlashMode
 from desktop.persistence.database import Database
-from desktop.qt.palette import DOWN, UP
+from desktop.qt.palette import colors
 from desktop.qt.quote_columns import UP_COLOR
 from desktop.widgets.appearance_box import AppearanceBox, apply_appearance
 
@@ -28,18 +28,18 @@ def test_a_choice_made_in_settings_is_applied_and_comes_back_next_start(
 ) -> None:
     db = Database(tmp_path / "q.db")
     first = AppAppearance(qapp, db)
-    assert first.current == Appearance() and QColor(UP) == UP_COLOR
+    assert first.current == Appearance() and QColor(colors().up) == UP_COLOR
     box = AppearanceBox()
     first.attach(box)
     box.convention_box.setCurrentIndex(box.convention_box.findData(ColorConvention.RED_UP))
     box.flash_box.setCurrentIndex(box.flash_box.findData(FlashMode.SUBTLE))
-    assert QColor(DOWN) == UP_COLOR  # applied at once
+    assert QColor(colors().down) == UP_COLOR  # applied at once
     db.close()
     apply_appearance(qapp, Appearance())  # as a new process starts
     again = AppAppearance(qapp, Database(tmp_path / "q.db"))
     assert again.current.convention is ColorConvention.RED_UP
     assert again.current.flash is FlashMode.SUBTLE
-    assert QColor(DOWN) == UP_COLOR
+    assert QColor(colors().down) == UP_COLOR
     shown = AppearanceBox()
     again.attach(shown)
     assert shown.appearance() == again.current
