@@ -3,7 +3,8 @@
 The up/down colours and flash brushes live in `quote_columns` and `depth_ladder_cells` as shared
 `QColor`/`QBrush` objects that models hand to delegates by reference; this module is the one
 place that changes them (in place, so every holder sees the new colour on its next paint) and
-counts the changes in `version()`, so painters that derive pens from them know to rebuild.
+counts the changes in `version()`, so painters that derive pens from them know to rebuild; then
+it announces the change (`theme_notifier().changed`) so open windows restyle at once.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 from desktop.domain.appearance import Appearance, ColorConvention, FlashMode
 from desktop.qt import depth_ladder_cells as cells
 from desktop.qt import quote_columns as columns
-from desktop.qt.palette import colors
+from desktop.qt.palette import ColorSet, activate, colors, theme_notifier
 
 __all__ = ["apply_colors", "up_down", "version"]
 
@@ -52,9 +53,11 @@ def _set_fade(brushes: tuple[QBrush, ...], color: str, alphas: tuple[int, ...] |
             _set(brush, color, alphas[index])
 
 
-def apply_colors(appearance: Appearance) -> None:
-    """Recolour up/down text, glyphs, flashes and ladder sides; set the flash's length."""
+def apply_colors(appearance: Appearance, color_set: ColorSet) -> None:
+    """Make `color_set` the board's colours; recolour up/down text, glyphs, flashes and ladder
+    sides by the convention; set the flash's length; tell every open view to restyle."""
     global _version
+    activate(color_set)
     up, down = up_down(appearance.convention)
     columns.UP_COLOR.setRgba(QColor(up).rgba())
     columns.DOWN_COLOR.setRgba(QColor(down).rgba())
@@ -78,3 +81,4 @@ def apply_colors(appearance: Appearance) -> None:
         _set(brush, color, alpha)
     _set_fade(cells.SIZE_FLASH_BRUSHES, colors().text, _SIZE_ALPHAS[appearance.flash])
     _version += 1
+    theme_notifier().changed.emit()

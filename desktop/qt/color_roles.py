@@ -34,7 +34,7 @@ class ColorSet:
     mid: str
     """The palette's Mid shade."""
     dark: str
-    """The palette's Dark shade; dark text on light tiles."""
+    """Dark text on light tiles and price labels (the heatmap, the chart's last price)."""
     shadow: str
     """The palette's Shadow."""
     border: str
@@ -139,6 +139,14 @@ class ColorSet:
     """Table grid lines."""
     tab_hover: str
     """A hovered list tab."""
+    separator: str
+    """Hairlines between header sections and tabs; a list's edge."""
+    menu: str
+    """Behind a menu."""
+    section_hover: str
+    """A hovered column header or the new-list button."""
+    shade: str
+    """The QPalette's Dark shade (sunken frames, Fusion's bevels)."""
     notice_info: str
     """Behind an informational notice."""
     notice_warning: str

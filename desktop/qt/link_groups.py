@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
 
-from desktop.qt.palette import colors
+from desktop.qt.palette import live_color
 
 __all__ = ["LINK_GROUPS", "LinkGroup", "LinkGroupHub", "link_group"]
 
@@ -35,10 +35,10 @@ class LinkGroup:
 # Okabe–Ito colours, distinguishable with the common colour-vision deficiencies; none of them is
 # the watchlist's bid/up teal or ask/down orange-red, so a group chip never reads as a price move.
 LINK_GROUPS: tuple[LinkGroup, ...] = (
-    LinkGroup("blue", 1, "Blue", QColor(colors().group_blue)),
-    LinkGroup("yellow", 2, "Yellow", QColor(colors().group_yellow)),
-    LinkGroup("purple", 3, "Purple", QColor(colors().group_purple)),
-    LinkGroup("white", 4, "White", QColor(colors().headline)),
+    LinkGroup("blue", 1, "Blue", live_color(lambda c: c.group_blue)),
+    LinkGroup("yellow", 2, "Yellow", live_color(lambda c: c.group_yellow)),
+    LinkGroup("purple", 3, "Purple", live_color(lambda c: c.group_purple)),
+    LinkGroup("white", 4, "White", live_color(lambda c: c.headline)),
 )
 _BY_KEY = {group.key: group for group in LINK_GROUPS}
 

@@ -1,7 +1,8 @@
 """The two colour sets and the active one: `colors()` is what every painter asks.
 
-`activate` swaps the set and announces it (`theme_notifier().changed`), so widgets that built
-style sheets or pens from the old set rebuild them; `with_alpha` makes translucent variants.
+`activate` swaps the set and recolours the shared pens and brushes made by `live_*`; after a
+change `theme_notifier().changed` tells widgets that built style sheets or pens from the old set
+to rebuild them (`follow_theme`); `with_alpha` makes translucent variants.
 """
 
 from __future__ import annotations
@@ -92,6 +93,10 @@ DARK = ColorSet(
     scroll_hover="#4a5360",
     grid="#1f242b",
     tab_hover="#1d2229",
+    separator="#232830",
+    menu="#1f242b",
+    section_hover="#232932",
+    shade="#0c0e12",
     notice_info="#16263a",
     notice_warning="#2e2510",
     notice_error="#3a1618",
@@ -171,6 +176,10 @@ LIGHT = ColorSet(
     scroll_hover="#a7afb8",
     grid="#eceff2",
     tab_hover="#e9ecf0",
+    separator="#e3e7eb",
+    menu="#ffffff",
+    section_hover="#e6e9ed",
+    shade="#a7afb8",
     notice_info="#ddf4ff",
     notice_warning="#fff8c5",
     notice_error="#ffebe9",
@@ -192,7 +201,7 @@ class ThemeNotifier(QObject):
     """Tells widgets that the active colour set changed, so they rebuild what they cached."""
 
     changed = Signal()
-    """`colors()` returns another set now."""
+    """The board's colours changed (theme or up/down convention): rebuild what was cached."""
 
 
 class _Follower(QObject):
@@ -230,7 +239,10 @@ def theme_notifier() -> ThemeNotifier:
 
 
 def activate(color_set: ColorSet) -> None:
-    """Make `color_set` the active one and announce it when it changed."""
+    """Make `color_set` the active one and recolour the live pens and brushes in place.
+
+    `board_colors.apply_colors` calls this, then announces the change once the up/down
+    colours are set too."""
     global _active
     if color_set == _active:
         return
@@ -241,7 +253,6 @@ def activate(color_set: ColorSet) -> None:
             held.setRgba(color.rgba())
         else:
             held.setColor(color)
-    theme_notifier().changed.emit()
 
 
 def follow_theme(owner: QObject, apply: Callable[[], None]) -> None:

@@ -28,8 +28,10 @@ QLabel[role="error"] {{ color: {c.error}; }}
 QLabel[tone="ok"] {{ color: {c.ok}; }}
 QLabel[tone="fail"] {{ color: {c.error}; }}
 QLabel[tone="busy"] {{ color: {c.muted}; }}
-QFrame#settingsBanner {{ background: {c.error_background}; border: 1px solid {c.error}; border-radius: 4px; }}
-QFrame#sessionOnlyPanel {{ background: {c.stale_background}; border: 1px solid {c.stale}; border-radius: 4px; }}
+QFrame#settingsBanner {{ background: {c.error_background}; border: 1px solid {c.error};
+    border-radius: 4px; }}
+QFrame#sessionOnlyPanel {{ background: {c.stale_background}; border: 1px solid {c.stale};
+    border-radius: 4px; }}
 QFrame#settingsBanner QLabel, QFrame#sessionOnlyPanel QLabel {{ color: {c.banner_text}; }}
 QPushButton#saveButton {{ background: {c.primary}; border-color: {c.primary_hover}; color: {c.white};
     font-weight: 600; }}

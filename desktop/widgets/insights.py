@@ -29,8 +29,6 @@ from desktop.widgets.workspace_keeper import SIZE_RESTORED
 
 __all__ = ["InsightsUi"]
 
-_PROBLEM_ACCENT = colors().down
-
 
 def _dock(title: str, name: str, widget: QWidget, window: MainWindow) -> QDockWidget:
     dock = QDockWidget(title, window)
@@ -188,7 +186,7 @@ class InsightsUi(QObject):
 
     def show_problem(self, text: str) -> None:
         """Tell the user something went wrong with alerts (red accent, stays longer)."""
-        self.toasts.show_toast("Alerts", text, accent=_PROBLEM_ACCENT, seconds=12.0)
+        self.toasts.show_toast("Alerts", text, accent=colors().down, seconds=12.0)
 
     def shutdown(self) -> None:
         """Close chart windows and the tray icon (after their placements were saved)."""

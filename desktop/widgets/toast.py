@@ -18,7 +18,8 @@ __all__ = ["Toast", "ToastHost"]
 
 def _style(accent: str) -> str:
     return f"""
-QFrame#toast {{ background: {colors().toast}; border: 1px solid {colors().edge}; border-left: 3px solid {accent};
+QFrame#toast {{ background: {colors().toast}; border: 1px solid {colors().edge};
+               border-left: 3px solid {accent};
                border-radius: 4px; }}
 QLabel#toastTitle {{ color: {colors().headline}; font-weight: 600; }}
 QLabel#toastBody {{ color: {colors().toast_text}; }}
