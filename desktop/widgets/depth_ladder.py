@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.qt import board_colors
 from desktop.qt.depth_ladder_cells import TEXT_BRUSH, LadderColumn
 from desktop.qt.depth_model import DepthLadderModel
-from desktop.qt.palette import colors, follow_theme
+from desktop.qt.palette import colors, follow_theme, theme_notifier
 from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
 from desktop.qt.truth_monitor import TruthMonitor
@@ -87,6 +87,7 @@ class DepthLadder(QWidget):
         model.modelReset.connect(self._on_reset)
         model.summaryChanged.connect(self._update_header)
         model.orderCountsChanged.connect(self._show_order_counts)
+        theme_notifier().changed.connect(self._update_header)  # the last price's colour
         self._on_reset()
 
     # -- construction -------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,11 +13,12 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from desktop.app.appearance import AppAppearance
-from desktop.domain.appearance import Appearance, ColorConvention, FlashMode
+from desktop.domain.appearance import Appearance, ColorConvention, FlashMode, Theme
 from desktop.persistence.database import Database
-from desktop.qt.palette import colors
+from desktop.qt.palette import LIGHT, colors
 from desktop.qt.quote_columns import UP_COLOR
 from desktop.widgets.appearance_box import AppearanceBox, apply_appearance
+from tests.conftest import TIMEOUT_S
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +47,39 @@ def test_a_choice_made_in_settings_is_applied_and_comes_back_next_start(
     shown = AppearanceBox()
     again.attach(shown)
     assert shown.appearance() == again.current
+
+
+_FRESH_PROCESS = """
+import sys
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+from desktop.app.appearance import AppAppearance
+from desktop.persistence.database import Database
+from desktop.qt.palette import LIGHT, colors
+app = QApplication([])
+AppAppearance(app, Database(sys.argv[1]))
+print(colors().name, app.palette().color(QPalette.ColorRole.Window).name())
+"""
+
+
+def test_the_light_theme_chosen_in_settings_is_the_theme_of_a_fresh_process(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    db = Database(tmp_path / "q.db")
+    first = AppAppearance(qapp, db)
+    box = AppearanceBox()
+    first.attach(box)
+    box.theme_box.setCurrentIndex(box.theme_box.findData(Theme.LIGHT))
+    assert colors() is LIGHT  # applied at once
+    db.close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(Path.cwd())}
+    done = subprocess.run(
+        [sys.executable, "-c", _FRESH_PROCESS, str(tmp_path / "q.db")],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S * 6,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["light", LIGHT.window]
