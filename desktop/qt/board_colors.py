@@ -40,7 +40,7 @@ def up_down(convention: ColorConvention) -> tuple[str, str]:
 
 def _set(brush: QBrush, color: str, alpha: int = 255) -> None:
     tinted = QColor(color)
-    tinted.setAlpha(alpha)
+    tinted.setAlpha(alpha if alpha == 255 else round(alpha * colors().tint))  # tints by theme
     brush.setColor(tinted)
     brush.setStyle(Qt.BrushStyle.SolidPattern)
 

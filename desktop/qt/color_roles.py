@@ -17,6 +17,8 @@ class ColorSet:
 
     name: str
     """"dark" or "light": the style sheet and the QPalette are built to match."""
+    tint: float
+    """How strong flashes and ladder tints are: the same alpha shows more on white than on black."""
     background: str
     """Tables, plots, inputs: the darkest surface text sits on."""
     window: str

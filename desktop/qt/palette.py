@@ -32,6 +32,7 @@ __all__ = [
 
 DARK = ColorSet(
     name="dark",
+    tint=1.0,
     background="#12151a",
     window="#1b1f25",
     alternate="#171b21",
@@ -115,6 +116,7 @@ DARK = ColorSet(
 
 LIGHT = ColorSet(
     name="light",
+    tint=0.6,
     background="#ffffff",
     window="#f3f4f6",
     alternate="#f6f8fa",
