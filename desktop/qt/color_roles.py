@@ -119,12 +119,12 @@ class ColorSet:
     """The replay badge."""
     demo: str
     """The demo-data badge."""
-    group_blue: str
-    """Link group Blue (Okabe-Ito, readable by the colour-blind)."""
-    group_yellow: str
-    """Link group Yellow."""
-    group_purple: str
-    """Link group Purple."""
+    vwap: str
+    """The chart's VWAP line (Okabe-Ito yellow, darkened on white)."""
+    average_fast: str
+    """The chart's fast moving average (Okabe-Ito sky blue)."""
+    average_slow: str
+    """The chart's slow moving average (Okabe-Ito reddish purple)."""
     highlight_text: str
     """Text on the selection."""
     header_text: str

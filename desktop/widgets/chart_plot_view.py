@@ -248,9 +248,9 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             for name in ("right", "bottom"):
                 plot.getAxis(name).setPen(cosmetic_pen(QColor(c.border)))
                 plot.getAxis(name).setTextPen(muted)
-        self._vwap.item.setPen(cosmetic_pen(QColor(c.group_yellow), Qt.PenStyle.DashLine))
-        self._ma_fast.item.setPen(cosmetic_pen(QColor(c.group_blue)))
-        self._ma_slow.item.setPen(cosmetic_pen(QColor(c.group_purple)))
+        self._vwap.item.setPen(cosmetic_pen(QColor(c.vwap), Qt.PenStyle.DashLine))
+        self._ma_fast.item.setPen(cosmetic_pen(QColor(c.average_fast)))
+        self._ma_slow.item.setPen(cosmetic_pen(QColor(c.average_slow)))
         for breaks in (self._breaks, self._volume_breaks):
             breaks.set_color(QColor(c.stale))
         self._prev_close_line.setPen(cosmetic_pen(muted, Qt.PenStyle.DashLine))

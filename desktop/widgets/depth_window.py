@@ -7,7 +7,7 @@ what changed and never touches the feed or the database: `DepthWindowManager` do
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QMoveEvent,
     QPainter,
+    QPen,
     QPixmap,
     QResizeEvent,
     QShortcut,
@@ -58,6 +59,10 @@ QLabel#depthError {{ color: {c.note}; padding: 2px 8px; }}
 """
 
 
+_SWATCH_RING = QColor("#7d8590")
+"""The edge of a link group's dot: mid grey, visible on both themes."""
+
+
 def swatch_icon(color: QColor | None, size: int = 12) -> QIcon:
     """A small dot in a link group's colour (a hollow ring for pinned)."""
     pixmap = QPixmap(size, size)
@@ -65,12 +70,12 @@ def swatch_icon(color: QColor | None, size: int = 12) -> QIcon:
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     if color is None:  # pinned: a hollow ring, so it never reads as an unticked box
-        painter.setPen(QColor(colors().muted))
+        painter.setPen(_SWATCH_RING)
         painter.drawEllipse(QRect(2, 2, size - 4, size - 4))
-    else:
-        painter.setPen(Qt.PenStyle.NoPen)
+    else:  # a grey ring reads on dark and light toolbars alike, so the icon needs no theme
+        painter.setPen(QPen(_SWATCH_RING, 1))
         painter.setBrush(color)
-        painter.drawEllipse(QRect(1, 1, size - 2, size - 2))
+        painter.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
     painter.end()
     return QIcon(pixmap)
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QColor,
     QDrag,
     QDragEnterEvent,
     QDragLeaveEvent,
@@ -27,7 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from desktop.domain.watchlist import ColumnState, ViewState
-from desktop.qt.palette import live_color
+from desktop.qt.palette import colors, live_color
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId
 from desktop.qt.watchlist_model import WatchlistTableModel
 from desktop.widgets.column_chooser import ColumnChoice, ColumnChooser
@@ -298,7 +299,7 @@ class EditableWatchlistView(WatchlistView):
         painter.setBrush(_DRAG_BG)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawRoundedRect(rect, 4, 4)
-        painter.setPen(Qt.GlobalColor.white)
+        painter.setPen(QColor(colors().highlight_text))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
         painter.end()
         return pixmap
