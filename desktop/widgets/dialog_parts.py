@@ -39,7 +39,8 @@ QPushButton#saveButton:hover {{ background: {c.primary_hover}; }}
 QPushButton#saveButton:disabled {{ background: {c.primary_disabled}; border-color: {c.border};
     color: {c.disabled_text}; }}
 """
-"""The dialog's look on top of the app's dark theme (hint/error/tone label roles, banners)."""
+"""The dialog's look on top of the app's theme (hint/error/tone label roles, banners): a template
+filled with the active `ColorSet` as `c` (`DIALOG_STYLE.format(c=colors())`)."""
 
 _W = TypeVar("_W", bound=QWidget)
 

@@ -83,3 +83,22 @@ def test_the_light_theme_chosen_in_settings_is_the_theme_of_a_fresh_process(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["light", LIGHT.window]
+
+
+def test_follow_system_switches_the_running_board_when_the_os_changes_its_scheme(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from desktop.widgets import theme
+
+    monkeypatch.setattr(theme, "system_prefers_light", lambda app: False)
+    store = AppAppearance(qapp, Database(tmp_path / "q.db"))
+    store.change(Appearance(theme=Theme.SYSTEM))
+    assert colors().name == "dark"
+    monkeypatch.setattr(theme, "system_prefers_light", lambda app: True)
+    qapp.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert colors() is LIGHT
+    store.change(Appearance(theme=Theme.DARK))
+    qapp.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert colors().name == "dark"  # a fixed choice ignores the OS
