@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QMoveEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop.domain.chart_series import (
@@ -43,6 +43,7 @@ from desktop.widgets.chart_items import BarsItem
 from desktop.widgets.chart_kinds import CHART_KIND, ChartMode
 from desktop.widgets.chart_plot_view import ChartPlotView
 from desktop.widgets.popout_manager import layout_of, place
+from desktop.widgets.shortcut_sheet import CHART_WINDOW, install_window_keys
 from desktop.widgets.truth_chip import TruthBinding, TruthChip
 
 __all__ = ["CHART_KIND", "ChartMode", "ChartWindow"]
@@ -105,6 +106,9 @@ class ChartWindow(QWidget):
         self._plots.userRangeChanged.connect(self._on_user_range)
         self._plots.hovered.connect(self.show_crosshair)
         self._plots.unhovered.connect(self.hide_crosshair)
+        install_window_keys(
+            self, CHART_WINDOW, {"follow": lambda: self.set_follow(True), "close": self.close}
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -352,15 +356,6 @@ class ChartWindow(QWidget):
         self.set_follow(layout.extra.get("follow") is not False)
 
     # -- events -------------------------------------------------------------------------------
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """End follows the newest bar again; Escape closes the window."""
-        if event.key() == Qt.Key.Key_End:
-            self.set_follow(True)
-        elif event.key() == Qt.Key.Key_Escape:
-            self.close()
-        else:
-            super().keyPressEvent(event)
-
     def moveEvent(self, event: QMoveEvent) -> None:
         """A moved window is a changed layout."""
         super().moveEvent(event)

@@ -14,13 +14,11 @@ from PySide6.QtGui import (
     QCloseEvent,
     QColor,
     QIcon,
-    QKeySequence,
     QMoveEvent,
     QPainter,
     QPen,
     QPixmap,
     QResizeEvent,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,6 +37,7 @@ from desktop.qt.link_groups import LINK_GROUPS, link_group
 from desktop.qt.palette import colors, follow_theme
 from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.depth_ladder import DepthLadder
+from desktop.widgets.shortcut_sheet import DEPTH_WINDOW, install_window_keys
 from desktop.widgets.truth_chip import TruthBinding
 
 __all__ = ["DepthWindow", "swatch_icon"]
@@ -121,8 +120,7 @@ class DepthWindow(QWidget):
         layout.addWidget(self._error)
         layout.addWidget(self._ladder, 1)
         follow_theme(self, lambda: self.setStyleSheet(_TOOLBAR_STYLE.format(c=colors())))
-        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
-        close.activated.connect(self.close)
+        install_window_keys(self, DEPTH_WINDOW, {"close": self.close})
         self.resize(540, 620)
         self.set_symbol(symbol)
         self._show_group()

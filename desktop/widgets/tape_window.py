@@ -7,10 +7,8 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
-    QKeySequence,
     QMoveEvent,
     QResizeEvent,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,6 +25,7 @@ from desktop.qt.link_groups import LINK_GROUPS, link_group
 from desktop.qt.palette import colors, follow_theme
 from desktop.qt.tape_model import TapeModel
 from desktop.widgets.depth_window import swatch_icon
+from desktop.widgets.shortcut_sheet import TAPE_WINDOW, install_window_keys
 from desktop.widgets.tape_panel import TapePanel
 
 __all__ = ["TapeWindow"]
@@ -106,7 +105,7 @@ class TapeWindow(QWidget):
         layout.addWidget(self._error)
         layout.addWidget(self.panel, 1)
         follow_theme(self, lambda: self.setStyleSheet(_STYLE.format(c=colors())))
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self).activated.connect(self.close)
+        install_window_keys(self, TAPE_WINDOW, {"close": self.close})
         self.resize(380, 560)
         self.set_symbol(symbol)
         self._show_group()
