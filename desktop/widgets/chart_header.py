@@ -1,5 +1,5 @@
-"""The chart window's header: symbol, name and quote, timeframe, Candles / Line / Follow, link group,
-and the read-out.
+"""The chart window's header: a symbol box, name and quote, timeframe, Candles / Line / Follow,
+link group, and the read-out.
 
 The read-out line under the buttons shows one bar's time, open, high, low, close and volume (and
 the price under the crosshair), with as many decimals as the symbol's quote uses.
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMenu,
     QToolButton,
     QVBoxLayout,
@@ -34,7 +35,7 @@ from desktop.domain.formatting import (
 )
 from desktop.domain.minute_bars import BarArrays
 from desktop.domain.quote_book import QuoteState
-from desktop.domain.symbols import Market
+from desktop.domain.symbols import Market, Symbol, SymbolError
 from desktop.qt.link_groups import LINK_GROUPS, link_group
 from desktop.qt.palette import colors, follow_theme
 from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
@@ -62,6 +63,8 @@ class ChartHeader(QWidget):
     """The user picked a `Timeframe`."""
     linkGroupChosen = Signal(object)
     """The user linked the chart to a group key, or pinned it (None)."""
+    symbolEntered = Signal(str)
+    """The user typed a valid symbol (normalised, `00700.HK`) and pressed Enter."""
 
     def __init__(
         self,
@@ -83,6 +86,16 @@ class ChartHeader(QWidget):
         self._quote = QLabel(self)
         self._quote.setTextFormat(Qt.TextFormat.PlainText)
         self._quote.setFont(mono)
+        self.symbol_edit = QLineEdit(self)
+        self.symbol_edit.setObjectName("chartSymbolEdit")
+        self.symbol_edit.setPlaceholderText("Symbol")
+        self.symbol_edit.setToolTip(
+            "Type a symbol (700, 00700.HK, AAPL) and press Enter; a linked chart moves its group"
+        )
+        self.symbol_edit.setMaximumWidth(110)
+        self._problem = ""
+        self.symbol_edit.returnPressed.connect(self._on_symbol_entered)
+        self.symbol_edit.textEdited.connect(lambda _text: self._set_invalid(""))
         self._readout = QLabel(self)
         self._readout.setObjectName("chartReadout")
         self._readout.setTextFormat(Qt.TextFormat.PlainText)
@@ -150,6 +163,7 @@ class ChartHeader(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(10, 6, 10, 0)
         top.setSpacing(12)
+        top.addWidget(self.symbol_edit)
         top.addWidget(self._title)
         top.addWidget(self._quote)
         top.addWidget(self.truth_chip)
@@ -175,6 +189,30 @@ class ChartHeader(QWidget):
         layout.setSpacing(4)
         layout.addLayout(top)
         layout.addLayout(readout_row)
+
+    def _on_symbol_entered(self) -> None:
+        try:
+            symbol = str(Symbol.parse(self.symbol_edit.text()))
+        except SymbolError as exc:
+            self._set_invalid(str(exc))  # the chart keeps its symbol: nothing is lost
+            return
+        self._set_invalid("")
+        self.symbol_edit.clear()
+        self.symbolEntered.emit(symbol)
+
+    def _set_invalid(self, problem: str) -> None:
+        """Mark the symbol box and say why in the read-out, or clear the mark ("")."""
+        if bool(problem) != bool(self._problem):
+            self.symbol_edit.setProperty("invalid", bool(problem))
+            self.symbol_edit.style().unpolish(self.symbol_edit)
+            self.symbol_edit.style().polish(self.symbol_edit)
+        self._problem = problem
+        if problem:
+            self._readout.setText(problem)
+
+    def symbol_problem(self) -> str:
+        """Why the typed symbol was refused ("" once it was corrected or accepted)."""
+        return self._problem
 
     def _on_candles_toggled(self, candles: bool) -> None:
         self.modeChosen.emit(ChartMode.CANDLES if candles else ChartMode.LINE)

@@ -62,6 +62,8 @@ class ChartWindow(QWidget):
     """(symbol, Timeframe): fetch these klines and hand them to `set_history`."""
     symbolChanged = Signal(str, str)
     """(old, new): the chart now shows another symbol (followed from its link group)."""
+    symbolTyped = Signal(str)
+    """The user typed a symbol into the chart: a linked chart publishes it to its group."""
     linkGroupChanged = Signal(object)
     """The user linked the chart to a group key or pinned it (None)."""
 
@@ -99,6 +101,7 @@ class ChartWindow(QWidget):
         self._header.followToggled.connect(self.set_follow)
         self._header.timeframeChosen.connect(self.set_timeframe)
         self._header.linkGroupChosen.connect(self._on_link_chosen)
+        self._header.symbolEntered.connect(self._on_symbol_typed)
         self._header.set_timeframe(timeframe)
         self._header.set_link_group(link_group)
         self._plots = ChartPlotView(market_of(symbol), bars.arrays(symbol), self)
@@ -210,6 +213,10 @@ class ChartWindow(QWidget):
         self.set_follow(True)
         self.refresh(force=True)
         self.placementChanged.emit()
+
+    def _on_symbol_typed(self, symbol: str) -> None:
+        self.set_symbol(symbol)
+        self.symbolTyped.emit(symbol)
 
     def overlays(self) -> dict[str, object]:
         """What is drawn over the bars (VWAP, averages, breaks, shaded runs), for tests."""
