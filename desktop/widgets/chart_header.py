@@ -93,6 +93,7 @@ class ChartHeader(QWidget):
             "Type a symbol (700, 00700.HK, AAPL) and press Enter; a linked chart moves its group"
         )
         self.symbol_edit.setMaximumWidth(110)
+        self.symbol_edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # End/Esc stay the chart's
         self._problem = ""
         self.symbol_edit.returnPressed.connect(self._on_symbol_entered)
         self.symbol_edit.textEdited.connect(lambda _text: self._set_invalid(""))
@@ -198,6 +199,7 @@ class ChartHeader(QWidget):
             return
         self._set_invalid("")
         self.symbol_edit.clear()
+        self.symbol_edit.clearFocus()  # back to the chart's keys
         self.symbolEntered.emit(symbol)
 
     def _set_invalid(self, problem: str) -> None:

@@ -19,6 +19,7 @@ from desktop.widgets.chart_window import CHART_KIND, ChartMode, ChartWindow
 from desktop.widgets.chart_windows import ChartWindowManager
 from desktop.widgets.depth_windows import DEPTH_KIND, DepthWindowManager
 from tests.conftest import TIMEOUT_S
+from tests.widgets.test_chart_window import activate
 
 WAIT_MS = int(TIMEOUT_S * 1000)
 
@@ -198,3 +199,16 @@ def test_a_pinned_chart_moves_alone_and_a_bad_symbol_is_refused_in_place(
     type_into_chart(qtbot, chart, "@@")
     assert chart.symbol == "MSFT.US"
     assert chart.findChild(ChartHeader).symbol_problem() != ""
+
+
+def test_the_symbol_box_does_not_take_the_charts_keys_when_the_window_opens(
+    manager: ChartWindowManager, qtbot: QtBot
+) -> None:
+    chart = manager.open("AAPL.US")
+    activate(qtbot, chart)
+    edit = chart.findChild(QLineEdit, "chartSymbolEdit")
+    assert edit is not None and not edit.hasFocus()
+    chart.set_follow(False)
+    activate(qtbot, chart)
+    qtbot.keyClick(chart, Qt.Key.Key_End)
+    assert chart.is_following()
