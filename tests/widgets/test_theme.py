@@ -147,3 +147,18 @@ def test_the_theme_is_stored_with_the_other_choices_and_a_bad_value_falls_back_t
     light = Appearance(theme=Theme.SYSTEM)
     assert Appearance.from_json(light.to_json()) == light
     assert Appearance.from_json('{"theme": "sepia", "flash": "subtle"}').theme is Theme.DARK
+
+
+def test_time_and_sales_writes_its_prints_in_the_new_colours_after_a_switch(
+    qapp: QApplication,
+) -> None:
+    from PySide6.QtGui import QFont
+
+    from desktop.qt.quote_columns import DOWN_BRUSH, UP_BRUSH
+    from desktop.widgets.tape_delegate import TapeDelegate
+
+    delegate = TapeDelegate(QFont())
+    assert delegate.pen_for(UP_BRUSH).color() == QColor(DARK.up)
+    apply_appearance(qapp, Appearance(theme=Theme.LIGHT))
+    assert delegate.pen_for(UP_BRUSH).color() == QColor(LIGHT.up)
+    assert delegate.pen_for(DOWN_BRUSH).color() == QColor(LIGHT.down)
