@@ -16,11 +16,13 @@ from desktop.qt.palette import DARK, LIGHT, colors
 from desktop.qt.quote_columns import ColumnId
 from desktop.widgets import theme
 from desktop.widgets.appearance_box import AppearanceBox, apply_appearance
+from desktop.widgets.main_window import MainWindow
 from desktop.widgets.truth_chip import TruthChip
 from tests.conftest import TIMEOUT_S
 from tests.widgets.test_appearance import Board
 from tests.widgets.test_chart_window import Chart
 from tests.widgets.test_depth_window import make_window
+from tests.widgets.test_keyboard import window  # noqa: F401 - the main window, as a fixture
 
 WAIT_MS = int(TIMEOUT_S * 1000)
 CHANGE = int(ColumnId.CHANGE)
@@ -110,9 +112,13 @@ def _corner(table: QTableView) -> QColor:
 
 
 def test_choosing_light_recolours_the_open_table_ladder_pop_out_chart_and_chips_at_once(
-    qapp: QApplication, qtbot: QtBot
+    qapp: QApplication,
+    qtbot: QtBot,
+    window: MainWindow,  # noqa: F811 - the fixture imported above
 ) -> None:
     apply_appearance(qapp, Appearance())
+    menu_bar = window.menuBar()
+    assert menu_bar.grab().toImage().pixelColor(menu_bar.width() - 3, 3).lightness() < 60
     board = Board(qtbot)
     board.trade("AAPL.US", "103.50", now=0.0)
     ladder = make_window(qtbot)
@@ -134,6 +140,11 @@ def test_choosing_light_recolours_the_open_table_ladder_pop_out_chart_and_chips_
 
     assert colors() is LIGHT
     assert qapp.palette().color(QPalette.ColorRole.Window) == QColor(LIGHT.window)
+    assert window.palette().color(QPalette.ColorRole.Window) == QColor(LIGHT.window)
+    qtbot.waitUntil(
+        lambda: menu_bar.grab().toImage().pixelColor(menu_bar.width() - 3, 3).lightness() > 200,
+        timeout=WAIT_MS,
+    )
     qtbot.waitUntil(lambda: board.background("MSFT.US", CHANGE).lightness() > 200, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: _corner(ladder_table).lightness() > 200, timeout=WAIT_MS)
     assert chart.window._plots.backgroundBrush().color() == QColor(LIGHT.background)
