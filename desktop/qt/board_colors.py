@@ -22,6 +22,7 @@ __all__ = ["apply_colors", "up_down", "version"]
 _FLASH_ALPHAS = {FlashMode.ON: (80, 46, 20), FlashMode.SUBTLE: (34, 20, 9), FlashMode.OFF: None}
 _SIZE_ALPHAS = {FlashMode.ON: (64, 34, 14), FlashMode.SUBTLE: (30, 16, 7), FlashMode.OFF: None}
 _version = 0
+_shown: tuple[ColorSet, ColorConvention] | None = None
 
 
 def version() -> int:
@@ -55,8 +56,9 @@ def _set_fade(brushes: tuple[QBrush, ...], color: str, alphas: tuple[int, ...] |
 
 def apply_colors(appearance: Appearance, color_set: ColorSet) -> None:
     """Make `color_set` the board's colours; recolour up/down text, glyphs, flashes and ladder
-    sides by the convention; set the flash's length; tell every open view to restyle."""
-    global _version
+    sides by the convention; set the flash's length; when the theme or the convention changed,
+    tell every open view to restyle."""
+    global _version, _shown
     activate(color_set)
     up, down = up_down(appearance.convention)
     columns.UP_COLOR.setRgba(QColor(up).rgba())
@@ -81,4 +83,6 @@ def apply_colors(appearance: Appearance, color_set: ColorSet) -> None:
         _set(brush, color, alpha)
     _set_fade(cells.SIZE_FLASH_BRUSHES, colors().text, _SIZE_ALPHAS[appearance.flash])
     _version += 1
-    theme_notifier().changed.emit()
+    if _shown != (color_set, appearance.convention):  # a flash setting alone restyles nothing
+        _shown = (color_set, appearance.convention)
+        theme_notifier().changed.emit()
