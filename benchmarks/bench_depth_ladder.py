@@ -22,8 +22,9 @@ from PySide6.QtWidgets import QApplication, QStyledItemDelegate  # noqa: E402
 from desktop.domain.market_data import DepthLevel, DepthSnapshot, ReferenceData  # noqa: E402
 from desktop.domain.quote_book import QuoteBook  # noqa: E402
 from desktop.qt.depth_model import DepthLadderModel  # noqa: E402
+from desktop.qt.palette import DARK  # noqa: E402
 from desktop.widgets.depth_ladder import DepthLadder  # noqa: E402
-from desktop.widgets.theme import apply_dark_theme  # noqa: E402
+from desktop.widgets.theme import apply_theme  # noqa: E402
 
 SYMBOL = "00700.HK"
 
@@ -85,7 +86,7 @@ def main() -> None:
     frames = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    apply_dark_theme(app)
+    apply_theme(app, DARK)
     run(50, True, app)  # warm caches and imports
     lean = run(frames, True, app)
     default = run(frames, False, app)

@@ -232,11 +232,12 @@ def main() -> None:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from desktop.widgets.theme import apply_dark_theme
+    from desktop.qt.palette import DARK
+    from desktop.widgets.theme import apply_theme
 
     qapp = QApplication.instance() or QApplication([])
     assert isinstance(qapp, QApplication)
-    apply_dark_theme(qapp)
+    apply_theme(qapp, DARK)
     MemoryStages.note_start()
     qasync.run(_run(args))
 

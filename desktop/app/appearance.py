@@ -8,7 +8,7 @@ import sqlite3
 
 from PySide6.QtWidgets import QApplication
 
-from desktop.domain.appearance import Appearance
+from desktop.domain.appearance import Appearance, Theme
 from desktop.persistence.database import Database
 from desktop.widgets.appearance_box import AppearanceBox, apply_appearance
 
@@ -33,6 +33,13 @@ class AppAppearance:
             stored = None
         self.current = Appearance.from_json(stored)
         apply_appearance(app, self.current)
+        hints = app.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):  # Qt 6.5+: the OS switched dark mode
+            hints.colorSchemeChanged.connect(self._system_scheme_changed)
+
+    def _system_scheme_changed(self, *_args: object) -> None:
+        if self.current.theme is Theme.SYSTEM:
+            apply_appearance(self._app, self.current)
 
     def attach(self, box: AppearanceBox) -> None:
         """Show the current choices in `box` and apply what the user picks there."""

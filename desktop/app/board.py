@@ -339,8 +339,9 @@ def run(config: AppConfig) -> int:
     configure_logging(config.log_level)
     import qasync
 
+    from desktop.qt.palette import DARK
     from desktop.widgets.app_identity import apply_app_identity
-    from desktop.widgets.theme import apply_dark_theme
+    from desktop.widgets.theme import apply_theme
 
     started = time.monotonic()
     if _headless() and not os.environ.get("QT_QPA_PLATFORM"):
@@ -355,7 +356,7 @@ def run(config: AppConfig) -> int:
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
     apply_app_identity(qapp)
-    apply_dark_theme(qapp)
+    apply_theme(qapp, DARK)  # messages before the board loads the user's theme look right too
     board = QuoteBoardApp(config)
     code: int = qasync.run(board.run())
     log.info("ran for %.1f s", time.monotonic() - started)

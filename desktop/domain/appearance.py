@@ -1,4 +1,4 @@
-"""How the board looks to this user: up/down colour convention, price flashes, font size.
+"""How the board looks to this user: theme, up/down colour convention, price flashes, font size.
 
 Pure and JSON-friendly (`to_json`/`from_json`): stored in the app database, applied live by the
 Qt layer. Unknown or damaged values fall back to the defaults one field at a time.
@@ -11,12 +11,20 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
-__all__ = ["FLASH_MS_RANGE", "Appearance", "ColorConvention", "FlashMode", "FontSize"]
+__all__ = ["FLASH_MS_RANGE", "Appearance", "ColorConvention", "FlashMode", "FontSize", "Theme"]
 
 _E = TypeVar("_E", bound=Enum)
 
 FLASH_MS_RANGE = (200, 2000)
 """Shortest and longest flash a user can choose, in milliseconds."""
+
+
+class Theme(Enum):
+    """Dark or light surfaces, or whichever the operating system is set to right now."""
+
+    DARK = "dark"
+    LIGHT = "light"
+    SYSTEM = "system"
 
 
 class ColorConvention(Enum):
@@ -49,12 +57,13 @@ class FontSize(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Appearance:
-    """The user's appearance choices (defaults: green up, full flash of 0.6 s, normal font)."""
+    """The user's appearance choices (defaults: dark, green up, full flash of 0.6 s, normal font)."""
 
     convention: ColorConvention = ColorConvention.GREEN_UP
     flash: FlashMode = FlashMode.ON
     flash_ms: int = 600
     font: FontSize = FontSize.NORMAL
+    theme: Theme = Theme.DARK
 
     def to_json(self) -> str:
         """Text for the app database."""
@@ -64,6 +73,7 @@ class Appearance:
                 "flash": self.flash.value,
                 "flash_ms": self.flash_ms,
                 "font": self.font.value,
+                "theme": self.theme.value,
             },
             sort_keys=True,
         )
@@ -83,6 +93,7 @@ class Appearance:
             flash_ms = default.flash_ms
         low, high = FLASH_MS_RANGE
         return cls(
+            theme=_member(Theme, data.get("theme"), default.theme),
             convention=_member(ColorConvention, data.get("convention"), default.convention),
             flash=_member(FlashMode, data.get("flash"), default.flash),
             flash_ms=max(low, min(high, flash_ms)),

@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from desktop.domain.formatting import MINUS
 from desktop.domain.volume_anomalies import Anomaly
-from desktop.qt.palette import ALERT
+from desktop.qt.palette import live_brush
 from desktop.qt.quote_columns import DIM_BRUSH, DOWN_BRUSH, UP_BRUSH
 from desktop.qt.ranked_rows_model import RankedColumn, RankedRowsModel
 
 __all__ = ["ANOMALY_COLUMNS", "AnomalyModel"]
 
-_HOT = QBrush(QColor(ALERT))
+_HOT = live_brush(lambda c: c.alert)
 
 
 def _ratio(value: float | None) -> str:

@@ -3,7 +3,8 @@
 The up/down colours and flash brushes live in `quote_columns` and `depth_ladder_cells` as shared
 `QColor`/`QBrush` objects that models hand to delegates by reference; this module is the one
 place that changes them (in place, so every holder sees the new colour on its next paint) and
-counts the changes in `version()`, so painters that derive pens from them know to rebuild.
+counts the changes in `version()`, so painters that derive pens from them know to rebuild; then
+it announces the change (`theme_notifier().changed`) so open windows restyle at once.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from PySide6.QtGui import QBrush, QColor
 from desktop.domain.appearance import Appearance, ColorConvention, FlashMode
 from desktop.qt import depth_ladder_cells as cells
 from desktop.qt import quote_columns as columns
-from desktop.qt.palette import DOWN, NOTICE, TEXT, UP
+from desktop.qt.palette import ColorSet, activate, colors, theme_notifier
 
 __all__ = ["apply_colors", "up_down", "version"]
 
 _FLASH_ALPHAS = {FlashMode.ON: (80, 46, 20), FlashMode.SUBTLE: (34, 20, 9), FlashMode.OFF: None}
 _SIZE_ALPHAS = {FlashMode.ON: (64, 34, 14), FlashMode.SUBTLE: (30, 16, 7), FlashMode.OFF: None}
 _version = 0
+_shown: tuple[ColorSet, ColorConvention] | None = None
 
 
 def version() -> int:
@@ -30,12 +32,16 @@ def version() -> int:
 
 def up_down(convention: ColorConvention) -> tuple[str, str]:
     """The (up, down) colours of a convention: red up swaps the board's two direction colours."""
-    return (UP, DOWN) if convention is ColorConvention.GREEN_UP else (DOWN, UP)
+    return (
+        (colors().up, colors().down)
+        if convention is ColorConvention.GREEN_UP
+        else (colors().down, colors().up)
+    )
 
 
 def _set(brush: QBrush, color: str, alpha: int = 255) -> None:
     tinted = QColor(color)
-    tinted.setAlpha(alpha)
+    tinted.setAlpha(alpha if alpha == 255 else round(alpha * colors().tint))  # tints by theme
     brush.setColor(tinted)
     brush.setStyle(Qt.BrushStyle.SolidPattern)
 
@@ -48,9 +54,12 @@ def _set_fade(brushes: tuple[QBrush, ...], color: str, alphas: tuple[int, ...] |
             _set(brush, color, alphas[index])
 
 
-def apply_colors(appearance: Appearance) -> None:
-    """Recolour up/down text, glyphs, flashes and ladder sides; set the flash's length."""
-    global _version
+def apply_colors(appearance: Appearance, color_set: ColorSet) -> None:
+    """Make `color_set` the board's colours; recolour up/down text, glyphs, flashes and ladder
+    sides by the convention; set the flash's length; when the theme or the convention changed,
+    tell every open view to restyle."""
+    global _version, _shown
+    activate(color_set)
     up, down = up_down(appearance.convention)
     columns.UP_COLOR.setRgba(QColor(up).rgba())
     columns.DOWN_COLOR.setRgba(QColor(down).rgba())
@@ -59,7 +68,7 @@ def apply_colors(appearance: Appearance) -> None:
     alphas = _FLASH_ALPHAS[appearance.flash]
     _set_fade(columns.FLASH_UP_BRUSHES, up, alphas)
     _set_fade(columns.FLASH_DOWN_BRUSHES, down, alphas)
-    _set_fade(columns.FLASH_NOTICE_BRUSHES, NOTICE, alphas)
+    _set_fade(columns.FLASH_NOTICE_BRUSHES, colors().notice, alphas)
     columns.FLASH_STEP_S = appearance.flash_ms / 1000 / 3  # three fade steps
     _set(cells.BID_BRUSH, up)
     _set(cells.ASK_BRUSH, down)
@@ -72,5 +81,8 @@ def apply_colors(appearance: Appearance) -> None:
         (cells.BEST_ASK_TINT, down, 30),
     ):
         _set(brush, color, alpha)
-    _set_fade(cells.SIZE_FLASH_BRUSHES, TEXT, _SIZE_ALPHAS[appearance.flash])
+    _set_fade(cells.SIZE_FLASH_BRUSHES, colors().text, _SIZE_ALPHAS[appearance.flash])
     _version += 1
+    if _shown != (color_set, appearance.convention):  # a flash setting alone restyles nothing
+        _shown = (color_set, appearance.convention)
+        theme_notifier().changed.emit()

@@ -13,7 +13,7 @@ from enum import IntEnum
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
-from desktop.qt.palette import DIM, NOTE, TEXT, with_alpha
+from desktop.qt.palette import colors, live_brush, with_alpha
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
 
 __all__ = [
@@ -73,9 +73,9 @@ def _alpha(color: QColor, alpha: int) -> QBrush:
 
 BID_BRUSH = QBrush(UP_COLOR)
 ASK_BRUSH = QBrush(DOWN_COLOR)
-TEXT_BRUSH = QBrush(QColor(TEXT))
-MUTED_BRUSH = QBrush(QColor(DIM))
-NOTE_BRUSH = QBrush(QColor(NOTE))
+TEXT_BRUSH = live_brush(lambda c: c.text)
+MUTED_BRUSH = live_brush(lambda c: c.dim)
+NOTE_BRUSH = live_brush(lambda c: c.note)
 """Amber for states worth a look (one-sided book, plan limit): not a bid/ask colour."""
 BID_BAR_BRUSH = _alpha(UP_COLOR, 64)
 ASK_BAR_BRUSH = _alpha(DOWN_COLOR, 64)
@@ -83,7 +83,7 @@ BID_TINT = _alpha(UP_COLOR, 10)
 ASK_TINT = _alpha(DOWN_COLOR, 10)
 BEST_BID_TINT = _alpha(UP_COLOR, 30)
 BEST_ASK_TINT = _alpha(DOWN_COLOR, 30)
-SIZE_FLASH_BRUSHES = tuple(QBrush(with_alpha(TEXT, a)) for a in (64, 34, 14))
+SIZE_FLASH_BRUSHES = tuple(QBrush(with_alpha(colors().text, a)) for a in (64, 34, 14))
 """A size change fades in three steps (`size_flash_step`); neutral, not a side colour."""
 SIZE_FLASH_STEP_S = 0.12
 """Shorter than the watchlist's price flash: a busy HK book changes most sizes every second."""

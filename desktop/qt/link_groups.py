@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
 
-from desktop.qt.palette import GROUP_BLUE, GROUP_PURPLE, GROUP_YELLOW, HEADLINE
-
 __all__ = ["LINK_GROUPS", "LinkGroup", "LinkGroupHub", "link_group"]
 
 
@@ -34,11 +32,13 @@ class LinkGroup:
 
 # Okabe–Ito colours, distinguishable with the common colour-vision deficiencies; none of them is
 # the watchlist's bid/up teal or ask/down orange-red, so a group chip never reads as a price move.
+# A group keeps its colour in both themes (it is the group's name); swatches are drawn with a
+# ring, so White and Yellow show on a light toolbar too.
 LINK_GROUPS: tuple[LinkGroup, ...] = (
-    LinkGroup("blue", 1, "Blue", QColor(GROUP_BLUE)),
-    LinkGroup("yellow", 2, "Yellow", QColor(GROUP_YELLOW)),
-    LinkGroup("purple", 3, "Purple", QColor(GROUP_PURPLE)),
-    LinkGroup("white", 4, "White", QColor(HEADLINE)),
+    LinkGroup("blue", 1, "Blue", QColor("#56b4e9")),
+    LinkGroup("yellow", 2, "Yellow", QColor("#f0e442")),
+    LinkGroup("purple", 3, "Purple", QColor("#cc79a7")),
+    LinkGroup("white", 4, "White", QColor("#f3f5f7")),
 )
 _BY_KEY = {group.key: group for group in LINK_GROUPS}
 

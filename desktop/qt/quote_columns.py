@@ -22,7 +22,7 @@ from desktop.domain.quote_book import QuoteState
 from desktop.domain.sparklines import SparklineStore
 from desktop.domain.symbols import Market
 from desktop.qt.glance_columns import GLANCE_COLUMNS
-from desktop.qt.palette import DIM, DOWN, NOTICE, UP, with_alpha
+from desktop.qt.palette import colors, live_color, with_alpha
 from desktop.qt.quote_column_spec import ColumnId, QuoteColumn, SortKey
 
 __all__ = [
@@ -65,16 +65,16 @@ FLASH_STEP_S = 0.2
 _FLASH_STEPS = 3
 
 # Colour-blind-friendlier pair: a blue-ish green for up, an orange-ish red for down.
-UP_COLOR = QColor(UP)
-DOWN_COLOR = QColor(DOWN)
-_DIM_COLOR = QColor(DIM)
+UP_COLOR = QColor(colors().up)
+DOWN_COLOR = QColor(colors().down)
+_DIM_COLOR = live_color(lambda c: c.dim)
 UP_BRUSH = QBrush(UP_COLOR)
 DOWN_BRUSH = QBrush(DOWN_COLOR)
 DIM_BRUSH = QBrush(_DIM_COLOR)
 _FLASH_ALPHAS = (80, 46, 20)
-FLASH_UP_BRUSHES = tuple(QBrush(with_alpha(UP, alpha)) for alpha in _FLASH_ALPHAS)
-FLASH_DOWN_BRUSHES = tuple(QBrush(with_alpha(DOWN, alpha)) for alpha in _FLASH_ALPHAS)
-FLASH_NOTICE_BRUSHES = tuple(QBrush(with_alpha(NOTICE, alpha)) for alpha in _FLASH_ALPHAS)
+FLASH_UP_BRUSHES = tuple(QBrush(with_alpha(colors().up, alpha)) for alpha in _FLASH_ALPHAS)
+FLASH_DOWN_BRUSHES = tuple(QBrush(with_alpha(colors().down, alpha)) for alpha in _FLASH_ALPHAS)
+FLASH_NOTICE_BRUSHES = tuple(QBrush(with_alpha(colors().notice, alpha)) for alpha in _FLASH_ALPHAS)
 """A whole row flashes blue: "this symbol was just added" or "it is already on the list"."""
 
 

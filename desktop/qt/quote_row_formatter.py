@@ -10,12 +10,12 @@ per column that they can avoid.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from desktop.domain.quote_book import QuoteBook, QuoteState
 from desktop.domain.sparklines import SparklineStore
 from desktop.domain.truth_terms import Truth, TruthVerdict
-from desktop.qt.palette import NOTE, UP
+from desktop.qt.palette import live_brush
 from desktop.qt.quote_columns import (
     BELL,
     DIM_BRUSH,
@@ -47,11 +47,11 @@ _NAME = int(ColumnId.NAME)
 _TIME = int(ColumnId.TIME)
 _SESSION = int(ColumnId.SESSION)
 _SESSION_BRUSHES = {
-    "RTH": QBrush(QColor(UP)),
-    "HALF-DAY": QBrush(QColor(UP)),
-    "PRE": QBrush(QColor(NOTE)),
-    "POST": QBrush(QColor(NOTE)),
-    "LUNCH": QBrush(QColor(NOTE)),
+    "RTH": live_brush(lambda c: c.up),
+    "HALF-DAY": live_brush(lambda c: c.up),
+    "PRE": live_brush(lambda c: c.note),
+    "POST": live_brush(lambda c: c.note),
+    "LUNCH": live_brush(lambda c: c.note),
 }
 """Session chips in colour at a glance (the word says it too): regular green, extended amber."""
 

@@ -12,7 +12,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from desktop.domain.formatting import (
     format_exact,
@@ -26,7 +26,7 @@ from desktop.domain.formatting import (
 from desktop.domain.market_data import TradeSide
 from desktop.domain.symbols import Market
 from desktop.domain.tape import TapeBook, TapeEntry
-from desktop.qt.palette import ALERT, RAISED, TEXT, with_alpha
+from desktop.qt.palette import live_brush
 from desktop.qt.quote_columns import DIM_BRUSH, DOWN_BRUSH, UP_BRUSH
 
 __all__ = [
@@ -61,11 +61,11 @@ _CENTER = Qt.AlignmentFlag.AlignCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
-BIG_BRUSH = QBrush(with_alpha(ALERT, 70))
+BIG_BRUSH = live_brush(lambda c: c.alert, 70)
 """Background of a big print: amber, distinct from the buy teal and sell orange."""
-DIVIDER_BRUSH = QBrush(QColor(RAISED))
-_DIVIDER_FG = QBrush(QColor(ALERT))
-_NEUTRAL_FG = QBrush(QColor(TEXT))
+DIVIDER_BRUSH = live_brush(lambda c: c.raised)
+_DIVIDER_FG = live_brush(lambda c: c.alert)
+_NEUTRAL_FG = live_brush(lambda c: c.text)
 _BOLD = QFont()
 _BOLD.setBold(True)
 

@@ -29,7 +29,7 @@ from desktop.domain.alerts import (
 )
 from desktop.domain.formatting import format_change_pct, format_price, market_of, price_decimals
 from desktop.domain.quote_book import QuoteState
-from desktop.qt.palette import DOWN, MUTED
+from desktop.qt.palette import colors, follow_theme
 
 __all__ = ["AlertEditor"]
 
@@ -113,7 +113,7 @@ class AlertEditor(QDialog):
         self.error = QLabel(self)
         self.error.setObjectName("alertEditorError")
         self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setStyleSheet(f"color: {DOWN};")
+        follow_theme(self.error, lambda: self.error.setStyleSheet(f"color: {colors().down};"))
         self.error.setWordWrap(True)
         self.error.hide()
 
@@ -139,7 +139,7 @@ class AlertEditor(QDialog):
             self,
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet(f"color: {MUTED};")
+        follow_theme(hint, lambda: hint.setStyleSheet(f"color: {colors().muted};"))
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(form)

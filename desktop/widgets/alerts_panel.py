@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.qt.alert_models import RULE_ID_ROLE
-from desktop.qt.palette import MUTED
+from desktop.qt.palette import colors, follow_theme
 
 __all__ = ["AlertsPanel"]
 
@@ -58,7 +58,9 @@ class AlertsPanel(QWidget):
         self.log = _table(self, "alertLog")
         self.empty = QLabel(_EMPTY, self)
         self.empty.setObjectName("alertsEmpty")
-        self.empty.setStyleSheet(f"color: {MUTED}; padding: 6px;")
+        follow_theme(
+            self.empty, lambda: self.empty.setStyleSheet(f"color: {colors().muted}; padding: 6px;")
+        )
         self.delete_button = QPushButton("Delete", self)
         self.delete_button.setToolTip("Delete the selected alerts (their log entries stay)")
         self.delete_button.setEnabled(False)

@@ -1,4 +1,4 @@
-"""Settings → Appearance: colour convention, price flashes and font size, applied as you choose.
+"""Settings → Appearance: theme, colour convention, price flashes and font size, applied live.
 
 `AppearanceBox` is the group in the Settings dialog (it emits `changed` on every choice; there
 is nothing to Save); `apply_appearance` recolours and refonts the running application.
@@ -16,9 +16,11 @@ from desktop.domain.appearance import (
     ColorConvention,
     FlashMode,
     FontSize,
+    Theme,
 )
 from desktop.qt import board_colors
 from desktop.widgets.dialog_parts import FormRows, hbox, named, plain_label
+from desktop.widgets.theme import apply_theme, theme_colors
 
 __all__ = ["AppearanceBox", "apply_appearance"]
 
@@ -26,8 +28,10 @@ _BASE_FONT = "qbBaseFontPoints"
 
 
 def apply_appearance(app: QApplication, appearance: Appearance) -> None:
-    """Apply `appearance` to the whole running app: colours, flashes, font size; repaint."""
-    board_colors.apply_colors(appearance)
+    """Apply `appearance` to the whole running app: theme, colours, flashes, font size; repaint."""
+    color_set = theme_colors(app, appearance.theme)
+    apply_theme(app, color_set)
+    board_colors.apply_colors(appearance, color_set)
     base = app.property(_BASE_FONT)
     if not isinstance(base, float):
         base = app.font().pointSizeF()
@@ -51,6 +55,11 @@ class AppearanceBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Appearance", parent)
         self.setObjectName("appearanceGroup")
+        self.theme_box = named(QComboBox(), "themeBox")
+        self.theme_box.addItem("Dark", Theme.DARK)
+        self.theme_box.addItem("Light", Theme.LIGHT)
+        self.theme_box.addItem("Follow system", Theme.SYSTEM)
+        self.theme_box.setToolTip("Follow system switches with the operating system's dark mode")
         self.convention_box = named(QComboBox(), "conventionBox")
         self.convention_box.addItem("Green up, red down", ColorConvention.GREEN_UP)
         self.convention_box.addItem("Red up, green down", ColorConvention.RED_UP)
@@ -75,12 +84,13 @@ class AppearanceBox(QGroupBox):
         self.font_box.addItem("Large", FontSize.LARGE)
         hint = plain_label("Changes apply at once and are kept.", role="hint")
         form = FormRows(self)
+        form.add("Theme", self.theme_box)
         form.add("Colours", self.convention_box)
         form.add("Flash", hbox((self.flash_box, 1), self.duration_box))
         form.add("Font size", hbox((self.font_box, 1), (hint, 2)))
         self._quiet = False
         self.set_appearance(Appearance())
-        for box in (self.convention_box, self.flash_box, self.font_box):
+        for box in (self.theme_box, self.convention_box, self.flash_box, self.font_box):
             box.currentIndexChanged.connect(self._emit)
         self.duration_box.valueChanged.connect(self._emit)
 
@@ -88,6 +98,7 @@ class AppearanceBox(QGroupBox):
         """Show `appearance` (without announcing it as a change)."""
         self._quiet = True
         try:
+            self.theme_box.setCurrentIndex(self.theme_box.findData(appearance.theme))
             self.convention_box.setCurrentIndex(self.convention_box.findData(appearance.convention))
             self.flash_box.setCurrentIndex(self.flash_box.findData(appearance.flash))
             self.duration_box.setValue(appearance.flash_ms / 1000)
@@ -103,6 +114,7 @@ class AppearanceBox(QGroupBox):
             flash=self.flash_box.currentData(),
             flash_ms=round(self.duration_box.value() * 1000),
             font=self.font_box.currentData(),
+            theme=self.theme_box.currentData(),
         )
 
     def _emit(self, *_args: object) -> None:

@@ -1,5 +1,5 @@
-"""The chart window's header: symbol, name and quote, timeframe, Candles / Line / Follow, link group,
-and the read-out.
+"""The chart window's header: a symbol box, name and quote, timeframe, Candles / Line / Follow,
+link group, and the read-out.
 
 The read-out line under the buttons shows one bar's time, open, high, low, close and volume (and
 the price under the crosshair), with as many decimals as the symbol's quote uses.
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMenu,
     QToolButton,
     QVBoxLayout,
@@ -34,9 +35,9 @@ from desktop.domain.formatting import (
 )
 from desktop.domain.minute_bars import BarArrays
 from desktop.domain.quote_book import QuoteState
-from desktop.domain.symbols import Market
+from desktop.domain.symbols import Market, Symbol, SymbolError
 from desktop.qt.link_groups import LINK_GROUPS, link_group
-from desktop.qt.palette import MUTED, TEXT
+from desktop.qt.palette import colors, follow_theme
 from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
 from desktop.widgets.chart_kinds import ChartMode
 from desktop.widgets.delegates import monospace_font
@@ -62,6 +63,8 @@ class ChartHeader(QWidget):
     """The user picked a `Timeframe`."""
     linkGroupChosen = Signal(object)
     """The user linked the chart to a group key, or pinned it (None)."""
+    symbolEntered = Signal(str)
+    """The user typed a valid symbol (normalised, `00700.HK`) and pressed Enter."""
 
     def __init__(
         self,
@@ -83,11 +86,24 @@ class ChartHeader(QWidget):
         self._quote = QLabel(self)
         self._quote.setTextFormat(Qt.TextFormat.PlainText)
         self._quote.setFont(mono)
+        self.symbol_edit = QLineEdit(self)
+        self.symbol_edit.setObjectName("chartSymbolEdit")
+        self.symbol_edit.setPlaceholderText("Symbol")
+        self.symbol_edit.setToolTip(
+            "Type a symbol (700, 00700.HK, AAPL) and press Enter; a linked chart moves its group"
+        )
+        self.symbol_edit.setMaximumWidth(110)
+        self.symbol_edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # End/Esc stay the chart's
+        self._problem = ""
+        self.symbol_edit.returnPressed.connect(self._on_symbol_entered)
+        self.symbol_edit.textEdited.connect(lambda _text: self._set_invalid(""))
         self._readout = QLabel(self)
         self._readout.setObjectName("chartReadout")
         self._readout.setTextFormat(Qt.TextFormat.PlainText)
         self._readout.setFont(mono)
-        self._readout.setStyleSheet(f"color: {MUTED};")
+        follow_theme(
+            self._readout, lambda: self._readout.setStyleSheet(f"color: {colors().muted};")
+        )
         self._candles_button = self._tool("Candles", "Candlesticks of 1-minute bars")
         self._line_button = self._tool("Line", "A line through the 1-minute closes")
         group = QButtonGroup(self)
@@ -148,6 +164,7 @@ class ChartHeader(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(10, 6, 10, 0)
         top.setSpacing(12)
+        top.addWidget(self.symbol_edit)
         top.addWidget(self._title)
         top.addWidget(self._quote)
         top.addWidget(self.truth_chip)
@@ -173,6 +190,31 @@ class ChartHeader(QWidget):
         layout.setSpacing(4)
         layout.addLayout(top)
         layout.addLayout(readout_row)
+
+    def _on_symbol_entered(self) -> None:
+        try:
+            symbol = str(Symbol.parse(self.symbol_edit.text()))
+        except SymbolError as exc:
+            self._set_invalid(str(exc))  # the chart keeps its symbol: nothing is lost
+            return
+        self._set_invalid("")
+        self.symbol_edit.clear()
+        self.symbol_edit.clearFocus()  # back to the chart's keys
+        self.symbolEntered.emit(symbol)
+
+    def _set_invalid(self, problem: str) -> None:
+        """Mark the symbol box and say why in the read-out, or clear the mark ("")."""
+        if bool(problem) != bool(self._problem):
+            self.symbol_edit.setProperty("invalid", bool(problem))
+            self.symbol_edit.style().unpolish(self.symbol_edit)
+            self.symbol_edit.style().polish(self.symbol_edit)
+        self._problem = problem
+        if problem:
+            self._readout.setText(problem)
+
+    def symbol_problem(self) -> str:
+        """Why the typed symbol was refused ("" once it was corrected or accepted)."""
+        return self._problem
 
     def _on_candles_toggled(self, candles: bool) -> None:
         self.modeChosen.emit(ChartMode.CANDLES if candles else ChartMode.LINE)
@@ -223,7 +265,7 @@ class ChartHeader(QWidget):
         self._decimals = price_decimals(market, state.last, state.prev_close)
         change = state.change
         glyph = "" if not change else (UP_GLYPH if change > 0 else DOWN_GLYPH)
-        color = TEXT if not change else (UP_COLOR if change > 0 else DOWN_COLOR).name()
+        color = colors().text if not change else (UP_COLOR if change > 0 else DOWN_COLOR).name()
         self._quote.setStyleSheet(f"color: {color};")
         self._quote.setText(
             f"{format_price(market, state.last)} {glyph}  "

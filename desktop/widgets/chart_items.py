@@ -384,6 +384,11 @@ class BreaksItem(pg.GraphicsObject):  # type: ignore[misc]
         self._y = (bottom, top)
         self.update()
 
+    def set_color(self, color: QColor) -> None:
+        """Draw the breaks in `color` (the theme changed)."""
+        self._pen = cosmetic_pen(color, Qt.PenStyle.DashLine)
+        self.update()
+
     def set_breaks(self, indexes: list[int]) -> None:
         """Mark a break before each of these bar indexes."""
         self.prepareGeometryChange()

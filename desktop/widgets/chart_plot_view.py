@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QWidget
 
 from desktop.domain.chart_series import Timeframe, bucket_starts
@@ -23,7 +23,7 @@ from desktop.domain.formatting import format_price
 from desktop.domain.minute_bars import BarArrays
 from desktop.domain.quote_book import QuoteState
 from desktop.domain.symbols import Market
-from desktop.qt.palette import BACKGROUND, BORDER, DARK, MUTED, TEXT, with_alpha
+from desktop.qt.palette import colors, follow_theme, with_alpha
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
 from desktop.widgets.chart_items import (
     BarsItem,
@@ -55,16 +55,8 @@ def _day_starts(starts: Floats, market: Market) -> list[int]:
     return [int(i) for i in np.flatnonzero(days[1:] != days[:-1]) + 1]
 
 
-_BACKGROUND = BACKGROUND
-_AXIS = QColor(MUTED)
 _GRID_ALPHA = 0.12
-_MUTED = QColor(MUTED)
-_CROSS = with_alpha(TEXT, 90)
-_VWAP = QColor("#f0e442")
-_MA_FAST = QColor("#56b4e9")
-_MA_SLOW = QColor("#cc79a7")
 _EXTENDED = QColor(120, 140, 170, 28)
-_BREAK = QColor("#e3a008")
 _VISIBLE_BARS = 120
 _RIGHT_MARGIN = 8
 _FIRST_SPAN_MAX = 240
@@ -86,7 +78,6 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         self._arrays = arrays
         self._mode = ChartMode.CANDLES
         self._span: float | None = None
-        self.setBackground(_BACKGROUND)
         self.ci.setContentsMargins(4, 4, 4, 4)
         self.ci.setSpacing(0)
         self._time_axis = TimeAxis(market)
@@ -97,6 +88,8 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         self.ci.layout.setRowStretchFactor(0, 4)
         self.ci.layout.setRowStretchFactor(1, 1)
         self._setup_plots()
+        self._levels: QuoteState | None = None
+        follow_theme(self, self._restyle)
 
     def _setup_plots(self) -> None:
         price, volume = self._price_plot, self._volume_plot
@@ -107,63 +100,45 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             plot.setMenuEnabled(False)
             plot.hideButtons()
             plot.setMouseEnabled(x=True, y=False)
-            for name in ("right", "bottom"):
-                axis = plot.getAxis(name)
-                axis.setPen(cosmetic_pen(QColor(BORDER)))
-                axis.setTextPen(_AXIS)
             plot.getAxis("right").setWidth(72)
         price.hideAxis("bottom")
         volume.setXLink(price)
         self._candles = BarsItem()
         self._volume_bars = BarsItem(volume=True)
-        self._line = pg.PlotCurveItem(pen=cosmetic_pen(_MUTED))
+        self._line = pg.PlotCurveItem()
         price.addItem(self._candles)
         price.addItem(self._line)
         volume.addItem(self._volume_bars)
-        self._vwap = PolylineItem(cosmetic_pen(_VWAP, Qt.PenStyle.DashLine))
-        self._ma_fast = PolylineItem(cosmetic_pen(_MA_FAST))
-        self._ma_slow = PolylineItem(cosmetic_pen(_MA_SLOW))
+        self._vwap = PolylineItem(QPen())
+        self._ma_fast = PolylineItem(QPen())
+        self._ma_slow = PolylineItem(QPen())
         for curve in (self._vwap, self._ma_fast, self._ma_slow):
             price.addItem(curve.item, ignoreBounds=True)
         self._extended = SpansItem(_EXTENDED)
         self._volume_extended = SpansItem(_EXTENDED)
         price.addItem(self._extended, ignoreBounds=True)
         volume.addItem(self._volume_extended, ignoreBounds=True)
-        self._breaks = BreaksItem(_BREAK)
-        self._volume_breaks = BreaksItem(_BREAK)
+        self._breaks = BreaksItem(QColor())
+        self._volume_breaks = BreaksItem(QColor())
         price.addItem(self._breaks, ignoreBounds=True)
         volume.addItem(self._volume_breaks, ignoreBounds=True)
-        self._prev_close_line = pg.InfiniteLine(
-            angle=0, pen=cosmetic_pen(_MUTED, Qt.PenStyle.DashLine)
-        )
+        self._prev_close_line = pg.InfiniteLine(angle=0)
         self._prev_label = pg.InfLineLabel(
-            self._prev_close_line,
-            "",
-            position=0.0,
-            anchors=[(0, 1), (0, 1)],
-            color=_MUTED,
-            fill=pg.mkBrush(18, 21, 26, 210),
+            self._prev_close_line, "", position=0.0, anchors=[(0, 1), (0, 1)]
         )
         price.addItem(self._prev_close_line, ignoreBounds=True)
-        self._last_line = pg.InfiniteLine(angle=0, pen=cosmetic_pen(_MUTED, Qt.PenStyle.DotLine))
+        self._last_line = pg.InfiniteLine(angle=0)
         self._last_label = pg.InfLineLabel(
-            self._last_line, "", position=1.0, anchors=[(1, 0.5), (1, 0.5)], color=DARK
+            self._last_line, "", position=1.0, anchors=[(1, 0.5), (1, 0.5)]
         )
         price.addItem(self._last_line, ignoreBounds=True)
         self._prev_close_line.setZValue(10)  # labels above the candles
         self._last_line.setZValue(11)
-        self._cross_v = pg.InfiniteLine(angle=90, pen=cosmetic_pen(_CROSS, Qt.PenStyle.DashLine))
-        self._cross_h = pg.InfiniteLine(angle=0, pen=cosmetic_pen(_CROSS, Qt.PenStyle.DashLine))
-        self._cross_v_volume = pg.InfiniteLine(
-            angle=90, pen=cosmetic_pen(_CROSS, Qt.PenStyle.DashLine)
-        )
+        self._cross_v = pg.InfiniteLine(angle=90)
+        self._cross_h = pg.InfiniteLine(angle=0)
+        self._cross_v_volume = pg.InfiniteLine(angle=90)
         self._cross_label = pg.InfLineLabel(
-            self._cross_h,
-            "",
-            position=1.0,
-            anchors=[(1, 0.5), (1, 0.5)],
-            color="#0c0e12",
-            fill=pg.mkBrush("#d6dbe2"),
+            self._cross_h, "", position=1.0, anchors=[(1, 0.5), (1, 0.5)]
         )
         self._cross_h.setZValue(12)
         for item in (self._cross_v, self._cross_h):
@@ -171,7 +146,7 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
             item.hide()
         volume.addItem(self._cross_v_volume, ignoreBounds=True)
         self._cross_v_volume.hide()
-        self._empty = pg.TextItem("Waiting for today's trades…", color=_MUTED, anchor=(0.5, 0.5))
+        self._empty = pg.TextItem("Waiting for today's trades…", anchor=(0.5, 0.5))
         price.addItem(self._empty, ignoreBounds=True)
         price.getViewBox().sigRangeChangedManually.connect(self._on_user_range)
         price.getViewBox().sigXRangeChanged.connect(self.fit_y)
@@ -264,26 +239,59 @@ class ChartPlotView(pg.GraphicsLayoutWidget):  # type: ignore[misc]
         """The price the crosshair shows on the axis ("" when hidden)."""
         return self._cross_label.toPlainText() if self._cross_h.isVisible() else ""
 
+    def _restyle(self) -> None:
+        """Colour everything from the active theme; bars and levels are drawn again in it."""
+        c = colors()
+        muted, cross = QColor(c.muted), with_alpha(c.text, 90)
+        self.setBackground(c.background)
+        for plot in (self._price_plot, self._volume_plot):
+            for name in ("right", "bottom"):
+                plot.getAxis(name).setPen(cosmetic_pen(QColor(c.border)))
+                plot.getAxis(name).setTextPen(muted)
+        self._vwap.item.setPen(cosmetic_pen(QColor(c.vwap), Qt.PenStyle.DashLine))
+        self._ma_fast.item.setPen(cosmetic_pen(QColor(c.average_fast)))
+        self._ma_slow.item.setPen(cosmetic_pen(QColor(c.average_slow)))
+        for breaks in (self._breaks, self._volume_breaks):
+            breaks.set_color(QColor(c.stale))
+        self._prev_close_line.setPen(cosmetic_pen(muted, Qt.PenStyle.DashLine))
+        self._prev_label.setColor(muted)
+        self._prev_label.fill = pg.mkBrush(with_alpha(c.background, 210))
+        self._last_label.setColor(QColor(c.background))  # on the up/down fill
+        for line in (self._cross_v, self._cross_h, self._cross_v_volume):
+            line.setPen(cosmetic_pen(cross, Qt.PenStyle.DashLine))
+        self._cross_label.setColor(QColor(c.background))
+        self._cross_label.fill = pg.mkBrush(c.text)
+        self._empty.setColor(muted)
+        self._line.setPen(cosmetic_pen(muted))
+        arrays = self._arrays
+        if len(arrays):  # the bars item redraws when the up/down colours moved
+            for bars in (self._candles, self._volume_bars):
+                bars.set_bars(arrays.open, arrays.high, arrays.low, arrays.close, arrays.volume)
+        self.show_levels(self._levels)
+
     def show_levels(self, state: QuoteState | None) -> None:
         """Mark the previous close and the last price, coloured by the day's change."""
+        self._levels = state
         market = self._market
         if state is not None and state.prev_close is not None:
+            self._prev_close_line.show()  # first: a hidden line's label does not take new text
             self._prev_close_line.setPos(float(state.prev_close))
             self._prev_label.setFormat(f"Prev close {format_price(market, state.prev_close)}")
-            self._prev_close_line.show()
         else:
             self._prev_close_line.hide()
         if state is None or state.last is None:
             self._last_line.hide()
             return
         change = state.change
-        color_line = UP_COLOR if change and change > 0 else DOWN_COLOR if change else _MUTED
+        color_line = (
+            UP_COLOR if change and change > 0 else DOWN_COLOR if change else QColor(colors().muted)
+        )
         self._line.setPen(cosmetic_pen(color_line))
         self._last_line.setPen(cosmetic_pen(color_line, Qt.PenStyle.DotLine))
+        self._last_line.show()
         self._last_line.setPos(float(state.last))
         self._last_label.fill = pg.mkBrush(color_line)
         self._last_label.setFormat(format_price(market, state.last))
-        self._last_line.show()
 
     # -- view range ---------------------------------------------------------------------------
     def show_latest(self) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QMoveEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop.domain.chart_series import (
@@ -44,6 +44,7 @@ from desktop.widgets.chart_items import BarsItem
 from desktop.widgets.chart_kinds import CHART_KIND, ChartMode
 from desktop.widgets.chart_plot_view import ChartPlotView
 from desktop.widgets.popout_manager import layout_of, place
+from desktop.widgets.shortcut_sheet import CHART_WINDOW, install_window_keys
 from desktop.widgets.truth_chip import TruthBinding, TruthChip
 
 __all__ = ["CHART_KIND", "ChartMode", "ChartWindow"]
@@ -62,6 +63,8 @@ class ChartWindow(QWidget):
     """(symbol, Timeframe): fetch these klines and hand them to `set_history`."""
     symbolChanged = Signal(str, str)
     """(old, new): the chart now shows another symbol (followed from its link group)."""
+    symbolTyped = Signal(str)
+    """The user typed a symbol into the chart: a linked chart publishes it to its group."""
     linkGroupChanged = Signal(object)
     """The user linked the chart to a group key or pinned it (None)."""
 
@@ -99,6 +102,7 @@ class ChartWindow(QWidget):
         self._header.followToggled.connect(self.set_follow)
         self._header.timeframeChosen.connect(self.set_timeframe)
         self._header.linkGroupChosen.connect(self._on_link_chosen)
+        self._header.symbolEntered.connect(self._on_symbol_typed)
         self._header.set_timeframe(timeframe)
         self._header.set_link_group(link_group)
         self._plots = ChartPlotView(market_of(symbol), bars.arrays(symbol), self)
@@ -106,6 +110,9 @@ class ChartWindow(QWidget):
         self._plots.userRangeChanged.connect(self._on_user_range)
         self._plots.hovered.connect(self.show_crosshair)
         self._plots.unhovered.connect(self.hide_crosshair)
+        install_window_keys(
+            self, CHART_WINDOW, {"follow": lambda: self.set_follow(True), "close": self.close}
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -207,6 +214,10 @@ class ChartWindow(QWidget):
         self.set_follow(True)
         self.refresh(force=True)
         self.placementChanged.emit()
+
+    def _on_symbol_typed(self, symbol: str) -> None:
+        self.set_symbol(symbol)
+        self.symbolTyped.emit(symbol)
 
     def overlays(self) -> dict[str, object]:
         """What is drawn over the bars (VWAP, averages, breaks, shaded runs), for tests."""
@@ -370,15 +381,6 @@ class ChartWindow(QWidget):
         self.set_follow(layout.extra.get("follow") is not False)
 
     # -- events -------------------------------------------------------------------------------
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """End follows the newest bar again; Escape closes the window."""
-        if event.key() == Qt.Key.Key_End:
-            self.set_follow(True)
-        elif event.key() == Qt.Key.Key_Escape:
-            self.close()
-        else:
-            super().keyPressEvent(event)
-
     def moveEvent(self, event: QMoveEvent) -> None:
         """A moved window is a changed layout."""
         super().moveEvent(event)

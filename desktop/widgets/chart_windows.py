@@ -106,6 +106,7 @@ class ChartWindowManager(PopOutManager["ChartWindow"]):  # imported when the fir
         window.historyWanted.connect(self.historyWanted)
         window.symbolChanged.connect(lambda _old, new: self.opened.emit(new))
         window.linkGroupChanged.connect(lambda key, w=window: self._on_window_link(w, key))
+        window.symbolTyped.connect(lambda symbol, w=window: self._on_symbol_typed(w, symbol))
         if self._sessions is not None:
             window.set_sessions(self._sessions)
         self._track(window)
@@ -167,6 +168,12 @@ class ChartWindowManager(PopOutManager["ChartWindow"]):  # imported when the fir
         symbol = self._hub.symbol(key) if self._hub is not None else None
         if symbol:
             window.set_symbol(symbol)
+
+    def _on_symbol_typed(self, window: ChartWindow, symbol: str) -> None:
+        """A linked chart's typed symbol goes to its group: other windows, the docked ladder and
+        the watchlist selection of that group follow."""
+        if self._hub is not None:
+            self._hub.publish(window.link_group(), symbol)
 
     def _on_published(self, group: str, symbol: str) -> None:
         for window in self._windows:

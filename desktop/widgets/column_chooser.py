@@ -18,16 +18,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.qt.palette import BACKGROUND, DIM, EDGE, WINDOW
+from desktop.qt.palette import colors, follow_theme
 
 __all__ = ["ColumnChoice", "ColumnChooser"]
 
-_STYLE = f"""
-QFrame#columnChooser {{ background: {WINDOW}; border: 1px solid {EDGE}; border-radius: 4px; }}
-QLineEdit {{ background: {BACKGROUND}; border: 1px solid {EDGE}; border-radius: 3px; padding: 3px 6px; }}
+_STYLE = """
+QFrame#columnChooser {{ background: {c.window}; border: 1px solid {c.edge}; border-radius: 4px; }}
+QLineEdit {{ background: {c.background}; border: 1px solid {c.edge}; border-radius: 3px; padding: 3px 6px; }}
 QListWidget {{ background: transparent; border: none; }}
 QListWidget::item {{ padding: 2px 4px; }}
-QLabel#columnChooserHint {{ color: {DIM}; }}
+QLabel#columnChooserHint {{ color: {c.dim}; }}
 """
 _KEY_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 
@@ -77,7 +77,7 @@ class ColumnChooser(QFrame):
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
         layout.addWidget(hint)
-        self.setStyleSheet(_STYLE)
+        follow_theme(self, lambda: self.setStyleSheet(_STYLE.format(c=colors())))
         self.resize(260, min(520, 90 + 22 * len(choices)))
 
     def popup_at(self, global_pos: QPoint) -> None:

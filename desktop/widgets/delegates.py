@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QBrush,
-    QColor,
     QFont,
     QFontDatabase,
     QFontMetrics,
@@ -19,7 +18,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.qt import board_colors
-from desktop.qt.palette import ALERT, ALERT_ARMED
+from desktop.qt.palette import live_brush
 from desktop.qt.quote_columns import BADGE_FIRED, QUOTE_COLUMNS, UP_GLYPH, ColumnId, QuoteCell
 from desktop.qt.quote_table_model import CELL_ROLE
 
@@ -31,8 +30,8 @@ _ACTIVE = QStyle.StateFlag.State_Active.value
 _ELIDE = Qt.TextElideMode.ElideRight
 _TEXT_CACHE_LIMIT = 8_000
 _PREFERRED_MONO = ("DejaVu Sans Mono", "Menlo", "Consolas", "Cascadia Mono", "Noto Sans Mono")
-_BELL_FIRED = QBrush(QColor(ALERT))
-_BELL_ARMED = QBrush(QColor(ALERT_ARMED))
+_BELL_FIRED = live_brush(lambda c: c.alert)
+_BELL_ARMED = live_brush(lambda c: c.alert_armed)
 
 
 def bell_path(size: float) -> QPainterPath:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
-    QColor,
     QFont,
     QFontMetrics,
     QPainter,
@@ -25,17 +24,17 @@ from desktop.qt.depth_ladder_cells import (
     LadderColumn,
     RowKind,
 )
-from desktop.qt.palette import BORDER, INSIDE_SPREAD, RAISED, TEXT
+from desktop.qt.palette import live_brush, live_pen
 from desktop.widgets.delegates import monospace_font
 
 __all__ = ["DepthLadderDelegate"]
 
 _TEXT_CACHE_LIMIT = 4_000
 _PRICE = int(LadderColumn.PRICE)
-_INSIDE_BG = QBrush(QColor(INSIDE_SPREAD))
-_INSIDE_LINE = QPen(QColor(BORDER))
-_LAST_BOX = QPen(QColor(TEXT))
-_DIVIDER = QPen(QColor(RAISED))
+_INSIDE_BG = live_brush(lambda c: c.inside_spread)
+_INSIDE_LINE = live_pen(lambda c: c.border)
+_LAST_BOX = live_pen(lambda c: c.text)
+_DIVIDER = live_pen(lambda c: c.raised)
 _BID_CUM = int(LadderColumn.BID_CUM)
 _ASK_CUM = int(LadderColumn.ASK_CUM)
 

@@ -11,16 +11,16 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from desktop.qt.depth_model import DepthLadderModel
-from desktop.qt.palette import BORDER, EDGE, HOVER, MUTED, WINDOW
+from desktop.qt.palette import colors, follow_theme
 from desktop.widgets.depth_ladder import DepthLadder
 
 __all__ = ["DepthDock"]
 
-_TITLE_STYLE = f"""
-QWidget#depthDockTitle {{ background: {WINDOW}; border-bottom: 1px solid {BORDER}; }}
-QLabel#depthDockCaption {{ color: {MUTED}; font-weight: 600; }}
+_TITLE_STYLE = """
+QWidget#depthDockTitle {{ background: {c.window}; border-bottom: 1px solid {c.border}; }}
+QLabel#depthDockCaption {{ color: {c.muted}; font-weight: 600; }}
 QToolButton {{ border: 1px solid transparent; border-radius: 3px; padding: 1px 6px; }}
-QToolButton:hover {{ background: {HOVER}; border-color: {EDGE}; }}
+QToolButton:hover {{ background: {c.hover}; border-color: {c.edge}; }}
 """
 
 
@@ -50,7 +50,7 @@ class _TitleBar(QWidget):
         row.addWidget(self.caption, 1)
         row.addWidget(self.pop_out)
         row.addWidget(self.close_button)
-        self.setStyleSheet(_TITLE_STYLE)
+        follow_theme(self, lambda: self.setStyleSheet(_TITLE_STYLE.format(c=colors())))
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         """Double-click on the title pops out (instead of Qt's float toggle)."""

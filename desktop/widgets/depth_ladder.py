@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.qt import board_colors
 from desktop.qt.depth_ladder_cells import TEXT_BRUSH, LadderColumn
 from desktop.qt.depth_model import DepthLadderModel
-from desktop.qt.palette import BACKGROUND, BORDER, HEADER, HEADLINE, MUTED, NOTE, TEXT
+from desktop.qt.palette import colors, follow_theme, theme_notifier
 from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
 from desktop.qt.truth_monitor import TruthMonitor
@@ -45,13 +45,13 @@ _ORDER_COLUMNS = (int(LadderColumn.BID_ORDERS), int(LadderColumn.ASK_ORDERS))
 _ONE_LEVEL_NOTE = "Top of book only: the provider sends one level a side for US stocks."
 # The cells' colours are fixed (`qt.depth_ladder_cells`), so the ladder sets its own dark
 # background instead of relying on the application palette.
-_HEADER_STYLE = f"""
-QFrame#ladderHeader {{ background: {HEADER}; border-bottom: 1px solid {BORDER}; }}
-QLabel#ladderSymbol {{ color: {HEADLINE}; font-weight: 700; }}
-QLabel#ladderName, QLabel#ladderTime, QLabel.caption, QLabel#ladderFootnote {{ color: {MUTED}; }}
-QLabel#ladderNote {{ color: {NOTE}; }}
-QLabel#ladderSpread, QLabel#ladderMid {{ color: {TEXT}; }}
-QTableView#ladderTable {{ background: {BACKGROUND}; border: none; }}
+_HEADER_STYLE = """
+QFrame#ladderHeader {{ background: {c.header}; border-bottom: 1px solid {c.border}; }}
+QLabel#ladderSymbol {{ color: {c.headline}; font-weight: 700; }}
+QLabel#ladderName, QLabel#ladderTime, QLabel.caption, QLabel#ladderFootnote {{ color: {c.muted}; }}
+QLabel#ladderNote {{ color: {c.note}; }}
+QLabel#ladderSpread, QLabel#ladderMid {{ color: {c.text}; }}
+QTableView#ladderTable {{ background: {c.background}; border: none; }}
 """
 
 
@@ -83,10 +83,11 @@ class DepthLadder(QWidget):
         layout.addWidget(self._view, 1)
         layout.addWidget(self._footnote)
         layout.addStretch(0)
-        self.setStyleSheet(_HEADER_STYLE)
+        follow_theme(self, lambda: self.setStyleSheet(_HEADER_STYLE.format(c=colors())))
         model.modelReset.connect(self._on_reset)
         model.summaryChanged.connect(self._update_header)
         model.orderCountsChanged.connect(self._show_order_counts)
+        theme_notifier().changed.connect(self._update_header)  # the last price's colour
         self._on_reset()
 
     # -- construction -------------------------------------------------------------------------

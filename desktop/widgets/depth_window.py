@@ -7,19 +7,18 @@ what changed and never touches the feed or the database: `DepthWindowManager` do
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
     QColor,
     QIcon,
-    QKeySequence,
     QMoveEvent,
     QPainter,
+    QPen,
     QPixmap,
     QResizeEvent,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,37 +34,32 @@ from PySide6.QtWidgets import (
 from desktop.domain.symbols import Symbol, SymbolError
 from desktop.qt.depth_model import DepthLadderModel
 from desktop.qt.link_groups import LINK_GROUPS, link_group
-from desktop.qt.palette import (
-    BACKGROUND,
-    BORDER,
-    CHECKED_EDGE,
-    EDGE,
-    HIGHLIGHT,
-    HOVER,
-    MUTED,
-    NOTE,
-    WINDOW,
-)
+from desktop.qt.palette import colors, follow_theme
 from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.depth_ladder import DepthLadder
+from desktop.widgets.shortcut_sheet import DEPTH_WINDOW, install_window_keys
 from desktop.widgets.truth_chip import TruthBinding
 
 __all__ = ["DepthWindow", "swatch_icon"]
 
 _PINNED_TEXT = "Pinned"
-_TOOLBAR_STYLE = f"""
-QWidget#depthToolbar {{ background: {WINDOW}; border-bottom: 1px solid {BORDER}; }}
+_TOOLBAR_STYLE = """
+QWidget#depthToolbar {{ background: {c.window}; border-bottom: 1px solid {c.border}; }}
 QLineEdit#depthSymbolEdit {{
-    background: {BACKGROUND}; border: 1px solid {EDGE}; border-radius: 3px; padding: 2px 6px;
+    background: {c.background}; border: 1px solid {c.edge}; border-radius: 3px; padding: 2px 6px;
     font-weight: 600;
 }}
-QLineEdit#depthSymbolEdit[invalid="true"] {{ border-color: {NOTE}; }}
+QLineEdit#depthSymbolEdit[invalid="true"] {{ border-color: {c.note}; }}
 QToolButton {{ border: 1px solid transparent; border-radius: 3px; padding: 2px 6px; }}
-QToolButton:hover {{ background: {HOVER}; }}
-QToolButton:checked {{ background: {HIGHLIGHT}; border-color: {CHECKED_EDGE}; }}
+QToolButton:hover {{ background: {c.hover}; }}
+QToolButton:checked {{ background: {c.highlight}; border-color: {c.checked_edge}; }}
 QToolButton::menu-indicator {{ image: none; width: 0px; }}
-QLabel#depthError {{ color: {NOTE}; padding: 2px 8px; }}
+QLabel#depthError {{ color: {c.note}; padding: 2px 8px; }}
 """
+
+
+_SWATCH_RING = QColor("#7d8590")
+"""The edge of a link group's dot: mid grey, visible on both themes."""
 
 
 def swatch_icon(color: QColor | None, size: int = 12) -> QIcon:
@@ -75,12 +69,12 @@ def swatch_icon(color: QColor | None, size: int = 12) -> QIcon:
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     if color is None:  # pinned: a hollow ring, so it never reads as an unticked box
-        painter.setPen(QColor(MUTED))
+        painter.setPen(_SWATCH_RING)
         painter.drawEllipse(QRect(2, 2, size - 4, size - 4))
-    else:
-        painter.setPen(Qt.PenStyle.NoPen)
+    else:  # a grey ring reads on dark and light toolbars alike, so the icon needs no theme
+        painter.setPen(QPen(_SWATCH_RING, 1))
         painter.setBrush(color)
-        painter.drawEllipse(QRect(1, 1, size - 2, size - 2))
+        painter.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
     painter.end()
     return QIcon(pixmap)
 
@@ -125,9 +119,8 @@ class DepthWindow(QWidget):
         layout.addWidget(self._toolbar)
         layout.addWidget(self._error)
         layout.addWidget(self._ladder, 1)
-        self.setStyleSheet(_TOOLBAR_STYLE)
-        close = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
-        close.activated.connect(self.close)
+        follow_theme(self, lambda: self.setStyleSheet(_TOOLBAR_STYLE.format(c=colors())))
+        install_window_keys(self, DEPTH_WINDOW, {"close": self.close})
         self.resize(540, 620)
         self.set_symbol(symbol)
         self._show_group()

@@ -10,52 +10,37 @@ from typing import TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QWidget
 
-from desktop.qt.palette import (
-    BACKGROUND,
-    BANNER_TEXT,
-    BORDER,
-    DISABLED_TEXT,
-    EDGE,
-    ERROR,
-    ERROR_BACKGROUND,
-    MUTED,
-    OK,
-    PRIMARY,
-    PRIMARY_DISABLED,
-    PRIMARY_HOVER,
-    STALE,
-    STALE_BACKGROUND,
-    WHITE,
-)
-
 __all__ = ["DIALOG_STYLE", "FormRows", "hbox", "named", "plain_label", "set_tone"]
 
 LABEL_WIDTH = 76
-DIALOG_STYLE = f"""
-QDialog#settingsDialog QGroupBox {{ border: 1px solid {BORDER}; border-radius: 4px; margin-top: 14px;
+DIALOG_STYLE = """
+QDialog#settingsDialog QGroupBox {{ border: 1px solid {c.border}; border-radius: 4px; margin-top: 14px;
     padding: 10px 8px 6px 8px; font-weight: 600; }}
 QDialog#settingsDialog QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px;
-    color: {MUTED}; }}
+    color: {c.muted}; }}
 QDialog#settingsDialog QGroupBox QLabel {{ font-weight: 400; }}
 QDialog#settingsDialog QLineEdit, QDialog#settingsDialog QComboBox {{ padding: 3px 6px;
-    border: 1px solid {EDGE}; border-radius: 3px; background: {BACKGROUND}; min-height: 20px; }}
+    border: 1px solid {c.edge}; border-radius: 3px; background: {c.background}; min-height: 20px; }}
 QDialog#settingsDialog QLineEdit:focus, QDialog#settingsDialog QComboBox:focus {{
-    border-color: {PRIMARY}; }}
-QLabel[role="hint"] {{ color: {MUTED}; }}
-QLabel[role="error"] {{ color: {ERROR}; }}
-QLabel[tone="ok"] {{ color: {OK}; }}
-QLabel[tone="fail"] {{ color: {ERROR}; }}
-QLabel[tone="busy"] {{ color: {MUTED}; }}
-QFrame#settingsBanner {{ background: {ERROR_BACKGROUND}; border: 1px solid {ERROR}; border-radius: 4px; }}
-QFrame#sessionOnlyPanel {{ background: {STALE_BACKGROUND}; border: 1px solid {STALE}; border-radius: 4px; }}
-QFrame#settingsBanner QLabel, QFrame#sessionOnlyPanel QLabel {{ color: {BANNER_TEXT}; }}
-QPushButton#saveButton {{ background: {PRIMARY}; border-color: {PRIMARY_HOVER}; color: {WHITE};
+    border-color: {c.primary}; }}
+QLabel[role="hint"] {{ color: {c.muted}; }}
+QLabel[role="error"] {{ color: {c.error}; }}
+QLabel[tone="ok"] {{ color: {c.ok}; }}
+QLabel[tone="fail"] {{ color: {c.error}; }}
+QLabel[tone="busy"] {{ color: {c.muted}; }}
+QFrame#settingsBanner {{ background: {c.error_background}; border: 1px solid {c.error};
+    border-radius: 4px; }}
+QFrame#sessionOnlyPanel {{ background: {c.stale_background}; border: 1px solid {c.stale};
+    border-radius: 4px; }}
+QFrame#settingsBanner QLabel, QFrame#sessionOnlyPanel QLabel {{ color: {c.banner_text}; }}
+QPushButton#saveButton {{ background: {c.primary}; border-color: {c.primary_hover}; color: {c.white};
     font-weight: 600; }}
-QPushButton#saveButton:hover {{ background: {PRIMARY_HOVER}; }}
-QPushButton#saveButton:disabled {{ background: {PRIMARY_DISABLED}; border-color: {BORDER};
-    color: {DISABLED_TEXT}; }}
+QPushButton#saveButton:hover {{ background: {c.primary_hover}; }}
+QPushButton#saveButton:disabled {{ background: {c.primary_disabled}; border-color: {c.border};
+    color: {c.disabled_text}; }}
 """
-"""The dialog's look on top of the app's dark theme (hint/error/tone label roles, banners)."""
+"""The dialog's look on top of the app's theme (hint/error/tone label roles, banners): a template
+filled with the active `ColorSet` as `c` (`DIALOG_STYLE.format(c=colors())`)."""
 
 _W = TypeVar("_W", bound=QWidget)
 

@@ -28,7 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from desktop.domain.watchlist import ColumnState, ViewState
-from desktop.qt.palette import DIM, HIGHLIGHT
+from desktop.qt.palette import colors, live_color
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId
 from desktop.qt.watchlist_model import WatchlistTableModel
 from desktop.widgets.column_chooser import ColumnChoice, ColumnChooser
@@ -42,8 +42,8 @@ _TYPE_AHEAD_S = 1.0
 """Keys typed within this long of each other spell one ticker."""
 _STRETCH = int(ColumnId.NAME)  # fills the spare width: its saved width is not restored
 _EMPTY_HINT = "This list is empty.\nPress Ctrl+K to search, or drop symbols here."
-_HINT_COLOR = QColor(DIM)
-_DRAG_BG = QColor(HIGHLIGHT)
+_HINT_COLOR = live_color(lambda c: c.dim)
+_DRAG_BG = live_color(lambda c: c.highlight)
 
 
 class EditableWatchlistView(WatchlistView):
@@ -299,7 +299,7 @@ class EditableWatchlistView(WatchlistView):
         painter.setBrush(_DRAG_BG)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawRoundedRect(rect, 4, 4)
-        painter.setPen(Qt.GlobalColor.white)
+        painter.setPen(QColor(colors().highlight_text))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
         painter.end()
         return pixmap

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.qt.palette import ERROR, MUTED
+from desktop.qt.palette import colors, follow_theme
 
 __all__ = ["ExportTicksDialog"]
 
@@ -61,7 +61,7 @@ class ExportTicksDialog(QDialog):
         self.message.setObjectName("exportResult")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {MUTED};")
+        follow_theme(self.message, lambda: self.message.setStyleSheet(f"color: {colors().muted};"))
         form = QFormLayout()
         form.addRow("Symbol", self.symbol)
         form.addRow("From", self.start)
@@ -129,5 +129,7 @@ class ExportTicksDialog(QDialog):
     def show_result(self, text: str, ok: bool = True) -> None:
         """Say how the export went (plain text; red when it failed)."""
         self.message.setText(text)
-        self.message.setStyleSheet(f"color: {MUTED};" if ok else f"color: {ERROR};")
+        self.message.setStyleSheet(
+            f"color: {colors().muted};" if ok else f"color: {colors().error};"
+        )
         self.export_button.setEnabled(self.symbol.count() > 0)

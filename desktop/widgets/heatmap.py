@@ -31,7 +31,7 @@ from desktop.domain.formatting import format_change_pct, format_price, format_vo
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.treemap import Rect, squarify
 from desktop.domain.truth_terms import Truth, TruthVerdict
-from desktop.qt.palette import BACKGROUND, BRIGHT, DARK, MUTED, NEUTRAL_TILE
+from desktop.qt.palette import live_color
 from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR
 from desktop.qt.quote_table_model import QuoteTableModel
@@ -45,12 +45,12 @@ FULL_SCALE_PCT = 3.0
 REFRESH_MS = 500
 """At most two repaints a second."""
 
-_NEUTRAL = QColor(NEUTRAL_TILE)
-_BACKGROUND = QColor(BACKGROUND)
-_GROUP_TEXT = QColor(MUTED)
-_LIGHT_TEXT = QColor(BRIGHT)
-_DARK_TEXT = QColor(DARK)
-_SELECTED = QColor(BRIGHT)
+_NEUTRAL = live_color(lambda c: c.neutral_tile)
+_BACKGROUND = live_color(lambda c: c.background)
+_GROUP_TEXT = live_color(lambda c: c.muted)
+_LIGHT_TEXT = live_color(lambda c: c.bright)
+_DARK_TEXT = live_color(lambda c: c.dark)
+_SELECTED = live_color(lambda c: c.headline)
 _HEADER = 18
 _LEGEND = 22
 _GAP = 1.0

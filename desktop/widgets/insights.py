@@ -17,7 +17,7 @@ from desktop.domain.alerts import AlertFiring
 from desktop.domain.minute_bars import MinuteBarStore
 from desktop.domain.quote_book import QuoteBook
 from desktop.qt.alert_models import AlertLogModel, AlertRulesModel
-from desktop.qt.palette import DOWN
+from desktop.qt.palette import colors
 from desktop.widgets.alert_editor import AlertEditor
 from desktop.widgets.alerts_panel import AlertsPanel
 from desktop.widgets.chart_windows import ChartWindowManager
@@ -28,8 +28,6 @@ from desktop.widgets.tray import TrayNotifier
 from desktop.widgets.workspace_keeper import SIZE_RESTORED
 
 __all__ = ["InsightsUi"]
-
-_PROBLEM_ACCENT = DOWN
 
 
 def _dock(title: str, name: str, widget: QWidget, window: MainWindow) -> QDockWidget:
@@ -188,7 +186,7 @@ class InsightsUi(QObject):
 
     def show_problem(self, text: str) -> None:
         """Tell the user something went wrong with alerts (red accent, stays longer)."""
-        self.toasts.show_toast("Alerts", text, accent=_PROBLEM_ACCENT, seconds=12.0)
+        self.toasts.show_toast("Alerts", text, accent=colors().down, seconds=12.0)
 
     def shutdown(self) -> None:
         """Close chart windows and the tray icon (after their placements were saved)."""

@@ -11,14 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from desktop.qt.link_groups import LINK_GROUPS, link_group
-from desktop.qt.palette import EDGE, HOVER
+from desktop.qt.palette import colors, follow_theme
 from desktop.widgets.depth_window import swatch_icon
 
 __all__ = ["LinkChip"]
 
-_STYLE = f"""
-QToolButton#linkChip {{ border: 1px solid {EDGE}; border-radius: 9px; padding: 0px 8px; }}
-QToolButton#linkChip:hover {{ background: {HOVER}; }}
+_STYLE = """
+QToolButton#linkChip {{ border: 1px solid {c.edge}; border-radius: 9px; padding: 0px 8px; }}
+QToolButton#linkChip:hover {{ background: {c.hover}; }}
 QToolButton#linkChip::menu-indicator {{ image: none; width: 0px; }}
 """
 
@@ -31,7 +31,7 @@ class LinkChip(QToolButton):
         self.setObjectName("linkChip")
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.setAutoRaise(True)
-        self.setStyleSheet(_STYLE)
+        follow_theme(self, lambda: self.setStyleSheet(_STYLE.format(c=colors())))
         if menu is not None:
             self.setMenu(menu)
             self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)

@@ -7,18 +7,19 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from desktop.domain.market_clock import ZONE_LABELS
 from desktop.domain.symbols import Market
+from desktop.qt.palette import Role, colors, theme_notifier
 from desktop.qt.session_clock import SessionClock
 
 __all__ = ["MarketClocksView"]
 
-_CHIP_COLORS = {
-    "RTH": "#3fb950",
-    "HALF-DAY": "#3fb950",
-    "PRE": "#e3a008",
-    "POST": "#e3a008",
-    "LUNCH": "#e3a008",
-    "CLOSED": "#7b8491",
+_CHIP_ROLES: dict[str, Role] = {
+    "RTH": lambda c: c.ok,
+    "HALF-DAY": lambda c: c.ok,
+    "PRE": lambda c: c.stale,
+    "POST": lambda c: c.stale,
+    "LUNCH": lambda c: c.stale,
 }
+"""A market's clock colour by its session (closed or unknown: dimmed)."""
 _ORDER = (Market.HK, Market.US)
 _NAMES = {Market.HK: "Hong Kong (XHKG)", Market.US: "New York (XNYS)"}
 
@@ -44,6 +45,11 @@ class MarketClocksView(QWidget):
             layout.addWidget(label)
             self._labels[market] = label
         self._clock: SessionClock | None = None
+        theme_notifier().changed.connect(self._restyle)
+
+    def _restyle(self) -> None:
+        if self._clock is not None:
+            self._show(self._clock.texts())
 
     def bind(self, clock: SessionClock) -> None:
         """Show `clock`'s texts from now on."""
@@ -60,5 +66,6 @@ class MarketClocksView(QWidget):
         for market, label in self._labels.items():
             text = texts.get(market)
             label.setText(text if text else f"{market.value} · calendar loading…")
-            color = _CHIP_COLORS.get(chips.get(market, ""), "#7b8491")
+            role = _CHIP_ROLES.get(chips.get(market, ""))
+            color = role(colors()) if role is not None else colors().dim
             label.setStyleSheet(f"QLabel {{ color: {color}; }}")

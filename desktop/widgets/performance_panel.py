@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QHideEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-from desktop.qt.palette import WARN
+from desktop.qt.palette import colors, live_color
 from desktop.qt.perf_monitor import PerfSample
 from desktop.widgets.delegates import monospace_font
 
@@ -14,7 +14,7 @@ __all__ = ["PerformancePanel"]
 
 LAG_BUDGET_MS = 50.0
 """Loop lag p99 above this is shown as over budget (the benchmark's sustainability limit)."""
-_WARN = QColor(WARN)
+_WARN = live_color(lambda c: c.warn)
 _EMPTY = "—"
 _ROWS = (
     ("messages", "Messages in", "Frames received from the feed per second"),
@@ -55,7 +55,6 @@ class PerformancePanel(QWidget):
             value.setToolTip(tip)
             layout.addRow(name, value)
             self._values[key] = value
-        self._normal = self.palette().color(QPalette.ColorRole.WindowText)
         self.setFixedSize(self.sizeHint())
 
     def value_text(self, key: str) -> str:
@@ -72,15 +71,16 @@ class PerformancePanel(QWidget):
         values["messages"].setText(f"{sample.messages_per_s:,.0f} /s")
         values["flushes"].setText(f"{sample.flushes_per_s:,.1f} /s")
         values["per_flush"].setText(f"{sample.ticks_per_flush:,.1f}")
+        normal = QColor(colors().text)  # read each time: the theme may have changed
         over = sample.loop_lag_p99_ms > LAG_BUDGET_MS
         lag = f"{sample.loop_lag_p99_ms:,.1f} ms"
         values["lag"].setText(f"{lag}  over budget" if over else lag)  # not colour alone
-        self._colour(values["lag"], _WARN if over else self._normal)
+        self._colour(values["lag"], _WARN if over else normal)
         values["flush_ms"].setText(f"{sample.flush_p99_ms:,.1f} ms")
         values["backlog"].setText(f"{sample.decode_backlog:,}")
-        self._colour(values["backlog"], _WARN if sample.decode_backlog > 1000 else self._normal)
+        self._colour(values["backlog"], _WARN if sample.decode_backlog > 1000 else normal)
         values["recorder"].setText(f"{sample.recorder_queue:,}")
-        self._colour(values["recorder"], _WARN if sample.recorder_queue > 10_000 else self._normal)
+        self._colour(values["recorder"], _WARN if sample.recorder_queue > 10_000 else normal)
 
     @staticmethod
     def _colour(label: QLabel, colour: QColor) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
-from desktop.qt.palette import INFO_BACKGROUND, INFO_EDGE, INFO_TEXT
+from desktop.qt.palette import colors, follow_theme
 
 __all__ = ["ReconnectBanner"]
 
 _STYLE = (
-    f"QFrame#reconnectBanner {{ background: {INFO_BACKGROUND}; border-bottom: 1px solid {INFO_EDGE}; }}"
-    f" QLabel#reconnectBannerText {{ color: {INFO_TEXT}; }}"
-    f" QToolButton#reconnectBannerClose {{ color: {INFO_TEXT}; border: none; padding: 0 6px; }}"
+    "QFrame#reconnectBanner {{ background: {c.info_background}; border-bottom: 1px solid {c.info_edge}; }}"
+    " QLabel#reconnectBannerText {{ color: {c.info_text}; }}"
+    " QToolButton#reconnectBannerClose {{ color: {c.info_text}; border: none; padding: 0 6px; }}"
 )
 
 
@@ -24,7 +24,7 @@ class ReconnectBanner(QFrame):
     def __init__(self, parent: QWidget | None = None, *, visible_ms: int = 10_000) -> None:
         super().__init__(parent)
         self.setObjectName("reconnectBanner")
-        self.setStyleSheet(_STYLE)
+        follow_theme(self, lambda: self.setStyleSheet(_STYLE.format(c=colors())))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 3, 4, 3)

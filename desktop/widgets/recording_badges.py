@@ -11,16 +11,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from desktop.domain.recording import RecordingState, RecordingStatus
-from desktop.qt.palette import ERROR, REPLAY, STALE, WHITE
+from desktop.qt.palette import colors, follow_theme, live_color
 from desktop.qt.plain_text import plain_tooltip
 
 __all__ = ["RecordingIndicator", "ReplayBadge"]
 
-_RED = ERROR
-_AMBER = STALE
+_RED = live_color(lambda c: c.error)
+_AMBER = live_color(lambda c: c.stale)
 _REPLAY_STYLE = (
-    f"QLabel#replayBadge {{ background: {REPLAY}; color: {WHITE}; font-weight: 700;"
-    " letter-spacing: 1px; padding: 1px 10px; border-radius: 3px; }"
+    "QLabel#replayBadge {{ background: {c.replay}; color: {c.white}; font-weight: 700;"
+    " letter-spacing: 1px; padding: 1px 10px; border-radius: 3px; }}"
 )
 
 
@@ -56,7 +56,7 @@ class RecordingIndicator(QWidget):
             self.hide()
             return
         paused = status.state is RecordingState.PAUSED
-        self._dot.setStyleSheet(f"color: {_AMBER if paused else _RED};")
+        self._dot.setStyleSheet(f"color: {(_AMBER if paused else _RED).name()};")
         self._text.setText("REC paused" if paused else f"REC {status.written:,}")
         lines = [status.message] if status.message else ["Recording ticks and order books"]
         lines.append(f"Into: {status.target}")
@@ -82,7 +82,7 @@ class ReplayBadge(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("replayBadge")
-        self.setStyleSheet(_REPLAY_STYLE)
+        follow_theme(self, lambda: self.setStyleSheet(_REPLAY_STYLE.format(c=colors())))
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hide()

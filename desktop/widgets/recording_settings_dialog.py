@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.recording import RecordingSettings, Retention, split_dsn_password
 from desktop.domain.symbols import parse_symbols
-from desktop.qt.palette import ERROR, MUTED
+from desktop.qt.palette import colors, follow_theme
 
 __all__ = ["RecordingSettingsDialog"]
 
@@ -67,7 +67,7 @@ class RecordingSettingsDialog(QDialog):
         self.problem.setObjectName("recordingSettingsProblem")
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(f"color: {ERROR};")
+        follow_theme(self.problem, lambda: self.problem.setStyleSheet(f"color: {colors().error};"))
         self.problem.hide()
         self._build()
         self.set_settings(settings)
@@ -89,7 +89,7 @@ class RecordingSettingsDialog(QDialog):
         keep_layout.addRow("At most", self.days)
         keep_layout.addRow("and at most", self.gigabytes)
         hint = QLabel("Older ticks are deleted in the background, a little at a time.")
-        hint.setStyleSheet(f"color: {MUTED};")
+        follow_theme(hint, lambda: hint.setStyleSheet(f"color: {colors().muted};"))
         keep_layout.addRow(hint)
 
         store = QGroupBox("Store in")

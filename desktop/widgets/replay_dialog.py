@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.qt.palette import ERROR, MUTED
+from desktop.qt.palette import colors, follow_theme
 
 __all__ = ["SPEEDS", "ReplayDialog"]
 
@@ -68,7 +68,7 @@ class ReplayDialog(QDialog):
         self.problem.setObjectName("replayProblem")
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(f"color: {MUTED};")
+        follow_theme(self.problem, lambda: self.problem.setStyleSheet(f"color: {colors().muted};"))
         form = QFormLayout()
         form.addRow("Recording", file_row)
         form.addRow(self.use_start, self.start)
@@ -116,4 +116,6 @@ class ReplayDialog(QDialog):
     def show_problem(self, text: str) -> None:
         """Show why the replay could not start (plain text)."""
         self.problem.setText(text)
-        self.problem.setStyleSheet(f"color: {ERROR};" if text else f"color: {MUTED};")
+        self.problem.setStyleSheet(
+            f"color: {colors().error};" if text else f"color: {colors().muted};"
+        )

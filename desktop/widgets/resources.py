@@ -19,5 +19,5 @@ def resource_root() -> Path:
 
 
 def resource_path(*parts: str) -> Path:
-    """Path of a bundled resource, e.g. `resource_path("themes", "dark.qss")` (may not exist)."""
+    """Path of a bundled resource, e.g. `resource_path("themes", "board.qss")` (may not exist)."""
     return resource_root().joinpath(*parts)

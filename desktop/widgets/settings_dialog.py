@@ -34,6 +34,7 @@ from desktop.protocol.provider_settings import (
     normalize_host,
     token_problem,
 )
+from desktop.qt.palette import colors, follow_theme
 from desktop.widgets.appearance_box import AppearanceBox
 from desktop.widgets.dialog_parts import (
     DIALOG_STYLE,
@@ -75,7 +76,7 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
         self.setModal(False)
-        self.setStyleSheet(DIALOG_STYLE)
+        follow_theme(self, lambda: self.setStyleSheet(DIALOG_STYLE.format(c=colors())))
         self.setFixedWidth(620)
         self._token_available = False
         self._busy = False

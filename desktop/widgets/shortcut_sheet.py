@@ -1,11 +1,14 @@
-"""Help → Keyboard Shortcuts: every shortcut of the main window, read from its actions.
+"""Help → Keyboard Shortcuts: every shortcut of the main window and of the pop-out windows.
 
-The sheet is generated from the `QAction`s themselves (text, keys, the menu they sit in), so a
-new action with a shortcut appears in it without anyone editing a list.
+The main window's part is generated from its `QAction`s (text, keys, the menu they sit in), so a
+new action with a shortcut appears without anyone editing a list. Pop-out windows may not be open
+when the sheet is, so their keys are declared here once (`WINDOW_KEYS`): each window installs
+them as actions (`install_window_keys`) and the sheet lists the same table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -23,7 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["ShortcutEntry", "ShortcutSheet", "shortcut_entries"]
+__all__ = [
+    "CHART_WINDOW",
+    "DEPTH_WINDOW",
+    "TAPE_WINDOW",
+    "WINDOW_KEYS",
+    "ShortcutEntry",
+    "ShortcutSheet",
+    "WindowKey",
+    "install_window_keys",
+    "shortcut_entries",
+    "window_key_entries",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +49,68 @@ class ShortcutEntry:
     name: str
     keys: str
     """Every key sequence of the action in the platform's notation, "  or  " between them."""
+
+
+@dataclass(frozen=True, slots=True)
+class WindowKey:
+    """One shortcut of a pop-out window: what the window calls it, its name and its keys."""
+
+    id: str
+    name: str
+    keys: tuple[QKeySequence.StandardKey | str, ...]
+
+
+DEPTH_WINDOW = "Depth Ladder window"
+CHART_WINDOW = "Chart window"
+TAPE_WINDOW = "Time & Sales window"
+_CLOSE = QKeySequence.StandardKey.Close
+WINDOW_KEYS: dict[str, tuple[WindowKey, ...]] = {
+    DEPTH_WINDOW: (WindowKey("close", "Close Window", (_CLOSE,)),),
+    CHART_WINDOW: (
+        WindowKey("follow", "Follow the Newest Bar", ("End",)),
+        WindowKey("close", "Close Window", ("Esc", _CLOSE)),
+    ),
+    TAPE_WINDOW: (WindowKey("close", "Close Window", (_CLOSE,)),),
+}
+"""The keys of each kind of pop-out window, in the order the sheet lists them."""
+
+
+def _sequences(key: WindowKey) -> list[QKeySequence]:
+    found: list[QKeySequence] = []
+    for k in key.keys:
+        if isinstance(k, str):
+            found.append(QKeySequence(k))
+        else:
+            found.extend(QKeySequence.keyBindings(k))
+    return [s for s in found if not s.isEmpty()]
+
+
+def install_window_keys(
+    window: QWidget, kind: str, handlers: Mapping[str, Callable[[], object]]
+) -> None:
+    """Give `window` the shortcuts of `kind` as actions that run `handlers[key.id]`."""
+    for key in WINDOW_KEYS[kind]:
+        action = QAction(key.name, window)
+        action.setObjectName(f"{key.id}Action")
+        action.setShortcuts(_sequences(key))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        run = handlers[key.id]
+        action.triggered.connect(lambda _checked=False, run=run: run())
+        window.addAction(action)
+
+
+def window_key_entries() -> list[ShortcutEntry]:
+    """The sheet's lines for the pop-out windows, window by window."""
+    return [
+        ShortcutEntry(kind, key.name, _native(_sequences(key)))
+        for kind, keys in WINDOW_KEYS.items()
+        for key in keys
+    ]
+
+
+def _native(shortcuts: list[QKeySequence]) -> str:
+    texts = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts]
+    return "  or  ".join(dict.fromkeys(texts))  # a platform may map two keys to one
 
 
 def _clean(text: str) -> str:
@@ -59,9 +135,9 @@ def shortcut_entries(window: QWidget) -> list[ShortcutEntry]:
         shortcuts = [s for s in action.shortcuts() if not s.isEmpty()]
         if not shortcuts or not action.text() or not action.associatedObjects():
             continue  # no keys, or on no widget: its keys do nothing
-        texts = [s.toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts]
-        keys = "  or  ".join(dict.fromkeys(texts))  # a platform may map two keys to one
-        entries[id(action)] = ShortcutEntry(_menu_of(action), _clean(action.text()), keys)
+        entries[id(action)] = ShortcutEntry(
+            _menu_of(action), _clean(action.text()), _native(shortcuts)
+        )
     bar = window.menuBar() if isinstance(window, QMainWindow) else None
     order = {_clean(a.text()): n for n, a in enumerate(bar.actions())} if bar is not None else {}
 
@@ -97,7 +173,7 @@ class ShortcutSheet(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.entries = shortcut_entries(window)
+        self.entries = shortcut_entries(window) + window_key_entries()
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             for column, text in enumerate((entry.name, entry.keys, entry.where)):

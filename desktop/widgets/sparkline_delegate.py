@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.qt import board_colors
-from desktop.qt.palette import MUTED, with_alpha
+from desktop.qt.palette import live_color
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR, SparkCell
 from desktop.qt.quote_table_model import SPARK_ROLE
 from desktop.widgets.spark_path import polyline_path
@@ -24,9 +24,9 @@ __all__ = ["FLAT_COLOR", "SparklineDelegate", "spark_geometry"]
 
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _ACTIVE = QStyle.StateFlag.State_Active.value
-FLAT_COLOR = QColor(MUTED)
+FLAT_COLOR = live_color(lambda c: c.muted)
 """Line colour when the price is at the previous close (or there is none)."""
-_BASELINE_COLOR = with_alpha(MUTED, 110)
+_BASELINE_COLOR = live_color(lambda c: c.muted, 110)
 _CACHE_LIMIT = 4_096
 
 

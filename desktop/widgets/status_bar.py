@@ -11,14 +11,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStatusBar, QWid
 from desktop.domain.feed_status import FeedState, FeedStatus
 from desktop.domain.gaps import Gap
 from desktop.domain.truth_terms import format_clock_ms
-from desktop.qt.palette import DEMO, ERROR, OK, STALE, WHITE
+from desktop.qt.palette import colors, follow_theme, live_color
 from desktop.qt.plain_text import plain_tooltip
 
 __all__ = ["FeedStatusBar", "state_color"]
 
-_GREEN = QColor(OK)
-_AMBER = QColor(STALE)
-_RED = QColor(ERROR)
+_GREEN = live_color(lambda c: c.ok)
+_AMBER = live_color(lambda c: c.stale)
+_RED = live_color(lambda c: c.error)
 _COLORS: dict[FeedState, QColor] = {
     FeedState.LIVE: _GREEN,
     FeedState.DEGRADED: _AMBER,
@@ -33,8 +33,8 @@ _DEMO_TOOLTIP = (
     "Add an API token in Settings to stream real quotes."
 )
 _DEMO_STYLE = (
-    f"QLabel#demoBadge {{ background: {DEMO}; color: {WHITE}; font-weight: 700;"
-    " letter-spacing: 1px; padding: 1px 10px; border-radius: 3px; }"
+    "QLabel#demoBadge {{ background: {c.demo}; color: {c.white}; font-weight: 700;"
+    " letter-spacing: 1px; padding: 1px 10px; border-radius: 3px; }}"
 )
 
 
@@ -74,7 +74,7 @@ class FeedStatusBar(QStatusBar):
 
         self._demo = QLabel("DEMO DATA")
         self._demo.setObjectName("demoBadge")
-        self._demo.setStyleSheet(_DEMO_STYLE)
+        follow_theme(self._demo, lambda: self._demo.setStyleSheet(_DEMO_STYLE.format(c=colors())))
         self._demo.setToolTip(_DEMO_TOOLTIP)
         self._demo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._demo.hide()

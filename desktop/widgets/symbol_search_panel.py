@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QKeyEvent, QPainter
+from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbols import Symbol, SymbolError, parse_symbols
-from desktop.qt.palette import LINK, MUTED, TEXT, UP
+from desktop.qt.palette import live_color
 from desktop.qt.symbol_search_model import (
     DETAIL_ROLE,
     NAME_ROLE,
@@ -47,10 +47,10 @@ from desktop.qt.symbol_search_model import (
 
 __all__ = ["SymbolSearchPanel"]
 
-_MUTED = QColor(MUTED)
-_TEXT = QColor(TEXT)
-_ACCENT = QColor(LINK)
-_CHECK = QColor(UP)
+_MUTED = live_color(lambda c: c.muted)
+_TEXT = live_color(lambda c: c.text)
+_ACCENT = live_color(lambda c: c.link)
+_CHECK = live_color(lambda c: c.up)
 _LIST_SEPARATORS = re.compile(r"[,;\n]")
 _STEPS: dict[int, int] = {
     int(Qt.Key.Key_Down): 1,

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.qt import board_colors
 from desktop.qt.tape_model import ROW_ROLE, TapeColumn, TapeRow
 
 __all__ = ["TapeDelegate"]
@@ -35,6 +36,7 @@ class TapeDelegate(QStyledItemDelegate):
     def __init__(self, font: QFont, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pens: dict[int, QPen] = {}
+        self._colors = board_colors.version()
         self._texts: dict[tuple[str, bool], tuple[QStaticText, int]] = {}
         self._text_pen = QPen()
         self._selection = QBrush()
@@ -67,9 +69,13 @@ class TapeDelegate(QStyledItemDelegate):
             entry = self._texts[key] = (static, width)
         return entry
 
-    def _pen(self, brush: QBrush | None) -> QPen:
+    def pen_for(self, brush: QBrush | None) -> QPen:
+        """The pen a cell with this foreground brush is written in (None: the palette's text)."""
         if brush is None:
             return self._text_pen
+        if self._colors != board_colors.version():  # theme or up/down convention changed
+            self._colors = board_colors.version()
+            self._pens.clear()
         pen = self._pens.get(id(brush))
         if pen is None:  # brushes are the model's shared constants
             pen = self._pens[id(brush)] = QPen(brush.color())
@@ -105,7 +111,7 @@ class TapeDelegate(QStyledItemDelegate):
         else:
             x = right - width
         painter.setFont(self._bold if bold else self._font)
-        painter.setPen(self._pen(row.fgs[column]))
+        painter.setPen(self.pen_for(row.fgs[column]))
         top = rect.y() + (rect.height() - self._fm.height()) // 2
         painter.drawStaticText(x, top, static)
 

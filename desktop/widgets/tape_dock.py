@@ -6,17 +6,17 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QToolButton, QWidget
 
-from desktop.qt.palette import BORDER, EDGE, HOVER, MUTED, WINDOW
+from desktop.qt.palette import colors, follow_theme
 from desktop.qt.tape_model import TapeModel
 from desktop.widgets.tape_panel import TapePanel
 
 __all__ = ["TapeDock"]
 
-_TITLE_STYLE = f"""
-QWidget#tapeDockTitle {{ background: {WINDOW}; border-bottom: 1px solid {BORDER}; }}
-QLabel#tapeDockCaption {{ color: {MUTED}; font-weight: 600; }}
+_TITLE_STYLE = """
+QWidget#tapeDockTitle {{ background: {c.window}; border-bottom: 1px solid {c.border}; }}
+QLabel#tapeDockCaption {{ color: {c.muted}; font-weight: 600; }}
 QToolButton {{ border: 1px solid transparent; border-radius: 3px; padding: 1px 6px; }}
-QToolButton:hover {{ background: {HOVER}; border-color: {EDGE}; }}
+QToolButton:hover {{ background: {c.hover}; border-color: {c.edge}; }}
 """
 
 
@@ -46,7 +46,7 @@ class _TitleBar(QWidget):
         row.addWidget(self.caption, 1)
         row.addWidget(self.pop_out)
         row.addWidget(self.close_button)
-        self.setStyleSheet(_TITLE_STYLE)
+        follow_theme(self, lambda: self.setStyleSheet(_TITLE_STYLE.format(c=colors())))
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         """Double-click on the title pops out."""

@@ -6,17 +6,17 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from desktop.qt.palette import ALERT, ALTERNATE, BACKGROUND, BORDER, DIM, EDGE
+from desktop.qt.palette import colors, follow_theme
 from desktop.qt.tape_model import TapeModel
 from desktop.widgets.tape_view import TapeView
 
 __all__ = ["TapePanel"]
 
-_STYLE = f"""
-QWidget#tapeControls {{ background: {ALTERNATE}; border-bottom: 1px solid {BORDER}; }}
-QLabel#tapeHeld {{ color: {ALERT}; }}
-QLabel#tapeLegend {{ color: {DIM}; }}
-QSpinBox {{ background: {BACKGROUND}; border: 1px solid {EDGE}; border-radius: 3px; padding: 1px 4px; }}
+_STYLE = """
+QWidget#tapeControls {{ background: {c.alternate}; border-bottom: 1px solid {c.border}; }}
+QLabel#tapeHeld {{ color: {c.alert}; }}
+QLabel#tapeLegend {{ color: {c.dim}; }}
+QSpinBox {{ background: {c.background}; border: 1px solid {c.edge}; border-radius: 3px; padding: 1px 4px; }}
 """
 
 
@@ -59,7 +59,9 @@ class TapePanel(QWidget):
         layout.setSpacing(0)
         layout.addWidget(controls)
         layout.addWidget(self.view, 1)
-        controls.setStyleSheet(_STYLE)  # not on the panel: a styled table view paints slower
+        follow_theme(
+            controls, lambda: controls.setStyleSheet(_STYLE.format(c=colors()))
+        )  # not on the panel: a styled table view paints slower
         self._timer = QTimer(self)
         self._timer.setInterval(250)
         self._timer.timeout.connect(self._show_held)

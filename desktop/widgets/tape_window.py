@@ -7,10 +7,8 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
-    QKeySequence,
     QMoveEvent,
     QResizeEvent,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,23 +22,24 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.symbols import Symbol, SymbolError
 from desktop.qt.link_groups import LINK_GROUPS, link_group
-from desktop.qt.palette import BACKGROUND, BORDER, EDGE, HOVER, NOTE, WINDOW
+from desktop.qt.palette import colors, follow_theme
 from desktop.qt.tape_model import TapeModel
 from desktop.widgets.depth_window import swatch_icon
+from desktop.widgets.shortcut_sheet import TAPE_WINDOW, install_window_keys
 from desktop.widgets.tape_panel import TapePanel
 
 __all__ = ["TapeWindow"]
 
-_STYLE = f"""
-QWidget#tapeToolbar {{ background: {WINDOW}; border-bottom: 1px solid {BORDER}; }}
+_STYLE = """
+QWidget#tapeToolbar {{ background: {c.window}; border-bottom: 1px solid {c.border}; }}
 QLineEdit#tapeSymbolEdit {{
-    background: {BACKGROUND}; border: 1px solid {EDGE}; border-radius: 3px; padding: 2px 6px;
+    background: {c.background}; border: 1px solid {c.edge}; border-radius: 3px; padding: 2px 6px;
     font-weight: 600;
 }}
 QToolButton {{ border: 1px solid transparent; border-radius: 3px; padding: 2px 6px; }}
-QToolButton:hover {{ background: {HOVER}; }}
+QToolButton:hover {{ background: {c.hover}; }}
 QToolButton::menu-indicator {{ image: none; width: 0px; }}
-QLabel#tapeError {{ color: {NOTE}; padding: 2px 8px; }}
+QLabel#tapeError {{ color: {c.note}; padding: 2px 8px; }}
 """
 
 
@@ -105,8 +104,8 @@ class TapeWindow(QWidget):
         layout.addWidget(toolbar)
         layout.addWidget(self._error)
         layout.addWidget(self.panel, 1)
-        self.setStyleSheet(_STYLE)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self).activated.connect(self.close)
+        follow_theme(self, lambda: self.setStyleSheet(_STYLE.format(c=colors())))
+        install_window_keys(self, TAPE_WINDOW, {"close": self.close})
         self.resize(380, 560)
         self.set_symbol(symbol)
         self._show_group()

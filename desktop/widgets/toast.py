@@ -11,17 +11,18 @@ from PySide6.QtCore import QEasingCurve, QEvent, QObject, QPropertyAnimation, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QGraphicsOpacityEffect, QLabel, QVBoxLayout, QWidget
 
-from desktop.qt.palette import ALERT, BRIGHT, EDGE, TOAST, TOAST_TEXT
+from desktop.qt.palette import colors
 
 __all__ = ["Toast", "ToastHost"]
 
 
 def _style(accent: str) -> str:
     return f"""
-QFrame#toast {{ background: {TOAST}; border: 1px solid {EDGE}; border-left: 3px solid {accent};
+QFrame#toast {{ background: {colors().toast}; border: 1px solid {colors().edge};
+               border-left: 3px solid {accent};
                border-radius: 4px; }}
-QLabel#toastTitle {{ color: {BRIGHT}; font-weight: 600; }}
-QLabel#toastBody {{ color: {TOAST_TEXT}; }}
+QLabel#toastTitle {{ color: {colors().headline}; font-weight: 600; }}
+QLabel#toastBody {{ color: {colors().toast_text}; }}
 """
 
 
@@ -93,10 +94,10 @@ class ToastHost(QObject):
         window.installEventFilter(self)
 
     def show_toast(
-        self, title: str, message: str, *, accent: str = ALERT, seconds: float = 7.0
+        self, title: str, message: str, *, accent: str | None = None, seconds: float = 7.0
     ) -> Toast:
         """Show a note; returns it (tests look at it)."""
-        toast = Toast(title, message, accent, seconds, self._window)
+        toast = Toast(title, message, accent or colors().alert, seconds, self._window)
         toast.destroyed.connect(lambda *_: self._forget(toast))
         self._toasts.append(toast)
         while len(self._toasts) > self.MAX_VISIBLE:

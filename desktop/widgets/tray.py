@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from desktop.qt.palette import ALERT, WINDOW
+from desktop.qt.palette import colors
 from desktop.widgets.delegates import bell_path
 
 __all__ = ["TrayNotifier", "alert_icon"]
@@ -19,12 +19,12 @@ def alert_icon(size: int = 64) -> QIcon:
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(WINDOW))
+    painter.setBrush(QColor(colors().window))
     painter.drawRoundedRect(QRectF(0, 0, size, size), size * 0.2, size * 0.2)
     bell = bell_path(size * 0.62)
     box = bell.boundingRect()
     painter.translate((size - box.width()) / 2 - box.x(), (size - box.height()) / 2 - box.y())
-    painter.setBrush(QColor(ALERT))
+    painter.setBrush(QColor(colors().alert))
     painter.drawPath(bell)
     painter.end()
     return QIcon(pixmap)

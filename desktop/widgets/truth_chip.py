@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGraphicsOpacityEffect, QLabel, QWidget
 
 from desktop.domain.truth import FeedMode
 from desktop.domain.truth_terms import TruthVerdict
+from desktop.qt.palette import theme_notifier
 from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.truth_monitor import TruthMonitor
 from desktop.qt.truth_style import DIM_OPACITY, chip_style
@@ -56,6 +57,11 @@ class TruthChip(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.verdict: TruthVerdict | None = None
         self.hide()
+        theme_notifier().changed.connect(self._restyle)
+
+    def _restyle(self) -> None:
+        if self.verdict is not None:
+            self.setStyleSheet(chip_style(self.verdict))
 
     def show_verdict(self, verdict: TruthVerdict | None) -> None:
         """Show `verdict` (None hides the chip: no symbol, or not judged yet)."""

@@ -28,21 +28,21 @@ from desktop.domain.top_movers import MoverMode
 from desktop.domain.volume_anomalies import RANKINGS
 from desktop.qt.dashboard_controller import DashboardController
 from desktop.qt.link_groups import LINK_GROUPS, link_group
-from desktop.qt.palette import ALTERNATE, BORDER, DIM, HOVER, TEXT
+from desktop.qt.palette import colors, follow_theme
 from desktop.qt.ranked_rows_model import SYMBOL_ROLE, RankedRowsModel
 from desktop.widgets.delegates import monospace_font
 from desktop.widgets.depth_window import swatch_icon
 
 __all__ = ["VolumeDashboard"]
 
-_STYLE = f"""
+_STYLE = """
 QWidget#dashboardBar, QWidget#moversBar, QWidget#anomalyBar {{
-    background: {ALTERNATE}; border-bottom: 1px solid {BORDER};
+    background: {c.alternate}; border-bottom: 1px solid {c.border};
 }}
-QLabel#dashboardTitle {{ color: {TEXT}; font-weight: 600; }}
-QLabel#dashboardNote {{ color: {DIM}; }}
+QLabel#dashboardTitle {{ color: {c.text}; font-weight: 600; }}
+QLabel#dashboardNote {{ color: {c.dim}; }}
 QToolButton {{ border: 1px solid transparent; border-radius: 3px; padding: 1px 6px; }}
-QToolButton:hover {{ background: {HOVER}; }}
+QToolButton:hover {{ background: {c.hover}; }}
 QToolButton::menu-indicator {{ image: none; width: 0px; }}
 """
 _MOVER_MODES = (
@@ -190,7 +190,7 @@ class VolumeDashboard(QWidget):
         layout.setSpacing(0)
         layout.addWidget(bar)
         layout.addWidget(splitter, 1)
-        self.setStyleSheet(_STYLE)
+        follow_theme(self, lambda: self.setStyleSheet(_STYLE.format(c=colors())))
         self.anomaly_view.clicked.connect(self._on_clicked)
         self.movers_view.clicked.connect(self._on_clicked)
         controller.refreshed.connect(self._on_refreshed)

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QApplication, QDockWidget
 
 from desktop.app.board import QuoteBoardApp
 from desktop.app.config import AppConfig
-from desktop.widgets.theme import apply_dark_theme
+from desktop.qt.palette import DARK
+from desktop.widgets.theme import apply_theme
 from tests.polling import wait_until
 
 
@@ -98,5 +99,5 @@ if __name__ == "__main__":
     parser.add_argument("--slot", type=int, default=1)
     options = parser.parse_args()
     app = QApplication(sys.argv[:1])
-    apply_dark_theme(app)
+    apply_theme(app, DARK)
     sys.exit(qasync.run(main(options)))

@@ -173,7 +173,7 @@ def test_the_deb_puts_launcher_entry_and_icons_where_the_entry_says(
         ["dpkg-deb", "--contents", str(deb)], capture_output=True, text=True, check=True
     ).stdout
     assert "./usr/bin/quoteboard -> ../../opt/quoteboard/quoteboard" in listing
-    assert "./opt/quoteboard/_internal/resources/themes/dark.qss" in listing
+    assert "./opt/quoteboard/_internal/resources/themes/board.qss" in listing
     fields = subprocess.run(
         ["dpkg-deb", "--field", str(deb), "Version", "Depends"],
         capture_output=True,

@@ -139,7 +139,7 @@ def test_pruning_drops_qml_translations_and_unused_libraries_and_plugins(dest: s
         "PySide6\\plugins\\platforms\\qwindows.dll",
         "PySide6/Qt/plugins/platforms/libqcocoa.dylib",
         "PySide6/Qt/lib/QtWidgets.framework/Versions/A/QtWidgets",
-        "resources/themes/dark.qss",
+        "resources/themes/board.qss",
         "resources/icons/quoteboard-16.png",
     ],
 )

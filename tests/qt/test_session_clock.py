@@ -97,7 +97,7 @@ def test_the_session_column_shows_the_chip_in_colour_and_ext_signed_by_its_own_c
 ) -> None:
     from PySide6.QtCore import Qt
 
-    from desktop.qt.palette import NOTE
+    from desktop.qt.palette import colors
     from desktop.qt.quote_columns import DOWN_BRUSH, UP_BRUSH, ColumnId
     from desktop.qt.quote_table_model import QuoteTableModel
 
@@ -115,7 +115,9 @@ def test_the_session_column_shows_the_chip_in_colour_and_ext_signed_by_its_own_c
     session = model.index(0, int(ColumnId.SESSION))
     ext = model.index(0, int(ColumnId.EXT))
     assert session.data() == "POST" and ext.data() == "99.00 −1.00"
-    assert model.data(session, Qt.ItemDataRole.ForegroundRole).color().name() == NOTE  # amber
+    assert (
+        model.data(session, Qt.ItemDataRole.ForegroundRole).color().name() == colors().note
+    )  # amber
     assert model.data(ext, Qt.ItemDataRole.ForegroundRole) == DOWN_BRUSH
     book.apply_tick(
         Tick("AAPL.US", Decimal(101), 1, None, TradeSide.BUY, ms(2026, 11, 25, 21, 40), 3), 0.0

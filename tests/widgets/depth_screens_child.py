@@ -18,10 +18,11 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from desktop.domain.quote_book import QuoteBook
 from desktop.persistence.database import Database
 from desktop.persistence.layouts import LayoutRepository
+from desktop.qt.palette import DARK
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.widgets.depth_windows import DEPTH_KIND, DepthWindowManager
-from desktop.widgets.theme import apply_dark_theme
+from desktop.widgets.theme import apply_theme
 
 
 def _rect(rect: QRect) -> list[int]:
@@ -37,7 +38,7 @@ def main() -> int:
     args = parser.parse_args()
 
     app = QApplication(sys.argv[:1])
-    apply_dark_theme(app)
+    apply_theme(app, DARK)
     book = QuoteBook()
     model = QuoteTableModel(book)
     bridge = StreamBridge(book, model, frames=lambda: 0)

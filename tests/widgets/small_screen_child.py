@@ -20,13 +20,14 @@ from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbol_universe import SymbolUniverse
 from desktop.persistence.database import Database
 from desktop.persistence.watchlists import WatchlistRepository
+from desktop.qt.palette import DARK
 from desktop.qt.quote_columns import ColumnId
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.widgets.depth_windows import DepthWindowManager
 from desktop.widgets.main_window import MainWindow
-from desktop.widgets.theme import apply_dark_theme
+from desktop.widgets.theme import apply_theme
 from desktop.widgets.watchlist_panel import WatchlistPanel
 
 SYMBOLS = ["AAPL.US", "MSFT.US", "NVDA.US", "TSLA.US", "00700.HK", "09988.HK"]
@@ -43,7 +44,7 @@ def main() -> int:
     parser.add_argument("--db", type=Path, required=True)
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
-    apply_dark_theme(app)
+    apply_theme(app, DARK)
     book = QuoteBook()
     repo = WatchlistRepository(Database(args.db))
     repo.create("US", SYMBOLS)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import shiboken6
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.market_data import ReferenceData, Tick, TradeSide
@@ -70,6 +71,13 @@ class Chart:
         return left, right
 
 
+def activate(qtbot: QtBot, window: QWidget) -> None:
+    """Make `window` the active one, as a click would: its window shortcuts work only then
+    (activation is asynchronous on every platform, offscreen too)."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+
+
 @pytest.fixture
 def chart(qtbot: QtBot) -> Iterator[Chart]:
     made = Chart(qtbot)
@@ -119,6 +127,7 @@ def test_the_view_follows_new_bars_until_the_user_pans(chart: Chart, qtbot: QtBo
 
 def test_the_end_key_follows_again(chart: Chart, qtbot: QtBot) -> None:
     chart.window.set_follow(False)
+    activate(qtbot, chart.window)
     qtbot.keyClick(chart.window, Qt.Key.Key_End)
     assert chart.window.is_following()
 
@@ -163,6 +172,7 @@ def test_placement_round_trips_and_escape_closes(chart: Chart, qtbot: QtBot) -> 
     again.restore(placement)
     assert again.geometry().getRect() == (40, 30, 700, 450)
     assert again.mode() is ChartMode.LINE and not again.is_following()
+    activate(qtbot, window)
     with qtbot.waitSignal(window.closed, timeout=WAIT_MS) as closed:
         qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert closed.args == [SYMBOL]

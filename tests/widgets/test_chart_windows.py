@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QLineEdit, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.minute_bars import MinuteBarStore
@@ -14,10 +14,12 @@ from desktop.domain.quote_book import QuoteBook
 from desktop.domain.window_placement import Rect, WindowLayout
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
-from desktop.widgets.chart_window import CHART_KIND, ChartMode
+from desktop.widgets.chart_header import ChartHeader
+from desktop.widgets.chart_window import CHART_KIND, ChartMode, ChartWindow
 from desktop.widgets.chart_windows import ChartWindowManager
 from desktop.widgets.depth_windows import DEPTH_KIND, DepthWindowManager
 from tests.conftest import TIMEOUT_S
+from tests.widgets.test_chart_window import activate
 
 WAIT_MS = int(TIMEOUT_S * 1000)
 
@@ -138,3 +140,75 @@ def test_charts_are_restored_inside_the_screen_frame_included_like_depth_windows
         charts.close_all()
         ladders.shutdown()
         depth.deleteLater()
+
+
+def type_into_chart(qtbot: QtBot, chart: ChartWindow, text: str) -> None:
+    edit = chart.findChild(QLineEdit, "chartSymbolEdit")
+    assert edit is not None
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+@pytest.fixture
+def desk(qtbot: QtBot) -> Iterator[tuple[ChartWindowManager, DepthWindowManager]]:
+    """Charts and ladders on one link hub, wired as the app wires them (minus the feed)."""
+    main = QMainWindow()
+    qtbot.addWidget(main)
+    book = QuoteBook()
+    bridge = StreamBridge(book, QuoteTableModel(book), frames=lambda: 0)
+    ladders = DepthWindowManager(book, bridge, main_window=main)
+    charts = ChartWindowManager(MinuteBarStore(), book, main_window=main)
+    charts.set_link_hub(ladders.hub())
+    main.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, ladders.dock())
+    main.show()
+    yield charts, ladders
+    charts.close_all()
+    ladders.shutdown()
+    for window in ladders.windows():
+        window.deleteLater()
+
+
+def test_a_symbol_typed_into_a_linked_chart_moves_its_whole_group(
+    desk: tuple[ChartWindowManager, DepthWindowManager], qtbot: QtBot
+) -> None:
+    charts, ladders = desk
+    ladders.follow_selection("AAPL.US")  # the watchlist drives group 1 Blue
+    chart = charts.open("AAPL.US")
+    chart.set_link_group(ladders.watchlist_group())
+    linked = ladders.pop_out("AAPL.US", link_group_key=ladders.watchlist_group())
+    other = ladders.pop_out("AAPL.US", link_group_key="purple")
+    with qtbot.waitSignal(ladders.watchlistSymbolRequested, timeout=WAIT_MS) as selected:
+        type_into_chart(qtbot, chart, "700")
+    assert chart.symbol == "00700.HK"
+    assert selected.args == ["00700.HK"]  # the watchlist selects it when it is listed
+    assert ladders.dock_symbol() == "00700.HK"
+    assert linked.symbol() == "00700.HK"
+    assert other.symbol() == "AAPL.US"  # another group stays
+
+
+def test_a_pinned_chart_moves_alone_and_a_bad_symbol_is_refused_in_place(
+    desk: tuple[ChartWindowManager, DepthWindowManager], qtbot: QtBot
+) -> None:
+    charts, ladders = desk
+    ladders.follow_selection("AAPL.US")
+    chart = charts.open("AAPL.US")
+    type_into_chart(qtbot, chart, "msft")
+    assert chart.symbol == "MSFT.US"
+    assert ladders.dock_symbol() == "AAPL.US"
+    assert ladders.hub().symbol(ladders.watchlist_group()) == "AAPL.US"
+    type_into_chart(qtbot, chart, "@@")
+    assert chart.symbol == "MSFT.US"
+    assert chart.findChild(ChartHeader).symbol_problem() != ""
+
+
+def test_the_symbol_box_does_not_take_the_charts_keys_when_the_window_opens(
+    manager: ChartWindowManager, qtbot: QtBot
+) -> None:
+    chart = manager.open("AAPL.US")
+    activate(qtbot, chart)
+    edit = chart.findChild(QLineEdit, "chartSymbolEdit")
+    assert edit is not None and not edit.hasFocus()
+    chart.set_follow(False)
+    activate(qtbot, chart)
+    qtbot.keyClick(chart, Qt.Key.Key_End)
+    assert chart.is_following()

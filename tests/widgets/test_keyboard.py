@@ -7,18 +7,24 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbol_universe import SymbolUniverse
+from desktop.domain.tape import TapeBook
 from desktop.persistence.database import Database
 from desktop.persistence.watchlists import WatchlistRepository
+from desktop.qt.tape_model import TapeModel
 from desktop.qt.watchlist_session import WatchlistSession
 from desktop.widgets.main_window import MainWindow
+from desktop.widgets.shortcut_sheet import CHART_WINDOW, DEPTH_WINDOW, TAPE_WINDOW, WINDOW_KEYS
+from desktop.widgets.tape_window import TapeWindow
 from desktop.widgets.watchlist_panel import WatchlistPanel
+from tests.widgets.test_chart_window import Chart
+from tests.widgets.test_depth_window import make_window as make_depth_window
 
 
 @pytest.fixture
@@ -56,7 +62,8 @@ def test_the_shortcut_sheet_lists_exactly_the_actions_with_working_shortcuts(
     window.shortcuts_action.trigger()
     sheet = window.show_shortcuts()
     assert sheet.isVisible() and not sheet.isModal()
-    listed = {(e.name, e.keys.split("  or  ")[0]) for e in sheet.entries}
+    pop_outs = set(WINDOW_KEYS)
+    listed = {(e.name, e.keys.split("  or  ")[0]) for e in sheet.entries if e.where not in pop_outs}
     expected = working_shortcuts(window)
     assert listed == expected
     names = sheet.names()
@@ -70,10 +77,42 @@ def test_the_shortcut_sheet_lists_exactly_the_actions_with_working_shortcuts(
         assert must in names
     assert sheet.table.rowCount() == len(sheet.entries)
     menus = list(dict.fromkeys(e.where.split(" → ")[0] for e in sheet.entries))
-    assert menus == ["File", "Edit", "View", "Workspaces", "Help"]  # the menu bar's order
+    assert menus == [  # the menu bar's order, then the pop-out windows
+        "File", "Edit", "View", "Workspaces", "Help", DEPTH_WINDOW, CHART_WINDOW, TAPE_WINDOW,
+    ]  # fmt: skip
     sheet.filter.setText("workspace")
     shown = [r for r in range(sheet.table.rowCount()) if not sheet.table.isRowHidden(r)]
     assert shown and all("orkspace" in sheet.table.item(r, 0).text() for r in shown)
+
+
+def window_keys(window: QWidget) -> set[tuple[str, str]]:
+    """(name, keys as the sheet writes them) of every action with a shortcut on a window."""
+    return {
+        (
+            action.text(),
+            "  or  ".join(
+                dict.fromkeys(
+                    k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
+                )
+            ),
+        )
+        for action in window.actions()
+        if action.shortcuts()
+    }
+
+
+def test_the_sheet_lists_exactly_the_keys_each_pop_out_window_has(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    depth = make_depth_window(qtbot)
+    chart = Chart(qtbot).window
+    tape = TapeWindow(TapeModel(TapeBook()), "AAPL.US")
+    qtbot.addWidget(tape)
+    sheet = window.show_shortcuts()
+    for kind, opened in ((DEPTH_WINDOW, depth), (CHART_WINDOW, chart), (TAPE_WINDOW, tape)):
+        listed = {(e.name, e.keys) for e in sheet.entries if e.where == kind}
+        assert listed and listed == window_keys(opened), kind
+    chart.close()
 
 
 def test_a_new_action_with_a_shortcut_appears_in_the_sheet(window: MainWindow) -> None:

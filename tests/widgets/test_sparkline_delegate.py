@@ -12,10 +12,11 @@ from pytestqt.qtbot import QtBot
 from desktop.domain.market_data import ReferenceData, Tick, TradeSide
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sparklines import SparklineStore
+from desktop.qt.palette import DARK
 from desktop.qt.quote_columns import DOWN_COLOR, UP_COLOR, ColumnId
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.widgets.sparkline_delegate import FLAT_COLOR, spark_geometry
-from desktop.widgets.theme import dark_palette
+from desktop.widgets.theme import qt_palette
 from desktop.widgets.watchlist_view import WatchlistView
 from tests.conftest import TIMEOUT_S
 
@@ -39,7 +40,7 @@ class Board:
             self.book.apply_reference(ReferenceData(symbol, name=symbol, prev_close=D(close)), 0.0)
         self.model.set_sparklines(self.sparks)
         self.view = WatchlistView(self.model)
-        self.view.setPalette(dark_palette())
+        self.view.setPalette(qt_palette(DARK))
         self.view.resize(1400, 200)
         qtbot.addWidget(self.view)
         self.view.show()

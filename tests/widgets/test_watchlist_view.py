@@ -12,9 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from desktop.domain.market_data import ReferenceData, Tick, TradeSide
 from desktop.domain.quote_book import QuoteBook
+from desktop.qt.palette import DARK
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId
 from desktop.qt.quote_table_model import QuoteTableModel
-from desktop.widgets.theme import apply_dark_theme, dark_palette
+from desktop.widgets.theme import apply_theme, qt_palette
 from desktop.widgets.watchlist_view import WatchlistView
 from tests.conftest import TIMEOUT_S
 
@@ -211,9 +212,9 @@ def test_the_dark_theme_colours_the_table_and_loads_its_style_sheet(
     assert isinstance(app, QApplication)
     palette, sheet = app.palette(), app.styleSheet()
     try:
-        apply_dark_theme(app)
+        apply_theme(app, DARK)
         assert "QHeaderView::section" in app.styleSheet()
-        base = dark_palette().color(dark_palette().ColorRole.Base)
+        base = qt_palette(DARK).color(qt_palette(DARK).ColorRole.Base)
         board.view.setAlternatingRowColors(False)
         qtbot.waitUntil(
             lambda: _pixel_in_cell(board, "SIRI.US", 1).lightness() < 60, timeout=WAIT_MS

@@ -27,6 +27,7 @@ from desktop.persistence.database import Database
 from desktop.persistence.layouts import LayoutRepository
 from desktop.persistence.watchlists import WatchlistRepository
 from desktop.persistence.workspaces import WorkspaceRepository
+from desktop.qt.palette import DARK
 from desktop.qt.quote_table_model import QuoteTableModel
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.qt.watchlist_session import WatchlistSession
@@ -35,7 +36,7 @@ from desktop.widgets.depth_windows import DEPTH_KIND, DepthWindowManager
 from desktop.widgets.insights import InsightsUi
 from desktop.widgets.main_window import MainWindow
 from desktop.widgets.popout_manager import screen_areas
-from desktop.widgets.theme import apply_dark_theme
+from desktop.widgets.theme import apply_theme
 from desktop.widgets.watchlist_panel import WatchlistPanel
 from desktop.widgets.workspace_keeper import WorkspaceKeeper
 
@@ -176,7 +177,7 @@ def main() -> int:
     args = parser.parse_args()
 
     app = QApplication(sys.argv[:1])
-    apply_dark_theme(app)
+    apply_theme(app, DARK)
     board = Board(app, args.db)
     board.start()
     if args.phase in ("open", "save"):
