@@ -136,6 +136,7 @@ async def _run(rig: FaultRig, kind: FaultKind | str, timer: TruthTimer, bound: f
     once = rig.resubscribed_once(records)
     if fault is FaultKind.RATE_LIMIT:
         once = all(len(r.requests(Cmd.SUBSCRIBE_TRADES)) <= 3 for r in rig.server.connections)
+    fresh = rig.fresh_since(t0)  # against the same start as `healed`
     if fault is FaultKind.CLOSE_606:
         # Armed for the next request: the fault happens when the server answers 606 and closes.
         t0 = min(
@@ -158,7 +159,7 @@ async def _run(rig: FaultRig, kind: FaultKind | str, timer: TruthTimer, bound: f
         len(rig.lost()),
         once,
         not problems,
-        rig.fresh_since(t0),
+        fresh,
         rig.feed.status.text,
         problems,
         time_to_stale_s=timer.time_to_stale(t0),

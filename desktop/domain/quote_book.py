@@ -291,6 +291,7 @@ class QuoteBook:
         ):
             self._set_last(state, ref.last)
             state.last_time_ms = ref.last_time_ms
+            state.last_seq = ref.last_seq
             state.last_src = Provenance(Source.SNAPSHOT, ref.last_time_ms, ref.last_seq, now)
         elif ref.last is not None:
             self.counters.stale_snapshots += 1

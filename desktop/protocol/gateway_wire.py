@@ -220,6 +220,7 @@ def quote_fields(
         turnover=state.turnover,
         last=state.last,
         last_time_ms=state.last_time_ms,
+        last_seq=state.last_seq,
         as_of_ms=max(state.last_time_ms or 0, state.ref_as_of_ms) or None,
     )
     depth = state.depth

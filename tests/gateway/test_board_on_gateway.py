@@ -32,8 +32,9 @@ async def test_a_smoke_run_on_the_gateway_prices_every_row_and_seeds_its_history
     running = RunningGateway(redis_server.url, GatewayConfig())
     gateway = await running.start()
     try:
-        # Long enough for the gateway to fetch two kinds of bars for every row at the plan's pace.
-        code, out, err = await _smoke("--smoke", "10", "--gateway", redis_server.url)
+        # Long enough for the gateway to fetch two kinds of bars for every row at the plan's pace,
+        # with room for a loaded machine (10 s seeded 4 of 24 daily bars under the full suite).
+        code, out, err = await _smoke("--smoke", "20", "--gateway", redis_server.url)
         report = json.loads(out.strip().splitlines()[-1])
         assert code == 0, err[-2000:]
         assert report["status"] == "Live"

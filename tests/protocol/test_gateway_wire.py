@@ -75,6 +75,7 @@ def test_the_latest_value_hash_rebuilds_the_day_state_on_a_late_board() -> None:
     assert (state.last, state.volume, state.prev_close, state.name) == (
         Decimal("101.5"), 1050, Decimal("100"), "Apple",
     )  # fmt: skip
+    assert state.last_seq == 1  # the hash's last trade keeps its seq on the joining board
     # A trade the snapshot already counted adds no volume twice.
     board.apply_tick(Tick("AAPL.US", Decimal("101.5"), 50, None, TradeSide.BUY, 20, 1), 2.0)
     assert state.volume == 1050
