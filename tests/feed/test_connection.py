@@ -64,7 +64,10 @@ async def test_stopping_says_goodbye_with_a_normal_closure() -> None:
         service = FeedService(QuoteBook(), simulator.endpoints.ws_url, "t", PLANS[Plan.BASIC])
         service.set_symbols(SYMBOLS[:1])
         await service.start()
-        await wait_until(lambda: bool(server.open_connections()), "the connection")
+        # Subscribed: the client finished its opening handshake, so it can send a close frame.
+        await wait_until(
+            lambda: any(rec.trade_codes for rec in server.open_connections()), "a subscription"
+        )
         record = server.open_connections()[0]
         await service.stop()
         await wait_until(lambda: record.closed_at is not None, "the server to see the close")
