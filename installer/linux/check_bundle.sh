@@ -81,7 +81,12 @@ if [ -z "$window" ]; then
   echo "no visible quoteboard window appeared on $DISPLAY" >&2
   exit 1
 fi
-props="$(xprop -id "$window" WM_CLASS _NET_WM_NAME _KDE_NET_WM_DESKTOP_FILE)"
+# The title says "— DEMO DATA" once the feed reports demo mode (moments after the first paint).
+for _ in $(seq 50); do
+  props="$(xprop -id "$window" WM_CLASS _NET_WM_NAME _KDE_NET_WM_DESKTOP_FILE)"
+  grep -qF "DEMO DATA" <<<"$props" && break
+  sleep 0.1
+done
 icons="$(xprop -id "$window" -notype _NET_WM_ICON | grep -o 'Icon ([0-9]* x [0-9]*)' | tr '\n' ' ' || true)"
 if [ -n "${SHOT:-}" ]; then
   import -window root "$SHOT" && echo "  screenshot: $SHOT"
@@ -96,7 +101,9 @@ need() {  # need MESSAGE PATTERN TEXT: stop with MESSAGE unless TEXT contains PA
 }
 need "WM_CLASS does not match StartupWMClass=quoteboard" \
   'WM_CLASS(STRING) = "quoteboard", "Quote Board"' "$props"
-need "the window title is not Quote Board" '_NET_WM_NAME(UTF8_STRING) = "Quote Board"' "$props"
+# Demo mode marks the title as well as the status bar, so demo prices never pass for live.
+need "the window title is not \"Quote Board — DEMO DATA\"" \
+  '_NET_WM_NAME(UTF8_STRING) = "Quote Board — DEMO DATA"' "$props"
 need "the window does not name quoteboard.desktop" \
   '_KDE_NET_WM_DESKTOP_FILE(UTF8_STRING) = "quoteboard"' "$props"
 for size in 16 48; do
