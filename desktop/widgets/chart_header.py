@@ -10,13 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QMenu,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -35,13 +33,12 @@ from desktop.domain.formatting import (
 )
 from desktop.domain.minute_bars import BarArrays
 from desktop.domain.quote_book import QuoteState
-from desktop.domain.symbols import Market, Symbol, SymbolError
-from desktop.qt.link_groups import LINK_GROUPS, link_group
+from desktop.domain.symbols import Market
 from desktop.qt.palette import colors, follow_theme
 from desktop.qt.quote_columns import DOWN_COLOR, DOWN_GLYPH, UP_COLOR, UP_GLYPH
 from desktop.widgets.chart_kinds import ChartMode
 from desktop.widgets.delegates import monospace_font
-from desktop.widgets.depth_window import swatch_icon
+from desktop.widgets.link_controls import LinkGroupButton, SymbolEdit
 from desktop.widgets.truth_chip import TruthChip
 
 __all__ = ["ChartHeader"]
@@ -86,17 +83,14 @@ class ChartHeader(QWidget):
         self._quote = QLabel(self)
         self._quote.setTextFormat(Qt.TextFormat.PlainText)
         self._quote.setFont(mono)
-        self.symbol_edit = QLineEdit(self)
-        self.symbol_edit.setObjectName("chartSymbolEdit")
-        self.symbol_edit.setPlaceholderText("Symbol")
+        self.symbol_edit = SymbolEdit("chartSymbolEdit", self)
         self.symbol_edit.setToolTip(
             "Type a symbol (700, 00700.HK, AAPL) and press Enter; a linked chart moves its group"
         )
         self.symbol_edit.setMaximumWidth(110)
         self.symbol_edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # End/Esc stay the chart's
-        self._problem = ""
-        self.symbol_edit.returnPressed.connect(self._on_symbol_entered)
-        self.symbol_edit.textEdited.connect(lambda _text: self._set_invalid(""))
+        self.symbol_edit.symbolEntered.connect(self._on_symbol_entered)
+        self.symbol_edit.problemChanged.connect(self._show_problem)
         self._readout = QLabel(self)
         self._readout.setObjectName("chartReadout")
         self._readout.setTextFormat(Qt.TextFormat.PlainText)
@@ -125,24 +119,11 @@ class ChartHeader(QWidget):
             button.clicked.connect(lambda _c=False, t=tf: self.timeframeChosen.emit(t))
             self._timeframes.addButton(button)
             self._timeframe_buttons[tf] = button
-        self._link_button = QToolButton(self)
-        self._link_button.setObjectName("chartLinkButton")
+        self._link_button = LinkGroupButton(
+            "chartLinkButton", "A linked chart follows its group's symbol.", self
+        )
         self._link_button.setAutoRaise(True)
-        self._link_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._link_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self._link_menu = QMenu(self._link_button)
-        links = QActionGroup(self._link_menu)
-        self._link_actions: dict[str | None, QAction] = {}
-        for key, label, color in [(None, "Pinned", None)] + [
-            (g.key, g.label, g.color) for g in LINK_GROUPS
-        ]:
-            action = QAction(swatch_icon(color), label, self._link_menu)
-            action.setCheckable(True)
-            action.triggered.connect(lambda _c=False, k=key: self.linkGroupChosen.emit(k))
-            links.addAction(action)
-            self._link_menu.addAction(action)
-            self._link_actions[key] = action
-        self._link_button.setMenu(self._link_menu)
+        self._link_button.groupChosen.connect(self.linkGroupChosen)
         self._legend = QLabel(self)
         self._legend.setObjectName("chartLegend")
         self._legend.setTextFormat(Qt.TextFormat.PlainText)
@@ -191,30 +172,18 @@ class ChartHeader(QWidget):
         layout.addLayout(top)
         layout.addLayout(readout_row)
 
-    def _on_symbol_entered(self) -> None:
-        try:
-            symbol = str(Symbol.parse(self.symbol_edit.text()))
-        except SymbolError as exc:
-            self._set_invalid(str(exc))  # the chart keeps its symbol: nothing is lost
-            return
-        self._set_invalid("")
+    def _on_symbol_entered(self, symbol: str) -> None:
         self.symbol_edit.clear()
         self.symbol_edit.clearFocus()  # back to the chart's keys
         self.symbolEntered.emit(symbol)
 
-    def _set_invalid(self, problem: str) -> None:
-        """Mark the symbol box and say why in the read-out, or clear the mark ("")."""
-        if bool(problem) != bool(self._problem):
-            self.symbol_edit.setProperty("invalid", bool(problem))
-            self.symbol_edit.style().unpolish(self.symbol_edit)
-            self.symbol_edit.style().polish(self.symbol_edit)
-        self._problem = problem
-        if problem:
+    def _show_problem(self, problem: str) -> None:
+        if problem:  # the chart keeps its symbol and says why in the read-out
             self._readout.setText(problem)
 
     def symbol_problem(self) -> str:
         """Why the typed symbol was refused ("" once it was corrected or accepted)."""
-        return self._problem
+        return self.symbol_edit.problem()
 
     def _on_candles_toggled(self, candles: bool) -> None:
         self.modeChosen.emit(ChartMode.CANDLES if candles else ChartMode.LINE)
@@ -239,14 +208,7 @@ class ChartHeader(QWidget):
 
     def set_link_group(self, key: str | None) -> None:
         """Show the chart's link group (None: pinned to its symbol)."""
-        group = link_group(key)
-        self._link_actions[group.key if group else None].setChecked(True)
-        self._link_button.setIcon(swatch_icon(group.color if group else None))
-        self._link_button.setText(group.label if group else "Pinned")
-        self._link_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self._link_button.setToolTip(
-            f"Follows link group {group.label}" if group else "Pinned to this symbol"
-        )
+        self._link_button.show_group(key)
 
     def set_follow(self, follow: bool) -> None:
         """Show whether the view follows (which sends `followToggled` if that changed)."""

@@ -7,42 +7,29 @@ what changed and never touches the feed or the database: `DepthWindowManager` do
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QColor,
-    QIcon,
-    QMoveEvent,
-    QPainter,
-    QPen,
-    QPixmap,
-    QResizeEvent,
-)
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMenu,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.domain.symbols import Symbol, SymbolError
 from desktop.qt.depth_model import DepthLadderModel
-from desktop.qt.link_groups import LINK_GROUPS, link_group
+from desktop.qt.link_groups import link_group
 from desktop.qt.palette import colors, follow_theme
 from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.depth_ladder import DepthLadder
+from desktop.widgets.link_controls import LinkGroupButton, SymbolEdit
 from desktop.widgets.shortcut_sheet import DEPTH_WINDOW, install_window_keys
 from desktop.widgets.truth_chip import TruthBinding
 
-__all__ = ["DepthWindow", "swatch_icon"]
+__all__ = ["DepthWindow"]
 
-_PINNED_TEXT = "Pinned"
 _TOOLBAR_STYLE = """
 QWidget#depthToolbar {{ background: {c.window}; border-bottom: 1px solid {c.border}; }}
 QLineEdit#depthSymbolEdit {{
@@ -56,27 +43,6 @@ QToolButton:checked {{ background: {c.highlight}; border-color: {c.checked_edge}
 QToolButton::menu-indicator {{ image: none; width: 0px; }}
 QLabel#depthError {{ color: {c.note}; padding: 2px 8px; }}
 """
-
-
-_SWATCH_RING = QColor("#7d8590")
-"""The edge of a link group's dot: mid grey, visible on both themes."""
-
-
-def swatch_icon(color: QColor | None, size: int = 12) -> QIcon:
-    """A small dot in a link group's colour (a hollow ring for pinned)."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    if color is None:  # pinned: a hollow ring, so it never reads as an unticked box
-        painter.setPen(_SWATCH_RING)
-        painter.drawEllipse(QRect(2, 2, size - 4, size - 4))
-    else:  # a grey ring reads on dark and light toolbars alike, so the icon needs no theme
-        painter.setPen(QPen(_SWATCH_RING, 1))
-        painter.setBrush(color)
-        painter.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
-    painter.end()
-    return QIcon(pixmap)
 
 
 class DepthWindow(QWidget):
@@ -130,33 +96,17 @@ class DepthWindow(QWidget):
         self._toolbar = QWidget(self)
         self._toolbar.setObjectName("depthToolbar")
         self._toolbar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self._edit = QLineEdit(self._toolbar)
-        self._edit.setObjectName("depthSymbolEdit")
-        self._edit.setPlaceholderText("Symbol")
-        self._edit.setToolTip("Type a symbol (700, 00700.HK, AAPL) and press Enter")
+        self._edit = SymbolEdit("depthSymbolEdit", self._toolbar)
         self._edit.setMaximumWidth(130)
-        self._edit.returnPressed.connect(self._on_symbol_entered)
-        self._link_button = QToolButton(self._toolbar)
-        self._link_button.setObjectName("depthLinkButton")
-        self._link_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self._link_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self._link_button.setToolTip(
-            "Pinned keeps this symbol; a colour group follows the symbol published to it "
-            "(the watchlist publishes its selection to its group)"
+        self._edit.symbolEntered.connect(self._on_symbol_entered)
+        self._edit.problemChanged.connect(self._show_problem)
+        self._link_button = LinkGroupButton(
+            "depthLinkButton",
+            "A colour group follows the symbol published to it "
+            "(the watchlist publishes its selection to its group).",
+            self._toolbar,
         )
-        menu = QMenu(self._link_button)
-        self._link_actions = QActionGroup(self)
-        self._link_actions.setExclusive(True)
-        for key, text, color in [(None, "Pinned to symbol", None)] + [
-            (group.key, f"Link group {group.label}", group.color) for group in LINK_GROUPS
-        ]:
-            action = QAction(swatch_icon(color), text, menu)
-            action.setCheckable(True)
-            action.setData(key)
-            action.triggered.connect(lambda _checked=False, k=key: self.set_link_group(k))
-            self._link_actions.addAction(action)
-            menu.addAction(action)
-        self._link_button.setMenu(menu)
+        self._link_button.groupChosen.connect(self.set_link_group)
         self._top_button = QToolButton(self._toolbar)
         self._top_button.setObjectName("depthOnTopButton")
         self._top_button.setText("On top")
@@ -202,7 +152,7 @@ class DepthWindow(QWidget):
         changed = symbol != self._model.symbol()
         self._model.set_symbol(symbol)
         self._edit.setText(symbol)
-        self._set_error("")
+        self._edit.set_problem("")
         self.setWindowTitle(self.base_title())
         if self._truth is not None:
             self._truth.refresh()  # the chip follows the symbol; the title gets its mark back
@@ -275,11 +225,7 @@ class DepthWindow(QWidget):
 
     # -- internals ----------------------------------------------------------------------------
     def _show_group(self) -> None:
-        group = link_group(self._group)
-        self._link_button.setIcon(swatch_icon(group.color if group else None))
-        self._link_button.setText(f"{group.label if group else _PINNED_TEXT} ▾")
-        for action in self._link_actions.actions():
-            action.setChecked(action.data() == self._group)
+        self._link_button.show_group(self._group)
 
     def _fill_screen_menu(self) -> None:
         self._screen_menu.clear()
@@ -294,20 +240,11 @@ class DepthWindow(QWidget):
             name = screen.name()
             action.triggered.connect(lambda _c=False, n=name: self.move_to_screen(n))
 
-    def _set_error(self, text: str) -> None:
+    def _show_problem(self, text: str) -> None:
         self._error.setText(text)
         self._error.setVisible(bool(text))
-        self._edit.setProperty("invalid", bool(text))
-        self._edit.style().unpolish(self._edit)
-        self._edit.style().polish(self._edit)
 
-    def _on_symbol_entered(self) -> None:
-        text = self._edit.text()
-        try:
-            symbol = str(Symbol.parse(text))
-        except SymbolError as exc:
-            self._set_error(str(exc))  # the old symbol stays on screen: nothing is lost
-            return
+    def _on_symbol_entered(self, symbol: str) -> None:
         self.set_symbol(symbol)
         self.symbolTyped.emit(symbol)
 

@@ -20,7 +20,8 @@ from desktop.qt.link_groups import LINK_GROUPS, LinkGroupHub, link_group
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.qt.truth_monitor import TruthMonitor
 from desktop.widgets.depth_dock import DepthDock
-from desktop.widgets.depth_window import DepthWindow, swatch_icon
+from desktop.widgets.depth_window import DepthWindow
+from desktop.widgets.link_controls import swatch_icon
 from desktop.widgets.popout_manager import PopOutManager, layout_of
 
 __all__ = ["DEPTH_KIND", "DepthWindowManager"]

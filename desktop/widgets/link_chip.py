@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from desktop.qt.link_groups import LINK_GROUPS, link_group
 from desktop.qt.palette import colors, follow_theme
-from desktop.widgets.depth_window import swatch_icon
+from desktop.widgets.link_controls import swatch_icon
 
 __all__ = ["LinkChip"]
 

@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QMoveEvent,
-    QResizeEvent,
-)
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMenu,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QMoveEvent, QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop.domain.symbols import Symbol, SymbolError
-from desktop.qt.link_groups import LINK_GROUPS, link_group
+from desktop.qt.link_groups import link_group
 from desktop.qt.palette import colors, follow_theme
 from desktop.qt.tape_model import TapeModel
-from desktop.widgets.depth_window import swatch_icon
+from desktop.widgets.link_controls import LinkGroupButton, SymbolEdit
 from desktop.widgets.shortcut_sheet import TAPE_WINDOW, install_window_keys
 from desktop.widgets.tape_panel import TapePanel
 
@@ -36,6 +21,7 @@ QLineEdit#tapeSymbolEdit {{
     background: {c.background}; border: 1px solid {c.edge}; border-radius: 3px; padding: 2px 6px;
     font-weight: 600;
 }}
+QLineEdit#tapeSymbolEdit[invalid="true"] {{ border-color: {c.note}; }}
 QToolButton {{ border: 1px solid transparent; border-radius: 3px; padding: 2px 6px; }}
 QToolButton:hover {{ background: {c.hover}; }}
 QToolButton::menu-indicator {{ image: none; width: 0px; }}
@@ -66,28 +52,14 @@ class TapeWindow(QWidget):
         toolbar = QWidget(self)
         toolbar.setObjectName("tapeToolbar")
         toolbar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self._edit = QLineEdit(toolbar)
-        self._edit.setObjectName("tapeSymbolEdit")
-        self._edit.setPlaceholderText("Symbol")
-        self._edit.setToolTip("Type a symbol (700, 00700.HK, AAPL) and press Enter")
+        self._edit = SymbolEdit("tapeSymbolEdit", toolbar)
         self._edit.setMaximumWidth(130)
-        self._edit.returnPressed.connect(self._on_symbol_entered)
-        self._link_button = QToolButton(toolbar)
-        self._link_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self._link_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self._link_button.setToolTip("Pinned keeps this symbol; a colour group follows its symbol")
-        menu = QMenu(self._link_button)
-        self._link_actions = QActionGroup(self)
-        for key, text, color in [(None, "Pinned to symbol", None)] + [
-            (g.key, f"Link group {g.label}", g.color) for g in LINK_GROUPS
-        ]:
-            action = QAction(swatch_icon(color), text, menu)
-            action.setCheckable(True)
-            action.setData(key)
-            action.triggered.connect(lambda _c=False, k=key: self.set_link_group(k))
-            self._link_actions.addAction(action)
-            menu.addAction(action)
-        self._link_button.setMenu(menu)
+        self._edit.symbolEntered.connect(self._on_symbol_entered)
+        self._edit.problemChanged.connect(self._show_problem)
+        self._link_button = LinkGroupButton(
+            "tapeLinkButton", "A colour group follows its group's symbol.", toolbar
+        )
+        self._link_button.groupChosen.connect(self.set_link_group)
         row = QHBoxLayout(toolbar)
         row.setContentsMargins(6, 4, 6, 4)
         row.addWidget(self._edit)
@@ -122,7 +94,7 @@ class TapeWindow(QWidget):
         """Show `symbol` (canonical)."""
         self._model.set_symbol(symbol)
         self._edit.setText(symbol)
-        self._error.hide()
+        self._edit.set_problem("")
         self.setWindowTitle(f"{symbol} — Time & Sales · Quote Board")
 
     def link_group(self) -> str | None:
@@ -145,19 +117,13 @@ class TapeWindow(QWidget):
         return self._error.text() if not self._error.isHidden() else ""
 
     def _show_group(self) -> None:
-        group = link_group(self._group)
-        self._link_button.setIcon(swatch_icon(group.color if group else None))
-        self._link_button.setText(f"{group.label if group else 'Pinned'} ▾")
-        for action in self._link_actions.actions():
-            action.setChecked(action.data() == self._group)
+        self._link_button.show_group(self._group)
 
-    def _on_symbol_entered(self) -> None:
-        try:
-            symbol = str(Symbol.parse(self._edit.text()))
-        except SymbolError as exc:
-            self._error.setText(str(exc))  # the old tape stays: nothing is lost
-            self._error.show()
-            return
+    def _show_problem(self, text: str) -> None:
+        self._error.setText(text)  # the old tape stays: nothing is lost
+        self._error.setVisible(bool(text))
+
+    def _on_symbol_entered(self, symbol: str) -> None:
         self.set_symbol(symbol)
         self.symbolTyped.emit(symbol)
 

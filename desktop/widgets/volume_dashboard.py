@@ -31,7 +31,7 @@ from desktop.qt.link_groups import LINK_GROUPS, link_group
 from desktop.qt.palette import colors, follow_theme
 from desktop.qt.ranked_rows_model import SYMBOL_ROLE, RankedRowsModel
 from desktop.widgets.delegates import monospace_font
-from desktop.widgets.depth_window import swatch_icon
+from desktop.widgets.link_controls import swatch_icon
 
 __all__ = ["VolumeDashboard"]
 
