@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -47,6 +47,12 @@ __all__ = ["ChartHeader"]
 def _zoned(label: str, market: Market) -> str:
     """A bar's time with its market's zone (`09:40 ET`); a date alone (daily bars) has none."""
     return f"{label} {zone_label(market)}" if ":" in label else label
+
+
+_WIDEST_READOUT = (
+    "09:31 HKT   O 1,247.28   H 1,247.28   L 1,247.28   C 1,247.28   V 16.1M   │ 1,247.28"
+)
+"""A bar's read-out at its widest usual length: below this the read-out takes its own line."""
 
 
 class ChartHeader(QWidget):
@@ -155,13 +161,15 @@ class ChartHeader(QWidget):
         top.addSpacing(8)
         top.addWidget(self._follow_button)
         top.addWidget(self._link_button)
-        readout_row = QHBoxLayout()
-        readout_row.setContentsMargins(10, 0, 10, 0)
-        readout_row.addWidget(self._readout, 1)
-        readout_row.addWidget(self._legend)
-        readout_row.addSpacing(8)
+        self._controls_row = QHBoxLayout()
+        self._controls_row.setContentsMargins(10, 0, 10, 0)
+        self._controls_row.addWidget(self._readout, 1)
+        self._controls_row.addWidget(self._legend)
+        self._controls_row.addSpacing(8)
         for button in self._timeframe_buttons.values():
-            readout_row.addWidget(button)
+            self._controls_row.addWidget(button)
+        self._readout_row = QHBoxLayout()
+        self._readout_row.setContentsMargins(10, 0, 10, 0)
         for label, least in ((self._title, 90), (self._quote, 90), (self._readout, 120)):
             # an explicit minimum overrides the text's: long texts are clipped in a narrow
             # window instead of widening it, and shown whole when there is room
@@ -170,7 +178,37 @@ class ChartHeader(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(top)
-        layout.addLayout(readout_row)
+        layout.addLayout(self._controls_row)
+        layout.addLayout(self._readout_row)
+        self._readout_alone = False
+
+    def readout_has_own_line(self) -> bool:
+        """True when the window is too narrow to show the read-out beside the timeframes."""
+        return self._readout_alone
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Give the read-out a line of its own when a full bar would not fit beside the controls."""
+        super().resizeEvent(event)
+        controls = (
+            self._legend.sizeHint().width()
+            + 8
+            + sum(
+                button.sizeHint().width() + self._controls_row.spacing()
+                for button in self._timeframe_buttons.values()
+            )
+        )
+        needed = self._readout.fontMetrics().horizontalAdvance(_WIDEST_READOUT) + controls + 20
+        alone = event.size().width() < needed
+        if alone == self._readout_alone:
+            return
+        self._readout_alone = alone
+        source, target = (
+            (self._controls_row, self._readout_row)
+            if alone
+            else (self._readout_row, self._controls_row)
+        )
+        source.removeWidget(self._readout)
+        target.insertWidget(0, self._readout, 1)
 
     def _on_symbol_entered(self, symbol: str) -> None:
         self.symbol_edit.clear()

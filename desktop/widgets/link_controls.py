@@ -51,6 +51,7 @@ class SymbolEdit(QLineEdit):
         self.setObjectName(object_name)
         self.setPlaceholderText("Symbol")
         self.setToolTip("Type a symbol (700, 00700.HK, AAPL) and press Enter")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("00700.HK") + 16)
         self._problem = ""
         self.returnPressed.connect(self._on_entered)
         self.textEdited.connect(lambda _text: self.set_problem(""))
@@ -93,6 +94,8 @@ class LinkGroupButton(QToolButton):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # The chip's own "▾" says it opens a menu; Qt's indicator would draw a second arrow.
+        self.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         menu = QMenu(self)
         self._actions = QActionGroup(self)
         self._actions.setExclusive(True)

@@ -200,3 +200,22 @@ def test_the_time_axis_labels_round_minutes_in_the_markets_zone() -> None:
     labels = axis.tickStrings(majors, 1.0, major)
     assert "13:00" in labels and all(label.endswith(("00", "30")) for label in labels)
     assert axis.time_at(182) == afternoon[-1] + 3 * 60  # beyond the data: a minute per bar
+
+
+@pytest.mark.parametrize("width", [620, 900, 1500])
+def test_the_read_out_is_never_clipped_it_takes_its_own_line_when_narrow(
+    chart: Chart, qtbot: QtBot, width: int
+) -> None:
+    from desktop.widgets.chart_header import ChartHeader
+
+    window = chart.window
+    window.resize(width, 560)
+    window.show_crosshair(10, 101.234)
+    header = window.findChild(ChartHeader)
+    assert header is not None
+    label = next(w for w in header.findChildren(QWidget) if w.objectName() == "chartReadout")
+    qtbot.waitUntil(lambda: label.width() > 0, timeout=WAIT_MS)
+    whole = label.fontMetrics().horizontalAdvance(window.readout())
+    assert label.width() >= whole, (width, label.width(), whole)
+    if width in (620, 1500):  # 900 depends on the fonts: only "never clipped" holds for it
+        assert header.readout_has_own_line() == (width == 620)
