@@ -11,11 +11,11 @@ feed that keeps no ledger marks every tape when it reconnects.
 from __future__ import annotations
 
 from collections import Counter, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from desktop.domain.formatting import format_time, local_day_end, market_of
-from desktop.domain.gaps import Gap, gap_seconds
+from desktop.domain.formatting import format_exact, format_time, local_day_end, market_of
+from desktop.domain.gaps import Gap, gap_note, gap_seconds
 from desktop.domain.market_data import Tick, TradeSide
 from desktop.domain.symbols import Market
 
@@ -52,7 +52,8 @@ class TapeEntry:
 
 class _SymbolTape:
     __slots__ = (
-        "count", "day_end_ms", "entries", "market", "median", "since_median", "sizes", "total",
+        "count", "day_end_ms", "entries", "market", "median", "revision", "since_median",
+        "sizes", "total",
     )  # fmt: skip
 
     def __init__(self, capacity: int, market: Market) -> None:
@@ -66,6 +67,8 @@ class _SymbolTape:
         """The next local midnight: a print at or after it starts a new day's median."""
         self.median = 0.0
         self.since_median = 0
+        self.revision = 0
+        """Bumped when an entry already handed out is replaced (a divider learns what was missed)."""
 
 
 def _median(sizes: Counter[int], count: int) -> float:
@@ -149,25 +152,40 @@ class TapeBook:
         self.mark_gap(ts_ms, f"Feed reconnected after a {gap} gap: prints may be missing above")
 
     def mark_outage(self, gap: Gap) -> bool:
-        """An outage ended: a divider on the tape of each symbol it touched, at its end, once.
+        """An outage ended: a divider on the tape of each symbol it touched, at its end, once;
+        when the same outage comes back reconciled, its dividers say how much traded meanwhile.
 
-        Returns whether dividers were added (not for an open gap or one already marked).
+        Returns whether dividers were added or reworded (not for an open gap).
         """
         key = (gap.connection, gap.start_ms)
         duration = gap.duration_s
-        if gap.end_ms is None or duration is None or key in self._outages:
+        if gap.end_ms is None or duration is None:
             return False
+        if key in self._outages:
+            return self._reword(gap)
         self._outages.add(key)
-        text = f"gap {gap_seconds(duration)} · reconnected"
-        why = f" ({gap.reason})" if gap.reason else ""
         for symbol in gap.symbols:
-            market = market_of(symbol)
-            detail = (
-                f"No prints were received from {format_time(gap.start_ms, market)} to "
-                f"{format_time(gap.end_ms, market)}{why}: prints may be missing above."
-            )
+            text, detail = _divider_words(gap, symbol)
             self._divider(symbol, gap.end_ms, text, detail)
         return True
+
+    def _reword(self, gap: Gap) -> bool:
+        """Replace the dividers of `gap` whose words changed (the missed shares became known)."""
+        changed = False
+        for symbol in gap.missed:
+            tape = self._tapes.get(symbol)
+            if tape is None:
+                continue
+            text, detail = _divider_words(gap, symbol)
+            entries = tape.entries
+            for i in range(len(entries) - 1, -1, -1):
+                entry = entries[i]
+                if entry.divider and entry.ts_ms == gap.end_ms and entry.divider != text:
+                    entries[i] = replace(entry, divider=text, detail=detail)
+                    tape.revision += 1
+                    changed = True
+                    break
+        return changed
 
     def clear(self) -> None:
         """Forget every tape (another feed starts: its prints are not this one's)."""
@@ -175,6 +193,16 @@ class TapeBook:
         self._outages.clear()
 
     # -- reading (per flush) --------------------------------------------------------------------
+    def revision(self, symbol: str) -> int:
+        """Changes when an entry of `symbol` already read was reworded (re-read its dividers)."""
+        tape = self._tapes.get(symbol)
+        return 0 if tape is None else tape.revision
+
+    def dividers(self, symbol: str) -> list[TapeEntry]:
+        """The dividers the ring holds for `symbol`, oldest first."""
+        tape = self._tapes.get(symbol)
+        return [] if tape is None else [e for e in tape.entries if e.divider]
+
     def cursor(self, symbol: str) -> int:
         """How many entries `symbol` has ever had: pass it to `entries_since` next time."""
         tape = self._tapes.get(symbol)
@@ -234,3 +262,20 @@ class TapeBook:
             if entry.multiple > 0 and (best is None or entry.multiple > best.multiple):
                 best = entry
         return best
+
+
+def _divider_words(gap: Gap, symbol: str) -> tuple[str, str]:
+    """A divider's text and tooltip: "gap 42 s · reconnected", or "gap 42 s · ~18k shares
+    traded" once the re-snapshot said what was missed."""
+    assert gap.end_ms is not None and gap.duration_s is not None
+    market = market_of(symbol)
+    why = f" ({gap.reason})" if gap.reason else ""
+    detail = (
+        f"No prints were received from {format_time(gap.start_ms, market)} to "
+        f"{format_time(gap.end_ms, market)}{why}: prints may be missing above."
+    )
+    missed = gap.missed.get(symbol)
+    if missed:
+        detail += f" The day's volume says about {format_exact(missed)} shares traded meanwhile."
+        return gap_note(gap, symbol), detail
+    return f"gap {gap_seconds(gap.duration_s)} · reconnected", detail

@@ -147,6 +147,7 @@ class TapeModel(QAbstractTableModel):
         self._symbol: str | None = None
         self._market = Market.US
         self._cursor = 0
+        self._revision = 0
         self._min_size = 0
         self._held = False
         self._pending = 0
@@ -209,6 +210,8 @@ class TapeModel(QAbstractTableModel):
         symbol = self._symbol
         if symbol is None:
             return
+        if self._tape.revision(symbol) != self._revision:
+            self._reword(symbol)
         cursor = self._tape.cursor(symbol)
         if cursor == self._cursor:
             return
@@ -216,6 +219,16 @@ class TapeModel(QAbstractTableModel):
             self._pending = max(0, cursor - self._cursor)
             return
         self._pull()
+
+    def _reword(self, symbol: str) -> None:
+        """Dividers already shown learned what was missed: update their rows in place."""
+        self._revision = self._tape.revision(symbol)
+        current = {e.ts_ms: e for e in self._tape.dividers(symbol)}
+        for i, row in enumerate(self._rows):
+            entry = row.entry
+            if entry.divider and (new := current.get(entry.ts_ms)) is not None and new != entry:
+                self._rows[i] = TapeRow(new, self._market)
+                self.dataChanged.emit(self.index(i, 0), self.index(i, _NCOLS - 1))
 
     def _keep(self, entry: TapeEntry) -> bool:
         return bool(entry.divider) or entry.volume >= self._min_size
@@ -271,6 +284,7 @@ class TapeModel(QAbstractTableModel):
         if symbol is not None:
             entries = self._tape.recent(symbol)
             self._cursor = self._tape.cursor(symbol)
+            self._revision = self._tape.revision(symbol)
             market = self._market
             rows = [TapeRow(e, market) for e in reversed(entries) if self._keep(e)]
             rows = rows[: self._max_rows]

@@ -94,13 +94,21 @@ def test_an_outage_the_ledger_recorded_marks_only_its_symbols_tapes_once() -> No
     assert not tape.mark_outage(opened), "an outage is marked where it ends"
     closed = Gap(1, T0 + 1_000, T0 + 43_000, opened.symbols, reason="connection lost")
     assert tape.mark_outage(closed)
-    reconciled = Gap(1, T0 + 1_000, T0 + 43_000, opened.symbols, {"AAPL.US": 18_000})
-    assert not tape.mark_outage(reconciled), "the same outage, learning what was missed"
     (divider,) = [e for e in tape.recent("AAPL.US") if e.divider]
     assert divider.divider == "gap 42 s · reconnected" and divider.ts_ms == T0 + 43_000
     assert divider.detail == (
         "No prints were received from 10:00:01 to 10:00:43 (connection lost): "
         "prints may be missing above."
     )
+    revision, cursor = tape.revision("AAPL.US"), tape.cursor("AAPL.US")
+    reconciled = Gap(
+        1, T0 + 1_000, T0 + 43_000, opened.symbols, {"AAPL.US": 18_000}, reason="connection lost"
+    )
+    assert tape.mark_outage(reconciled), "the same outage, learning what was missed"
+    (divider,) = [e for e in tape.recent("AAPL.US") if e.divider]
+    assert divider.divider == "gap 42 s · ~18.0K shares traded" and divider.ts_ms == T0 + 43_000
+    assert divider.detail.endswith("about 18,000 shares traded meanwhile.")
+    assert tape.revision("AAPL.US") == revision + 1 and tape.cursor("AAPL.US") == cursor
+    assert not tape.mark_outage(reconciled), "nothing new to say"
     assert [e.divider for e in tape.recent("00700.HK")] == ["", "gap 42 s · reconnected"]
     assert not any(e.divider for e in tape.recent("MSFT.US")), "its connection never dropped"

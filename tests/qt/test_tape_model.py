@@ -112,6 +112,26 @@ def test_a_ledger_outage_is_a_divider_row_that_says_when_nothing_was_received() 
     )
 
 
+def test_a_divider_on_screen_learns_how_much_traded_in_place(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    tape = TapeBook()
+    model = TapeModel(tape)
+    qtmodeltester.check(model)
+    model.set_symbol("AAPL.US")
+    gap = Gap(0, T0 + 1_000, T0 + 43_000, ("AAPL.US",), reason="server closed")
+    tape.mark_outage(gap)
+    tape.add(tick("AAPL.US", "189.30", 100, ms=44_000))
+    model.on_frame({"AAPL.US"}, 0.0)
+    rows, inserted = model.rowCount(), model.inserted
+    changed: list[int] = []
+    model.dataChanged.connect(lambda top, bottom, roles=(): changed.append(top.row()))
+    tape.mark_outage(Gap(0, gap.start_ms, gap.end_ms, gap.symbols, {"AAPL.US": 18_000}))
+    model.on_frame({"AAPL.US"}, 0.0)
+    assert texts(model, 1)[0] == "10:00:43.125  gap 42 s · ~18.0K shares traded"
+    assert changed == [1] and model.rowCount() == rows and model.inserted == inserted
+    tip = model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole)
+    assert tip.endswith("about 18,000 shares traded meanwhile.")
+
+
 def test_holding_the_tape_keeps_rows_still_and_counts_what_waits() -> None:
     tape = TapeBook()
     model = TapeModel(tape)
