@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Sequence
 
 from desktop.app.feed_switch import FeedStopping, FeedSwitch, RunningFeed
@@ -102,9 +103,15 @@ class Insights:
 
     def on_gap(self, gap: Gap) -> None:
         """An outage of the running feed opened or ended: its symbols' lines and bars break."""
-        for symbol in self.outages.record(gap):
+        for symbol in self.outages.record(gap, self._exchange_lag_ms):
             self._book.mark_dirty(symbol)  # the next flush redraws its sparkline
             self.ui.charts.refresh_symbol(symbol)
+
+    def _exchange_lag_ms(self, symbol: str) -> float:
+        state = self._book.get(symbol)
+        if state is None:
+            return 0.0
+        return state.exchange_lag_ms(time.monotonic(), time.time_ns() // 1_000_000)
 
     def set_sessions(self, sessions: SessionSource | None) -> None:
         """Gate alerts by these market hours; None (not loaded yet) evaluates no alert at all."""

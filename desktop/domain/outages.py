@@ -8,6 +8,8 @@ history, which has no holes) and counts changes per symbol so cached drawings kn
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -44,19 +46,32 @@ class Outages:
     def __init__(self) -> None:
         self._spans: dict[str, dict[tuple[int, int], Span]] = {}
         self._versions: dict[str, int] = {}
+        self._lags: dict[tuple[str, tuple[int, int]], int] = {}
+        """The exchange lag each symbol had when a gap was first recorded (kept as it ends)."""
 
-    def record(self, gap: Gap) -> list[str]:
-        """A gap opened, ended or was reconciled: its symbols whose spans changed."""
+    def record(self, gap: Gap, lag_ms: Callable[[str], float] | None = None) -> list[str]:
+        """A gap opened, ended or was reconciled: its symbols whose spans changed.
+
+        The ledger's times are the wall clock; lines and bars are in exchange time. `lag_ms`
+        says how far a symbol's exchange time ran behind the clock (a delayed feed: minutes),
+        and its span is moved back by that much, so the break lands where the data stopped.
+        """
         key = (gap.connection, gap.start_ms)
-        span: Span = (gap.start_ms, gap.end_ms)
         changed = []
         for symbol in gap.symbols:
+            lag = self._lags.get((symbol, key))
+            if lag is None:
+                lag = self._lags[(symbol, key)] = max(0, int(lag_ms(symbol))) if lag_ms else 0
+            end = None if gap.end_ms is None else gap.end_ms - lag
+            span: Span = (gap.start_ms - lag, end)
             spans = self._spans.setdefault(symbol, {})
             if spans.get(key) == span:
                 continue
             spans[key] = span
             if len(spans) > _KEEP:
-                del spans[min(spans, key=lambda k: spans[k][0])]
+                oldest = min(spans, key=lambda k: spans[k][0])
+                del spans[oldest]
+                self._lags.pop((symbol, oldest), None)
             self._versions[symbol] = self._versions.get(symbol, 0) + 1
             changed.append(symbol)
         return changed
@@ -74,3 +89,4 @@ class Outages:
         for symbol in self._spans:
             self._versions[symbol] = self._versions.get(symbol, 0) + 1
         self._spans.clear()
+        self._lags.clear()

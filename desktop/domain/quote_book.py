@@ -163,6 +163,14 @@ class QuoteState:
             return None
         return (self.last - self.prev_close) * _HUNDRED / self.prev_close
 
+    def exchange_lag_ms(self, now: float, wall_ms: int) -> float:
+        """How far the last push's exchange time was behind its arrival (0.0 before any push):
+        `now` is the book's clock (the one passed to `apply_tick`), `wall_ms` the epoch clock."""
+        if self.push_ts_ms is None:
+            return 0.0
+        received_ms = wall_ms - (now - self.push_at) * 1000
+        return received_ms - self.push_ts_ms
+
 
 def _best(
     a: Decimal | None, b: Decimal | None, pick: Callable[[Decimal, Decimal], Decimal]

@@ -238,8 +238,7 @@ class TruthJudge:
             return _mark(TruthVerdict(Truth.QUIET, "no trade for a while", age), mode)
         if mode is FeedMode.LIVE and state is not None and state.push_ts_ms is not None:
             lag = self._lags.setdefault(symbol, _Lag())
-            received_ms = now_ms - (now - state.push_at) * 1000
-            lag.observe(state.push_at, received_ms - state.push_ts_ms)
+            lag.observe(state.push_at, state.exchange_lag_ms(now, now_ms))
             if lag.samples >= 3 and lag.ms > self.delayed_after_s * 1000:
                 return TruthVerdict(
                     Truth.DELAYED, f"{lag.ms / 1000:.0f} s behind the exchange", age

@@ -55,3 +55,34 @@ def test_clearing_forgets_the_spans_but_drawings_still_see_a_change() -> None:
     outages.clear()
     assert outages.spans("AAPL.US") == []
     assert outages.version("AAPL.US") > version
+
+
+def test_on_a_delayed_feed_the_break_lands_where_the_data_stopped_in_exchange_time() -> None:
+    outages = Outages()
+    lags = {"AAPL.US": 900_000.0, "MSFT.US": -250.0}  # 15 minutes behind; a clock a bit ahead
+    opened = Gap(0, 1_000_000, None, ("AAPL.US", "MSFT.US"))
+    outages.record(opened, lags.__getitem__)
+    assert outages.spans("AAPL.US") == [(100_000, None)]
+    assert outages.spans("MSFT.US") == [(1_000_000, None)], "never moved forward"
+    lags["AAPL.US"] = 0.0  # by the end no push has arrived: the lag of the start still holds
+    outages.record(Gap(0, 1_000_000, 1_042_000, opened.symbols), lags.__getitem__)
+    assert outages.spans("AAPL.US") == [(100_000, 142_000)]
+    # Points every 10 s of exchange time: the 15-minute-old stretch breaks, not "now".
+    starts = ms(90_000, 100_000, 150_000, 1_000_000, 1_010_000)
+    assert breaks_between(starts, outages.spans("AAPL.US")).tolist() == [
+        False, True, False, False,
+    ]  # fmt: skip
+
+
+def test_a_symbols_exchange_lag_is_measured_from_its_last_push() -> None:
+    from decimal import Decimal
+
+    from desktop.domain.market_data import Tick, TradeSide
+    from desktop.domain.quote_book import QuoteBook
+
+    book = QuoteBook()
+    state = book.track("AAPL.US")
+    assert state.exchange_lag_ms(50.0, 2_000_000) == 0.0
+    book.apply_tick(Tick("AAPL.US", Decimal("1"), 1, None, TradeSide.BUY, 1_000_000), 40.0)
+    # Arrived at wall 2,000,000 - 10 s = 1,990,000 ms, stamped 1,000,000: 990 s behind.
+    assert state.exchange_lag_ms(50.0, 2_000_000) == 990_000.0
