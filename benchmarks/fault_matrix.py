@@ -167,6 +167,7 @@ async def _run(rig: FaultRig, kind: FaultKind | str, timer: TruthTimer, bound: f
         time_to_first_live_s=timer.time_to_first_live(back_at),
         stagger_s=rig.settings.stagger_s * max(0, reconnected - 1),
         stayed_live=timer.stayed_live(),
+        first_not_live=timer.first_not_live,
         name=name,
     )
 

@@ -62,6 +62,8 @@ class CaseResult:
     """The documented subscribe stagger inside `time_to_live_s` (connections reconnected − 1)."""
     stayed_live: bool = False
     """Every quote read Live throughout: the fault needed no warning."""
+    first_not_live: str = ""
+    """The first verdict that was not Live while the fault ran ("" when none): why not."""
     name: str = ""
     """The case's name when it is not a simulator fault (`server-down`)."""
 

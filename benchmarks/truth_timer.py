@@ -35,6 +35,8 @@ class TruthTimer:
     last_not_live: float | None = None
     """Loop time of the latest judgement in which some symbol was not Live."""
     all_live_since: float | None = None
+    first_not_live: str = ""
+    """The first verdict that was not Live ("AAPL.US: Quiet (no trade for a while)"): why not."""
     _task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -43,9 +45,12 @@ class TruthTimer:
 
     async def stop(self) -> None:
         """Stop polling."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+        task = self._task
+        if task is not None:
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                raise RuntimeError("the truth timer stopped polling") from task.exception()
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     async def _poll(self) -> None:
         loop = asyncio.get_running_loop()
@@ -64,6 +69,8 @@ class TruthTimer:
                     self.first_stale.setdefault(symbol, now)
                 if verdict.state is not Truth.LIVE:
                     live = False
+                    if not self.first_not_live:
+                        self.first_not_live = f"{symbol}: {verdict.state} ({verdict.detail})"
                 elif symbol in self.first_stale:
                     self.live_again.setdefault(symbol, now)
             if live:

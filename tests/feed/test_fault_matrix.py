@@ -56,7 +56,8 @@ async def test_the_server_going_away_is_written_with_both_truth_columns(tmp_path
 
 async def test_a_fault_the_board_rides_out_reads_live_throughout() -> None:
     result = await run_case(FaultKind.GARBAGE)
-    assert result.stayed_live and result.time_to_stale_s is None
+    assert result.stayed_live, result.first_not_live
+    assert result.time_to_stale_s is None
     assert result.time_to_live_s is not None and result.time_to_first_live_s is None
 
 
