@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -28,7 +28,6 @@ from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import CALENDARS, AlwaysOpen, SessionSource, load_exchange_sessions
 from desktop.domain.symbols import Symbol
 from desktop.domain.truth import FeedConditions, FeedMode, TruthJudge
-from desktop.feed.gateway_feed import GatewayFeed
 from desktop.feed.redis_link import RedisLink
 from desktop.feed.service import FeedService
 from desktop.protocol.plans import PLANS
@@ -40,10 +39,14 @@ from desktop.simulator.config import SimulatorConfig
 from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.widgets.main_window import MainWindow
 
+if TYPE_CHECKING:
+    from desktop.feed.gateway_feed import GatewayFeed
+
 __all__ = ["BoardFeed", "FeedStopping", "FeedSubscriptions", "FeedSwitch", "RunningFeed"]
 
-BoardFeed = FeedService | GatewayFeed
-"""The board's feed: straight to the provider (or the simulator), or through the desk gateway."""
+BoardFeed: TypeAlias = "FeedService | GatewayFeed"
+"""The board's feed: straight to the provider (or the simulator), or through the desk gateway
+(whose module, and redis-py with it, loads only when a gateway feed is chosen)."""
 
 log = logging.getLogger("desktop")
 DEMO_PRICES = "demo-prices.json"
@@ -258,6 +261,8 @@ class FeedSwitch(QObject):
         window = self.window
         service: BoardFeed
         if target.gateway_url:
+            from desktop.feed.gateway_feed import GatewayFeed
+
             service = GatewayFeed(
                 self.book,
                 RedisLink.parse(target.gateway_url, target.redis_password or None),

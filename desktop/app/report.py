@@ -17,16 +17,18 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sparklines import SparklineStore
-from desktop.feed.gateway_feed import GatewayFeed
 from desktop.feed.redact import redact
 from desktop.feed.service import FeedService
 from desktop.qt.stream_bridge import StreamBridge
 from desktop.qt.watchlist_session import WatchlistSession
+
+if TYPE_CHECKING:
+    from desktop.feed.gateway_feed import GatewayFeed
 
 __all__ = ["RunReport", "configure_logging", "redacting_handler"]
 

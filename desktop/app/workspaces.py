@@ -10,7 +10,7 @@ from collections.abc import Callable
 from desktop.domain.workspace import Workspace
 from desktop.persistence.database import Database
 from desktop.persistence.workspaces import WorkspaceRepository
-from desktop.widgets.chart_window import CHART_KIND
+from desktop.widgets.chart_kinds import CHART_KIND
 from desktop.widgets.chart_windows import ChartWindowManager
 from desktop.widgets.depth_windows import DEPTH_KIND, DepthWindowManager
 from desktop.widgets.main_window import MainWindow

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -10,6 +9,7 @@ from decimal import Decimal
 from desktop.domain.market_clock import MarketPhase
 from desktop.domain.market_data import MAX_VOLUME, DepthSnapshot, ReferenceData, Tick, sane_price
 from desktop.domain.provenance import Provenance, Rhythm, Source, is_newer
+from desktop.domain.recent_trades import RecentTrades
 from desktop.domain.symbols import Market
 from desktop.domain.text_safety import strip_bidi
 
@@ -81,17 +81,12 @@ class QuoteState:
     push_trade: Provenance | None = None
     """The last pushed trade applied (duplicates and out-of-order pushes are judged against it)."""
     rhythm: Rhythm = field(default_factory=Rhythm)
-    recent: deque[tuple[int, int, Decimal]] = field(default_factory=lambda: deque(maxlen=512))
-    """(exchange ms, volume, turnover) of the latest pushed trades, re-added over a newer day bar."""
+    recent: RecentTrades | None = None
+    """The latest pushed trades, re-added over a newer day bar; None until the first."""
 
     def pushed_after(self, ts_ms: int) -> tuple[int, Decimal]:
         """Volume and turnover of the remembered pushed trades later than `ts_ms`."""
-        volume, turnover = 0, Decimal()
-        for at, vol, amount in self.recent:
-            if at > ts_ms:
-                volume += vol
-                turnover += amount
-        return volume, turnover
+        return (0, Decimal()) if self.recent is None else self.recent.after(ts_ms)
 
     avg_volume: float | None = None
     """Average daily volume of recent complete sessions (REST daily bars)."""
@@ -342,7 +337,10 @@ class QuoteBook:
         provenance = Provenance(Source.PUSH, tick.ts_ms, tick.seq, now)
         state.push_trade = provenance
         turnover = tick.turnover if tick.turnover is not None else tick.price * tick.volume
-        state.recent.append((tick.ts_ms, tick.volume, turnover))
+        recent = state.recent
+        if recent is None:
+            recent = state.recent = RecentTrades()
+        recent.add(tick.ts_ms, tick.volume, turnover)
         if tick.ts_ms > state.ref_as_of_ms:
             state.volume += tick.volume
             state.turnover += turnover

@@ -16,14 +16,14 @@ is raised as the provider's `RestError`, so the board shows the sentence it woul
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import Protocol
-
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from typing import TYPE_CHECKING, Protocol
 
 from desktop.domain.symbols import Symbol
 from desktop.protocol.alltick_rest import Bar, RestError
 from desktop.protocol.gateway_wire import DEFAULT_KLINE_TYPES, GatewayCodec, GatewayKeys
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 __all__ = ["BarSource", "GatewayBars", "HistoryNotReady"]
 
@@ -82,6 +82,8 @@ class GatewayBars:
 
     async def klines(self, symbol: Symbol, kline_type: int, count: int) -> list[Bar]:
         """Up to `count` latest bars the gateway keeps; `HistoryNotReady` while it has none."""
+        from redis.exceptions import RedisError  # loaded already: the client in hand is redis-py's
+
         code = str(symbol)
         self.want(code, kline_type)
         try:

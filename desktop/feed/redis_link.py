@@ -5,22 +5,20 @@ private CA, `ssl_certfile`/`ssl_keyfile` present a client certificate) and
 `redis+sentinel://[user[:password]@]host:port[,host:port…]/MASTER` (the client asks the
 Sentinels where the primary is, again after every failover). A password given separately (the
 board's keyring, the gateway's environment) wins over none in the URL. URLs are shown and logged
-only through `redact_redis_url`.
+only through `redact_redis_url`. redis-py itself is imported by `RedisLink.connect` only: a board
+that parses a URL (its settings, its command line) but streams the demo never loads it.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import msgspec
-from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.asyncio.sentinel import Sentinel
-from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 __all__ = ["RedisLink", "RedisUrlError", "redact_redis_url"]
 
@@ -112,6 +110,14 @@ class RedisLink(msgspec.Struct, frozen=True, kw_only=True):
 
     def connect(self, *, name: str = "quoteboard", timeout_s: float = 5.0) -> Redis:
         """A client (not yet connected: the first command connects, again after a failover)."""
+        # redis-py loads here, not with the board: parsing a URL needs none of it.
+        from redis.asyncio import Redis
+        from redis.asyncio.retry import Retry
+        from redis.asyncio.sentinel import Sentinel
+        from redis.backoff import ExponentialBackoff
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
         options: dict[str, Any] = {
             "username": self.username,
             "password": self.password,

@@ -18,9 +18,7 @@ class QuoteRow:
         "badge_note",
         "cells",
         "dim",
-        "flash_at",
-        "flash_dir",
-        "flash_step",
+        "flashes",
         "keys",
         "market",
         "note",
@@ -41,9 +39,9 @@ class QuoteRow:
         self.texts: list[str] = [""] * ncols
         self.keys: list[SortKey] = [None] * ncols
         self.cells: list[QuoteCell] = []
-        self.flash_at: list[float] = [0.0] * ncols
-        self.flash_dir: list[int] = [0] * ncols
-        self.flash_step: list[int] = [-1] * ncols
+        self.flashes: dict[int, tuple[float, int, int]] | None = None
+        """Fading cells by column: (start, direction +1/-1/0 for a notice, step); None when none
+        has flashed (three per-column lists cost ≈ 0.75 KB a row, mostly never used)."""
         self.tick_dir = 0
         self.note: str | None = None
         self.time_note: str | None = None

@@ -156,10 +156,7 @@ class QuoteRowFormatter:
                 and isinstance(key, float)
                 and isinstance(old_key, float)
             ):
-                row.flash_at[c] = now
-                row.flash_dir[c] = 1 if key > old_key else -1
-                row.flash_step[c] = 0
-                self._flashing.add((row, c))
+                self._flash(row, c, now, 1 if key > old_key else -1)
         if state.tick_dir != row.tick_dir:
             row.tick_dir = state.tick_dir
             if _LAST not in changed:
@@ -197,18 +194,17 @@ class QuoteRowFormatter:
             fg, glyph_fg = truth_brush(row.truth), None
         elif row.dim:
             fg, glyph_fg = DIM_BRUSH, None
-        step = row.flash_step[c]
-        direction = row.flash_dir[c]
+        flash = row.flashes.get(c) if row.flashes else None
         bg = (
             None
-            if step < 0
+            if flash is None
             else (
                 FLASH_UP_BRUSHES
-                if direction > 0
+                if flash[1] > 0
                 else FLASH_DOWN_BRUSHES
-                if direction < 0
+                if flash[1] < 0
                 else FLASH_NOTICE_BRUSHES
-            )[step]
+            )[flash[2]]
         )
         if bg is not None:
             glyph_fg = None  # on a flash the glyph would vanish in its own colour: use the text's
@@ -223,6 +219,12 @@ class QuoteRowFormatter:
         )
 
     # -- flashes ------------------------------------------------------------------------------
+    def _flash(self, row: QuoteRow, c: int, now: float, direction: int) -> None:
+        if row.flashes is None:
+            row.flashes = {}
+        row.flashes[c] = (now, direction, 0)
+        self._flashing.add((row, c))
+
     def advance_flashes(self, now: float) -> list[tuple[QuoteRow, int]]:
         """Step every fading flash to `now`; return the (row, column) cells whose step changed."""
         moved: list[tuple[QuoteRow, int]] = []
@@ -231,13 +233,18 @@ class QuoteRowFormatter:
         finished: list[tuple[QuoteRow, int]] = []
         for flashing in self._flashing:
             row, c = flashing
-            step = flash_step(now - row.flash_at[c])
-            if step == row.flash_step[c]:
+            flashes = row.flashes
+            assert flashes is not None
+            at, direction, old = flashes[c]
+            step = flash_step(now - at)
+            if step == old:
                 continue
-            row.flash_step[c] = step
-            row.cells[c] = self.cell(row, c)
             if step < 0:
+                del flashes[c]
                 finished.append(flashing)
+            else:
+                flashes[c] = (at, direction, step)
+            row.cells[c] = self.cell(row, c)
             moved.append(flashing)
         self._flashing.difference_update(finished)
         return moved
@@ -245,9 +252,8 @@ class QuoteRowFormatter:
     def flash_row(self, row: QuoteRow, now: float) -> None:
         """Flash every cell of `row` in the neutral notice colour, starting at `now`."""
         for c in range(self._ncols):
-            row.flash_at[c], row.flash_dir[c], row.flash_step[c] = now, 0, 0
+            self._flash(row, c, now, 0)
             row.cells[c] = self.cell(row, c)
-            self._flashing.add((row, c))
 
     def forget(self, gone: list[QuoteRow]) -> None:
         """Rows left the table: stop fading their flashes."""
@@ -259,7 +265,8 @@ class QuoteRowFormatter:
         if row.note == text:
             return False
         row.note = text
-        row.flash_step[_LAST] = -1
+        if row.flashes:
+            row.flashes.pop(_LAST, None)
         self._flashing.discard((row, _LAST))
         state = self._book.get(row.symbol)
         if text is not None:
