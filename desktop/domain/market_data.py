@@ -75,7 +75,8 @@ class ReferenceData(msgspec.Struct, frozen=True):
 
     Every field but `symbol` is optional so partial answers (a failed kline request) still apply.
     `as_of_ms` is the exchange time the day bar covers up to; ticks at or before it are already
-    counted in `volume`.
+    counted in `volume` — unless `as_of_seq` is known (a gateway's cached value): then a tick in
+    that same millisecond with a higher seq came after it and is not counted yet.
     """
 
     symbol: str
@@ -91,3 +92,4 @@ class ReferenceData(msgspec.Struct, frozen=True):
     last_time_ms: int | None = None
     as_of_ms: int | None = None
     last_seq: int | None = None
+    as_of_seq: int | None = None

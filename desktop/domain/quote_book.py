@@ -9,7 +9,7 @@ from decimal import Decimal
 from desktop.domain.market_clock import MarketPhase
 from desktop.domain.market_data import MAX_VOLUME, DepthSnapshot, ReferenceData, Tick, sane_price
 from desktop.domain.provenance import Provenance, Rhythm, Source, is_newer
-from desktop.domain.recent_trades import RecentTrades
+from desktop.domain.recent_trades import RecentTrades, later_than
 from desktop.domain.symbols import Market
 from desktop.domain.text_safety import strip_bidi
 
@@ -46,6 +46,8 @@ class QuoteState:
     """+1 if the last price change was up, -1 if down, 0 before any change."""
     last_seq: int | None = None
     ref_as_of_ms: int = 0
+    ref_as_of_seq: int | None = None
+    """The seq of the last trade the day bar counts, when its source knows it (a gateway)."""
     updated_at: float = 0.0
     """Monotonic time of the last applied event of any source (the feed's clock, passed in)."""
     ticks: int = 0
@@ -84,9 +86,9 @@ class QuoteState:
     recent: RecentTrades | None = None
     """The latest pushed trades, re-added over a newer day bar; None until the first."""
 
-    def pushed_after(self, ts_ms: int) -> tuple[int, Decimal]:
-        """Volume and turnover of the remembered pushed trades later than `ts_ms`."""
-        return (0, Decimal()) if self.recent is None else self.recent.after(ts_ms)
+    def pushed_after(self, ts_ms: int, seq: int | None = None) -> tuple[int, Decimal]:
+        """Volume and turnover of the remembered pushed trades later than `ts_ms` (and `seq`)."""
+        return (0, Decimal()) if self.recent is None else self.recent.after(ts_ms, seq)
 
     avg_volume: float | None = None
     """Average daily volume of recent complete sessions (REST daily bars)."""
@@ -274,8 +276,9 @@ class QuoteBook:
         if ref.as_of_ms is not None and ref.as_of_ms >= state.ref_as_of_ms:
             # The day bar is authoritative up to its time; pushes after it are added on top.
             before = state.volume
-            later_volume, later_turnover = state.pushed_after(ref.as_of_ms)
+            later_volume, later_turnover = state.pushed_after(ref.as_of_ms, ref.as_of_seq)
             state.ref_as_of_ms = ref.as_of_ms
+            state.ref_as_of_seq = ref.as_of_seq
             if ref.open is not None:
                 state.open = ref.open
             if ref.volume is not None:
@@ -340,8 +343,8 @@ class QuoteBook:
         recent = state.recent
         if recent is None:
             recent = state.recent = RecentTrades()
-        recent.add(tick.ts_ms, tick.volume, turnover)
-        if tick.ts_ms > state.ref_as_of_ms:
+        recent.add(tick.ts_ms, tick.seq, tick.volume, turnover)
+        if later_than(tick.ts_ms, tick.seq, state.ref_as_of_ms, state.ref_as_of_seq):
             state.volume += tick.volume
             state.turnover += turnover
             state.day_src = provenance

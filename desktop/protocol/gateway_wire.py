@@ -222,6 +222,13 @@ def quote_fields(
         last_time_ms=state.last_time_ms,
         last_seq=state.last_seq,
         as_of_ms=max(state.last_time_ms or 0, state.ref_as_of_ms) or None,
+        # The value counts every push up to the last trade: a later one in its millisecond
+        # (a higher seq) still adds its volume on a joining board.
+        as_of_seq=(
+            state.last_seq
+            if (state.last_time_ms or 0) >= state.ref_as_of_ms
+            else state.ref_as_of_seq
+        ),
     )
     depth = state.depth
     fields: dict[str, bytes | str] = {

@@ -18,7 +18,7 @@ def test_the_ring_sums_the_trades_after_a_time_as_the_window_of_the_newest() -> 
     ring, window = RecentTrades(capacity=8), deque[tuple[int, int, Decimal]](maxlen=8)
     for n in range(30):
         trade = (1_000 + 10 * n, rng.randint(1, 10**6), Decimal(rng.randint(1, 10**9)) / 100)
-        ring.add(*trade)
+        ring.add(trade[0], n, trade[1], trade[2])
         window.append(trade)
         for ts_ms in (0, trade[0] - 35, trade[0] - 1, trade[0]):
             volume = sum(v for at, v, _ in window if at > ts_ms)
@@ -29,8 +29,8 @@ def test_the_ring_sums_the_trades_after_a_time_as_the_window_of_the_newest() -> 
 
 def test_the_ring_keeps_the_largest_volume_and_exact_turnovers() -> None:
     ring = RecentTrades()
-    ring.add(5, 2**63 - 1, Decimal("0.1"))
-    ring.add(6, 1, Decimal("0.2"))
+    ring.add(5, None, 2**63 - 1, Decimal("0.1"))
+    ring.add(6, None, 1, Decimal("0.2"))
     assert ring.after(0) == (2**63, Decimal("0.3"))
     with pytest.raises(ValueError):
         RecentTrades(capacity=0)
@@ -44,3 +44,35 @@ def test_a_quote_remembers_nothing_until_its_first_pushed_trade() -> None:
         book.apply_tick(Tick("AAPL.US", Decimal("10.5"), 2, None, None, 1_000 + n, n + 1), 0)
     assert state.recent is not None and len(state.recent) == RECENT_TRADES
     assert state.pushed_after(0) == (2 * RECENT_TRADES, Decimal("21.0") * RECENT_TRADES)
+
+
+def test_a_trade_in_the_as_of_millisecond_counts_only_after_the_as_of_seq() -> None:
+    ring = RecentTrades()
+    ring.add(1_000, 4, 10, Decimal("1"))
+    ring.add(1_000, 5, 20, Decimal("2"))
+    ring.add(1_000, 6, 40, Decimal("4"))
+    ring.add(1_000, None, 80, Decimal("8"))
+    assert ring.after(1_000, 5) == (40, Decimal("4")), "only seq 6: the unknown one is counted"
+    assert ring.after(1_000) == (0, Decimal()), "no as-of seq: the whole millisecond is counted"
+    assert ring.after(999, 5) == (150, Decimal("15"))
+
+
+def test_a_joining_board_adds_a_same_millisecond_trade_after_the_cached_value() -> None:
+    from desktop.domain.market_data import ReferenceData
+
+    book = QuoteBook()
+    state = book.track("AAPL.US")
+    cached = ReferenceData(
+        "AAPL.US", volume=1_000, turnover=Decimal("10000"), last=Decimal("10"),
+        last_time_ms=5_000, last_seq=7, as_of_ms=5_000, as_of_seq=7,
+    )  # fmt: skip
+    book.apply_reference(cached, 0)
+    book.apply_tick(Tick("AAPL.US", Decimal("10"), 100, None, None, 5_000, 7), 0)  # held already
+    assert state.volume == 1_000
+    book.apply_tick(Tick("AAPL.US", Decimal("10.01"), 300, None, None, 5_000, 8), 0)
+    assert state.volume == 1_300 and state.last == Decimal("10.01")
+    # A REST day bar knows no seq: its whole millisecond stays counted, as before.
+    rest = book.track("MSFT.US")
+    book.apply_reference(ReferenceData("MSFT.US", volume=500, as_of_ms=5_000), 0)
+    book.apply_tick(Tick("MSFT.US", Decimal("1"), 50, None, None, 5_000, 9), 0)
+    assert rest.volume == 500

@@ -79,6 +79,9 @@ def test_the_latest_value_hash_rebuilds_the_day_state_on_a_late_board() -> None:
     # A trade the snapshot already counted adds no volume twice.
     board.apply_tick(Tick("AAPL.US", Decimal("101.5"), 50, None, TradeSide.BUY, 20, 1), 2.0)
     assert state.volume == 1050
+    # A trade in the same millisecond after the cached one does add its volume.
+    board.apply_tick(Tick("AAPL.US", Decimal("101.6"), 25, None, TradeSide.BUY, 20, 2), 2.0)
+    assert state.volume == 1075 and state.last == Decimal("101.6")
 
 
 def test_stream_ids_compare_as_numbers() -> None:
