@@ -20,6 +20,9 @@ __all__ = ["Outages", "Span", "breaks_between"]
 Span = tuple[int, int | None]
 """(start, end) in epoch ms; end None while the outage lasts."""
 
+_MAX_SHIFT_MS = 3_600_000
+"""Delayed feeds run minutes behind; a bigger lag is a replay or a wrong clock: no shift."""
+
 _KEEP = 64
 """Spans kept per symbol: a day's outages, many times over."""
 
@@ -61,7 +64,8 @@ class Outages:
         for symbol in gap.symbols:
             lag = self._lags.get((symbol, key))
             if lag is None:
-                lag = self._lags[(symbol, key)] = max(0, int(lag_ms(symbol))) if lag_ms else 0
+                lag = int(lag_ms(symbol)) if lag_ms else 0
+                lag = self._lags[(symbol, key)] = lag if 0 < lag <= _MAX_SHIFT_MS else 0
             end = None if gap.end_ms is None else gap.end_ms - lag
             span: Span = (gap.start_ms - lag, end)
             spans = self._spans.setdefault(symbol, {})

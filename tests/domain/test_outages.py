@@ -59,11 +59,12 @@ def test_clearing_forgets_the_spans_but_drawings_still_see_a_change() -> None:
 
 def test_on_a_delayed_feed_the_break_lands_where_the_data_stopped_in_exchange_time() -> None:
     outages = Outages()
-    lags = {"AAPL.US": 900_000.0, "MSFT.US": -250.0}  # 15 minutes behind; a clock a bit ahead
-    opened = Gap(0, 1_000_000, None, ("AAPL.US", "MSFT.US"))
+    lags = {"AAPL.US": 900_000.0, "MSFT.US": -250.0, "TSLA.US": 86_400_000.0}
+    opened = Gap(0, 1_000_000, None, ("AAPL.US", "MSFT.US", "TSLA.US"))
     outages.record(opened, lags.__getitem__)
-    assert outages.spans("AAPL.US") == [(100_000, None)]
-    assert outages.spans("MSFT.US") == [(1_000_000, None)], "never moved forward"
+    assert outages.spans("AAPL.US") == [(100_000, None)], "15 minutes behind"
+    assert outages.spans("MSFT.US") == [(1_000_000, None)], "a clock a bit ahead: never forward"
+    assert outages.spans("TSLA.US") == [(1_000_000, None)], "a day behind is no delayed feed"
     lags["AAPL.US"] = 0.0  # by the end no push has arrived: the lag of the start still holds
     outages.record(Gap(0, 1_000_000, 1_042_000, opened.symbols), lags.__getitem__)
     assert outages.spans("AAPL.US") == [(100_000, 142_000)]
