@@ -21,7 +21,6 @@ import multiprocessing
 import socket
 import time
 from collections.abc import Callable
-from enum import Enum
 
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbols import Market
@@ -38,7 +37,7 @@ from desktop.feed.ingest_wire import (
 )
 from desktop.feed.ingest_worker import worker_main
 from desktop.feed.remote_connection import RemoteConnection
-from desktop.feed.timing import ConnectionSettings
+from desktop.feed.timing import ConnectionSettings, IngestMode
 
 __all__ = ["IngestMode", "IngestProcess"]
 
@@ -49,15 +48,6 @@ _SLICE_S = 0.004
 _MARKETS_EVERY_S = 1.0
 """How often the open markets are looked up for the worker's "connected but mute" check."""
 _JOIN_S = 5.0
-
-
-class IngestMode(Enum):
-    """Where the feed's sockets and decoding run (`--ingest`)."""
-
-    LOOP = "loop"
-    """On the GUI's asyncio loop (qasync), as one thread."""
-    PROCESS = "process"
-    """In a worker process; the GUI process applies the decoded events."""
 
 
 class IngestProcess:

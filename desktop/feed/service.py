@@ -28,12 +28,12 @@ from desktop.domain.symbols import Market, Symbol
 from desktop.domain.truth import FeedConditions, FeedMode
 from desktop.feed.connection import ConnectionEvents, FeedConnection, FeedTap
 from desktop.feed.health import FeedHealth
-from desktop.feed.ingest_process import IngestMode, IngestProcess
+from desktop.feed.ingest_process import IngestProcess
 from desktop.feed.not_streaming import NotStreaming, RejectedCodeFinder
 from desktop.feed.redact import redact, remember_secret
 from desktop.feed.remote_connection import RemoteConnection
 from desktop.feed.rest import AllTickRestClient, rest_base_from_ws
-from desktop.feed.timing import ConnectionSettings
+from desktop.feed.timing import ConnectionSettings, IngestMode
 from desktop.protocol.alltick import Reply
 from desktop.protocol.alltick_rest import RestError
 from desktop.protocol.alltick_session import ErrorDecision, ServerError
