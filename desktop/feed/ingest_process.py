@@ -94,6 +94,11 @@ class IngestProcess:
         return self._task is not None and not self._task.done()
 
     @property
+    def connected(self) -> bool:
+        """True while a worker runs and its sockets are open."""
+        return self._writer is not None
+
+    @property
     def pid(self) -> int | None:
         """The worker's process id (None before it started)."""
         return self.process.pid if self.process is not None else None

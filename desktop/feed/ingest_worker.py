@@ -16,11 +16,9 @@ Never imports Qt: it is started with the "spawn" method from a process that has 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 import socket
-from collections.abc import Callable
 
 from desktop.domain.market_data import DepthSnapshot, Tick
 from desktop.domain.quote_book import BookCounters

@@ -129,8 +129,8 @@ class RemoteConnection:
         if not self._running:
             return
         self._running = False
-        if not self.worker.alive:
-            return
+        if not self.worker.connected:
+            return  # no worker (it died and waits to restart): nothing runs to be stopped
         loop = asyncio.get_running_loop()
         self._stopped = stopped = loop.create_future()
         self.worker.send(Command("stop", self.index))

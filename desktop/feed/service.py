@@ -240,7 +240,11 @@ class FeedService:
         if self.ingest is IngestMode.PROCESS:
             if self.worker is None:  # one worker hosts every connection (and their stagger)
                 self.worker = IngestProcess(
-                    self.book, self.tap, self._market_open, self.settings.reconnect_floor_s
+                    self.book,
+                    self.tap,
+                    self._market_open,
+                    self.settings.reconnect_floor_s,
+                    clock=self.clock,
                 )
             return self.worker.connection(index, self._ws_url, events, self.settings)
         return FeedConnection(

@@ -85,7 +85,9 @@ async def test_a_burst_reaches_the_book_through_the_worker_in_order_with_nothing
             pushed = await server.burst(BURST)
             assert pushed == BURST
             await wait_until(
-                lambda: server.stats.trade_pushes - before_sent == book.counters.ticks - before_book,
+                lambda: (
+                    server.stats.trade_pushes - before_sent == book.counters.ticks - before_book
+                ),
                 "every pushed trade in the book",
                 STARTUP_S,
             )
