@@ -68,6 +68,8 @@ class ConnCounters:
     accepted_trades: tuple[Symbol, ...] | None
     """The trade set the server accepted, when `accepted_changed` (else None, to stay small)."""
     accepted_changed: bool
+    pending: tuple[int, ...] = ()
+    """seq_ids of the requests whose replies the session still waits for (at most 64)."""
     new_attempts: tuple[float, ...] = ()
     """Clock times of connection attempts since the previous counters."""
     new_sent: tuple[tuple[float, int], ...] = ()

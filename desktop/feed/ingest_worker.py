@@ -242,6 +242,7 @@ class IngestWorker:
             attempt_at,
             sent_at,
             id(conn.session.accepted_trades),
+            len(conn.session.pending),
         )
         if self._sent.get(conn.index) == key:
             return None
@@ -267,6 +268,7 @@ class IngestWorker:
             stats=stats,
             accepted_trades=accepted if accepted_changed else None,
             accepted_changed=accepted_changed,
+            pending=tuple(conn.session.pending),
             new_attempts=tuple(at for at in conn.attempts if at > last_attempt),
             new_sent=tuple(entry for entry in conn.sent_log if entry[0] > last_sent),
         )

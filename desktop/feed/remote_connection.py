@@ -36,6 +36,8 @@ class SessionView:
     plan: ConnectionPlan
     stats: DecodeStats = field(default_factory=DecodeStats)
     accepted_trades: tuple[Symbol, ...] | None = None
+    pending: tuple[int, ...] = ()
+    """seq_ids of the requests still waiting for a reply."""
 
 
 @dataclass(slots=True)
@@ -169,6 +171,7 @@ class RemoteConnection:
         self.session.stats = _add_stats(stats, self._apply_failures)
         if counters.accepted_changed:
             self.session.accepted_trades = counters.accepted_trades
+        self.session.pending = counters.pending
         self.attempts.extend(counters.new_attempts)
         self.sent_log.extend(counters.new_sent)
 
@@ -220,6 +223,7 @@ class RemoteConnection:
         self.restarts = self._base.restarts
         self.backlog = 0
         self.session.accepted_trades = None
+        self.session.pending = ()
         if self._stopped is not None and not self._stopped.done():
             self._stopped.set_result(None)
         if self._running:
