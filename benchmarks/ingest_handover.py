@@ -81,7 +81,7 @@ def _produce(sock: socket.socket, method: str, rate: float, seconds: float, q: A
 
 async def _consume(sock: socket.socket, method: str) -> tuple[int, list[float]]:
     decode = _decoder(method)
-    reader, writer = await asyncio.open_unix_connection(sock=sock)
+    reader, writer = await asyncio.open_connection(sock=sock)
     events, delays = 0, []
     try:
         while True:

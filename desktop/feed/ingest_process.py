@@ -194,8 +194,8 @@ class IngestProcess:
         self._markets = None
         log.info("ingest worker started (pid %s)", process.pid)
         # Keep both stream pairs: a StreamWriter that is collected closes its socket.
-        reader, self._data_writer = await asyncio.open_unix_connection(sock=parent_data)
-        self._control_reader, writer = await asyncio.open_unix_connection(sock=parent_control)
+        reader, self._data_writer = await asyncio.open_connection(sock=parent_data)
+        self._control_reader, writer = await asyncio.open_connection(sock=parent_control)
         self._writer = writer
         queued, self._queued = self._queued, []
         for frame in queued:

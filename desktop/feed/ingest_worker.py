@@ -101,7 +101,7 @@ class IngestWorker:
     async def run(self) -> None:
         """Serve commands until the GUI process goes away, then close every connection."""
         self._loop = asyncio.get_running_loop()
-        reader, _writer = await asyncio.open_unix_connection(sock=self.control)
+        reader, _writer = await asyncio.open_connection(sock=self.control)
         commands = asyncio.create_task(self._commands(reader))
         gone = asyncio.create_task(self._gone.wait())
         try:
