@@ -116,7 +116,10 @@ def measure(method: str, rate: float, seconds: float) -> dict[str, Any]:
     made, child_cpu = results.get(timeout=30)
     child.join()
     delays.sort()
-    pick = lambda q: round(1000 * delays[min(len(delays) - 1, int(q * len(delays)))], 2)  # noqa: E731
+
+    def pick(q: float) -> float:
+        return round(1000 * delays[min(len(delays) - 1, int(q * len(delays)))], 2)
+
     return {
         "method": method,
         "offered": rate,
