@@ -39,6 +39,8 @@ FAST = ConnectionSettings(
 )
 SYMBOLS = [Symbol.parse(s) for s in ("AAPL", "MSFT", "NVDA", "700", "9988", "5")]
 BURST = 20_000
+CALM = ConnectionSettings(heartbeat_s=5.0, dead_after_s=30.0, request_spacing_s=0.05)
+"""For the burst: the simulator shares the test's loop, so a heartbeat reply may wait behind it."""
 STARTUP_S = TIMEOUT_S * 4
 """A spawned worker imports websockets, msgspec and the codec first (slower on a busy machine)."""
 
@@ -54,8 +56,9 @@ async def hostile() -> AsyncIterator[tuple[SimulatorServer, HostileFrames]]:
 
 
 def _service(server: SimulatorServer, book: QuoteBook, **kwargs: object) -> FeedService:
+    kwargs.setdefault("settings", FAST)
     return FeedService(
-        book, server.ws_url, "t", PLANS[Plan.PROFESSIONAL], settings=FAST,
+        book, server.ws_url, "t", PLANS[Plan.PROFESSIONAL],
         ingest=IngestMode.PROCESS, **kwargs,  # type: ignore[arg-type]
     )  # fmt: skip
 
@@ -70,7 +73,7 @@ async def test_a_burst_reaches_the_book_through_the_worker_in_order_with_nothing
             if isinstance(event, Tick):
                 tapped.append(event)
 
-        service = _service(server, book, tap=tap)
+        service = _service(server, book, tap=tap, settings=CALM)
         service.set_symbols(SYMBOLS)
         await service.start()
         try:
@@ -99,6 +102,7 @@ async def test_a_burst_reaches_the_book_through_the_worker_in_order_with_nothing
                 last_seq[tick.symbol] = tick.seq
             assert len(tapped) == book.counters.ticks
             assert service.stats().data_frames >= book.counters.ticks
+            assert service.stats().reconnects == 0
         finally:
             await service.stop()
         assert service.worker is not None and not service.worker.alive
