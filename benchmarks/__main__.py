@@ -66,7 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run, report, save; exit 1 when a run failed outright or ours lost a tick."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a small ladder (under a minute)")
-    parser.add_argument("--systems", default="ours,baseline")
+    parser.add_argument(
+        "--systems",
+        default="ours,baseline",
+        help="comma-separated: ours, ours-process (ours with --ingest process), baseline",
+    )
     parser.add_argument("--rates", help="comma-separated offered rates (ticks/s)")
     parser.add_argument("--symbols", help="comma-separated universe sizes")
     parser.add_argument("--seconds", type=float, help="measured window per run")

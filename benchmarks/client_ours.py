@@ -23,7 +23,13 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from benchmarks.common import WINDOW_SIZE, ControlBlock, benchmark_symbols, client_arguments
+from benchmarks.common import (
+    WINDOW_SIZE,
+    ControlBlock,
+    benchmark_symbols,
+    client_arguments,
+    process_cpu_s,
+)
 from benchmarks.measure import RunMeasurement
 from benchmarks.memory_stages import MEMORY_REPORT_ENV, MemoryStages
 from benchmarks.screen_latency import ScreenLatency
@@ -105,6 +111,7 @@ async def _run(args: argparse.Namespace) -> None:
     from desktop.domain.symbol_search import SymbolMatcher
     from desktop.domain.symbol_universe import SymbolUniverse
     from desktop.feed.service import FeedService
+    from desktop.feed.timing import IngestMode
     from desktop.persistence.database import Database
     from desktop.persistence.watchlists import WatchlistRepository
     from desktop.protocol.plans import PLANS, Plan
@@ -134,7 +141,7 @@ async def _run(args: argparse.Namespace) -> None:
     # minutes; the measured window starts once every symbol is named and its history seeded.
     profile = msgspec.structs.replace(PLANS[Plan.PROFESSIONAL], rest_interval_s=0.0)
     url = f"ws://127.0.0.1:{args.port}/quote-stock-b-ws-api"
-    service = FeedService(book, url, "bench", profile)
+    service = FeedService(book, url, "bench", profile, ingest=IngestMode(args.ingest))
     _count_rest_books(service.rest, book)
     # The app's feed switch owns the bridge and announces feeds; this run attaches its own
     # (unpaced REST) service to the insights directly instead of switching to it.
@@ -178,6 +185,7 @@ async def _run(args: argparse.Namespace) -> None:
         counters = book.counters
         applied = counters.ticks + counters.depth_updates - book.rest_books_applied
         return {
+            "ingest": args.ingest,
             "lost": service.stats().frames - codec_replies - applied,
             "bad_frames": service.stats().bad_frames,
             "duplicates": counters.duplicates,
@@ -191,6 +199,10 @@ async def _run(args: argparse.Namespace) -> None:
             },
         }
 
+    def worker_cpu() -> float:
+        worker = service.worker
+        return process_cpu_s(worker.pid) if worker is not None and worker.pid else 0.0
+
     measurement = RunMeasurement(
         control,
         rate=args.rate,
@@ -200,6 +212,7 @@ async def _run(args: argparse.Namespace) -> None:
         applied=lambda: book.counters.ticks,
         ready=ready,
         extra=extra,
+        worker_cpu=worker_cpu if args.ingest == "process" else None,
     )
 
     screen = ScreenLatency(view, model.symbol_at, lambda: measurement.in_window)

@@ -86,6 +86,7 @@ def client_arguments(description: str | None, ladders_help: str) -> argparse.Nam
     parser.add_argument("--warmup", type=float, default=1.5)
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--ladders", action="store_true", help=ladders_help)
+    parser.add_argument("--ingest", choices=("loop", "process"), default="loop")
     return parser.parse_args()
 
 
@@ -129,6 +130,15 @@ class CpuClock:
         """(cpu seconds, wall seconds) since `start()`."""
         usage = resource.getrusage(resource.RUSAGE_SELF)
         return usage.ru_utime + usage.ru_stime - self.cpu0, time.monotonic() - self.wall0
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) another process has used so far (Linux: /proc; else 0)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb() -> float:

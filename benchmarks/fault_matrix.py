@@ -14,6 +14,7 @@ misses the bar beyond its named deliberate waits.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 
 from benchmarks.fault_report import (
@@ -24,7 +25,7 @@ from benchmarks.fault_report import (
     format_table,
     write_json,
 )
-from benchmarks.fault_rig import BOUND_S, SCALE, FaultRig, until
+from benchmarks.fault_rig import BOUND_S, INGEST_ENV, SCALE, FaultRig, until
 from benchmarks.truth_timer import TruthTimer
 from desktop.domain.feed_status import FeedState
 from desktop.domain.sessions import AlwaysOpen
@@ -180,7 +181,10 @@ async def run_matrix(scale: float = SCALE, *, real_waits: bool = False) -> list[
 
 def main(argv: list[str] | None = None) -> int:
     """Run the matrix with real waits, print the table, write the JSON; 1 if any fault failed."""
-    compressed = "--compressed" in (argv if argv is not None else sys.argv[1:])
+    args = argv if argv is not None else sys.argv[1:]
+    compressed = "--compressed" in args
+    if "--ingest-process" in args:  # the same matrix with the feed in a worker process
+        os.environ[INGEST_ENV] = "process"
     results = asyncio.run(run_matrix(real_waits=not compressed))
     timing = f"compressed x{SCALE:g}" if compressed else "real waits"
     print(format_table(results, timing=timing))

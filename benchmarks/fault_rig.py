@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -20,7 +21,7 @@ from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sessions import AlwaysOpen
 from desktop.domain.symbols import Symbol
 from desktop.feed.service import FeedService
-from desktop.feed.timing import ConnectionSettings
+from desktop.feed.timing import ConnectionSettings, IngestMode
 from desktop.protocol.alltick_wire import Cmd
 from desktop.protocol.plans import Plan, PlanProfile
 from desktop.simulator.config import SimulatorConfig
@@ -88,6 +89,10 @@ def simulator_config(scale: float = SCALE, request_scale: float | None = None) -
     )
 
 
+INGEST_ENV = "QB_FAULT_INGEST"
+"""`process` runs every rig's feed with `--ingest process` (the worker process)."""
+
+
 async def until(condition: Callable[[], bool], within: float) -> bool:
     """Poll `condition` on the loop for up to `within` seconds."""
     loop = asyncio.get_running_loop()
@@ -137,6 +142,7 @@ class FaultRig:
             profile,
             settings=self.settings,
             sessions=AlwaysOpen(),
+            ingest=IngestMode(os.environ.get(INGEST_ENV, "loop")),
         )
         self.service.set_symbols(self.symbols, self.symbols)
         await self.service.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from benchmarks.report import cell_text
+from benchmarks.runner import SYSTEMS
 
 __all__ = ["format_markdown"]
 
@@ -68,7 +69,7 @@ def format_markdown(report: dict[str, Any]) -> str:
         f"PySide6 {machine['pyside6']}, Python {report['config']['python']}; "
         f"load average {before} before and {after} after.",
     ]
-    for system in ("ours", "baseline"):
+    for system in SYSTEMS:
         if report.get(system):
             lines += ["", f"**{system}**", "", *_system_table(report[system])]
     lines += ["", "**ours / baseline**", "", *_ratio_lines(report["ratios"])]

@@ -49,8 +49,11 @@ class RunMeasurement(QObject):
         applied: Callable[[], int],
         ready: Callable[[], bool],
         extra: Callable[[], dict[str, Any]],
+        worker_cpu: Callable[[], float] | None = None,
     ) -> None:
         super().__init__()
+        self._worker_cpu = worker_cpu
+        """CPU seconds of the client's ingest worker process so far (None: it has none)."""
         self.control = control
         self.rate = rate
         self.warmup_s = warmup_s
@@ -123,6 +126,8 @@ class RunMeasurement(QObject):
     def _open_window(self) -> None:
         self.probe.samples.clear()
         self._cpu.start()
+        if self._worker_cpu is not None:
+            self._marks["worker_cpu0"] = self._worker_cpu()
         self._marks.update(
             applied0=self._applied(), pushed0=self.control.get("pushed"), t0=time.monotonic()
         )
@@ -132,6 +137,8 @@ class RunMeasurement(QObject):
     def _close_window(self) -> None:
         self.in_window = False
         self._marks["cpu_s"], self._marks["wall_s"] = self._cpu.read()
+        if self._worker_cpu is not None:
+            self._marks["worker_cpu_s"] = self._worker_cpu() - self._marks["worker_cpu0"]
         self._marks.update(applied1=self._applied(), pushed1=self.control.get("pushed"))
         self._marks["lags"] = list(self.probe.samples)
         self.control.set("stop", 1)
@@ -174,6 +181,9 @@ class RunMeasurement(QObject):
             "loop_lag_max_ms": _round(max(lags, default=0.0)),
             "flush_p99_ms": _round(percentile(self.flush_ms, 99)),
             "cpu_pct": round(100 * m["cpu_s"] / wall, 1),
+            "worker_cpu_pct": (
+                round(100 * m["worker_cpu_s"] / wall, 1) if "worker_cpu_s" in m else None
+            ),
             "cpu_ms_per_1k_ticks": round(1e6 * m["cpu_s"] / ticks, 2) if ticks else None,
             "peak_rss_mb": round(peak_rss_mb(), 1),
             "backlog_growth_per_s": round(growth, 1),

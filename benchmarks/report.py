@@ -7,6 +7,8 @@ import platform
 from pathlib import Path
 from typing import Any
 
+from benchmarks.runner import SYSTEMS
+
 __all__ = ["cell_text", "format_table", "machine_info", "max_sustainable", "ratios"]
 
 Runs = list[dict[str, Any]]
@@ -131,7 +133,7 @@ def format_table(report: dict[str, Any]) -> str:
     """A fixed-width table of every run (ms for latencies and lags) and the ratios below it."""
     header = [title for _, title, _ in _COLUMNS] + ["sustained"]
     rows = [header]
-    for system in ("ours", "baseline"):
+    for system in SYSTEMS:
         for run in report.get(system, []):
             cells = [cell_text(run, key, fmt) for key, _, fmt in _COLUMNS]
             note = run.get("skipped") or run.get("error")

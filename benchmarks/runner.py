@@ -18,9 +18,15 @@ from typing import Any
 
 from benchmarks.common import ControlBlock
 
-__all__ = ["RunSpec", "run_once"]
+__all__ = ["SYSTEMS", "RunSpec", "run_once"]
 
-_CLIENTS = {"ours": "benchmarks.client_ours", "baseline": "benchmarks.client_baseline"}
+_CLIENTS = {
+    "ours": ["benchmarks.client_ours"],
+    "ours-process": ["benchmarks.client_ours", "--ingest", "process"],
+    "baseline": ["benchmarks.client_baseline"],
+}
+SYSTEMS = tuple(_CLIENTS)
+"""`ours` ingests on the GUI's loop, `ours-process` in a worker process (`--ingest process`)."""
 _RUN_TIMEOUT_S = 180.0
 
 
@@ -68,7 +74,7 @@ def run_once(spec: RunSpec) -> dict[str, Any]:
         try:
             assert sim.stdout is not None
             port = int(sim.stdout.readline().split()[1])
-            command = [sys.executable, "-m", _CLIENTS[spec.system], "--port", str(port)]
+            command = [sys.executable, "-m", *_CLIENTS[spec.system], "--port", str(port)]
             command += ["--control", str(control_path), "--rate", str(spec.rate)]
             command += ["--symbols", str(spec.symbols), "--warmup", str(spec.warmup_s)]
             command += ["--seconds", str(spec.window_s)] + (["--ladders"] if spec.ladders else [])

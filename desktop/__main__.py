@@ -10,11 +10,13 @@ a `TokenCommand`) here, once, and `desktop.app` takes it from there.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 from pathlib import Path
 
 from desktop import __version__
 from desktop.app.config import (
+    INGEST_MODES,
     LIST_FORMATS,
     PLAN_NAMES,
     AppConfig,
@@ -65,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="your AllTick plan (limits connections and symbols); default basic, demo professional",
     )
     parser.add_argument("--seed", type=int, default=None, help="simulator seed (demo mode)")
+    parser.add_argument(
+        "--ingest",
+        choices=INGEST_MODES,
+        default="loop",
+        help="where the feed's sockets and decoding run: loop (default: on the GUI's event "
+        "loop) or process (a worker process hands decoded ticks to the GUI in batches)",
+    )
     parser.add_argument(
         "--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default), ERROR"
     )
@@ -188,11 +197,13 @@ def _app_config(args: argparse.Namespace) -> AppConfig:
         record=args.record,
         replay=args.replay,
         speed=args.speed,
+        ingest=AppConfig.ingest_named(args.ingest),
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `quoteboard` console script."""
+    multiprocessing.freeze_support()  # a frozen build starts its ingest worker through this
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "token":

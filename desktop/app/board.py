@@ -102,6 +102,7 @@ class QuoteBoardApp:
             window,
             recorder.offer,
             seed=config.seed,
+            ingest=config.ingest,
             gaps=gaps,
             demo_prices=demo_prices,
         )
@@ -276,6 +277,7 @@ class QuoteBoardApp:
             else None
         )
         if summary is not None:  # history through the feed's bar source (REST or the gateway)
+            summary["ingest"] = self.config.ingest.value
             summary["daily_bars"] = self.activity.daily.fetched
             summary["history_retries"] = self.insights.history.retries
         recorded = await self.recording.close()

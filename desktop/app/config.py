@@ -11,9 +11,11 @@ from pathlib import Path
 
 from desktop.domain.list_text import ListFormat
 from desktop.feed.redis_link import RedisLink, RedisUrlError
+from desktop.feed.timing import IngestMode
 from desktop.protocol.plans import Plan
 
 __all__ = [
+    "INGEST_MODES",
     "LIST_FORMATS",
     "PLAN_NAMES",
     "AppConfig",
@@ -25,6 +27,8 @@ PLAN_NAMES: tuple[str, ...] = tuple(plan.value for plan in Plan)
 """The `--plan` choices."""
 LIST_FORMATS: tuple[str, ...] = tuple(fmt.value for fmt in ListFormat)
 """The `--format` choices of `export` and `import`."""
+INGEST_MODES: tuple[str, ...] = tuple(mode.value for mode in IngestMode)
+"""The `--ingest` choices."""
 MAX_SPEED = 10_000.0
 
 
@@ -49,6 +53,8 @@ class AppConfig:
     record: bool = False
     replay: Path | None = None
     speed: float = 1.0
+    ingest: IngestMode = IngestMode.LOOP
+    """`--ingest`: the feed's sockets and decoding on the GUI's loop, or in a worker process."""
 
     def __post_init__(self) -> None:
         if self.dump is not None and self.smoke is None:
@@ -71,6 +77,11 @@ class AppConfig:
     def plan_named(name: str | None) -> Plan | None:
         """The `--plan` value as a `Plan` (None when not given)."""
         return Plan(name) if name else None
+
+    @staticmethod
+    def ingest_named(name: str) -> IngestMode:
+        """The `--ingest` value as an `IngestMode`."""
+        return IngestMode(name)
 
     @property
     def is_smoke(self) -> bool:

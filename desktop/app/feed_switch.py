@@ -30,6 +30,7 @@ from desktop.domain.symbols import Symbol
 from desktop.domain.truth import FeedConditions, FeedMode, TruthJudge
 from desktop.feed.redis_link import RedisLink
 from desktop.feed.service import FeedService
+from desktop.feed.timing import IngestMode
 from desktop.protocol.plans import PLANS
 from desktop.qt.gap_keeper import GapKeeper
 from desktop.qt.stream_bridge import StreamBridge
@@ -132,6 +133,7 @@ class FeedSwitch(QObject):
         tap: Callable[[Tick | DepthSnapshot | ReferenceData], None],
         *,
         seed: int | None = None,
+        ingest: IngestMode = IngestMode.LOOP,
         gaps: GapKeeper | None = None,
         demo_prices: Path | None = None,
     ) -> None:
@@ -145,6 +147,8 @@ class FeedSwitch(QObject):
         self.window = window
         self._tap = tap
         self._seed = seed
+        self._ingest = ingest
+        """Where a provider or simulator feed's sockets and decoding run (`--ingest`)."""
         self.simulator: EmbeddedSimulator | None = None
         self.service: BoardFeed | None = None
         self.exchange_sessions: SessionSource | None = None
@@ -286,6 +290,7 @@ class FeedSwitch(QObject):
                 tap=self._tap,
                 on_connections=self.monitor.poke,
                 on_gap=self.gaps.on_gap if self.gaps is not None else None,
+                ingest=self._ingest,
             )
         self.service = service
         self._mode = (

@@ -21,13 +21,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Protocol, TypeAlias
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
-from desktop.domain.quote_book import QuoteBook
+from desktop.domain.quote_book import BookCounters
 from desktop.domain.symbols import Market
 from desktop.feed.bad_frames import BadFrameLog
 from desktop.feed.reconnect_wait import ReconnectWait, WaitEnd, tcp_answers
@@ -44,7 +44,7 @@ from desktop.protocol.backoff import CloseKind, ReconnectBackoff
 from desktop.protocol.pacing import SubscribeStagger
 from desktop.protocol.subscriptions import ConnectionPlan
 
-__all__ = ["ConnectionEvents", "ConnectionSettings", "FeedConnection", "FeedTap"]
+__all__ = ["ConnectionEvents", "ConnectionSettings", "EventSink", "FeedConnection", "FeedTap"]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,18 @@ _SLICE_S = 0.004
 
 FeedTap: TypeAlias = Callable[[Tick | DepthSnapshot | ReferenceData], None]
 """Sees every event the book accepted (the tick recorder); must be a cheap, non-blocking call."""
+
+
+class EventSink(Protocol):
+    """Where a connection applies what it decodes: the `QuoteBook`, or a worker's relay."""
+
+    counters: BookCounters
+
+    def apply_tick(self, tick: Tick, now: float) -> None:
+        """Apply one trade (counted in `counters.ticks` when accepted)."""
+
+    def apply_depth(self, book: DepthSnapshot, now: float) -> bool:
+        """Apply one book (counted in `counters.depth_updates` when accepted)."""
 
 
 @dataclass(slots=True)
@@ -82,7 +94,7 @@ class FeedConnection:
         self,
         index: int,
         url: str,
-        book: QuoteBook,
+        book: EventSink,
         events: ConnectionEvents,
         settings: ConnectionSettings | None = None,
         clock: Callable[[], float] = time.monotonic,

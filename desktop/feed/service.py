@@ -28,10 +28,12 @@ from desktop.domain.symbols import Market, Symbol
 from desktop.domain.truth import FeedConditions, FeedMode
 from desktop.feed.connection import ConnectionEvents, FeedConnection, FeedTap
 from desktop.feed.health import FeedHealth
+from desktop.feed.ingest_process import IngestProcess
 from desktop.feed.not_streaming import NotStreaming, RejectedCodeFinder
 from desktop.feed.redact import redact, remember_secret
+from desktop.feed.remote_connection import RemoteConnection
 from desktop.feed.rest import AllTickRestClient, rest_base_from_ws
-from desktop.feed.timing import ConnectionSettings
+from desktop.feed.timing import ConnectionSettings, IngestMode
 from desktop.protocol.alltick import Reply
 from desktop.protocol.alltick_rest import RestError
 from desktop.protocol.alltick_session import ErrorDecision, ServerError
@@ -87,8 +89,13 @@ class FeedService:
         on_connections: Callable[[], None] | None = None,
         on_gap: Callable[[Gap], None] | None = None,
         on_rest_book: Callable[[DepthSnapshot], None] | None = None,
+        ingest: IngestMode = IngestMode.LOOP,
     ) -> None:
         self.book = book
+        self.ingest = ingest
+        """Where the sockets and decoding run: this loop, or one worker process for them all."""
+        self.worker: IngestProcess | None = None
+        """The ingest worker (`IngestMode.PROCESS`), created with the first connection."""
         self._on_rest_book = on_rest_book
         """Sees each REST book the book accepted (the desk gateway streams them to its boards)."""
         self._on_connections = on_connections or (lambda: None)
@@ -116,7 +123,7 @@ class FeedService:
         self.stagger = SubscribeStagger(self.settings.stagger_s)
         self.not_streaming = NotStreaming()
         self.finder = RejectedCodeFinder(self.rest)
-        self._connections: list[FeedConnection] = []
+        self._connections: list[FeedConnection | RemoteConnection] = []
         self._plan: SubscriptionPlan | None = None
         self._trades: list[Symbol] = []
         self._depth: list[Symbol] = []
@@ -222,7 +229,7 @@ class FeedService:
             self._snapshotted.update(fresh)
             self._spawn(self._snapshot(fresh))
 
-    def _new_connection(self, index: int) -> FeedConnection:
+    def _new_connection(self, index: int) -> FeedConnection | RemoteConnection:
         events = ConnectionEvents(
             self._on_conn_state,
             self._on_opened,
@@ -230,6 +237,16 @@ class FeedService:
             self._on_subscribed,
             self._on_bad_frame,
         )
+        if self.ingest is IngestMode.PROCESS:
+            if self.worker is None:  # one worker hosts every connection (and their stagger)
+                self.worker = IngestProcess(
+                    self.book,
+                    self.tap,
+                    self._market_open,
+                    self.settings.reconnect_floor_s,
+                    clock=self.clock,
+                )
+            return self.worker.connection(index, self._ws_url, events, self.settings)
         return FeedConnection(
             index,
             self._ws_url,
@@ -261,6 +278,8 @@ class FeedService:
         # Connections first: a connection closing may still report a gap, whose re-snapshot
         # must not start once the tasks are cancelled and the REST client is closed.
         await asyncio.gather(*(c.stop() for c in self._connections), return_exceptions=True)
+        if self.worker is not None:
+            await self.worker.close()
         await self._tasks.close()
         await self.rest.aclose()
 
@@ -460,7 +479,7 @@ class FeedService:
         return notes
 
     # -- numbers ------------------------------------------------------------------------------
-    def connections(self) -> list[FeedConnection]:
+    def connections(self) -> list[FeedConnection | RemoteConnection]:
         """The connections opened so far (tests and the reliability report read them)."""
         return list(self._connections)
 

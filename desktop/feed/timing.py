@@ -1,4 +1,5 @@
-"""Timing of the feed's connections, in one place so tests and benchmarks can shrink it.
+"""Timing of the feed's connections, in one place so tests and benchmarks can shrink it, and
+where they run (`IngestMode`).
 
 The rules these numbers serve (spacing, stagger, rate-limit back-off) live in
 `protocol.pacing` and `protocol.alltick_session`; reference §1.6–1.7.
@@ -7,8 +8,18 @@ The rules these numbers serve (spacing, stagger, rate-limit back-off) live in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
-__all__ = ["ConnectionSettings"]
+__all__ = ["ConnectionSettings", "IngestMode"]
+
+
+class IngestMode(Enum):
+    """Where the feed's sockets and decoding run (`--ingest`)."""
+
+    LOOP = "loop"
+    """On the GUI's asyncio loop (qasync), in one thread with everything else."""
+    PROCESS = "process"
+    """In a worker process (`feed.ingest_process`); the GUI process applies the decoded events."""
 
 
 @dataclass(slots=True)

@@ -12,7 +12,7 @@ import pytest
 from benchmarks.runner import RunSpec, run_once
 
 
-@pytest.mark.parametrize("system", ["ours", "baseline"])
+@pytest.mark.parametrize("system", ["ours", "ours-process", "baseline"])
 def test_one_small_run_measures_ticks_without_an_error(system: str) -> None:
     spec = RunSpec(system, rate=200.0, symbols=60, warmup_s=0.5, window_s=1.5, ladders=False)
 
@@ -21,7 +21,9 @@ def test_one_small_run_measures_ticks_without_an_error(system: str) -> None:
     assert result.get("error") is None, result.get("error")
     assert result["delivered_rate"] > 0
     assert result["lost"] == 0
-    if system == "ours":
+    if system == "ours-process":  # the worker's CPU is measured over the same window
+        assert result["ingest"] == "process" and result["worker_cpu_pct"] > 0
+    if system.startswith("ours"):
         features = result["features"]
         assert features["history_seeded"] == 60  # every symbol's sparkline was seeded
         assert (features["rest_refusals"], features["rest_failures"]) == (0, 0)
