@@ -344,7 +344,10 @@ class QuoteBook:
         if recent is None:
             recent = state.recent = RecentTrades()
         recent.add(tick.ts_ms, tick.seq, tick.volume, turnover)
-        if later_than(tick.ts_ms, tick.seq, state.ref_as_of_ms, state.ref_as_of_seq):
+        as_of = state.ref_as_of_ms
+        if tick.ts_ms > as_of or (
+            tick.ts_ms == as_of and later_than(tick.ts_ms, tick.seq, as_of, state.ref_as_of_seq)
+        ):
             state.volume += tick.volume
             state.turnover += turnover
             state.day_src = provenance

@@ -18,7 +18,6 @@ import pytest
 from desktop.domain.feed_status import FeedState, FeedStatus
 from desktop.domain.market_data import DepthSnapshot, ReferenceData, Tick
 from desktop.domain.quote_book import QuoteBook
-from desktop.domain.symbols import Symbol
 from desktop.feed.remote_connection import RemoteConnection
 from desktop.feed.service import FeedService
 from desktop.feed.timing import ConnectionSettings, IngestMode
@@ -27,17 +26,9 @@ from desktop.simulator.embedded import EmbeddedSimulator
 from desktop.simulator.server import SimulatorConfig, SimulatorServer
 from tests.conftest import TIMEOUT_S
 from tests.feed.test_hostile_server import HOSTILE, HostileFrames
+from tests.feed.test_service_e2e import FAST, SYMBOLS
 from tests.polling import wait_until, wait_until_blocking
 
-FAST = ConnectionSettings(
-    heartbeat_s=0.2,
-    dead_after_s=1.0,
-    request_spacing_s=0.05,
-    reconnect_floor_s=0.05,
-    refused_within_s=0.01,
-    long_backoff_s=0.2,
-)
-SYMBOLS = [Symbol.parse(s) for s in ("AAPL", "MSFT", "NVDA", "700", "9988", "5")]
 BURST = 20_000
 CALM = ConnectionSettings(heartbeat_s=5.0, dead_after_s=30.0, request_spacing_s=0.05)
 """For the burst: the simulator shares the test's loop, so a heartbeat reply may wait behind it."""
