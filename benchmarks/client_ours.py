@@ -219,9 +219,22 @@ async def _run(args: argparse.Namespace) -> None:
     measurement.screen = screen
     _hook_paints(view, screen)
 
+    changed: set[str | None] = set()
+    """Symbols whose Last cell the model announced as changed since the last flush ended (taken
+    as announced: a re-sort later in the flush moves rows)."""
+    last_column = int(ColumnId.LAST)
+
+    def announced(top_left: Any, bottom_right: Any, _roles: Any = ()) -> None:
+        if top_left.column() <= last_column <= bottom_right.column():
+            changed.add(model.symbol_at(top_left.row()))
+
+    model.dataChanged.connect(announced)
+
     def on_flush(duration_ms: float) -> None:
         stamps, moved = book.take_stamps()
-        screen.note_many(moved)
+        screen.note_many([tick for tick in moved if tick[0] in changed])
+        screen.settle([tick for tick in moved if tick[0] not in changed])
+        changed.clear()
         if stamps and measurement.in_window:
             now_ms = time.time() * 1000.0
             measurement.add_latencies(now_ms - np.array(stamps, dtype=np.float64))

@@ -176,6 +176,7 @@ class RunMeasurement(QObject):
             "screen_p99_ms": _round(percentile(screen, 99)),
             "screen_samples": len(screen),
             "screen_dropped": self.screen.dropped if self.screen is not None else None,
+            "screen_settled": self.screen.settled if self.screen is not None else None,
             "loop_lag_p50_ms": _round(percentile(lags, 50)),
             "loop_lag_p99_ms": _round(lag_p99),
             "loop_lag_max_ms": _round(max(lags, default=0.0)),

@@ -6,13 +6,15 @@ client notes its symbol and stamp; only ticks of rows on screen at that moment a
 painted). After every paint of the table's viewport, each row on screen whose rectangle the
 paint covered takes its pending ticks: their latency is the wall clock at the end of that paint
 minus the stamp. Ticks of a row that left the screen before a paint showed them (a re-sort moved
-it) are dropped, and counted.
+it) are dropped, and counted. A flush that applies a row's ticks but changes none of its cells
+(the price moved and came back within one frame) needs no paint: the screen already shows the
+newest state, so those ticks are resolved at the end of that flush (`settle`) and counted apart.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QRegion
@@ -41,6 +43,8 @@ class ScreenLatency:
         self.dropped = 0
         """Ticks whose row left the screen before a paint showed them."""
         self.paints = 0
+        self.settled = 0
+        """Ticks resolved by a flush that left their row unchanged (inside the window)."""
 
     def note(self, symbol: str, stamp_ms: int) -> None:
         """A tick of `symbol` stamped `stamp_ms` reached the model (kept when its row is on screen)."""
@@ -57,6 +61,21 @@ class ScreenLatency:
         for symbol, stamp in ticks:
             if symbol in on_screen:
                 self.note(symbol, stamp)
+
+    def settle(self, ticks: Iterable[tuple[str, int]]) -> None:
+        """(symbol, stamp) of ticks whose flush changed no cell of their on-screen row: the screen
+        already shows the state they led to. A row still waiting for a paint keeps them pending."""
+        now_ms = time.time() * 1000.0
+        keep = self._in_window()
+        on_screen, pending = self.on_screen, self.pending
+        for symbol, stamp in ticks:
+            if symbol not in on_screen:
+                continue
+            if symbol in pending:
+                pending[symbol].append(stamp)
+            elif keep:
+                self.latencies.append(now_ms - stamp)
+                self.settled += 1
 
     def painted(self, region: QRegion) -> None:
         """The view's viewport has just painted `region`: resolve the ticks it showed."""

@@ -57,3 +57,21 @@ def test_a_tick_whose_row_left_the_screen_before_a_paint_is_dropped(qtbot: QtBot
     view.scrollToBottom()
     view.viewport().repaint()
     assert probe.latencies == [] and probe.dropped == 1
+
+
+def test_a_tick_whose_flush_changed_no_cell_is_settled_at_once(qtbot: QtBot) -> None:
+    _view_, probe = _view(qtbot, 100)
+    stamp = int(time.time() * 1000) - 30
+    probe.settle([("S0", stamp), ("S99", stamp)])  # S99 is off screen: not kept
+    assert len(probe.latencies) == 1 and probe.latencies[0] >= 30
+    assert probe.settled == 1 and probe.pending == {}
+
+
+def test_a_settled_tick_waits_with_its_row_for_a_paint_still_due(qtbot: QtBot) -> None:
+    view, probe = _view(qtbot, 100)
+    stamp = int(time.time() * 1000) - 30
+    probe.note("S0", stamp)  # an earlier flush changed S0's row; its paint has not run yet
+    probe.settle([("S0", stamp + 5)])
+    assert probe.latencies == [] and probe.settled == 0
+    view.viewport().repaint()
+    assert len(probe.latencies) == 2
