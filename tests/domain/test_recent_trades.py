@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 from collections import deque
 from decimal import Decimal
@@ -25,6 +26,34 @@ def test_the_ring_sums_the_trades_after_a_time_as_the_window_of_the_newest() -> 
             turnover = sum((t for at, _, t in window if at > ts_ms), Decimal())
             assert ring.after(ts_ms) == (volume, turnover)
     assert len(ring) == 8
+
+
+@pytest.mark.parametrize(
+    "amounts",
+    [
+        ["1.50", "100", "1E+2", "0.000001", "123456.789", "-2.5"],
+        ["0.1", "0.0000001", "3"],  # seven decimals: the ring keeps Decimals from then on
+        ["5", str(2**63), "0.25"],  # beyond 64 bits of millionths: the same
+    ],
+)
+def test_a_sum_comes_back_as_the_same_decimal_as_summing_the_originals(amounts: list[str]) -> None:
+    ring = RecentTrades(capacity=4)
+    window = deque[tuple[int, Decimal]](maxlen=4)
+    for n, text in enumerate(amounts):
+        ring.add(10 * n, n, 1, Decimal(text))
+        window.append((10 * n, Decimal(text)))
+        for ts_ms in (-1, 10 * n - 15, 10 * n - 1, 10 * n):
+            want = sum((t for at, t in window if at > ts_ms), Decimal())
+            got = ring.after(ts_ms)[1]
+            assert (got, str(got)) == (want, str(want))
+
+
+def test_the_columns_hold_nothing_for_the_garbage_collector_to_walk() -> None:
+    ring = RecentTrades()
+    for n in range(RECENT_TRADES + 10):
+        ring.add(n, n, 100, Decimal("12.345") * 100)
+    walked = [inner for column in gc.get_referents(ring) for inner in gc.get_referents(column)]
+    assert len(walked) < 20  # a column of Decimals would show the collector 512 of them
 
 
 def test_the_ring_keeps_the_largest_volume_and_exact_turnovers() -> None:
