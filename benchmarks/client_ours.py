@@ -115,6 +115,7 @@ async def _run(args: argparse.Namespace) -> None:
     from desktop.persistence.database import Database
     from desktop.persistence.watchlists import WatchlistRepository
     from desktop.protocol.plans import PLANS, Plan
+    from desktop.qt.gui_thread_gc import GuiThreadCollector
     from desktop.qt.quote_columns import ColumnId
     from desktop.qt.watchlist_session import WatchlistSession
     from desktop.widgets.depth_windows import DepthWindowManager
@@ -189,6 +190,8 @@ async def _run(args: argparse.Namespace) -> None:
             "lost": service.stats().frames - codec_replies - applied,
             "bad_frames": service.stats().bad_frames,
             "duplicates": counters.duplicates,
+            "gc_collections": collector.collections,
+            "gc_longest_ms": round(collector.longest_ms, 1),
             "features": {
                 "sparklines": sum(1 for name in names if insights.sparklines.version(name)),
                 "ladders": len(ladders.windows()),
@@ -241,6 +244,8 @@ async def _run(args: argparse.Namespace) -> None:
         measurement.add_flush(duration_ms)
 
     bridge.flushed.connect(on_flush)
+    collector = GuiThreadCollector()  # as the board does: garbage is freed on this thread only
+    collector.start()
     bridge.start()
     await service.start()
     drop_source_cache()  # as the board does once it has started

@@ -1,9 +1,11 @@
 """Shared test set-up: headless Qt, one timeout constant, the system-service switch, a fake keyring,
-and the leak check every test passes (no windows left shown, no asyncio tasks left pending)."""
+garbage collection on the main thread only, and the leak check every test passes (no windows left
+shown, no asyncio tasks left pending)."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 import os
 import threading
@@ -18,6 +20,7 @@ from keyring.backend import KeyringBackend  # noqa: E402
 from keyring.backends import fail  # noqa: E402
 from keyring.errors import PasswordDeleteError  # noqa: E402
 
+from desktop.qt.gui_thread_gc import collect_if_due  # noqa: E402
 from tests.leaks import close_windows, describe_window, pending_tasks, shown_windows  # noqa: E402
 
 #: Every wait in the suite scales from this (QB_TEST_TIMEOUT_SCALE=3 on a slow machine).
@@ -86,6 +89,18 @@ def memory_keyring() -> MemoryKeyring:
     return ring
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _collect_on_the_main_thread() -> Iterator[None]:
+    """As in the board (`GuiThreadCollector`): no automatic collection, so a test's worker thread
+    never frees a Qt object left by an earlier test; `_no_leaks` collects what is due between
+    tests, on the main thread."""
+    was = gc.isenabled()
+    gc.disable()
+    yield
+    if was:
+        gc.enable()
+
+
 @pytest.fixture(autouse=True)
 def _no_leaks(request: pytest.FixtureRequest) -> Iterator[None]:
     """Fail a test that leaves Qt windows shown or (async tests) asyncio tasks pending.
@@ -99,6 +114,7 @@ def _no_leaks(request: pytest.FixtureRequest) -> Iterator[None]:
         request.getfixturevalue("_no_leaked_tasks")
     before = shown_windows()
     yield
+    collect_if_due()
     leaked = shown_windows() - before
     if leaked:
         names = ", ".join(sorted(describe_window(w) for w in leaked))

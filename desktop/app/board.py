@@ -39,6 +39,7 @@ from desktop.persistence.gaps import GapRepository
 from desktop.persistence.paths import resolve_data_dir
 from desktop.protocol.plans import Plan
 from desktop.qt.gap_keeper import GapKeeper
+from desktop.qt.gui_thread_gc import GuiThreadCollector
 from desktop.qt.perf_monitor import PerfMonitor
 from desktop.qt.quote_columns import ColumnId
 from desktop.qt.startup_clock import StartupClock, process_started
@@ -78,6 +79,8 @@ class QuoteBoardApp:
         qapp.setQuitOnLastWindowClosed(False)
         # How long the window and the first price take from launch (`--smoke` reports both).
         self.startup = StartupClock(process_started(fallback=time.monotonic()))
+        self.collector = GuiThreadCollector()  # no collection frees a Qt object off this thread
+        self.collector.start()
         self.replay = self._replay_at_start()
         self.opened: OpenedDatabase = open_database(config.data_dir, throwaway=config.is_smoke)
         db = self.opened.db
@@ -280,6 +283,8 @@ class QuoteBoardApp:
             summary["ingest"] = self.config.ingest.value
             summary["daily_bars"] = self.activity.daily.fetched
             summary["history_retries"] = self.insights.history.retries
+            summary["gc_collections"] = self.collector.collections
+            summary["gc_longest_ms"] = round(self.collector.longest_ms, 1)
         recorded = await self.recording.close()
         self.ladders.shutdown()
         self.window.close()
@@ -287,6 +292,7 @@ class QuoteBoardApp:
         if self.opened.scratch is not None:
             self.opened.scratch.cleanup()
         self.report.uninstall()
+        self.collector.stop()
         if summary is None:
             return 0
         return self.report.finish(summary, recorded, self.session)

@@ -17,3 +17,5 @@ def test_smoke_reports_the_window_then_the_first_price_in_seconds_from_launch(
     assert 0 < shown < priced  # the window is painted before a painted row can show a price
     assert 0 < report["window_shown_cpu_s"] <= report["first_price_cpu_s"]
     assert report["rows_with_price"] > 0
+    # garbage is collected by the GUI thread's timer (automatic collection is off while it runs)
+    assert report["gc_collections"] > 0 and report["gc_longest_ms"] >= 0
