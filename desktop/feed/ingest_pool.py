@@ -25,12 +25,9 @@ from desktop.feed.connection import ConnectionEvents, FeedTap
 from desktop.feed.ingest_process import IngestProcess
 from desktop.feed.remote_connection import RemoteConnection
 from desktop.feed.shared_stagger import SharedStagger
-from desktop.feed.timing import ConnectionSettings
+from desktop.feed.timing import MAX_INGEST_WORKERS, ConnectionSettings
 
-__all__ = ["MAX_INGEST_WORKERS", "IngestPool"]
-
-MAX_INGEST_WORKERS = 10
-"""More workers than the plans' most connections would leave some idle."""
+__all__ = ["IngestPool"]
 
 
 class IngestPool:
