@@ -141,8 +141,17 @@ async def _run(args: argparse.Namespace) -> None:
     # REST unpaced: 1,000 symbols' static info and minute bars at the plan's pacing would take
     # minutes; the measured window starts once every symbol is named and its history seeded.
     profile = msgspec.structs.replace(PLANS[Plan.PROFESSIONAL], rest_interval_s=0.0)
+    if args.symbols_per_connection:  # e.g. 5,000 symbols over 4 connections
+        profile = msgspec.structs.replace(
+            profile, symbols_per_connection=args.symbols_per_connection
+        )
     url = f"ws://127.0.0.1:{args.port}/quote-stock-b-ws-api"
-    service = FeedService(book, url, "bench", profile, ingest=IngestMode(args.ingest))
+    workers = args.ingest_workers or 1
+    if args.ingest_workers:
+        args.ingest = "process"
+    service = FeedService(
+        book, url, "bench", profile, ingest=IngestMode(args.ingest), ingest_workers=workers
+    )
     _count_rest_books(service.rest, book)
     # The app's feed switch owns the bridge and announces feeds; this run attaches its own
     # (unpaced REST) service to the insights directly instead of switching to it.
@@ -187,6 +196,9 @@ async def _run(args: argparse.Namespace) -> None:
         applied = counters.ticks + counters.depth_updates - book.rest_books_applied
         return {
             "ingest": args.ingest,
+            "ingest_workers": workers if args.ingest == "process" else 0,
+            "connections": len(conns),
+            "worker_pids": [w.pid for w in service.workers],
             "lost": service.stats().frames - codec_replies - applied,
             "bad_frames": service.stats().bad_frames,
             "duplicates": counters.duplicates,
@@ -203,8 +215,8 @@ async def _run(args: argparse.Namespace) -> None:
         }
 
     def worker_cpu() -> float:
-        worker = service.worker
-        return process_cpu_s(worker.pid) if worker is not None and worker.pid else 0.0
+        """CPU seconds of every ingest worker (summed: `worker_cpu_pct` may exceed 100)."""
+        return sum(process_cpu_s(w.pid) for w in service.workers if w.pid is not None)
 
     measurement = RunMeasurement(
         control,

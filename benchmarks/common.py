@@ -87,6 +87,8 @@ def client_arguments(description: str | None, ladders_help: str) -> argparse.Nam
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--ladders", action="store_true", help=ladders_help)
     parser.add_argument("--ingest", choices=("loop", "process"), default="loop")
+    parser.add_argument("--ingest-workers", type=int, default=None, help="implies process")
+    parser.add_argument("--symbols-per-connection", type=int, default=None)
     return parser.parse_args()
 
 

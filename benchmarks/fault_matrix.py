@@ -25,7 +25,7 @@ from benchmarks.fault_report import (
     format_table,
     write_json,
 )
-from benchmarks.fault_rig import BOUND_S, INGEST_ENV, SCALE, FaultRig, until
+from benchmarks.fault_rig import BOUND_S, INGEST_ENV, INGEST_WORKERS_ENV, SCALE, FaultRig, until
 from benchmarks.truth_timer import TruthTimer
 from desktop.domain.feed_status import FeedState
 from desktop.domain.sessions import AlwaysOpen
@@ -185,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     compressed = "--compressed" in args
     if "--ingest-process" in args:  # the same matrix with the feed in a worker process
         os.environ[INGEST_ENV] = "process"
+    if "--ingest-workers" in args:  # … or with its connections over N worker processes
+        os.environ[INGEST_WORKERS_ENV] = args[args.index("--ingest-workers") + 1]
     results = asyncio.run(run_matrix(real_waits=not compressed))
     timing = f"compressed x{SCALE:g}" if compressed else "real waits"
     print(format_table(results, timing=timing))

@@ -91,6 +91,16 @@ def simulator_config(scale: float = SCALE, request_scale: float | None = None) -
 
 INGEST_ENV = "QB_FAULT_INGEST"
 """`process` runs every rig's feed with `--ingest process` (the worker process)."""
+INGEST_WORKERS_ENV = "QB_FAULT_INGEST_WORKERS"
+"""N runs every rig's feed with `--ingest-workers N` (its connections over N worker processes)."""
+
+
+def ingest_from_env() -> tuple[IngestMode, int]:
+    """Where the rigs' feeds ingest, from `QB_FAULT_INGEST` and `QB_FAULT_INGEST_WORKERS`."""
+    workers = os.environ.get(INGEST_WORKERS_ENV)
+    if workers:
+        return IngestMode.PROCESS, int(workers)
+    return IngestMode(os.environ.get(INGEST_ENV, "loop")), 1
 
 
 async def until(condition: Callable[[], bool], within: float) -> bool:
@@ -135,6 +145,7 @@ class FaultRig:
         profile = (
             msgspec.structs.replace(PROFILE, reconnect_floor_s=3.0) if self.real_waits else PROFILE
         )
+        ingest, workers = ingest_from_env()
         self.service = FeedService(
             self.book,
             self.server.ws_url,
@@ -142,7 +153,8 @@ class FaultRig:
             profile,
             settings=self.settings,
             sessions=AlwaysOpen(),
-            ingest=IngestMode(os.environ.get(INGEST_ENV, "loop")),
+            ingest=ingest,
+            ingest_workers=workers,
         )
         self.service.set_symbols(self.symbols, self.symbols)
         await self.service.start()

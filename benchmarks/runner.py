@@ -18,7 +18,7 @@ from typing import Any
 
 from benchmarks.common import ControlBlock
 
-__all__ = ["SYSTEMS", "RunSpec", "run_once"]
+__all__ = ["SYSTEMS", "RunSpec", "client_command", "run_once"]
 
 _CLIENTS = {
     "ours": ["benchmarks.client_ours"],
@@ -26,7 +26,22 @@ _CLIENTS = {
     "baseline": ["benchmarks.client_baseline"],
 }
 SYSTEMS = tuple(_CLIENTS)
-"""`ours` ingests on the GUI's loop, `ours-process` in a worker process (`--ingest process`)."""
+"""`ours` ingests on the GUI's loop, `ours-process` in a worker process (`--ingest process`);
+`ours-process-N` (not listed) spreads the connections over N workers (`--ingest-workers N`)."""
+_WORKERS_PREFIX = "ours-process-"
+
+
+def client_command(system: str) -> list[str]:
+    """The client's `-m` module and options for a system name, `ours-process-N` included."""
+    if system in _CLIENTS:
+        return list(_CLIENTS[system])
+    count = system.removeprefix(_WORKERS_PREFIX)
+    if system.startswith(_WORKERS_PREFIX) and count.isdigit() and 1 <= int(count) <= 10:
+        return ["benchmarks.client_ours", "--ingest-workers", str(int(count))]
+    known = ", ".join(SYSTEMS)
+    raise ValueError(f"unknown system {system!r}: one of {known} or ours-process-N (N 1-10)")
+
+
 _RUN_TIMEOUT_S = 180.0
 
 
@@ -40,6 +55,8 @@ class RunSpec:
     warmup_s: float
     window_s: float
     ladders: bool = True
+    symbols_per_connection: int | None = None
+    """Codes per connection (None: the professional plan's 3,000): 5,000 over 4 connections."""
     profile_dir: Path | None = None
     """When set, the client runs under py-spy and its stacks go to a file in this folder."""
 
@@ -74,10 +91,12 @@ def run_once(spec: RunSpec) -> dict[str, Any]:
         try:
             assert sim.stdout is not None
             port = int(sim.stdout.readline().split()[1])
-            command = [sys.executable, "-m", *_CLIENTS[spec.system], "--port", str(port)]
+            command = [sys.executable, "-m", *client_command(spec.system), "--port", str(port)]
             command += ["--control", str(control_path), "--rate", str(spec.rate)]
             command += ["--symbols", str(spec.symbols), "--warmup", str(spec.warmup_s)]
             command += ["--seconds", str(spec.window_s)] + (["--ladders"] if spec.ladders else [])
+            if spec.symbols_per_connection is not None:
+                command += ["--symbols-per-connection", str(spec.symbols_per_connection)]
             client = subprocess.Popen(
                 command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
             )

@@ -18,6 +18,7 @@ from desktop import __version__
 from desktop.app.config import (
     INGEST_MODES,
     LIST_FORMATS,
+    MAX_INGEST_WORKERS,
     PLAN_NAMES,
     AppConfig,
     ConfigError,
@@ -70,9 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--ingest",
         choices=INGEST_MODES,
-        default="loop",
+        default=None,
         help="where the feed's sockets and decoding run: loop (default: on the GUI's event "
         "loop) or process (a worker process hands decoded ticks to the GUI in batches)",
+    )
+    parser.add_argument(
+        "--ingest-workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"spread the feed's connections over N worker processes (1-{MAX_INGEST_WORKERS}; "
+        "connection i in worker i mod N); implies --ingest process",
     )
     parser.add_argument(
         "--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default), ERROR"
@@ -197,7 +206,8 @@ def _app_config(args: argparse.Namespace) -> AppConfig:
         record=args.record,
         replay=args.replay,
         speed=args.speed,
-        ingest=AppConfig.ingest_named(args.ingest),
+        ingest=AppConfig.ingest_named(args.ingest, args.ingest_workers),
+        ingest_workers=1 if args.ingest_workers is None else args.ingest_workers,
     )
 
 

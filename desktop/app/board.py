@@ -34,6 +34,8 @@ from desktop.domain.quote_book import QuoteBook
 from desktop.domain.symbol_search import SymbolMatcher
 from desktop.domain.symbol_universe import SymbolUniverse
 from desktop.feed.redis_link import RedisLink
+from desktop.feed.service import FeedService
+from desktop.feed.timing import IngestMode
 from desktop.persistence import credentials
 from desktop.persistence.gaps import GapRepository
 from desktop.persistence.paths import resolve_data_dir
@@ -106,6 +108,7 @@ class QuoteBoardApp:
             recorder.offer,
             seed=config.seed,
             ingest=config.ingest,
+            ingest_workers=config.ingest_workers,
             gaps=gaps,
             demo_prices=demo_prices,
         )
@@ -281,6 +284,12 @@ class QuoteBoardApp:
         )
         if summary is not None:  # history through the feed's bar source (REST or the gateway)
             summary["ingest"] = self.config.ingest.value
+            process = self.config.ingest is IngestMode.PROCESS
+            summary["ingest_workers"] = self.config.ingest_workers if process else 0
+            service = switch.service
+            workers = service.workers if isinstance(service, FeedService) else []
+            # Workers beyond the feed's connections never start (connection i → worker i % N).
+            summary["ingest_workers_started"] = sum(1 for w in workers if w.pid is not None)
             summary["daily_bars"] = self.activity.daily.fetched
             summary["history_retries"] = self.insights.history.retries
             summary["gc_collections"] = self.collector.collections

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from desktop.domain.list_text import ListFormat
 from desktop.feed.redis_link import RedisLink, RedisUrlError
-from desktop.feed.timing import IngestMode
+from desktop.feed.timing import MAX_INGEST_WORKERS, IngestMode
 from desktop.protocol.plans import Plan
 
 __all__ = [
     "INGEST_MODES",
     "LIST_FORMATS",
+    "MAX_INGEST_WORKERS",
     "PLAN_NAMES",
     "AppConfig",
     "ConfigError",
@@ -54,7 +55,9 @@ class AppConfig:
     replay: Path | None = None
     speed: float = 1.0
     ingest: IngestMode = IngestMode.LOOP
-    """`--ingest`: the feed's sockets and decoding on the GUI's loop, or in a worker process."""
+    """`--ingest`: the feed's sockets and decoding on the GUI's loop, or in worker processes."""
+    ingest_workers: int = 1
+    """`--ingest-workers`: how many worker processes share the connections (process mode)."""
 
     def __post_init__(self) -> None:
         if self.dump is not None and self.smoke is None:
@@ -70,6 +73,11 @@ class AppConfig:
             raise ConfigError("--gateway and --feed-url are two different feeds: give one")
         if self.gateway is not None and self.replay is not None:
             raise ConfigError("--gateway and --replay are two different feeds: give one")
+        if not 1 <= self.ingest_workers <= MAX_INGEST_WORKERS:
+            raise ConfigError(
+                f"--ingest-workers must be between 1 and {MAX_INGEST_WORKERS} "
+                "(AllTick plans allow up to ten connections)"
+            )
         if not 0 < self.speed <= MAX_SPEED:
             raise ConfigError(f"--speed must be a number between 0 and {MAX_SPEED:g}")
 
@@ -79,8 +87,15 @@ class AppConfig:
         return Plan(name) if name else None
 
     @staticmethod
-    def ingest_named(name: str) -> IngestMode:
-        """The `--ingest` value as an `IngestMode`."""
+    def ingest_named(name: str | None, workers: int | None = None) -> IngestMode:
+        """The `--ingest` value as an `IngestMode`: loop unless given, or unless workers are."""
+        if workers is not None and name == IngestMode.LOOP.value:
+            raise ConfigError(
+                "--ingest-workers runs the feed in worker processes; it cannot be combined with "
+                "--ingest loop (leave --ingest out, or give --ingest process)"
+            )
+        if name is None:
+            return IngestMode.LOOP if workers is None else IngestMode.PROCESS
         return IngestMode(name)
 
     @property

@@ -134,6 +134,7 @@ class FeedSwitch(QObject):
         *,
         seed: int | None = None,
         ingest: IngestMode = IngestMode.LOOP,
+        ingest_workers: int = 1,
         gaps: GapKeeper | None = None,
         demo_prices: Path | None = None,
     ) -> None:
@@ -149,6 +150,8 @@ class FeedSwitch(QObject):
         self._seed = seed
         self._ingest = ingest
         """Where a provider or simulator feed's sockets and decoding run (`--ingest`)."""
+        self._ingest_workers = ingest_workers
+        """How many worker processes share the connections in process mode (`--ingest-workers`)."""
         self.simulator: EmbeddedSimulator | None = None
         self.service: BoardFeed | None = None
         self.exchange_sessions: SessionSource | None = None
@@ -291,6 +294,7 @@ class FeedSwitch(QObject):
                 on_connections=self.monitor.poke,
                 on_gap=self.gaps.on_gap if self.gaps is not None else None,
                 ingest=self._ingest,
+                ingest_workers=self._ingest_workers,
             )
         self.service = service
         self._mode = (

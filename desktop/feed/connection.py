@@ -41,7 +41,7 @@ from desktop.protocol.alltick_session import (
 )
 from desktop.protocol.alltick_wire import Cmd
 from desktop.protocol.backoff import CloseKind, ReconnectBackoff
-from desktop.protocol.pacing import SubscribeStagger
+from desktop.protocol.pacing import Stagger, SubscribeStagger
 from desktop.protocol.subscriptions import ConnectionPlan
 
 __all__ = ["ConnectionEvents", "ConnectionSettings", "EventSink", "FeedConnection", "FeedTap"]
@@ -98,7 +98,7 @@ class FeedConnection:
         events: ConnectionEvents,
         settings: ConnectionSettings | None = None,
         clock: Callable[[], float] = time.monotonic,
-        stagger: SubscribeStagger | None = None,
+        stagger: Stagger | None = None,
         market_open: Callable[[Market], bool] = lambda market: False,
         tap: FeedTap | None = None,
         wall_ms: Callable[[], int] = _wall_ms,

@@ -1,6 +1,7 @@
 """The GUI process's side of the ingest worker: starts it, feeds its batches into the `QuoteBook`.
 
-One worker process hosts every connection of a `FeedService` (`--ingest process`). It is started
+One worker process hosts a group of a `FeedService`'s connections (every one of them with
+`--ingest process`; `feed.ingest_pool` spreads them over several). It is started
 with multiprocessing's "spawn" method (a fresh interpreter: a process with Qt loaded is never
 forked) and talks over two socket pairs: commands to it, decoded events and connection state
 from it, read here by an asyncio stream reader (no polling, the loop never blocks). Each batch
@@ -37,6 +38,7 @@ from desktop.feed.ingest_wire import (
 )
 from desktop.feed.ingest_worker import worker_main
 from desktop.feed.remote_connection import RemoteConnection
+from desktop.feed.shared_stagger import SharedStagger
 from desktop.feed.timing import ConnectionSettings, IngestMode
 
 __all__ = ["IngestMode", "IngestProcess"]
@@ -60,12 +62,22 @@ class IngestProcess:
         market_open: Callable[[Market], bool],
         restart_delay_s: float,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        name: str = "quoteboard-ingest",
+        stagger: Callable[[], SharedStagger | None] = lambda: None,
+        on_exit: Callable[[int], None] = lambda pid: None,
     ) -> None:
         self.book = book
         self.tap = tap
         self.market_open = market_open
         self.restart_delay_s = restart_delay_s
         self.clock = clock
+        self.name = name
+        """The process's name, and the worker's in logs and status texts."""
+        self.stagger = stagger
+        """The stagger shared with the other workers (None: the worker keeps its own)."""
+        self.on_exit = on_exit
+        """Called with the pid of a worker that exited, before it is started again."""
         self.connections: dict[int, RemoteConnection] = {}
         self.process: multiprocessing.process.BaseProcess | None = None
         self.restarts = 0
@@ -106,7 +118,7 @@ class IngestProcess:
     def ensure_started(self) -> None:
         """Start the worker unless it runs."""
         if not self.alive and not self._closing:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="ingest-worker")
+            self._task = asyncio.get_running_loop().create_task(self._run(), name=self.name)
 
     def send(self, message: Message) -> None:
         """Send a command to the worker (queued until its socket is open)."""
@@ -162,10 +174,13 @@ class IngestProcess:
                 process.kill()
             await asyncio.to_thread(process.join, _JOIN_S)
             code = process.exitcode
+            if process.pid is not None:
+                self.on_exit(process.pid)
             reason = reason or (
-                f"internal error (the ingest worker exited with code {code}); restarted it"
+                f"internal error (the ingest worker {self._label}exited with code {code}); "
+                "restarted it"
             )
-            log.error("the ingest worker stopped (exit code %s); restarting it", code)
+            log.error("ingest worker %s stopped (exit code %s); restarting it", self.name, code)
             self.restarts += 1
             for conn in self.connections.values():
                 conn.worker_lost(reason, self.restart_delay_s)
@@ -183,8 +198,8 @@ class IngestProcess:
         level = logging.getLogger().getEffectiveLevel()
         process = context.Process(
             target=worker_main,
-            args=(child_control, child_data, level),
-            name="quoteboard-ingest",
+            args=(child_control, child_data, level, self.stagger()),
+            name=self.name,
             daemon=True,
         )
         process.start()
@@ -192,7 +207,7 @@ class IngestProcess:
         child_data.close()
         self.process = process
         self._markets = None
-        log.info("ingest worker started (pid %s)", process.pid)
+        log.info("ingest worker %s started (pid %s)", self.name, process.pid)
         # Keep both stream pairs: a StreamWriter that is collected closes its socket.
         reader, self._data_writer = await asyncio.open_connection(sock=parent_data)
         self._control_reader, writer = await asyncio.open_connection(sock=parent_control)
@@ -201,6 +216,12 @@ class IngestProcess:
         for frame in queued:
             writer.write(frame)
         return reader
+
+    @property
+    def _label(self) -> str:
+        """The worker's number and a space when there are several ("2 "), else nothing."""
+        number = self.name.rpartition("-")[2]
+        return f"{number} " if number.isdigit() else ""
 
     async def _send_markets(self) -> None:
         """Tell the worker which markets are open, now and whenever that changes."""

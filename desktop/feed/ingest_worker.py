@@ -37,7 +37,7 @@ from desktop.feed.ingest_wire import (
     WireCodec,
 )
 from desktop.protocol.alltick_session import ServerError
-from desktop.protocol.pacing import SubscribeStagger
+from desktop.protocol.pacing import Stagger, SubscribeStagger
 
 __all__ = ["BATCH_LIMIT", "IngestWorker", "RelayBook", "worker_main"]
 
@@ -78,14 +78,17 @@ class RelayBook:
 class IngestWorker:
     """Hosts connections for the GUI process and streams their events and state back to it."""
 
-    def __init__(self, control: socket.socket, data: socket.socket) -> None:
+    def __init__(
+        self, control: socket.socket, data: socket.socket, stagger: Stagger | None = None
+    ) -> None:
         self.control = control
         self.data = data
         self.data.setblocking(True)
         self.codec = WireCodec()
         self.connections: dict[int, FeedConnection] = {}
         self.open_markets: frozenset[Market] = frozenset()
-        self.stagger: SubscribeStagger | None = None
+        self.stagger = stagger
+        """Shared with the other workers' connections (`--ingest-workers`), else made here."""
         self.kinds = bytearray()
         """Per pending event: its connection and kind, `(index << 1) | TICK or DEPTH`."""
         self.ticks: list[Tick] = []
@@ -133,7 +136,7 @@ class IngestWorker:
     def _start(self, start: Start) -> None:
         conn = self.connections.get(start.index)
         if conn is None:
-            if self.stagger is None:  # one worker: every connection of the token shares it
+            if self.stagger is None:  # the only worker: its connections are all the token's
                 self.stagger = SubscribeStagger(start.settings.stagger_s)
             conn = FeedConnection(
                 start.index,
@@ -274,8 +277,10 @@ class IngestWorker:
         )
 
 
-def worker_main(control: socket.socket, data: socket.socket, log_level: int) -> None:
+def worker_main(
+    control: socket.socket, data: socket.socket, log_level: int, stagger: Stagger | None = None
+) -> None:
     """Entry point of the worker process (multiprocessing "spawn")."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the GUI process, which stops us
     logging.basicConfig(level=log_level, format="%(asctime)s ingest %(levelname)s %(message)s")
-    asyncio.run(IngestWorker(control, data).run())
+    asyncio.run(IngestWorker(control, data, stagger).run())

@@ -27,6 +27,7 @@ from desktop.domain.subscription_report import SubscriptionReport, build_report
 from desktop.domain.symbols import Market, Symbol
 from desktop.domain.truth import FeedConditions, FeedMode
 from desktop.feed.connection import ConnectionEvents, FeedConnection, FeedTap
+from desktop.feed.connection_host import ConnectionHost
 from desktop.feed.health import FeedHealth
 from desktop.feed.ingest_process import IngestProcess
 from desktop.feed.not_streaming import NotStreaming, RejectedCodeFinder
@@ -37,7 +38,6 @@ from desktop.feed.timing import ConnectionSettings, IngestMode
 from desktop.protocol.alltick import Reply
 from desktop.protocol.alltick_rest import RestError
 from desktop.protocol.alltick_session import ErrorDecision, ServerError
-from desktop.protocol.pacing import SubscribeStagger
 from desktop.protocol.plans import PlanProfile
 from desktop.protocol.subscriptions import SubscriptionPlan, plan_subscriptions
 
@@ -90,12 +90,9 @@ class FeedService:
         on_gap: Callable[[Gap], None] | None = None,
         on_rest_book: Callable[[DepthSnapshot], None] | None = None,
         ingest: IngestMode = IngestMode.LOOP,
+        ingest_workers: int = 1,
     ) -> None:
         self.book = book
-        self.ingest = ingest
-        """Where the sockets and decoding run: this loop, or one worker process for them all."""
-        self.worker: IngestProcess | None = None
-        """The ingest worker (`IngestMode.PROCESS`), created with the first connection."""
         self._on_rest_book = on_rest_book
         """Sees each REST book the book accepted (the desk gateway streams them to its boards)."""
         self._on_connections = on_connections or (lambda: None)
@@ -120,7 +117,18 @@ class FeedService:
         self._on_notes = on_notes or (lambda notes: None)
         self._on_reconnected = on_reconnected or (lambda notice: None)
         self.health = FeedHealth(demo=demo, clock=clock)
-        self.stagger = SubscribeStagger(self.settings.stagger_s)
+        self.host = ConnectionHost(
+            book,
+            self._ws_url,
+            self.settings,
+            tap=tap,
+            market_open=self._market_open,
+            clock=clock,
+            wall_ms=wall_ms,
+            ingest=ingest,
+            ingest_workers=ingest_workers,
+        )
+        """Where the sockets and decoding run: this loop, or `ingest_workers` processes."""
         self.not_streaming = NotStreaming()
         self.finder = RejectedCodeFinder(self.rest)
         self._connections: list[FeedConnection | RemoteConnection] = []
@@ -237,28 +245,7 @@ class FeedService:
             self._on_subscribed,
             self._on_bad_frame,
         )
-        if self.ingest is IngestMode.PROCESS:
-            if self.worker is None:  # one worker hosts every connection (and their stagger)
-                self.worker = IngestProcess(
-                    self.book,
-                    self.tap,
-                    self._market_open,
-                    self.settings.reconnect_floor_s,
-                    clock=self.clock,
-                )
-            return self.worker.connection(index, self._ws_url, events, self.settings)
-        return FeedConnection(
-            index,
-            self._ws_url,
-            self.book,
-            events,
-            self.settings,
-            clock=self.clock,
-            stagger=self.stagger,
-            market_open=self._market_open,
-            tap=self.tap,
-            wall_ms=self._wall_ms,
-        )
+        return self.host.new(index, events)
 
     def _on_bad_frame(self, index: int, kind: str) -> None:
         """A new kind of bad frame was dropped: say so in the tooltip (the feed stays up)."""
@@ -278,8 +265,7 @@ class FeedService:
         # Connections first: a connection closing may still report a gap, whose re-snapshot
         # must not start once the tasks are cancelled and the REST client is closed.
         await asyncio.gather(*(c.stop() for c in self._connections), return_exceptions=True)
-        if self.worker is not None:
-            await self.worker.close()
+        await self.host.close()
         await self._tasks.close()
         await self.rest.aclose()
 
@@ -479,6 +465,11 @@ class FeedService:
         return notes
 
     # -- numbers ------------------------------------------------------------------------------
+    @property
+    def workers(self) -> list[IngestProcess]:
+        """The ingest worker processes (none on the loop, or before the first connection)."""
+        return self.host.workers
+
     def connections(self) -> list[FeedConnection | RemoteConnection]:
         """The connections opened so far (tests and the reliability report read them)."""
         return list(self._connections)

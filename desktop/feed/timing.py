@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["ConnectionSettings", "IngestMode"]
+__all__ = ["MAX_INGEST_WORKERS", "ConnectionSettings", "IngestMode"]
+
+MAX_INGEST_WORKERS = 10
+"""`--ingest-workers` at most: more workers than the plans' most connections would sit idle."""
 
 
 class IngestMode(Enum):

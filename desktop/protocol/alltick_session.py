@@ -19,7 +19,7 @@ from desktop.domain.symbols import Symbol
 from desktop.protocol.alltick import AllTickCodec, DecodeStats, OutgoingRequest, Reply
 from desktop.protocol.alltick_wire import Cmd, ErrorCode
 from desktop.protocol.backoff import CloseKind
-from desktop.protocol.pacing import RateLimitBackoff, SubscribeStagger
+from desktop.protocol.pacing import RateLimitBackoff, Stagger, SubscribeStagger
 from desktop.protocol.subscriptions import ConnectionPlan
 
 __all__ = [
@@ -127,12 +127,12 @@ class AllTickSession:
         self,
         index: int = 0,
         timing: SessionTiming | None = None,
-        stagger: SubscribeStagger | None = None,
+        stagger: Stagger | None = None,
         codec: AllTickCodec | None = None,
     ) -> None:
         self.index = index
         self.timing = timing or SessionTiming()
-        self.stagger = stagger or SubscribeStagger(0.0)
+        self.stagger: Stagger = stagger or SubscribeStagger(0.0)
         """Shared by every connection of a token: subscribes of different ones are spaced."""
         self.codec = codec or AllTickCodec()
         self.rate_limit = RateLimitBackoff(
@@ -283,10 +283,9 @@ class AllTickSession:
             held = not trades and self.stagger.trades_waiting_elsewhere(self.index)
             if held:  # look again a little later: another connection's trade set goes first
                 self._held_until = now + max(0.05, self.stagger.spacing_s / 6)
-            if held or self.stagger.wait_s(self.index, now) > 0:
+            if held or not self.stagger.try_claim(self.index, now):
                 self.stagger.count_wait()
                 return None
-            self.stagger.claim(self.index, now)
             if trades:
                 self.stagger.want_trades(self.index, False)
                 self.sent_trades = plan.trades

@@ -7,7 +7,32 @@ connection's extra spacing (up to a cap) until a request succeeds again.
 
 from __future__ import annotations
 
-__all__ = ["RateLimitBackoff", "SubscribeStagger"]
+from typing import Protocol
+
+__all__ = ["RateLimitBackoff", "Stagger", "SubscribeStagger"]
+
+
+class Stagger(Protocol):
+    """What a session needs of the cross-connection stagger, so one kept in this process and
+    one shared by several worker processes (`feed.shared_stagger`) are interchangeable."""
+
+    spacing_s: float
+
+    def want_trades(self, index: int, waiting: bool) -> None:
+        """Connection `index` has (True) or no longer has (False) a trade subscribe to send."""
+
+    def trades_waiting_elsewhere(self, index: int) -> bool:
+        """Whether another connection still waits to send its trade set."""
+
+    def wait_s(self, index: int, now: float) -> float:
+        """Seconds connection `index` must still wait before its subscribe."""
+
+    def try_claim(self, index: int, now: float) -> bool:
+        """Claim the slot for a subscribe of `index` at `now` if it is free (check and claim in
+        one step, so two processes never both take it); False means wait."""
+
+    def count_wait(self) -> None:
+        """A subscribe was held back by another connection's."""
 
 
 class SubscribeStagger:
@@ -45,6 +70,13 @@ class SubscribeStagger:
         """Connection `index` sends a subscribe at `now`."""
         self._last_at = now
         self._last_index = index
+
+    def try_claim(self, index: int, now: float) -> bool:
+        """Claim the slot at `now` unless another connection's subscribe is too recent."""
+        if self.wait_s(index, now) > 0:
+            return False
+        self.claim(index, now)
+        return True
 
     def count_wait(self) -> None:
         """A subscribe was held back by another connection's."""

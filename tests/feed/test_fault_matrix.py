@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks.fault_matrix import BOUND_S, RECONNECTING, SERVER_DOWN, FaultRig, run_case, until
 from benchmarks.fault_report import write_json
-from benchmarks.fault_rig import compressed_settings
+from benchmarks.fault_rig import INGEST_WORKERS_ENV, compressed_settings
 from desktop.domain.feed_status import FeedState
 from desktop.domain.sessions import AlwaysOpen, SessionPhase
 from desktop.simulator.faults import FaultKind
@@ -152,3 +152,28 @@ async def test_a_mute_feed_is_not_reconnected_while_the_markets_are_closed() -> 
         assert rig.feed.stats().mute_reconnects == 0
         rig.feed.set_sessions(AlwaysOpen())
         assert await until(lambda: rig.feed.stats().mute_reconnects > 0, BOUND_S)
+
+
+@pytest.mark.parametrize("kind", [SERVER_DOWN, FaultKind.CLOSE_1006, FaultKind.RATE_LIMIT], ids=str)
+async def test_faults_are_recovered_with_the_feed_over_two_worker_processes(
+    kind: FaultKind | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(INGEST_WORKERS_ENV, "2")
+    result = await run_case(kind)
+    assert result.recovered and result.lost == 0, result
+    assert result.final_state == "Live" and result.fresh
+    assert result.resubscribes_ok, "a new connection must send its full set exactly once"
+    assert result.spacing_ok, result.problems  # the stagger holds across the two workers
+
+
+async def test_the_rig_spreads_its_feed_over_the_workers_the_environment_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(INGEST_WORKERS_ENV, "2")
+    async with FaultRig() as rig:
+        started = await until(
+            lambda: sum(1 for w in rig.feed.workers if w.pid is not None) == 2, 30 * TIMEOUT_SCALE
+        )
+        assert started, [w.pid for w in rig.feed.workers]
+        assert len(rig.feed.connections()) == 3  # 24 symbols, 10 a connection: 0 and 2 share one
+        assert sorted(rig.feed.workers[0].connections) == [0, 2]

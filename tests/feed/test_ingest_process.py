@@ -96,7 +96,7 @@ async def test_a_burst_reaches_the_book_through_the_worker_in_order_with_nothing
             assert service.stats().reconnects == 0
         finally:
             await service.stop()
-        assert service.worker is not None and not service.worker.alive
+        assert len(service.workers) == 1 and not service.workers[0].alive
 
 
 async def test_a_new_subscription_takes_effect_in_the_worker() -> None:
@@ -138,7 +138,7 @@ async def test_a_killed_worker_is_started_again_and_the_status_says_why() -> Non
         await service.start()
         try:
             await wait_until(lambda: book.counters.ticks > 50, "ticks", STARTUP_S)
-            worker = service.worker
+            worker = service.workers[0]
             assert worker is not None and worker.pid is not None
             first_pid = worker.pid
             os.kill(first_pid, signal.SIGKILL)
@@ -212,7 +212,7 @@ def test_the_worker_exits_when_the_gui_process_dies(tmp_path: Path) -> None:
                 await service.start()
                 while not service.connections() or not service.connections()[0].session.accepted_trades:
                     await asyncio.sleep(0.01)  # the worker runs, connected and subscribed
-                print(service.worker.pid, flush=True)
+                print(service.workers[0].pid, flush=True)
                 await asyncio.Event().wait()
 
             if __name__ == "__main__":
