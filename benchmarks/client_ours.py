@@ -189,6 +189,10 @@ async def _run(args: argparse.Namespace) -> None:
             "lost": service.stats().frames - codec_replies - applied,
             "bad_frames": service.stats().bad_frames,
             "duplicates": counters.duplicates,
+            # what the minute bars in `peak_rss_mb` hold: seeding depends on the time of day
+            "minute_bars_per_symbol": round(
+                sum(insights.bars.minutes(name) for name in names) / max(len(names), 1), 1
+            ),
             "features": {
                 "sparklines": sum(1 for name in names if insights.sparklines.version(name)),
                 "ladders": len(ladders.windows()),
