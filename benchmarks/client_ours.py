@@ -204,6 +204,10 @@ async def _run(args: argparse.Namespace) -> None:
             "duplicates": counters.duplicates,
             "gc_collections": collector.collections,
             "gc_longest_ms": round(collector.longest_ms, 1),
+            # what the minute bars in `peak_rss_mb` hold: seeding depends on the time of day
+            "minute_bars_per_symbol": round(
+                sum(insights.bars.minutes(name) for name in names) / max(len(names), 1), 1
+            ),
             "features": {
                 "sparklines": sum(1 for name in names if insights.sparklines.version(name)),
                 "ladders": len(ladders.windows()),

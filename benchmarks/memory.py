@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         report = json.loads(path.read_text())
     print(f"{args.symbols} symbols at {args.rate:g} ticks/s; load {os.getloadavg()[0]:.2f}")
+    bars = result.get("minute_bars_per_symbol", "?")
+    print(f"minute bars held per symbol at the end (average): {bars}")
     print(f"after imports: {report['after_imports_rss_mb']} MB RSS")
     for stage, figures in report["stages"].items():
         print(

@@ -119,6 +119,7 @@ _COLUMNS = (
     ("cpu_pct", "cpu %", "{:.0f}"),
     ("cpu_ms_per_1k_ticks", "cpu ms/1k", "{:.0f}"),
     ("peak_rss_mb", "rss MB", "{:.0f}"),
+    ("minute_bars_per_symbol", "bars/sym", "{:.0f}"),
     ("simulator_cpu_pct", "sim cpu%", "{:.0f}"),
 )
 

@@ -1,13 +1,13 @@
 """One-minute OHLCV bars of today's session per symbol, built from trades and seeded from REST.
 
 Charts draw them and the volume-anomaly alert reads their volumes. A symbol's finished bars live in
-two NumPy arrays (minutes; open, high, low, close, volume), grown as needed and never past a day,
-so a seeded day of 400 bars costs ≈ 18 KB instead of thousands of Python objects. The running
-bar is kept as plain attributes: a trade updates it in place (a few attribute writes) and it is
-committed to the arrays once a minute. REST bars are the provider's own record, so when they arrive
-they replace what the app built for the minutes they fully cover. Where the feed was not listening
-(`Outages`, from the gap ledger) the bars are only what was heard: the shares the day bar later
-says were missed are never folded into the bar after the outage.
+compact NumPy columns (`BarColumns`: prices as int32 steps, 22 bytes a bar), grown by doubling and
+never past a day, so a seeded day of 400 bars costs ≈ 9 KB instead of thousands of Python objects.
+The running bar is kept as plain attributes: a trade updates it in place (a few attribute writes)
+and it is committed to the columns once a minute. REST bars are the provider's own record, so when
+they arrive they replace what the app built for the minutes they fully cover. Where the feed was not
+listening (`Outages`, from the gap ledger) the bars are only what was heard: the shares the day bar
+later says were missed are never folded into the bar after the outage.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from desktop.domain.bar_columns import BarColumns
 from desktop.domain.formatting import local_day, local_day_end, market_of
 from desktop.domain.market_data import Tick
 from desktop.domain.outages import Outages
@@ -30,10 +31,7 @@ MAX_BARS = 1440
 _LATE_SEARCH = 5
 """How many bars back a late trade may still land in."""
 _SLACK = 16
-"""Spare rows when the arrays grow: after seeding, and on top of a quarter more for live bars."""
-
-# Columns of a series' `values` array.
-_O, _H, _L, _C, _V = range(5)
+"""Spare rows after seeding, and the first capacity of a series that starts live."""
 
 _Row = tuple[int, float, float, float, float, float]
 """(minute, open, high, low, close, volume): a bar while seeding merges it."""
@@ -65,33 +63,27 @@ class BarArrays(NamedTuple):
 
 
 class _Series:
-    """One symbol's finished bars (NumPy rows, oldest first) and its running bar (attributes)."""
+    """One symbol's finished bars (compact columns, oldest first) and its running bar."""
 
     __slots__ = (
+        "bars",
         "close",
-        "count",
         "day",
         "day_end",
         "high",
         "low",
         "market",
         "minute",
-        "minutes",
         "open",
-        "values",
         "version",
         "volume",
         "vol",
     )
 
-    def __init__(self, market: Market) -> None:
+    def __init__(self, market: Market, max_bars: int) -> None:
         self.market = market
-        self.minutes = np.empty(0, dtype=np.int32)
-        """Minute numbers (epoch seconds // 60) of the finished bars, ascending."""
-        self.values = np.empty((0, 5), dtype=np.float64)
-        """Open, high, low, close and volume of the finished bars, one row each."""
-        self.count = 0
-        """Finished bars held (rows in use)."""
+        self.bars = BarColumns(max_bars, _SLACK)
+        """The finished bars, minutes ascending."""
         self.minute = -1
         """Minute number of the running (newest) bar; -1 with no bars at all."""
         self.open = self.high = self.low = self.close = 0.0
@@ -106,36 +98,17 @@ class _Series:
 
     def bar_count(self) -> int:
         """Bars held, the running one included."""
-        return self.count + (self.minute >= 0)
+        return len(self.bars) + (self.minute >= 0)
 
     def drop_bars(self) -> None:
-        """Forget every bar (a new session starts); the arrays' memory goes too."""
-        self.minutes = np.empty(0, dtype=np.int32)
-        self.values = np.empty((0, 5), dtype=np.float64)
-        self.count = 0
+        """Forget every bar (a new session starts); the columns' memory goes too."""
+        self.bars.clear()
         self.minute = -1
         self.volume = 0
 
-    def reserve(self, rows: int, spare: int, limit: int) -> None:
-        """Make room for `rows` finished bars and `spare` more, never past `limit` (copying)."""
-        if rows <= self.minutes.shape[0]:
-            return
-        size = max(rows, min(rows + spare, limit))
-        minutes = np.empty(size, dtype=np.int32)
-        values = np.empty((size, 5), dtype=np.float64)
-        minutes[: self.count] = self.minutes[: self.count]
-        values[: self.count] = self.values[: self.count]
-        self.minutes, self.values = minutes, values
-
     def rows(self) -> list[_Row]:
         """Every bar as a tuple, oldest first, the running one last."""
-        n = self.count
-        out: list[_Row] = [
-            (m, o, h, lo, c, v)
-            for m, (o, h, lo, c, v) in zip(
-                self.minutes[:n].tolist(), self.values[:n].tolist(), strict=True
-            )
-        ]
+        out: list[_Row] = list(self.bars.rows())
         if self.minute >= 0:
             out.append((self.minute, self.open, self.high, self.low, self.close, self.vol))
         return out
@@ -171,7 +144,7 @@ class MinuteBarStore:
     def _get(self, symbol: str) -> _Series:
         series = self._series.get(symbol)
         if series is None:
-            series = self._series[symbol] = _Series(market_of(symbol))
+            series = self._series[symbol] = _Series(market_of(symbol), self.max_bars)
             series.version = self._retired.pop(symbol, 0)
         return series
 
@@ -205,29 +178,23 @@ class MinuteBarStore:
             series.day = local_day(series.market, minute * 60)
             series.day_end = local_day_end(series.market, minute * 60)
         elif series.minute >= 0:
-            n = series.count
-            series.reserve(n + 1, n // 4 + _SLACK, self.max_bars)
-            series.minutes[n] = series.minute
-            series.values[n] = (series.open, series.high, series.low, series.close, series.vol)
-            series.count = n + 1
-            if series.count + 1 > self.max_bars:  # the oldest bar drops out
-                series.volume -= int(series.values[0, _V])
-                series.minutes[:n] = series.minutes[1 : n + 1]
-                series.values[:n] = series.values[1 : n + 1]
-                series.count = n
+            bars = series.bars
+            bars.append(
+                series.minute, series.open, series.high, series.low, series.close, series.vol
+            )
+            if len(bars) + 1 > self.max_bars:  # the oldest bar drops out
+                series.volume -= bars.drop_first()
         series.minute = minute
         series.open = series.high = series.low = series.close = price
         series.vol = volume
 
     def _late(self, series: _Series, minute: int, price: float, volume: int) -> bool:
         """A late print: its volume and range count in its minute, not its close (True if kept)."""
-        n = series.count
+        bars = series.bars
+        n = len(bars)
         for i in range(n - 1, max(n - _LATE_SEARCH + 1, 0) - 1, -1):  # and the running bar
-            if series.minutes[i] == minute:
-                row = series.values[i]
-                row[_H] = max(float(row[_H]), price)
-                row[_L] = min(float(row[_L]), price)
-                row[_V] += volume
+            if bars.minute(i) == minute:
+                bars.widen(i, price, volume)
                 return True
         return False
 
@@ -271,11 +238,7 @@ class MinuteBarStore:
         """Hold exactly `rows` (oldest first, at least one): the last one is the running bar."""
         *done, running = rows
         series.drop_bars()
-        if done:
-            series.reserve(len(done), _SLACK, self.max_bars)
-            n = series.count = len(done)
-            series.minutes[:n] = [row[0] for row in done]
-            series.values[:n] = [row[1:] for row in done]
+        series.bars.extend(done)
         series.minute, series.open, series.high, series.low, series.close, vol = running
         series.vol = int(vol)
         series.volume = int(sum(row[5] for row in rows))
@@ -299,17 +262,23 @@ class MinuteBarStore:
         if series is None or series.minute < 0:
             empty = np.empty(0, dtype=np.float64)
             return BarArrays(empty, empty, empty, empty, empty, empty)
-        n = series.count
-        table = np.empty((n + 1, 5), dtype=np.float64)
-        table[:n] = series.values[:n]
-        table[n] = (series.open, series.high, series.low, series.close, series.vol)
-        start_s = np.empty(n + 1, dtype=np.float64)
-        start_s[:n] = series.minutes[:n]
-        start_s[n] = series.minute
-        start_s *= 60
-        return BarArrays(
-            start_s, table[:, _O], table[:, _H], table[:, _L], table[:, _C], table[:, _V]
+        bars = series.bars
+        n = len(bars)
+        table = np.empty((6, n + 1), dtype=np.float64)
+        table[0, :n] = bars.minutes()
+        table[1:5, :n] = bars.prices()
+        table[5, :n] = bars.volumes()
+        table[:, n] = (
+            series.minute,
+            series.open,
+            series.high,
+            series.low,
+            series.close,
+            series.vol,
         )
+        table[0] *= 60
+        start_s, o, h, lo, c, v = table
+        return BarArrays(start_s, o, h, lo, c, v)
 
     def close_at(self, symbol: str, epoch_s: float) -> float | None:
         """Close of the bar covering `epoch_s` (the latest before it when that minute is empty)."""
@@ -319,8 +288,8 @@ class MinuteBarStore:
         minute = int(epoch_s // 60)
         if series.minute <= minute:
             return series.close
-        i = int(np.searchsorted(series.minutes[: series.count], minute, side="right")) - 1
-        return float(series.values[i, _C]) if i >= 0 else None
+        i = series.bars.search(minute, "right") - 1
+        return series.bars.close(i) if i >= 0 else None
 
     def minutes(self, symbol: str) -> int:
         """How many minute bars `symbol` has today."""
@@ -332,7 +301,7 @@ class MinuteBarStore:
         series = self._series.get(symbol)
         if series is None or series.minute < 0:
             return None
-        first = int(series.minutes[0]) if series.count else series.minute
+        first = series.bars.minute(0) if len(series.bars) else series.minute
         return first * 60_000
 
     def session_volume(self, symbol: str) -> tuple[int, int]:
@@ -348,7 +317,6 @@ class MinuteBarStore:
         if series is None or series.minute < 0 or series.minute < start_s // 60:
             return 0, 0
         first = int(start_s // 60)
-        n = series.count
-        i = int(np.searchsorted(series.minutes[:n], first, side="left"))
-        shares = series.vol + int(series.values[i:n, _V].sum())
-        return shares, n - i + 1
+        i = series.bars.search(first, "left")
+        shares = series.vol + series.bars.volume_from(i)
+        return shares, len(series.bars) - i + 1

@@ -170,3 +170,26 @@ def test_volume_since_counts_the_running_bar_and_the_finished_ones_from_that_min
     assert store.volume_since(US, US_OPEN_S + 60 * 4 + 30) == (10_000, 1)  # inside the running one
     assert store.volume_since(US, US_OPEN_S + 60 * 5) == (0, 0)
     assert store.volume_since(US, US_OPEN_S - 600) == (11_111, 5)
+
+
+def test_prices_come_back_as_the_very_floats_traded_or_seeded_however_many_decimals() -> None:
+    store = MinuteBarStore()
+    seeded = [
+        MinuteBar(US_OPEN_S, 187.25, 187.3125, 186.99, 187.0, 5_000),
+        MinuteBar(US_OPEN_S + 60, 0.1 + 0.2, 1 / 3, 0.0001, 987_654_321.5, 2**40),
+        MinuteBar(US_OPEN_S + 120, 187.0, 187.0, 187.0, 187.0, 1),
+    ]
+    store.seed(US, seeded)
+    for second, price in [(185, "187.123456"), (190, "187.5"), (250, "186.0001")]:
+        trade(store, US_OPEN_S + second, price)
+    trade(store, US_OPEN_S + 90, "190.987", 7)  # late: widens the second bar
+    bars = store.bars(US)
+    assert bars[:3] == [seeded[0], seeded[1]._replace(high=190.987, volume=2**40 + 7), seeded[2]]
+    assert bars[3:] == [
+        MinuteBar(US_OPEN_S + 180, 187.123456, 187.5, 187.123456, 187.5, 200),
+        MinuteBar(US_OPEN_S + 240, 186.0001, 186.0001, 186.0001, 186.0001, 100),
+    ]
+    arrays = store.arrays(US)
+    assert arrays.low.tolist() == [bar.low for bar in bars]
+    assert arrays.volume.tolist() == [float(bar.volume) for bar in bars]
+    assert store.close_at(US, US_OPEN_S + 61) == 987_654_321.5
