@@ -33,8 +33,9 @@ async def test_a_smoke_run_on_the_gateway_prices_every_row_and_seeds_its_history
     gateway = await running.start()
     try:
         # Long enough for the gateway to fetch two kinds of bars for every row at the plan's pace,
-        # with room for a loaded machine (10 s seeded 4 of 24 daily bars under the full suite).
-        code, out, err = await _smoke("--smoke", "20", "--gateway", redis_server.url)
+        # with room for a loaded machine (under the full suite 10 s seeded 4 of 24 daily bars and
+        # 20 s once 22: the board's "not ready yet" retries back off to 30 s apart).
+        code, out, err = await _smoke("--smoke", "30", "--gateway", redis_server.url)
         report = json.loads(out.strip().splitlines()[-1])
         assert code == 0, err[-2000:]
         assert report["status"] == "Live"
