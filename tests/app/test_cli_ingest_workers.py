@@ -3,18 +3,15 @@ loop`, and a smoke run with it says how many workers it was given and prices eve
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from desktop.__main__ import _app_config, build_parser, main
 from desktop.app.config import AppConfig, ConfigError
 from desktop.feed.timing import IngestMode
-from tests.conftest import TIMEOUT_S
+from tests.feed.test_ingest_process import smoke_report
 
 
 def _config(*argv: str) -> AppConfig:
@@ -49,19 +46,7 @@ def test_a_worker_count_out_of_range_is_refused(
 
 
 def test_a_smoke_run_with_two_workers_reports_them_and_prices_every_row(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "desktop", "--smoke", "3", "--ingest-workers", "2"]
-    command += ["--data-dir", str(tmp_path)]
-    done = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=60 + TIMEOUT_S * 4,
-        cwd=Path(__file__).parents[2],
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report: dict[str, Any] = smoke_report(tmp_path, "3", "--ingest-workers", "2")
     assert report["ingest"] == "process" and report["ingest_workers"] == 2
     # The demo's rows fit one connection of its plan, so only worker 1 has one to host.
     assert report["ingest_workers_started"] == 1

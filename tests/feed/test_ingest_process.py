@@ -12,6 +12,7 @@ import textwrap
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -247,10 +248,9 @@ def test_the_worker_exits_when_the_gui_process_dies(tmp_path: Path) -> None:
                 parent.wait()
 
 
-def test_a_smoke_run_with_a_worker_says_so_and_prices_every_row(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "desktop", "--smoke", "5", "--ingest", "process"]
-    command += ["--data-dir", str(tmp_path)]
-    started = time.monotonic()
+def smoke_report(data_dir: Path, *args: str) -> dict[str, object]:
+    """Run `quoteboard --smoke … --data-dir data_dir` as a user does; its JSON line (exit 0)."""
+    command = [sys.executable, "-m", "desktop", "--smoke", *args, "--data-dir", str(data_dir)]
     done = subprocess.run(
         command,
         capture_output=True,
@@ -262,6 +262,13 @@ def test_a_smoke_run_with_a_worker_says_so_and_prices_every_row(tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert isinstance(report, dict)
+    return report
+
+
+def test_a_smoke_run_with_a_worker_says_so_and_prices_every_row(tmp_path: Path) -> None:
+    started = time.monotonic()
+    report: dict[str, Any] = smoke_report(tmp_path, "5", "--ingest", "process")
     assert report["ingest"] == "process"
     assert report["rows"] > 0 and report["rows_with_price"] == report["rows"]
     assert report["ticks"] > 0 and report["errors"] == 0
