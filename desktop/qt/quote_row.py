@@ -24,7 +24,6 @@ class QuoteRow:
         "note",
         "painted_at",
         "spark",
-        "stale",
         "symbol",
         "texts",
         "tick_dir",
@@ -50,8 +49,6 @@ class QuoteRow:
         self.spark: SparkCell | None = None
         self.badge = 0
         self.badge_note = ""
-        self.stale = False
-        """Changed while outside the view's visible rows: cells are formatted when it shows."""
         self.truth = Truth.LIVE
         self.painted_at = 0.0
         """Monotonic time the Last cell last changed on screen (the price timeline's "painted")."""

@@ -10,12 +10,15 @@ per column that they can avoid.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtGui import QBrush
 
 from desktop.domain.quote_book import QuoteBook, QuoteState
 from desktop.domain.sparklines import SparklineStore
-from desktop.domain.truth_terms import Truth, TruthVerdict
+from desktop.domain.truth_terms import Truth, TruthVerdict, price_timeline
 from desktop.qt.palette import live_brush
+from desktop.qt.plain_text import plain_tooltip
 from desktop.qt.quote_columns import (
     BELL,
     DIM_BRUSH,
@@ -91,25 +94,16 @@ class QuoteRowFormatter:
     def new_row(self, symbol: str) -> QuoteRow:
         """A filled row for `symbol`, which the book starts tracking."""
         row = QuoteRow(symbol, self._ncols)
-        self._fill(row, self._book.track(symbol))
+        self.fill(row, self._book.track(symbol))
         return row
 
-    def freshen(self, row: QuoteRow) -> bool:
-        """Format a stale row in full (no flash); True when it was stale and is now current."""
-        state = self._book.get(row.symbol) if row.stale else None
-        if state is None:
-            return False
-        row.stale = False
-        self._fill(row, state)
-        return True
-
-    def _fill(self, row: QuoteRow, state: QuoteState) -> None:
+    def fill(self, row: QuoteRow, state: QuoteState) -> None:
+        """Format a row in full from `state` (no flash): a new row, or one coming into view."""
         self.update(row, state, None)
         row.cells = [self.cell(row, c) for c in range(self._ncols)]
 
-    def mark_stale(self, row: QuoteRow, state: QuoteState) -> None:
-        """An off-screen row changed: keep only its sort key current (for re-sorting)."""
-        row.stale = True
+    def rekey(self, row: QuoteRow, state: QuoteState) -> None:
+        """Bring an off-screen row's sort key up to date (rows are about to be ordered)."""
         order = self._order
         c = order.column
         if c >= 0:
@@ -117,6 +111,34 @@ class QuoteRowFormatter:
             if key != row.keys[c]:
                 row.keys[c] = key
                 order.stale = True
+
+    def update_cells(self, row: QuoteRow, state: QuoteState, now: float) -> list[int]:
+        """`update`, then remake the changed columns' cells; returns the changed columns."""
+        changed = self.update(row, state, now)
+        if _LAST in changed:
+            row.painted_at = time.monotonic()
+        for c in changed:
+            row.cells[c] = self.cell(row, c)
+        return changed
+
+    def tooltip(self, row: QuoteRow, c: int) -> str | None:
+        """A cell's tooltip: the Last cell's price timeline, else what the row keeps for it."""
+        if c == _LAST and row.note is None:
+            return self._timeline(row)
+        tip = row.tooltips.get(c)
+        if c == _SYMBOL and row.badge_note:
+            tip = f"{tip}\n{row.badge_note}" if tip else row.badge_note
+        return plain_tooltip(tip) if tip else None  # names come from the network
+
+    def _timeline(self, row: QuoteRow) -> str | None:
+        """Exchange time → received → painted of the row's last price."""
+        state = self._book.get(row.symbol)
+        if state is None or state.last_src is None:
+            return None
+        now, now_ms = time.monotonic(), time.time_ns() // 1_000_000
+        painted_at = row.painted_at or now
+        painted_ms = int(now_ms - (now - painted_at) * 1000)
+        return price_timeline(state, now, now_ms, painted_ms)
 
     def update(self, row: QuoteRow, state: QuoteState, now: float | None) -> list[int]:
         """Reformat what moved in `row` from `state`; start flashes; return the changed columns.

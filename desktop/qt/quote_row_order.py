@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from desktop.qt.quote_columns import QuoteColumn
 from desktop.qt.quote_row import QuoteRow
 
-__all__ = ["QuoteRowOrder", "insert_runs", "removal_runs"]
+__all__ = ["QuoteRowOrder", "adjacent_runs", "insert_runs", "removal_runs"]
 
 _ASCENDING = Qt.SortOrder.AscendingOrder
 _DESCENDING = Qt.SortOrder.DescendingOrder
@@ -50,6 +50,10 @@ class QuoteRowOrder:
     def set_interval(self, seconds: float) -> None:
         """Minimum time between automatic re-sorts (0 or less: no minimum)."""
         self.interval_s = max(0.0, seconds)
+
+    def interval_passed(self, now: float) -> bool:
+        """Whether an automatic re-sort could run now: sorted, not held, interval passed."""
+        return self.column >= 0 and not self.held and now - self._last_sort_at >= self.interval_s
 
     def resort_due(self, now: float) -> bool:
         """Whether an automatic re-sort runs now: stale, not held, sorted, interval passed.
@@ -120,4 +124,19 @@ def removal_runs(doomed: list[int]) -> list[tuple[int, int]]:
         while rest and rest[-1] == first - 1:
             first = rest.pop()
         runs.append((first, last))
+    return runs
+
+
+def adjacent_runs(columns: list[int]) -> list[tuple[int, int]]:
+    """Blocks (first, last) of adjacent columns, left first: one `dataChanged` each repaints the
+    same cells as one per column, for fewer calls (sorts `columns` in place)."""
+    columns.sort()
+    runs: list[tuple[int, int]] = []
+    start = end = columns[0]
+    for c in columns[1:]:
+        if c != end + 1:
+            runs.append((start, end))
+            start = c
+        end = c
+    runs.append((start, end))
     return runs

@@ -7,7 +7,6 @@ changes); `QuoteRowFormatter` decides what each row shows and `QuoteRowOrder` wh
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,12 +14,12 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sparklines import SparklineStore
-from desktop.domain.truth_terms import Truth, TruthVerdict, price_timeline
-from desktop.qt.plain_text import plain_tooltip
+from desktop.domain.truth_terms import Truth, TruthVerdict
+from desktop.qt.offscreen_rows import OffscreenRows
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId, QuoteColumn
 from desktop.qt.quote_row import QuoteRow
 from desktop.qt.quote_row_formatter import QuoteRowFormatter
-from desktop.qt.quote_row_order import QuoteRowOrder, insert_runs, removal_runs
+from desktop.qt.quote_row_order import QuoteRowOrder, adjacent_runs, insert_runs, removal_runs
 
 __all__ = ["CELL_ROLE", "SPARK_ROLE", "SYMBOL_ROLE", "QuoteTableModel"]
 
@@ -70,6 +69,7 @@ class QuoteTableModel(QAbstractTableModel):
         self._natural: list[str] = []
         self._visible: tuple[int, int] | None = None
         """Rows a view shows (first, last); None: format every row on every refresh."""
+        self._offscreen = OffscreenRows(book, self._formatter)
 
     # -- membership ---------------------------------------------------------------------------
     def set_symbols(self, symbols: Iterable[str]) -> None:
@@ -146,60 +146,66 @@ class QuoteTableModel(QAbstractTableModel):
         return changed
 
     def refresh(self, symbols: Iterable[str], now: float) -> int:
-        """Reformat the rows of these (dirty) symbols; emit and return the number of changed cells."""
+        """Reformat the rows of these (dirty) symbols; emit and return the number of changed cells.
+
+        With a view, only its visible rows are formatted; the others are noted (two set unions,
+        however many changed) and formatted when they come into view.
+        """
+        if self._visible is None:
+            row_of = self._row_of
+            return sum(self._refresh_row(r, now) for r in map(row_of.get, symbols) if r is not None)
+        dirty = symbols if isinstance(symbols, set | frozenset) else set(symbols)
+        mine = self._row_of.keys() & dirty
+        if not mine:
+            return 0
+        self._offscreen.note(mine)
+        rows, caught_up = self._rows, self._offscreen.caught_up
+        first, last = self._visible
         total = 0
-        book = self._book
-        ncols = self._ncols
-        formatter = self._formatter
-        update, make_cell, mark_stale = formatter.update, formatter.cell, formatter.mark_stale
-        first, last = self._visible or (0, len(self._rows))
-        for symbol in symbols:
-            r = self._row_of.get(symbol)
-            state = book.get(symbol)
-            if r is None or state is None:
-                continue
-            row = self._rows[r]
-            if not first <= r <= last:
-                mark_stale(row, state)
-                continue
-            changed = update(row, state, now)
-            if not changed:
-                continue
-            if _LAST in changed:
-                row.painted_at = time.monotonic()
-            total += len(changed)
-            for c in changed:
-                row.cells[c] = make_cell(row, c)
-            if len(changed) * 2 > ncols:
-                self.dataChanged.emit(self.createIndex(r, 0), self.createIndex(r, ncols - 1))
-                continue
-            # One emit per run of adjacent changed cells (Last, Chg, Chg % move together): the
-            # view repaints exactly the same cells as with one emit each, for fewer calls.
-            changed.sort()
-            start = end = changed[0]
-            for c in changed[1:]:
-                if c != end + 1:
-                    self.dataChanged.emit(self.createIndex(r, start), self.createIndex(r, end))
-                    start = c
-                end = c
-            self.dataChanged.emit(self.createIndex(r, start), self.createIndex(r, end))
+        for r in range(max(0, first), min(last + 1, len(rows))):
+            symbol = rows[r].symbol
+            if symbol in mine and caught_up(symbol):
+                total += self._refresh_row(r, now)
         return total
+
+    def _refresh_row(self, r: int, now: float) -> int:
+        """Reformat one row from the book and announce its changed cells; returns how many."""
+        row = self._rows[r]
+        state = self._book.get(row.symbol)
+        if state is None:
+            return 0
+        changed = self._formatter.update_cells(row, state, now)
+        ncols = self._ncols
+        if not changed:
+            return 0
+        if len(changed) * 2 > ncols:
+            self.dataChanged.emit(self.createIndex(r, 0), self.createIndex(r, ncols - 1))
+            return len(changed)
+        for start, end in adjacent_runs(changed):  # Last, Chg, Chg % move together
+            self.dataChanged.emit(self.createIndex(r, start), self.createIndex(r, end))
+        return len(changed)
 
     def set_visible_rows(self, first: int, last: int) -> None:
         """The rows the view shows (inclusive): only these are formatted and announced per flush.
 
-        Rows outside are marked stale and formatted (without a flash) when they come into view.
+        Rows outside are noted and formatted (without a flash) when they come into view.
         The one view that shows this model calls it on scroll, resize and layout changes.
         """
         self._visible = (first, last)
         self._freshen(range(max(0, first), min(last + 1, len(self._rows))), emit=True)
 
     def _freshen(self, rows: Iterable[int], *, emit: bool) -> None:
-        """Format stale rows in full (no flash); announce them when `emit`."""
-        freshen, ncols = self._formatter.freshen, self._ncols
+        """Format the rows that changed off screen in full (no flash); announce them when `emit`."""
+        if not self._offscreen.any_unformatted():
+            return
+        caught_up, ncols = self._offscreen.caught_up, self._ncols
         for r in rows:
-            if freshen(self._rows[r]) and emit:
-                self.dataChanged.emit(self.createIndex(r, 0), self.createIndex(r, ncols - 1))
+            row = self._rows[r]
+            state = self._book.get(row.symbol) if caught_up(row.symbol) else None
+            if state is not None:
+                self._formatter.fill(row, state)
+                if emit:
+                    self.dataChanged.emit(self.createIndex(r, 0), self.createIndex(r, ncols - 1))
 
     def _emit_cell(self, r: int, c: int) -> None:
         index = self.createIndex(r, c)
@@ -304,6 +310,7 @@ class QuoteTableModel(QAbstractTableModel):
 
     def is_order_stale(self) -> bool:
         """Whether values in the sort column moved since rows were last ordered."""
+        self._rekey()
         return self._order.stale
 
     def set_resort_interval(self, seconds: float) -> None:
@@ -312,10 +319,17 @@ class QuoteTableModel(QAbstractTableModel):
 
     def resort_if_due(self, now: float) -> bool:
         """Re-sort if the order is stale, not held, and the interval has passed; True if rows moved."""
-        return self._order.resort_due(now) and self._reorder()
+        order = self._order
+        if order.interval_passed(now):
+            self._rekey()
+        return order.resort_due(now) and self._reorder()
+
+    def _rekey(self) -> None:
+        self._offscreen.rekey(self._rows, self._row_of, self._order.column >= 0)
 
     def _reorder(self) -> bool:
         """Apply the current order with a layout change, remapping persistent indexes."""
+        self._rekey()
         rows = self._order.ordered(self._rows, self._natural)
         if all(new is old for new, old in zip(rows, self._rows, strict=True)):
             return False
@@ -375,27 +389,12 @@ class QuoteTableModel(QAbstractTableModel):
         if role == _BG:
             return row.cells[c].bg
         if role == _TOOLTIP:
-            if c == _LAST and row.note is None:
-                return self._timeline(row)
-            tip = row.tooltips.get(c)
-            if c == _SYMBOL and row.badge_note:
-                tip = f"{tip}\n{row.badge_note}" if tip else row.badge_note
-            return plain_tooltip(tip) if tip else None  # names come from the network
+            return self._formatter.tooltip(row, c)
         if role == SYMBOL_ROLE:
             return row.symbol
         if role == SPARK_ROLE:
             return row.spark
         return None
-
-    def _timeline(self, row: QuoteRow) -> str | None:
-        """Exchange time → received → painted of the row's last price (the Last cell's tooltip)."""
-        state = self._book.get(row.symbol)
-        if state is None or state.last_src is None:
-            return None
-        now, now_ms = time.monotonic(), time.time_ns() // 1_000_000
-        painted_at = row.painted_at or now
-        painted_ms = int(now_ms - (now - painted_at) * 1000)
-        return price_timeline(state, now, now_ms, painted_ms)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
         """Titles, tooltips, alignment and the first-click sort order of each column."""

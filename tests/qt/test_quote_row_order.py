@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from desktop.qt.quote_row_order import QuoteRowOrder, insert_runs, removal_runs
+from desktop.qt.quote_row_order import QuoteRowOrder, adjacent_runs, insert_runs, removal_runs
 
 
 def test_new_symbols_go_in_as_one_block_per_run_top_first() -> None:
@@ -35,3 +35,8 @@ def test_a_stale_order_resorts_once_per_interval_and_never_while_held() -> None:
     assert not order.resort_due(0.6)
     order.held = False
     assert order.resort_due(0.6)
+
+
+def test_adjacent_changed_columns_go_in_one_block_each() -> None:
+    assert adjacent_runs([7, 3, 4, 5, 9]) == [(3, 5), (7, 7), (9, 9)]
+    assert adjacent_runs([2]) == [(2, 2)]

@@ -491,6 +491,36 @@ def test_an_off_screen_row_still_moves_in_the_sort_order() -> None:
     assert m.model.rows_as_displayed()[1][int(ColumnId.LAST)] == "100.00"
 
 
+def test_an_off_screen_row_is_rekeyed_once_per_re_sort_not_once_per_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    m = Market(["AAPL.US", "MSFT.US", "NVDA.US"])
+    for symbol in ("AAPL.US", "MSFT.US", "NVDA.US"):
+        m.reference(symbol, "100.00", "100.00")
+    m.flush(1.0)
+    m.model.sort(int(ColumnId.LAST), Qt.SortOrder.DescendingOrder)
+    m.model.set_visible_rows(0, 0)
+    formatter = m.model._formatter
+    rekeyed: list[str] = []
+    rekey = formatter.rekey
+    monkeypatch.setattr(
+        formatter, "rekey", lambda row, state: (rekeyed.append(row.symbol), rekey(row, state))
+    )
+    m.tick("NVDA.US", "110.00")
+    m.model.flush(m.book.take_dirty(), 2.0)  # an automatic re-sort: the interval starts
+    assert rekeyed == ["NVDA.US"] and m.model.symbols()[0] == "NVDA.US"
+    m.tick("AAPL.US", "90.00")
+    m.model.flush(m.book.take_dirty(), 2.0)
+    rekeyed.clear()
+    for frame, price in enumerate(("120.00", "130.00", "150.00")):
+        m.tick("AAPL.US", price)
+        m.model.flush(m.book.take_dirty(), 2.1 + frame * 0.1)  # within the interval
+    assert rekeyed == []
+    assert m.model.resort_if_due(10.0)
+    assert rekeyed == ["AAPL.US"]
+    assert m.model.symbols()[0] == "AAPL.US"
+
+
 # -- Trend column and alert badges -----------------------------------------------------
 
 
