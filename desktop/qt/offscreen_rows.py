@@ -7,13 +7,18 @@ it comes into view and its sort key computed once before rows are ordered, inste
 
 from __future__ import annotations
 
+import time
 from collections.abc import Set
 
 from desktop.domain.quote_book import QuoteBook
 from desktop.qt.quote_row import QuoteRow
 from desktop.qt.quote_row_formatter import QuoteRowFormatter
 
-__all__ = ["OffscreenRows"]
+__all__ = ["REKEY_SLICE_S", "OffscreenRows"]
+
+REKEY_SLICE_S = 0.003
+"""Longest stretch of sort-key work in one frame before an automatic re-sort (the rest waits
+for the next frames, so a 5,000-row re-sort never holds the loop for its whole key pass)."""
 
 
 class OffscreenRows:
@@ -26,6 +31,8 @@ class OffscreenRows:
         """Changed off screen: formatted in full (without a flash) when they come into view."""
         self._unkeyed: set[str] = set()
         """Changed since their sort keys were last computed (only ordering reads them)."""
+        self._pass: list[str] = []
+        """The symbols a sliced key pass (`rekey_some`) has still to do."""
 
     def note(self, changed: Set[str]) -> None:
         """These rows changed (any of them may be on screen: `caught_up` takes those back)."""
@@ -44,13 +51,31 @@ class OffscreenRows:
         return bool(self._unformatted)
 
     def rekey(self, rows: list[QuoteRow], row_of: dict[str, int], sorted_: bool) -> None:
-        """Bring the noted rows' sort keys up to date (only when `sorted_`: else just forget)."""
-        unkeyed, self._unkeyed = self._unkeyed, set()
-        if not unkeyed or not sorted_:
-            return
+        """Bring every noted row's sort key up to date (only when `sorted_`: else just forget)."""
+        self.rekey_some(rows, row_of, sorted_, budget_s=None)
+        self.rekey_some(rows, row_of, sorted_, budget_s=None)  # the pass, then what it left
+
+    def rekey_some(
+        self, rows: list[QuoteRow], row_of: dict[str, int], sorted_: bool, budget_s: float | None
+    ) -> bool:
+        """Work on a key pass over the rows noted so far for at most `budget_s` (None: finish);
+        True when the pass is done. Rows that change meanwhile wait for the next pass."""
+        if not self._pass:
+            self._pass = list(self._unkeyed)
+            self._unkeyed = set()
+        work = self._pass
+        if not sorted_:
+            work.clear()
+            return True
         rekey, book = self._formatter.rekey, self._book
-        for symbol in unkeyed:
-            r = row_of.get(symbol)
-            state = book.get(symbol)
-            if r is not None and state is not None:
-                rekey(rows[r], state)
+        deadline = None if budget_s is None else time.perf_counter() + budget_s
+        while work:
+            for symbol in work[-64:]:
+                r = row_of.get(symbol)
+                state = book.get(symbol)
+                if r is not None and state is not None:
+                    rekey(rows[r], state)
+            del work[-64:]
+            if deadline is not None and time.perf_counter() > deadline:
+                break
+        return not work

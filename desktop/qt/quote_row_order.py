@@ -55,6 +55,10 @@ class QuoteRowOrder:
         """Whether an automatic re-sort could run now: sorted, not held, interval passed."""
         return self.column >= 0 and not self.held and now - self._last_sort_at >= self.interval_s
 
+    def restart_interval(self, now: float) -> None:
+        """Count the next interval from `now` (rows were checked and nothing moved)."""
+        self._last_sort_at = now
+
     def resort_due(self, now: float) -> bool:
         """Whether an automatic re-sort runs now: stale, not held, sorted, interval passed.
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from desktop.domain.quote_book import QuoteBook
 from desktop.domain.sparklines import SparklineStore
 from desktop.domain.truth_terms import Truth, TruthVerdict
-from desktop.qt.offscreen_rows import OffscreenRows
+from desktop.qt.offscreen_rows import REKEY_SLICE_S, OffscreenRows
 from desktop.qt.quote_columns import QUOTE_COLUMNS, ColumnId, QuoteColumn
 from desktop.qt.quote_row import QuoteRow
 from desktop.qt.quote_row_formatter import QuoteRowFormatter
@@ -320,16 +320,24 @@ class QuoteTableModel(QAbstractTableModel):
     def resort_if_due(self, now: float) -> bool:
         """Re-sort if the order is stale, not held, and the interval has passed; True if rows moved."""
         order = self._order
-        if order.interval_passed(now):
-            self._rekey()
-        return order.resort_due(now) and self._reorder()
+        if not order.interval_passed(now):
+            return False
+        offscreen = self._offscreen
+        if not offscreen.rekey_some(self._rows, self._row_of, True, REKEY_SLICE_S):
+            return False  # the key pass goes on next frame
+        if not order.resort_due(now):
+            order.restart_interval(now)  # nothing moved: the next key pass waits an interval
+            return False
+        return self._reorder(rekey=False)
 
     def _rekey(self) -> None:
         self._offscreen.rekey(self._rows, self._row_of, self._order.column >= 0)
 
-    def _reorder(self) -> bool:
-        """Apply the current order with a layout change, remapping persistent indexes."""
-        self._rekey()
+    def _reorder(self, *, rekey: bool = True) -> bool:
+        """Apply the current order with a layout change, remapping persistent indexes (sort keys
+        brought up to date first unless `rekey` is False: a sliced key pass just did)."""
+        if rekey:
+            self._rekey()
         rows = self._order.ordered(self._rows, self._natural)
         if all(new is old for new, old in zip(rows, self._rows, strict=True)):
             return False

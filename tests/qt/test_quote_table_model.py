@@ -521,6 +521,23 @@ def test_an_off_screen_row_is_rekeyed_once_per_re_sort_not_once_per_frame(
     assert m.model.symbols()[0] == "AAPL.US"
 
 
+def test_a_big_re_sort_spreads_its_key_pass_over_frames(monkeypatch: pytest.MonkeyPatch) -> None:
+    symbols = [f"S{i:03d}.US" for i in range(200)]
+    m = Market(symbols)
+    for symbol in symbols:
+        m.reference(symbol, "100.00", "100.00")
+    m.flush(1.0)
+    m.model.sort(int(ColumnId.LAST), Qt.SortOrder.DescendingOrder)
+    m.model.set_visible_rows(0, 9)
+    for i, symbol in enumerate(symbols):
+        m.tick(symbol, f"{101 + i}.00")  # the last symbol now sorts first
+    m.flush(2.0)
+    monkeypatch.setattr("desktop.qt.quote_table_model.REKEY_SLICE_S", 0.0)  # one block a frame
+    frames = [m.model.resort_if_due(3.0 + k * 0.016) for k in range(4)]
+    assert frames == [False, False, False, True]  # 64 + 64 + 64 keys, then the last 8 and sort
+    assert m.model.symbols()[0] == symbols[-1]
+
+
 # -- Trend column and alert badges -----------------------------------------------------
 
 
