@@ -91,6 +91,9 @@ class IngestProcess:
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self._markets: frozenset[Market] | None = None
+        self._slice = (0.0, 0.0)
+        """When the current run of applying began and the last batch ended (the loop gets a
+        turn every `_SLICE_S`)."""
 
     def connection(
         self, index: int, url: str, events: ConnectionEvents, settings: ConnectionSettings
@@ -255,8 +258,16 @@ class IngestProcess:
         tap = self.tap
         ticks = iter(batch.ticks)
         depths = iter(batch.depths)
+        # A slice spans batches read back to back (a buffered batch is read without a loop turn);
+        # after a pause as long as a slice, a new one starts.
+        started, ended = self._slice
+        at = time.perf_counter()
+        if at - ended > _SLICE_S:
+            started = at
+        elif at - started > _SLICE_S:
+            await asyncio.sleep(0)
+            started = time.perf_counter()
         now = self.clock()
-        started = time.perf_counter()
         for count, code in enumerate(batch.kinds, 1):
             if not count & 63 and time.perf_counter() - started > _SLICE_S:
                 await asyncio.sleep(0)
@@ -280,3 +291,4 @@ class IngestProcess:
                         tap(depth)
                 except Exception as exc:  # noqa: BLE001 - a bad frame, counted by kind
                     self.connections[code >> 1].apply_failed(exc)
+        self._slice = (started, time.perf_counter())

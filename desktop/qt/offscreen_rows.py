@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Set
 
-from desktop.domain.quote_book import QuoteBook
 from desktop.qt.quote_row import QuoteRow
 from desktop.qt.quote_row_formatter import QuoteRowFormatter
 
@@ -24,8 +23,7 @@ for the next frames, so a 5,000-row re-sort never holds the loop for its whole k
 class OffscreenRows:
     """The symbols of one quote table whose rows are behind the book, by what is behind."""
 
-    def __init__(self, book: QuoteBook, formatter: QuoteRowFormatter) -> None:
-        self._book = book
+    def __init__(self, formatter: QuoteRowFormatter) -> None:
         self._formatter = formatter
         self._unformatted: set[str] = set()
         """Changed off screen: formatted in full (without a flash) when they come into view."""
@@ -67,14 +65,10 @@ class OffscreenRows:
         if not sorted_:
             work.clear()
             return True
-        rekey, book = self._formatter.rekey, self._book
+        rekey = self._formatter.rekey
         deadline = None if budget_s is None else time.perf_counter() + budget_s
         while work:
-            for symbol in work[-64:]:
-                r = row_of.get(symbol)
-                state = book.get(symbol)
-                if r is not None and state is not None:
-                    rekey(rows[r], state)
+            rekey(work[-64:], rows, row_of)
             del work[-64:]
             if deadline is not None and time.perf_counter() > deadline:
                 break

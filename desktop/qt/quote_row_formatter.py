@@ -102,15 +102,26 @@ class QuoteRowFormatter:
         self.update(row, state, None)
         row.cells = [self.cell(row, c) for c in range(self._ncols)]
 
-    def rekey(self, row: QuoteRow, state: QuoteState) -> None:
-        """Bring an off-screen row's sort key up to date (rows are about to be ordered)."""
+    def rekey(self, symbols: list[str], rows: list[QuoteRow], row_of: dict[str, int]) -> None:
+        """Bring these off-screen rows' sort keys up to date (rows are about to be ordered)."""
         order = self._order
         c = order.column
-        if c >= 0:
-            key = self._plan[c][1](state)
-            if key != row.keys[c]:
-                row.keys[c] = key
-                order.stale = True
+        if c < 0:
+            return
+        key_of, get = self._plan[c][1], self._book.get
+        moved = False
+        for symbol in symbols:
+            r = row_of.get(symbol)
+            state = get(symbol)
+            if r is None or state is None:
+                continue
+            keys = rows[r].keys
+            key = key_of(state)
+            if key != keys[c]:
+                keys[c] = key
+                moved = True
+        if moved:
+            order.stale = True
 
     def update_cells(self, row: QuoteRow, state: QuoteState, now: float) -> list[int]:
         """`update`, then remake the changed columns' cells; returns the changed columns."""

@@ -69,7 +69,7 @@ class QuoteTableModel(QAbstractTableModel):
         self._natural: list[str] = []
         self._visible: tuple[int, int] | None = None
         """Rows a view shows (first, last); None: format every row on every refresh."""
-        self._offscreen = OffscreenRows(book, self._formatter)
+        self._offscreen = OffscreenRows(self._formatter)
 
     # -- membership ---------------------------------------------------------------------------
     def set_symbols(self, symbols: Iterable[str]) -> None:

@@ -504,7 +504,9 @@ def test_an_off_screen_row_is_rekeyed_once_per_re_sort_not_once_per_frame(
     rekeyed: list[str] = []
     rekey = formatter.rekey
     monkeypatch.setattr(
-        formatter, "rekey", lambda row, state: (rekeyed.append(row.symbol), rekey(row, state))
+        formatter,
+        "rekey",
+        lambda symbols, rows, row_of: (rekeyed.extend(symbols), rekey(symbols, rows, row_of)),
     )
     m.tick("NVDA.US", "110.00")
     m.model.flush(m.book.take_dirty(), 2.0)  # an automatic re-sort: the interval starts
