@@ -3,6 +3,7 @@ simulator; the GUI side's book applies what the worker decoded."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -11,6 +12,7 @@ import sys
 import textwrap
 import time
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -273,3 +275,47 @@ def test_a_smoke_run_with_a_worker_says_so_and_prices_every_row(tmp_path: Path) 
     assert report["rows"] > 0 and report["rows_with_price"] == report["rows"]
     assert report["ticks"] > 0 and report["errors"] == 0
     assert time.monotonic() - started >= 5
+
+
+async def test_batches_read_back_to_back_still_hand_the_loop_back_every_slice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A buffered batch is read without a loop turn: the 4 ms slice must span batches."""
+    from types import SimpleNamespace
+
+    from desktop.domain.market_data import TradeSide
+    from desktop.feed import ingest_process
+    from desktop.feed.ingest_wire import TICK, EventBatch
+
+    clock = [100.0]
+    monkeypatch.setattr(ingest_process, "time", SimpleNamespace(perf_counter=lambda: clock[0]))
+    order: list[str] = []
+
+    class SlowBook(QuoteBook):
+        def apply_tick(self, tick: Tick, now: float) -> None:
+            super().apply_tick(tick, now)
+            clock[0] += 0.003  # each trade takes 3 ms: two fill a 4 ms slice
+            order.append("tick")
+
+    book = SlowBook()
+    book.track("AAPL.US")
+    process = ingest_process.IngestProcess(book, None, lambda market: False, 1.0)
+
+    async def other() -> None:
+        while True:
+            order.append("loop")
+            await asyncio.sleep(0)
+
+    def batch(seq: int) -> EventBatch:
+        tick = Tick("AAPL.US", Decimal("1"), 1, None, TradeSide.BUY, 1_000 + seq, seq)
+        return EventBatch(bytes([TICK]), [tick], [])
+
+    await asyncio.sleep(0)
+    task = asyncio.create_task(other())
+    await asyncio.sleep(0)
+    order.clear()
+    for seq in range(1, 5):
+        await process._apply(batch(seq))  # back to back: nothing else awaits in between
+    task.cancel()
+    assert order == ["tick", "tick", "loop", "tick", "tick"]
+    assert book.counters.ticks == 4
