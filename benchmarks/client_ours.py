@@ -204,6 +204,7 @@ async def _run(args: argparse.Namespace) -> None:
             "duplicates": counters.duplicates,
             "gc_collections": collector.collections,
             "gc_longest_ms": round(collector.longest_ms, 1),
+            "gc_full_sweeps": collector.full_sweeps,
             # what the minute bars in `peak_rss_mb` hold: seeding depends on the time of day
             "minute_bars_per_symbol": round(
                 sum(insights.bars.minutes(name) for name in names) / max(len(names), 1), 1
@@ -262,6 +263,7 @@ async def _run(args: argparse.Namespace) -> None:
     bridge.flushed.connect(on_flush)
     collector = GuiThreadCollector()  # as the board does: garbage is freed on this thread only
     collector.start()
+    insights.on_history_loaded = collector.sweep  # as the board does
     bridge.start()
     await service.start()
     drop_source_cache()  # as the board does once it has started

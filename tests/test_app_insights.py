@@ -84,9 +84,12 @@ async def test_history_alerts_and_chart_windows_work_together_and_survive_a_rest
 ) -> None:
     board = Board(server, tmp_path / "q.db")
     insights = board.insights
+    loaded: list[int] = []
+    insights.on_history_loaded = lambda: loaded.append(insights.history.seeded)
     insights.start()
     board.attach()
     await wait_until(lambda: insights.history.seeded == 2)
+    assert loaded == [2]  # once, when the last one is in (the board sweeps its heap then)
     assert len(insights.bars.bars("AAPL.US")) == 400  # HISTORY_MINUTES, all of them today
     assert insights.sparklines.points("00700.HK") is not None
 

@@ -134,6 +134,7 @@ class QuoteBoardApp:
         qapp.aboutToQuit.connect(self._done.set)
         self.ladders = DepthLadders(self.book, switch, window, panel, db)
         self.insights = Insights(self.book, session, window, switch, db)
+        self.insights.on_history_loaded = self.collector.sweep
         # One truth state per quote, shown alike by rows, ladders, charts, heatmap and titles.
         truth = switch.monitor
         self.ladders.manager.set_truth(truth)
@@ -294,6 +295,7 @@ class QuoteBoardApp:
             summary["history_retries"] = self.insights.history.retries
             summary["gc_collections"] = self.collector.collections
             summary["gc_longest_ms"] = round(self.collector.longest_ms, 1)
+            summary["gc_full_sweeps"] = self.collector.full_sweeps
         recorded = await self.recording.close()
         self.ladders.shutdown()
         self.window.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from desktop.app.feed_switch import FeedStopping, FeedSwitch, RunningFeed
 from desktop.domain.alerts import AlertEngine, AlertRule, AlertRuleError, SessionsUnknown
@@ -67,6 +67,8 @@ class Insights:
             AlertEngine(SessionsUnknown()), AlertRepository(db), book, self.bars, self.decorations
         )
         self.history = IntradayHistory(None, self.sparklines, self.bars, on_seeded=self._on_seeded)
+        self.on_history_loaded: Callable[[], None] = lambda: None
+        """Called when the last requested symbol's history is in (the board sweeps its heap)."""
         self.chart_history = ChartHistory(None, self.ui.charts.deliver_history)
         self.ui.charts.historyWanted.connect(self.chart_history.request)
         self.sound = AlertSound()
@@ -188,3 +190,5 @@ class Insights:
     def _on_seeded(self, symbol: str) -> None:
         self._book.mark_dirty(symbol)  # the next flush redraws its sparkline
         self.ui.charts.refresh_symbol(symbol)
+        if not self.history.pending():
+            self.on_history_loaded()

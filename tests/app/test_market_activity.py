@@ -97,6 +97,10 @@ def test_tape_dashboard_and_glance_columns_on_a_40_symbol_demo_list(
 
             await wait_until(lambda: filled(GLANCE + GLANCE_52W), "every glance column", within)
             assert board.activity.daily.fetched == 40
+            # once the start-up history is in, the heap is swept and what survives frozen
+            assert board.insights.on_history_loaded == board.collector.sweep
+            await wait_until(lambda: not board.insights.history.pending(), "history", within)
+            assert board.collector.full_sweeps >= 1
             # a dashboard click selects in the watchlist's group: the row, ladder and tape follow
             board.activity.select("09988.HK", board.ladders.manager.watchlist_group())
             assert view.current_symbol() == "09988.HK" and tape.symbol() == "09988.HK"

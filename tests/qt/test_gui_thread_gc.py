@@ -117,3 +117,50 @@ def test_collect_if_due_collects_only_past_the_threshold() -> None:
     finally:
         if was:
             gc.enable()
+
+
+def test_a_due_oldest_generation_walks_only_what_survived_since_the_last_full_sweep(
+    qtbot: QtBot,
+) -> None:
+    was = gc.isenabled()
+    collector = GuiThreadCollector()
+    collector.start()
+    try:
+        old = [_Cycle() for _ in range(2_000)]  # a long-lived heap, then one cycle in it dropped
+        doomed = old.pop()
+        finalised: list[bool] = []
+        weakref.finalize(doomed, lambda: finalised.append(True))
+        del doomed
+        _force_oldest_due()
+        collector.collect_due()
+        assert collector.full_sweeps == 1 and finalised == [True]  # nothing frozen yet: full
+        frozen = gc.get_freeze_count()
+        assert frozen >= len(old)
+        doomed = old.pop()
+        weakref.finalize(doomed, lambda: finalised.append(True))
+        del doomed
+        _force_oldest_due()
+        collector.collect_due()  # few survivors since: the frozen heap is not walked
+        assert collector.full_sweeps == 1 and finalised == [True]
+        young = [_Cycle() for _ in range(frozen // 4 + 100)]
+        gc.collect(1)  # they survive into the oldest generation: over a quarter of the frozen
+        _force_oldest_due()
+        collector.collect_due()
+        assert collector.full_sweeps == 2 and finalised == [True, True]  # the old cycle too
+        assert young
+    finally:
+        collector.stop()
+        if was:
+            gc.enable()
+    assert gc.get_freeze_count() == 0
+
+
+def _force_oldest_due() -> None:
+    """Make the oldest generation due by the counts (ten middle collections, a full youngest)."""
+    threshold0, threshold1, threshold2 = gc.get_threshold()
+    for _ in range(threshold2 + 1):
+        gc.collect(1)
+    _keep.extend([[n] for n in range(threshold0 * 2)])
+
+
+_keep: list[list[int]] = []
