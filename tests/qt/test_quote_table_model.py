@@ -475,13 +475,19 @@ def test_rows_off_screen_are_announced_and_formatted_only_when_they_come_into_vi
     assert m.cell("NVDA.US", ColumnId.LAST).bg is None  # caught up, not flashed
 
 
-def test_an_off_screen_row_still_moves_in_the_sort_order() -> None:
+def _sorted_by_last_showing_one_row() -> Market:
+    """Three symbols at 100.00, sorted by Last, the view showing only the top row."""
     m = Market(["AAPL.US", "MSFT.US", "NVDA.US"])
     for symbol in ("AAPL.US", "MSFT.US", "NVDA.US"):
         m.reference(symbol, "100.00", "100.00")
     m.flush(1.0)
     m.model.sort(int(ColumnId.LAST), Qt.SortOrder.DescendingOrder)
     m.model.set_visible_rows(0, 0)
+    return m
+
+
+def test_an_off_screen_row_still_moves_in_the_sort_order() -> None:
+    m = _sorted_by_last_showing_one_row()
     m.tick("NVDA.US", "150.00")
     m.flush(2.0)
     assert m.model.is_order_stale()
@@ -494,12 +500,7 @@ def test_an_off_screen_row_still_moves_in_the_sort_order() -> None:
 def test_an_off_screen_row_is_rekeyed_once_per_re_sort_not_once_per_frame(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    m = Market(["AAPL.US", "MSFT.US", "NVDA.US"])
-    for symbol in ("AAPL.US", "MSFT.US", "NVDA.US"):
-        m.reference(symbol, "100.00", "100.00")
-    m.flush(1.0)
-    m.model.sort(int(ColumnId.LAST), Qt.SortOrder.DescendingOrder)
-    m.model.set_visible_rows(0, 0)
+    m = _sorted_by_last_showing_one_row()
     formatter = m.model._formatter
     rekeyed: list[str] = []
     rekey = formatter.rekey
