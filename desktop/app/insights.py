@@ -190,5 +190,5 @@ class Insights:
     def _on_seeded(self, symbol: str) -> None:
         self._book.mark_dirty(symbol)  # the next flush redraws its sparkline
         self.ui.charts.refresh_symbol(symbol)
-        if not self.history.pending():
+        if not self.history.has_pending():  # per seeded symbol: no copy of the queue
             self.on_history_loaded()

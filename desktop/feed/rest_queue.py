@@ -89,6 +89,10 @@ class RestQueueWorker(Generic[K]):
         """Requests still waiting, next first."""
         return list(self._queue)
 
+    def has_pending(self) -> bool:
+        """Whether a request still waits (without copying the queue, as `pending` does)."""
+        return bool(self._queue)
+
     def busy(self) -> bool:
         """Running with requests queued and a client to send them through."""
         running = self._task is not None and not self._task.done()
